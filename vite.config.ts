@@ -1,0 +1,17 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import tailwindcss from '@tailwindcss/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [tailwindcss(), sveltekit()],
+	test: {
+		include: ['src/**/*.test.{ts,js}', 'tests/integration/**/*.test.ts'],
+		environment: 'node',
+		// Database and socket tests share one Postgres and real ports: keep files
+		// in a few forks, not dozens of threads fighting over two cores.
+		pool: 'forks',
+		maxWorkers: 2,
+		testTimeout: 20_000,
+		hookTimeout: 60_000
+	}
+});
