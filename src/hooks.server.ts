@@ -1,0 +1,38 @@
+import { building } from '$app/environment';
+import { env } from '$env/dynamic/private';
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { startApp, stopApp } from '$lib/server/app';
+import { loadConfig } from '$lib/server/config';
+
+const SHUTDOWN = Symbol.for('porthole.shutdown-hook');
+
+// Runs once when the server starts (not during `vite build`): config,
+// migrations, monitors.json, probe loop. Any error here stops the start.
+export const init: ServerInit = async () => {
+	if (building) return;
+	await startApp(loadConfig(env));
+	const g = globalThis as Record<symbol, unknown>;
+	if (!g[SHUTDOWN]) {
+		g[SHUTDOWN] = true;
+		process.once('sveltekit:shutdown', () => void stopApp());
+	}
+};
+
+/** JSON and badges are read by machines; pages by people. Neither may be cached by accident. */
+const noStoreApi: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	if (event.url.pathname.startsWith('/api/') && !response.headers.has('cache-control')) {
+		response.headers.set('cache-control', 'no-store');
+	}
+	return response;
+};
+
+/** Sets the theme class before paint from the remembered choice: no flash, no blocking script. */
+const theme: Handle = async ({ event, resolve }) => {
+	const t = event.cookies.get('theme');
+	const cls = t === 'dark' || t === 'light' ? t : '';
+	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%porthole.theme%', cls) });
+};
+
+export const handle = sequence(theme, noStoreApi);

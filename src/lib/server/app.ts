@@ -1,0 +1,116 @@
+// The process's running Porthole: config, database, and (unless
+// PROBE_WORKER=off) the probe loop. One per process, kept on globalThis so
+// that dev-server module reloads reuse it instead of starting a second loop.
+import type { Config } from './config';
+import { openDatabase, type Database } from './db/index';
+import { createLogger, type Logger } from './log';
+import { syncMonitorsFile } from './monitors/file';
+import { Scheduler, type SchedulerOptions } from './probe/scheduler';
+import { probe, startProbeWorker, stopProbeWorker } from './probe/pool';
+import { checkEvalSyntax, configureEval, evaluate, stopEval } from './eval/sandbox';
+import type { Host } from './types';
+import { runCheck } from './probe/check';
+
+export interface App {
+	config: Config;
+	database: Database;
+	scheduler: Scheduler | null;
+	log: Logger;
+	startedAt: Date;
+}
+
+const KEY = Symbol.for('porthole.app');
+type Holder = { app?: App; starting?: Promise<App> };
+const holder: Holder = ((globalThis as Record<symbol, unknown>)[KEY] as Holder) ??
+	((globalThis as Record<symbol, unknown>)[KEY] = {});
+
+/** An eval syntax problem as one line, or null. */
+export async function evalSyntaxError(source: string): Promise<string | null> {
+	const r = await checkEvalSyntax(source);
+	return r.ok ? null : r.error;
+}
+
+export interface StartOptions {
+	/** Start the probe loop (default: config.probeWorker). */
+	loop?: boolean;
+	scheduler?: Partial<SchedulerOptions>;
+}
+
+export function startApp(config: Config, opts: StartOptions = {}): Promise<App> {
+	if (holder.app) return Promise.resolve(holder.app);
+	holder.starting ??= boot(config, opts).then(
+		(app) => (holder.app = app),
+		(err) => {
+			holder.starting = undefined;
+			throw err;
+		}
+	);
+	return holder.starting;
+}
+
+async function boot(config: Config, opts: StartOptions): Promise<App> {
+	const log = createLogger(config.logLevel);
+	const database = await openDatabase(
+		config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }
+	);
+	log.info(
+		database.driver === 'postgres'
+			? 'database: PostgreSQL (DATABASE_URL)'
+			: `database: embedded PGlite in ${config.dataDir}`
+	);
+	configureEval({ timeoutMs: config.evalTimeoutMs, memoryMb: config.evalMemoryMb, workers: config.evalWorkers });
+	try {
+		if (config.monitorsFile) {
+			const r = await syncMonitorsFile(database.db, config.monitorsFile, evalSyntaxError);
+			log.info(
+				`monitors file ${config.monitorsFile}: ${r.created.length} created, ${r.updated.length} updated, ${r.unchanged.length} unchanged`
+			);
+		}
+	} catch (err) {
+		await database.close().catch(() => {});
+		await stopEval();
+		throw err;
+	}
+
+	let scheduler: Scheduler | null = null;
+	if (opts.loop ?? config.probeWorker) {
+		startProbeWorker({ maxSockets: config.maxSockets });
+		scheduler = new Scheduler({
+			db: database.db,
+			probe,
+			evaluate,
+			timeZone: config.siteTimezone,
+			log,
+			retentionDays: config.retentionDays,
+			...opts.scheduler
+		});
+		await scheduler.start();
+		log.info(`probe loop started: ${scheduler.monitorCount} active monitors`);
+	} else {
+		log.info('probe loop off (PROBE_WORKER=off): serving pages only');
+	}
+	return { config, database, scheduler, log, startedAt: new Date() };
+}
+
+/** The running app; routes call this. Throws before init() has finished. */
+export function getApp(): App {
+	if (!holder.app) throw new Error('Porthole is not started yet');
+	return holder.app;
+}
+
+export async function stopApp(): Promise<void> {
+	const app = holder.app ?? (await holder.starting?.catch(() => undefined));
+	holder.app = undefined;
+	holder.starting = undefined;
+	if (!app) return;
+	await app.scheduler?.stop();
+	await stopProbeWorker();
+	await stopEval();
+	await app.database.close();
+	app.log.info('stopped');
+}
+
+/** Probes hosts and runs an eval now without saving anything (run-now, API). */
+export function checkNow(hosts: Host[], evalSource: string | null) {
+	return runCheck(hosts, evalSource, { probe, evaluate });
+}

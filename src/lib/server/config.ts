@@ -1,0 +1,114 @@
+// The one reader of the environment. Everything else receives a typed Config.
+// SvelteKit passes `$env/dynamic/private`; the standalone worker and scripts
+// pass `process.env`. Bad values stop the start with a message naming the
+// variable, instead of surfacing later as NaN timeouts.
+import { z } from 'zod';
+
+const bool = (name: string, fallback: boolean) =>
+	z
+		.string()
+		.optional()
+		.transform((v, ctx) => {
+			if (v === undefined || v === '') return fallback;
+			const s = v.trim().toLowerCase();
+			if (['1', 'true', 'on', 'yes'].includes(s)) return true;
+			if (['0', 'false', 'off', 'no'].includes(s)) return false;
+			ctx.addIssue({ code: 'custom', message: `${name} must be on/off, got ${JSON.stringify(v)}` });
+			return z.NEVER;
+		});
+
+const int = (name: string, fallback: number, min: number, max: number) =>
+	z
+		.string()
+		.optional()
+		.transform((v, ctx) => {
+			if (v === undefined || v.trim() === '') return fallback;
+			const n = Number(v);
+			if (!Number.isInteger(n) || n < min || n > max) {
+				ctx.addIssue({
+					code: 'custom',
+					message: `${name} must be an integer ${min}-${max}, got ${JSON.stringify(v)}`
+				});
+				return z.NEVER;
+			}
+			return n;
+		});
+
+const optionalString = z
+	.string()
+	.optional()
+	.transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+function isTimeZone(tz: string) {
+	try {
+		new Intl.DateTimeFormat('en-US', { timeZone: tz });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+const schema = z.object({
+	DATABASE_URL: optionalString,
+	DATA_DIR: optionalString.transform((v) => v ?? './data'),
+	MONITORS_FILE: optionalString,
+	PROBE_WORKER: bool('PROBE_WORKER', true),
+	MAX_SOCKETS: int('MAX_SOCKETS', 256, 1, 65_535),
+	EVAL_TIMEOUT_MS: int('EVAL_TIMEOUT_MS', 1000, 10, 60_000),
+	EVAL_MEMORY_MB: int('EVAL_MEMORY_MB', 32, 4, 1024),
+	EVAL_WORKERS: int('EVAL_WORKERS', 2, 1, 64),
+	RETENTION_DAYS: int('RETENTION_DAYS', 90, 1, 3650),
+	SITE_TITLE: optionalString.transform((v) => v ?? 'Status'),
+	SITE_TIMEZONE: optionalString.transform((v, ctx) => {
+		const tz = v ?? 'UTC';
+		if (!isTimeZone(tz)) {
+			ctx.addIssue({ code: 'custom', message: `SITE_TIMEZONE must be an IANA zone name, got ${JSON.stringify(v)}` });
+			return z.NEVER;
+		}
+		return tz;
+	}),
+	LOG_LEVEL: z
+		.enum(['debug', 'info', 'warn', 'error'])
+		.optional()
+		.transform((v) => v ?? 'info')
+});
+
+export interface Config {
+	databaseUrl: string | undefined;
+	dataDir: string;
+	monitorsFile: string | undefined;
+	probeWorker: boolean;
+	maxSockets: number;
+	evalTimeoutMs: number;
+	evalMemoryMb: number;
+	evalWorkers: number;
+	retentionDays: number;
+	siteTitle: string;
+	siteTimezone: string;
+	logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+	const parsed = schema.safeParse(env);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `- ${i.message}`);
+		throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+	}
+	const e = parsed.data;
+	return {
+		databaseUrl: e.DATABASE_URL,
+		dataDir: e.DATA_DIR,
+		monitorsFile: e.MONITORS_FILE,
+		probeWorker: e.PROBE_WORKER,
+		maxSockets: e.MAX_SOCKETS,
+		evalTimeoutMs: e.EVAL_TIMEOUT_MS,
+		evalMemoryMb: e.EVAL_MEMORY_MB,
+		evalWorkers: e.EVAL_WORKERS,
+		retentionDays: e.RETENTION_DAYS,
+		siteTitle: e.SITE_TITLE,
+		siteTimezone: e.SITE_TIMEZONE,
+		logLevel: e.LOG_LEVEL
+	};
+}

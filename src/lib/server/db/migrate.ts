@@ -1,0 +1,38 @@
+// Applies the drizzle-kit migrations in drizzle/ with the active driver's
+// migrator. On Postgres several processes may start at once (app + workers),
+// so the migration runs under an advisory lock on one reserved connection.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Database } from './index';
+
+const MIGRATION_LOCK = 7_346_112; // arbitrary, fixed: "porthole migrations"
+
+/** drizzle/ beside package.json, found by package self-reference so it works from src/ and from build/. */
+export function migrationsFolder(): string {
+	const require = createRequire(import.meta.url);
+	return join(dirname(require.resolve('porthole/package.json')), 'drizzle');
+}
+
+export async function migrateDatabase(database: Database): Promise<void> {
+	const folder = migrationsFolder();
+	if (database.driver === 'pglite') {
+		const { migrate } = await import('drizzle-orm/pglite/migrator');
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any
+		await migrate(database.db as any, { migrationsFolder: folder });
+		return;
+	}
+	if (!database.url) throw new Error('postgres database without url');
+	const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+	const { drizzle } = await import('drizzle-orm/postgres-js');
+	const { default: postgres } = await import('postgres');
+	// One connection of its own, so the session-level advisory lock and the
+	// migrator's transaction share it.
+	const client = postgres(database.url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+	try {
+		await client`select pg_advisory_lock(${MIGRATION_LOCK})`;
+		await migrate(drizzle(client), { migrationsFolder: folder });
+		await client`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+	} finally {
+		await client.end({ timeout: 5 });
+	}
+}

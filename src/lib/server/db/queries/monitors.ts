@@ -1,0 +1,122 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../index';
+import { monitors, type MonitorRow, type NewMonitorRow } from '../schema';
+import type { MonitorInput } from '../../monitors/validate';
+
+/** The spec's JSON format → a row. */
+export function inputToRow(m: MonitorInput): Omit<NewMonitorRow, 'id' | 'createdAt' | 'updatedAt'> {
+	return {
+		tag: m.tag,
+		name: m.name,
+		description: m.description,
+		type: m.type,
+		typeData: { hosts: m.type_data.hosts },
+		evalSource: m.eval,
+		cron: m.cron,
+		isPublic: m.public,
+		active: m.active,
+		showHosts: m.show_hosts,
+		groupName: m.group,
+		sortOrder: m.order
+	};
+}
+
+/** A row → the spec's JSON format (what export writes and MONITORS_FILE reads). */
+export function rowToInput(r: MonitorRow): MonitorInput {
+	return {
+		tag: r.tag,
+		name: r.name,
+		description: r.description,
+		type: 'TCP',
+		type_data: { hosts: r.typeData.hosts },
+		eval: r.evalSource,
+		cron: r.cron,
+		public: r.isPublic,
+		active: r.active,
+		show_hosts: r.showHosts,
+		group: r.groupName,
+		order: r.sortOrder
+	};
+}
+
+/** JSON with object keys sorted, since jsonb does not keep key order. */
+export function stableJson(v: unknown): string {
+	return JSON.stringify(v, (_k, val) =>
+		val && typeof val === 'object' && !Array.isArray(val)
+			? Object.fromEntries(Object.keys(val).sort().map((k) => [k, val[k]]))
+			: val
+	);
+}
+
+const sameConfig = (a: MonitorInput, b: MonitorInput) => stableJson(a) === stableJson(b);
+
+export interface UpsertReport {
+	created: string[];
+	updated: string[];
+	unchanged: string[];
+}
+
+/** Creates or updates monitors by tag, all in one transaction; others are left alone. */
+export async function upsertMonitors(db: Db, inputs: MonitorInput[]): Promise<UpsertReport> {
+	const report: UpsertReport = { created: [], updated: [], unchanged: [] };
+	await db.transaction(async (tx) => {
+		const existing = new Map((await tx.select().from(monitors)).map((r) => [r.tag, r]));
+		for (const input of inputs) {
+			const row = existing.get(input.tag);
+			if (!row) {
+				await tx.insert(monitors).values(inputToRow(input));
+				report.created.push(input.tag);
+			} else if (sameConfig(rowToInput(row), input)) {
+				report.unchanged.push(input.tag);
+			} else {
+				await tx
+					.update(monitors)
+					.set({ ...inputToRow(input), updatedAt: sql`now()` })
+					.where(eq(monitors.id, row.id));
+				report.updated.push(input.tag);
+			}
+		}
+	});
+	return report;
+}
+
+export async function getMonitorByTag(db: Db, tag: string): Promise<MonitorRow | undefined> {
+	const [row] = await db.select().from(monitors).where(eq(monitors.tag, tag)).limit(1);
+	return row;
+}
+
+export async function listMonitors(db: Db): Promise<MonitorRow[]> {
+	return db.select().from(monitors).orderBy(asc(monitors.groupName), asc(monitors.sortOrder), asc(monitors.name));
+}
+
+/** What the scheduler needs of each active monitor. */
+export async function listActiveMonitors(db: Db) {
+	return db
+		.select({
+			id: monitors.id,
+			tag: monitors.tag,
+			typeData: monitors.typeData,
+			evalSource: monitors.evalSource,
+			cron: monitors.cron,
+			updatedAt: monitors.updatedAt
+		})
+		.from(monitors)
+		.where(eq(monitors.active, true));
+}
+export type ScheduledMonitor = Awaited<ReturnType<typeof listActiveMonitors>>[number];
+
+/**
+ * A cheap fingerprint of the monitor table: it changes on any insert, update
+ * (updated_at moves) or delete (ids are never reused, so the sum moves). The
+ * scheduler polls it to pick up changes without a restart.
+ */
+export async function monitorsFingerprint(db: Db): Promise<string> {
+	const [r] = await db
+		.select({
+			n: sql<number>`count(*)::int`,
+			ids: sql<string>`coalesce(sum(${monitors.id}), 0)::text`,
+			at: sql<string>`coalesce(max(${monitors.updatedAt})::text, '')`
+		})
+		.from(monitors);
+	return `${r.n}:${r.ids}:${r.at}`;
+}

@@ -1,0 +1,101 @@
+import {
+	boolean,
+	date,
+	doublePrecision,
+	index,
+	integer,
+	jsonb,
+	pgTable,
+	primaryKey,
+	serial,
+	text,
+	timestamp
+} from 'drizzle-orm/pg-core';
+import type { Host, Ping } from '../types';
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const monitors = pgTable('monitors', {
+	id: serial('id').primaryKey(),
+	// URL slug; renameable, so every foreign key points at id instead.
+	tag: text('tag').notNull().unique(),
+	name: text('name').notNull(),
+	description: text('description').notNull().default(''),
+	type: text('type').notNull().default('TCP'),
+	typeData: jsonb('type_data').$type<{ hosts: Host[] }>().notNull(),
+	// null = the spec's default function.
+	evalSource: text('eval'),
+	cron: text('cron').notNull().default('* * * * *'),
+	isPublic: boolean('public').notNull().default(true),
+	active: boolean('active').notNull().default(true),
+	showHosts: boolean('show_hosts').notNull().default(false),
+	groupName: text('group_name'),
+	sortOrder: integer('sort_order').notNull().default(0),
+	createdAt: tstz('created_at').notNull().defaultNow(),
+	updatedAt: tstz('updated_at').notNull().defaultNow()
+});
+
+/** One row per monitor per scheduled slot; the first write of a slot wins. */
+export const checks = pgTable(
+	'checks',
+	{
+		monitorId: integer('monitor_id')
+			.notNull()
+			.references(() => monitors.id, { onDelete: 'cascade' }),
+		ts: tstz('ts').notNull(),
+		status: text('status').notNull(),
+		latency: doublePrecision('latency').notNull(),
+		pings: jsonb('pings').$type<Ping[]>().notNull(),
+		error: text('error'),
+		createdAt: tstz('created_at').notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.monitorId, t.ts] }), index('checks_ts_idx').on(t.ts)]
+);
+
+// Rollups: counts per status and latency stats over UP/DEGRADED checks (a DOWN
+// check's latency says nothing about the service). Pages read these.
+const rollupColumns = () => ({
+	monitorId: integer('monitor_id')
+		.notNull()
+		.references(() => monitors.id, { onDelete: 'cascade' }),
+	up: integer('up').notNull().default(0),
+	degraded: integer('degraded').notNull().default(0),
+	down: integer('down').notNull().default(0),
+	maintenance: integer('maintenance').notNull().default(0),
+	latencySum: doublePrecision('latency_sum').notNull().default(0),
+	latencyCount: integer('latency_count').notNull().default(0),
+	latencyMin: doublePrecision('latency_min'),
+	latencyMax: doublePrecision('latency_max')
+});
+
+/** Hour buckets, cut on UTC hours. */
+export const checkHours = pgTable(
+	'check_hours',
+	{ ...rollupColumns(), bucket: tstz('bucket').notNull() },
+	// The bucket index serves "all monitors over the last 24 h" without a full scan.
+	(t) => [primaryKey({ columns: [t.monitorId, t.bucket] }), index('check_hours_bucket_idx').on(t.bucket)]
+);
+
+/** Day buckets, cut at midnight in the site's time zone (SITE_TIMEZONE). */
+export const checkDays = pgTable(
+	'check_days',
+	{ ...rollupColumns(), day: date('day', { mode: 'string' }).notNull() },
+	(t) => [primaryKey({ columns: [t.monitorId, t.day] }), index('check_days_day_idx').on(t.day)]
+);
+
+/** The latest check of each monitor, so "status now" never scans checks. */
+export const monitorState = pgTable('monitor_state', {
+	monitorId: integer('monitor_id')
+		.primaryKey()
+		.references(() => monitors.id, { onDelete: 'cascade' }),
+	ts: tstz('ts').notNull(),
+	status: text('status').notNull(),
+	latency: doublePrecision('latency').notNull(),
+	error: text('error'),
+	// When the current status began: "Down since 03:41".
+	since: tstz('since').notNull()
+});
+
+export type MonitorRow = typeof monitors.$inferSelect;
+export type NewMonitorRow = typeof monitors.$inferInsert;
+export type CheckRow = typeof checks.$inferSelect;

@@ -1,0 +1,72 @@
+// Test helper: a fresh, migrated database of either driver. Every DB test runs
+// against both, from the same migrations: PGlite in memory, and a throwaway
+// database on the real Postgres (TEST_DATABASE_URL, DATABASE_URL, or the local
+// server CI provides).
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { openDatabase, type Database } from './index';
+
+export const DRIVERS = ['pglite', 'postgres'] as const;
+export type Driver = (typeof DRIVERS)[number];
+
+export function adminUrl(): string {
+	return (
+		process.env.TEST_DATABASE_URL ||
+		process.env.DATABASE_URL ||
+		'postgres://postgres@127.0.0.1:5432/test'
+	);
+}
+
+export interface TestDatabase extends Database {
+	/** Closes the connection and drops the throwaway database. */
+	destroy(): Promise<void>;
+}
+
+/** Creates an empty Postgres database and returns its URL (and a dropper). */
+export async function createScratchPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+	const base = new URL(adminUrl());
+	const name = `porthole_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+	const admin = postgres(base.toString(), { max: 1, onnotice: () => {} });
+	try {
+		await admin.unsafe(`create database "${name}"`);
+	} finally {
+		await admin.end();
+	}
+	const url = new URL(base);
+	url.pathname = `/${name}`;
+	return {
+		url: url.toString(),
+		async drop() {
+			const a = postgres(base.toString(), { max: 1, onnotice: () => {} });
+			try {
+				await a.unsafe(`drop database if exists "${name}" with (force)`);
+			} finally {
+				await a.end();
+			}
+		}
+	};
+}
+
+export async function openTestDatabase(driver: Driver): Promise<TestDatabase> {
+	if (driver === 'pglite') {
+		const database = await openDatabase({});
+		return { ...database, destroy: () => database.close() };
+	}
+	const scratch = await createScratchPostgres();
+	const database = await openDatabase({ url: scratch.url, max: 4 });
+	return {
+		...database,
+		async destroy() {
+			await database.close();
+			await scratch.drop();
+		}
+	};
+}
+
+/** Empties every table (between tests sharing one database). */
+export async function truncateAll(database: Database): Promise<void> {
+	const { sql } = await import('drizzle-orm');
+	await database.db.execute(
+		sql.raw('truncate monitors, checks, check_hours, check_days, monitor_state restart identity cascade')
+	);
+}

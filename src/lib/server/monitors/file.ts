@@ -1,0 +1,51 @@
+// Config as code: MONITORS_FILE holds an array of monitors in the spec's
+// format. It is validated completely before anything is written, so a bad
+// file stops the start and leaves the database as it was.
+import { readFile } from 'node:fs/promises';
+import type { Db } from '../db/index';
+import { upsertMonitors, type UpsertReport } from '../db/queries/monitors';
+import { errorLine, validateMonitorList, type FieldError, type MonitorInput } from './validate';
+
+export class MonitorsFileError extends Error {
+	constructor(
+		readonly file: string,
+		readonly errors: FieldError[]
+	) {
+		super(`${file} is invalid; nothing was changed:\n${errors.map((e) => `  ${errorLine(e)}`).join('\n')}`);
+		this.name = 'MonitorsFileError';
+	}
+}
+
+/** Returns an error message for bad eval source, or null when it compiles. */
+export type EvalSyntaxCheck = (source: string) => Promise<string | null>;
+
+export async function readMonitorsFile(path: string, checkEval: EvalSyntaxCheck): Promise<MonitorInput[]> {
+	let text: string;
+	try {
+		text = await readFile(path, 'utf8');
+	} catch (err) {
+		const code = (err as NodeJS.ErrnoException).code;
+		throw new MonitorsFileError(path, [{ path: '', message: `cannot read file (${code ?? String(err)})` }]);
+	}
+	let json: unknown;
+	try {
+		json = JSON.parse(text);
+	} catch (err) {
+		throw new MonitorsFileError(path, [{ path: '', message: `not valid JSON: ${(err as Error).message}` }]);
+	}
+	const r = validateMonitorList(json);
+	if (!r.ok) throw new MonitorsFileError(path, r.errors);
+	const errors: FieldError[] = [];
+	for (const [i, m] of r.value.entries()) {
+		if (m.eval === null) continue;
+		const problem = await checkEval(m.eval);
+		if (problem) errors.push({ path: `monitors[${i}].eval`, message: problem });
+	}
+	if (errors.length) throw new MonitorsFileError(path, errors);
+	return r.value;
+}
+
+export async function syncMonitorsFile(db: Db, path: string, checkEval: EvalSyntaxCheck): Promise<UpsertReport> {
+	const monitors = await readMonitorsFile(path, checkEval);
+	return upsertMonitors(db, monitors);
+}

@@ -1,0 +1,236 @@
+// The probe loop. Each active monitor fires on its cron slots; a check is
+// keyed by its scheduled slot (not by when it ran), so a restart or a second
+// writer can never record a slot twice. Starts are spread across the slot by
+// a fixed per-monitor offset: thousands of simultaneous connects would measure
+// the event loop's queue, not the network.
+import { recordCheck } from '../db/queries/checks';
+import { listActiveMonitors, monitorsFingerprint, type ScheduledMonitor } from '../db/queries/monitors';
+import { pruneChecks } from '../db/queries/checks';
+import type { Db } from '../db/index';
+import type { Logger } from '../log';
+import { checkCron, nextSlot } from '../monitors/cron';
+import { runCheck, type CheckOutcome, type EvaluateFn, type ProbeFn } from './check';
+
+export interface CheckEvent {
+	monitorId: number;
+	tag: string;
+	slot: Date;
+	/** Planned start (slot + spread offset), epoch ms. */
+	due: number;
+	startedAt: number;
+	finishedAt: number;
+	outcome: CheckOutcome;
+	/** false when the slot was already recorded (by a restart or another worker). */
+	written: boolean;
+	writeError?: string;
+}
+
+export interface SchedulerOptions {
+	db: Db;
+	probe: ProbeFn;
+	evaluate: EvaluateFn;
+	timeZone: string;
+	log: Logger;
+	/** How often to look for monitor changes (ms). */
+	refreshMs?: number;
+	/** Spread window for a monitor with the given interval; default min(interval/2, 30 s). 0 disables. */
+	spreadMs?: (intervalMs: number) => number;
+	retentionDays?: number;
+	pruneEveryMs?: number;
+	onCheck?: (e: CheckEvent) => void;
+}
+
+interface Entry {
+	m: ScheduledMonitor;
+	offsetMs: number;
+	timer: NodeJS.Timeout | null;
+	lastSlot: number;
+	running: Promise<void> | null;
+}
+
+// setTimeout overflows past 2^31-1 ms; longer waits re-arm in steps.
+const MAX_TIMER = 2 ** 30;
+
+/** A stable pseudo-random fraction in [0, 1) per monitor id (FNV-1a). */
+export function spreadFraction(id: number): number {
+	let h = 0x811c9dc5;
+	for (const ch of String(id)) {
+		h ^= ch.charCodeAt(0);
+		h = Math.imul(h, 0x01000193) >>> 0;
+	}
+	return h / 2 ** 32;
+}
+
+export class Scheduler {
+	private entries = new Map<number, Entry>();
+	private fingerprint = '';
+	private refreshTimer: NodeJS.Timeout | null = null;
+	private pruneTimer: NodeJS.Timeout | null = null;
+	private refreshing: Promise<void> | null = null;
+	private stopped = true;
+	readonly stats = { checks: 0, written: 0, duplicates: 0, skippedOverlap: 0, writeErrors: 0, lastWriteError: '' };
+
+	constructor(private o: SchedulerOptions) {}
+
+	async start(): Promise<void> {
+		if (!this.stopped) return;
+		this.stopped = false;
+		await this.refresh();
+		const every = this.o.refreshMs ?? 5000;
+		this.refreshTimer = setInterval(() => void this.refresh(), every);
+		this.refreshTimer.unref?.();
+		const prune = this.o.pruneEveryMs ?? 3_600_000;
+		if (this.o.retentionDays) {
+			this.pruneTimer = setInterval(() => void this.prune(), prune);
+			this.pruneTimer.unref?.();
+			void this.prune();
+		}
+	}
+
+	/** Stops scheduling and waits (bounded) for checks in flight to be written. */
+	async stop(waitMs = 10_000): Promise<void> {
+		this.stopped = true;
+		if (this.refreshTimer) clearInterval(this.refreshTimer);
+		if (this.pruneTimer) clearInterval(this.pruneTimer);
+		const running = [...this.entries.values()].map((e) => e.running).filter(Boolean);
+		for (const e of this.entries.values()) if (e.timer) clearTimeout(e.timer);
+		this.entries.clear();
+		await Promise.race([Promise.allSettled(running), new Promise((r) => setTimeout(r, waitMs).unref?.())]);
+		await this.refreshing?.catch(() => {});
+	}
+
+	get monitorCount(): number {
+		return this.entries.size;
+	}
+
+	/** Re-reads monitors when the table changed; call after an edit to apply it at once. */
+	refresh(force = false): Promise<void> {
+		if (this.refreshing) return this.refreshing;
+		this.refreshing = this.doRefresh(force)
+			.catch((err) => this.o.log.warn('could not refresh monitors', { error: String(err?.message ?? err) }))
+			.finally(() => (this.refreshing = null));
+		return this.refreshing;
+	}
+
+	private async doRefresh(force: boolean) {
+		const fp = await monitorsFingerprint(this.o.db);
+		if (!force && fp === this.fingerprint) return;
+		const list = await listActiveMonitors(this.o.db);
+		if (this.stopped) return;
+		this.fingerprint = fp;
+		const seen = new Set<number>();
+		for (const m of list) {
+			seen.add(m.id);
+			const old = this.entries.get(m.id);
+			if (old && old.m.updatedAt.getTime() === m.updatedAt.getTime()) continue;
+			if (old?.timer) clearTimeout(old.timer);
+			const cron = checkCron(m.cron, this.o.timeZone);
+			if (!cron.ok) {
+				// Validation keeps bad schedules out; one that slips in is logged, not fatal.
+				this.o.log.error(`monitor ${m.tag}: ${cron.error}; not scheduled`);
+				this.entries.delete(m.id);
+				continue;
+			}
+			const spread = this.o.spreadMs ? this.o.spreadMs(cron.intervalMs) : Math.min(cron.intervalMs / 2, 30_000);
+			const entry: Entry = {
+				m,
+				offsetMs: Math.floor(spreadFraction(m.id) * spread),
+				timer: null,
+				lastSlot: old?.lastSlot ?? 0,
+				running: old?.running ?? null
+			};
+			this.entries.set(m.id, entry);
+			this.arm(entry);
+		}
+		for (const [id, e] of this.entries) {
+			if (!seen.has(id)) {
+				if (e.timer) clearTimeout(e.timer);
+				this.entries.delete(id);
+			}
+		}
+	}
+
+	private arm(e: Entry) {
+		if (this.stopped) return;
+		// The next slot whose planned start (slot + offset) is still ahead.
+		const after = new Date(Math.max(Date.now() - e.offsetMs, e.lastSlot));
+		const slot = nextSlot(e.m.cron, after, this.o.timeZone);
+		if (!slot) return;
+		const due = slot.getTime() + e.offsetMs;
+		const wait = due - Date.now();
+		if (wait > MAX_TIMER) {
+			e.timer = setTimeout(() => this.arm(e), MAX_TIMER);
+			return;
+		}
+		e.timer = setTimeout(() => this.fire(e, slot, due), Math.max(0, wait));
+	}
+
+	private fire(e: Entry, slot: Date, due: number) {
+		if (this.stopped || this.entries.get(e.m.id) !== e) return;
+		e.lastSlot = slot.getTime();
+		e.timer = null;
+		this.arm(e);
+		if (e.running) {
+			// A slow check never overlaps the next run of the same monitor: this slot stays empty (no data).
+			this.stats.skippedOverlap++;
+			this.o.log.warn(`monitor ${e.m.tag}: previous check still running, slot ${slot.toISOString()} skipped`);
+			return;
+		}
+		e.running = this.execute(e.m, slot, due).finally(() => {
+			e.running = null;
+		});
+	}
+
+	private async execute(m: ScheduledMonitor, slot: Date, due: number) {
+		const startedAt = Date.now();
+		const outcome = await runCheck(m.typeData.hosts, m.evalSource, this.o);
+		this.stats.checks++;
+		let written = false;
+		let writeError: string | undefined;
+		try {
+			written = await recordCheck(
+				this.o.db,
+				{
+					monitorId: m.id,
+					ts: slot,
+					status: outcome.result.status,
+					latency: outcome.result.latency,
+					pings: outcome.pings,
+					error: outcome.result.error ?? null
+				},
+				this.o.timeZone
+			);
+			if (written) this.stats.written++;
+			else this.stats.duplicates++;
+		} catch (err) {
+			writeError = err instanceof Error ? err.message : String(err);
+			this.stats.writeErrors++;
+			this.stats.lastWriteError = writeError;
+			this.o.log.error(`monitor ${m.tag}: could not record slot ${slot.toISOString()}`, { error: writeError });
+		}
+		try {
+			this.o.onCheck?.({
+				monitorId: m.id,
+				tag: m.tag,
+				slot,
+				due,
+				startedAt,
+				finishedAt: Date.now(),
+				outcome,
+				written,
+				writeError
+			});
+		} catch (err) {
+			this.o.log.warn('onCheck listener failed', { error: String(err) });
+		}
+	}
+
+	private async prune() {
+		try {
+			const n = await pruneChecks(this.o.db, this.o.retentionDays ?? 90);
+			if (n) this.o.log.info(`retention: removed ${n} checks older than ${this.o.retentionDays} days`);
+		} catch (err) {
+			this.o.log.warn('retention job failed', { error: String(err) });
+		}
+	}
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { dayKey, hourBucket, mergeDelta, rollupDelta, uptimeRatio } from './rollup';
+
+describe('rollupDelta', () => {
+	it('counts the status and measures latency only for UP and DEGRADED', () => {
+		expect(rollupDelta('UP', 12.5)).toMatchObject({ up: 1, down: 0, latencySum: 12.5, latencyCount: 1, latencyMin: 12.5 });
+		expect(rollupDelta('DEGRADED', 80)).toMatchObject({ degraded: 1, latencyCount: 1, latencyMax: 80 });
+		expect(rollupDelta('DOWN', 999)).toMatchObject({ down: 1, latencySum: 0, latencyCount: 0, latencyMin: null });
+		expect(rollupDelta('MAINTENANCE', 5)).toMatchObject({ maintenance: 1, latencyCount: 0 });
+	});
+	it('merges like the SQL upsert does (sums, least, greatest, nulls ignored)', () => {
+		const m = [rollupDelta('UP', 10), rollupDelta('DOWN', 0), rollupDelta('UP', 4), rollupDelta('DEGRADED', 30)].reduce(
+			mergeDelta
+		);
+		expect(m).toEqual({
+			up: 2,
+			degraded: 1,
+			down: 1,
+			maintenance: 0,
+			latencySum: 44,
+			latencyCount: 3,
+			latencyMin: 4,
+			latencyMax: 30
+		});
+	});
+});
+
+describe('uptimeRatio', () => {
+	it('is (UP+DEGRADED)/(UP+DEGRADED+DOWN), ignoring maintenance', () => {
+		expect(uptimeRatio({ up: 97, degraded: 1, down: 2 })).toBeCloseTo(0.98, 10);
+	});
+	it('is null (no data), never 100 %, when nothing counted', () => {
+		expect(uptimeRatio({ up: 0, degraded: 0, down: 0 })).toBeNull();
+	});
+});
+
+describe('buckets', () => {
+	it('cuts hours on UTC hours', () => {
+		expect(hourBucket(new Date('2026-03-08T10:59:59.999Z')).toISOString()).toBe('2026-03-08T10:00:00.000Z');
+	});
+	it('cuts days at midnight in the site zone, not UTC', () => {
+		const ts = new Date('2026-06-01T23:30:00Z');
+		expect(dayKey(ts, 'UTC')).toBe('2026-06-01');
+		expect(dayKey(ts, 'Europe/Berlin')).toBe('2026-06-02'); // 01:30 CEST
+		expect(dayKey(ts, 'America/New_York')).toBe('2026-06-01'); // 19:30 EDT
+		expect(dayKey(new Date('2026-06-01T12:00:00Z'), 'Pacific/Kiritimati')).toBe('2026-06-02'); // UTC+14
+	});
+});

@@ -1,0 +1,21 @@
+// `npm run worker`: the probe loop without the web server. Shares the
+// database (and the monitors.json sync) with the app through the same config.
+import { loadConfig } from './lib/server/config';
+import { startApp, stopApp } from './lib/server/app';
+
+const config = loadConfig(process.env);
+try {
+	await startApp(config, { loop: true });
+} catch (err) {
+	console.error(err instanceof Error ? err.message : err);
+	process.exit(1);
+}
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+	process.on(sig, async () => {
+		if (stopping) return;
+		stopping = true;
+		await stopApp();
+		process.exit(0);
+	});
+}
