@@ -1,0 +1,28 @@
+# Porthole: SvelteKit (adapter-node) server with the probe loop.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production \
+    PORT=3000 \
+    DATA_DIR=/data
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/build ./build
+# Applied at start by Drizzle's migrator.
+COPY --from=build /app/drizzle ./drizzle
+# The probe and eval workers (src/lib/server/{probe,eval}/worker.js) are plain
+# ESM files started by package self-reference (package.json "exports"), not
+# bundled, and `npm run worker` runs src/worker.ts with tsx: ship src/ as is.
+COPY --from=build /app/src ./src
+COPY --from=build /app/tsconfig.json ./tsconfig.json
+VOLUME /data
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:3000/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "build"]

@@ -1,0 +1,41 @@
+// Starts the built server for Playwright with a throwaway embedded database,
+// and a monitors.json pointing at a TCP listener this script owns on
+// 127.0.0.1, so pages show real checks. Nothing here touches another address.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'porthole-e2e-'));
+const listener = createServer((s) => s.end());
+await new Promise((r) => listener.listen({ host: '127.0.0.1', port: 0 }, r));
+const port = listener.address().port;
+
+const monitors = [
+	{
+		tag: 'local-echo',
+		name: 'Local echo',
+		description: 'A listener started by the e2e server script',
+		type: 'TCP',
+		cron: '*/5 * * * * *',
+		type_data: { hosts: [{ type: 'tcp', host: '127.0.0.1', port, timeout: 1000 }] }
+	},
+	{
+		tag: 'secret-hidden',
+		name: 'Hidden internal thing',
+		type: 'TCP',
+		public: false,
+		cron: '*/5 * * * * *',
+		type_data: { hosts: [{ type: 'tcp', host: '127.0.0.1', port, timeout: 1000 }] }
+	}
+];
+writeFileSync(join(dir, 'monitors.json'), JSON.stringify(monitors, null, 2));
+
+process.env.DATA_DIR = join(dir, 'data');
+process.env.MONITORS_FILE = join(dir, 'monitors.json');
+process.env.PORT ??= '4173';
+process.env.HOST ??= '127.0.0.1';
+process.env.ORIGIN ??= `http://127.0.0.1:${process.env.PORT}`;
+delete process.env.DATABASE_URL;
+console.log(`e2e server: data in ${dir}, echo listener on 127.0.0.1:${port}`);
+await import('../build/index.js');
