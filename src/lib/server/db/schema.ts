@@ -32,7 +32,11 @@ export const monitors = pgTable('monitors', {
 	groupName: text('group_name'),
 	sortOrder: integer('sort_order').notNull().default(0),
 	createdAt: tstz('created_at').notNull().defaultNow(),
-	updatedAt: tstz('updated_at').notNull().defaultNow()
+	// Bumped by every Drizzle update: the scheduler's change detection relies on it.
+	updatedAt: tstz('updated_at')
+		.notNull()
+		.defaultNow()
+		.$onUpdate(() => new Date())
 });
 
 /** One row per monitor per scheduled slot; the first write of a slot wins. */
@@ -99,3 +103,75 @@ export const monitorState = pgTable('monitor_state', {
 export type MonitorRow = typeof monitors.$inferSelect;
 export type NewMonitorRow = typeof monitors.$inferInsert;
 export type CheckRow = typeof checks.$inferSelect;
+
+/** Each time a monitor's status changed (from the latest check's point of view): the monitor page's change list. */
+export const statusChanges = pgTable(
+	'status_changes',
+	{
+		monitorId: integer('monitor_id')
+			.notNull()
+			.references(() => monitors.id, { onDelete: 'cascade' }),
+		/** Slot of the first check with the new status. */
+		ts: tstz('ts').notNull(),
+		fromStatus: text('from_status'),
+		toStatus: text('to_status').notNull(),
+		error: text('error')
+	},
+	(t) => [primaryKey({ columns: [t.monitorId, t.ts] })]
+);
+
+// ---- Admin access -------------------------------------------------------
+
+export const admins = pgTable('admins', {
+	id: serial('id').primaryKey(),
+	/** Stored lower-cased. */
+	email: text('email').notNull().unique(),
+	name: text('name').notNull().default(''),
+	/** argon2id PHC string. */
+	passwordHash: text('password_hash').notNull(),
+	createdAt: tstz('created_at').notNull().defaultNow(),
+	updatedAt: tstz('updated_at').notNull().defaultNow()
+});
+
+/** Sessions: only the SHA-256 of the cookie token is stored. */
+export const sessions = pgTable(
+	'sessions',
+	{
+		id: text('id').primaryKey(),
+		adminId: integer('admin_id')
+			.notNull()
+			.references(() => admins.id, { onDelete: 'cascade' }),
+		expiresAt: tstz('expires_at').notNull(),
+		createdAt: tstz('created_at').notNull().defaultNow()
+	},
+	(t) => [index('sessions_admin_idx').on(t.adminId)]
+);
+
+/** API keys: shown once, stored as SHA-256; scope "read" or "write". */
+export const apiKeys = pgTable('api_keys', {
+	id: serial('id').primaryKey(),
+	name: text('name').notNull(),
+	/** The first characters of the key, to tell keys apart in lists. */
+	prefix: text('prefix').notNull(),
+	keyHash: text('key_hash').notNull().unique(),
+	scope: text('scope').notNull(),
+	createdBy: integer('created_by').references(() => admins.id, { onDelete: 'set null' }),
+	createdAt: tstz('created_at').notNull().defaultNow(),
+	lastUsedAt: tstz('last_used_at'),
+	revokedAt: tstz('revoked_at')
+});
+
+/** One-time links that create the first admin; only a hash is stored. */
+export const setupTokens = pgTable('setup_tokens', {
+	tokenHash: text('token_hash').primaryKey(),
+	createdAt: tstz('created_at').notNull().defaultNow(),
+	usedAt: tstz('used_at')
+});
+
+/** Failed sign-ins per key ("email:…" or "ip:…"), for throttling across processes. */
+export const loginThrottle = pgTable('login_throttle', {
+	key: text('key').primaryKey(),
+	failures: integer('failures').notNull().default(0),
+	windowStart: tstz('window_start').notNull().defaultNow(),
+	lockedUntil: tstz('locked_until')
+});

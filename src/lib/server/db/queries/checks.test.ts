@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../testing';
-import { checkDays, checkHours, checks, monitorState } from '../schema';
+import { checkDays, checkHours, checks, monitorState, statusChanges } from '../schema';
 import { pruneChecks, recordCheck } from './checks';
 import { upsertMonitors } from './monitors';
 import { validateMonitor } from '../../monitors/validate';
@@ -78,6 +78,11 @@ describe.each(DRIVERS)('checks on %s', (driver) => {
 		expect(s.status).toBe('DOWN');
 		expect(s.ts.toISOString()).toBe('2026-03-01T10:03:00.000Z');
 		expect(s.since.toISOString()).toBe('2026-03-01T10:02:00.000Z');
+		const changes = await t.db.select().from(statusChanges).orderBy(statusChanges.ts);
+		expect(changes.map((c) => [c.ts.toISOString().slice(11, 16), c.fromStatus, c.toStatus])).toEqual([
+			['10:00', null, 'UP'],
+			['10:02', 'UP', 'DOWN']
+		]);
 	});
 
 	it('prunes raw checks past retention and keeps the rollups', async () => {

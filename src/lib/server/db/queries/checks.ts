@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../index';
-import { checkDays, checkHours, checks, monitorState } from '../schema';
+import { checkDays, checkHours, checks, monitorState, statusChanges } from '../schema';
 import { dayKey, hourBucket, rollupDelta, type RollupDelta } from '../../rollup';
 import type { MonitorStatus, Ping } from '../../types';
 
@@ -80,7 +80,19 @@ export function rollupSet(table: 'check_hours' | 'check_days') {
 
 async function updateState(tx: Tx, c: CheckInput) {
 	// Only move forward in time: a late write (buffer flush) must not replace a
-	// newer "status now". `since` resets only when the status changes.
+	// newer "status now". A change of status starts a new `since` and is logged.
+	const [prev] = await tx
+		.select({ ts: monitorState.ts, status: monitorState.status })
+		.from(monitorState)
+		.where(eq(monitorState.monitorId, c.monitorId))
+		.for('update');
+	if (prev && prev.ts >= c.ts) return;
+	if (!prev || prev.status !== c.status) {
+		await tx
+			.insert(statusChanges)
+			.values({ monitorId: c.monitorId, ts: c.ts, fromStatus: prev?.status ?? null, toStatus: c.status, error: c.error ?? null })
+			.onConflictDoNothing();
+	}
 	await tx
 		.insert(monitorState)
 		.values({
@@ -99,8 +111,7 @@ async function updateState(tx: Tx, c: CheckInput) {
 				latency: sql`excluded.latency`,
 				error: sql`excluded.error`,
 				since: sql`case when ${monitorState.status} = excluded.status then ${monitorState.since} else excluded.ts end`
-			},
-			setWhere: sql`${monitorState.ts} < excluded.ts`
+			}
 		});
 }
 
