@@ -67,6 +67,6 @@ export async function openTestDatabase(driver: Driver): Promise<TestDatabase> {
 export async function truncateAll(database: Database): Promise<void> {
 	const { sql } = await import('drizzle-orm');
 	await database.db.execute(
-		sql.raw('truncate monitors, checks, check_hours, check_days, monitor_state, status_changes, admins, sessions, api_keys, setup_tokens, login_throttle restart identity cascade')
+		sql.raw('truncate monitors, checks, check_hours, check_days, monitor_state, status_changes, slot_claims, admins, sessions, api_keys, setup_tokens, login_throttle restart identity cascade')
 	);
 }
