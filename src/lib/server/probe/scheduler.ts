@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { pruneChecks, recordCheck } from '../db/queries/checks';
 import { claimSlot, pruneClaims } from '../db/queries/claims';
 import { listActiveMonitors, monitorsFingerprint, type ScheduledMonitor } from '../db/queries/monitors';
-import { WriteBuffer, isTransientDbError } from './write-buffer';
+import { WriteBuffer, isTransientDbError, within } from './write-buffer';
 import type { Db } from '../db/index';
 import type { Logger } from '../log';
 import { checkCron, nextSlot } from '../monitors/cron';
@@ -61,6 +61,15 @@ interface Entry {
 
 // setTimeout overflows past 2^31-1 ms; longer waits re-arm in steps.
 const MAX_TIMER = 2 ** 30;
+
+/** An error's message with its causes: Drizzle wraps the driver's error ("Failed query: …"). */
+export function errorText(err: unknown): string {
+	const parts: string[] = [];
+	for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
+		parts.push(e instanceof Error ? e.message.split('\n')[0] : String(e));
+	}
+	return parts.join(': ');
+}
 
 /** A stable pseudo-random fraction in [0, 1) per monitor id (FNV-1a). */
 export function spreadFraction(id: number): number {
@@ -148,7 +157,7 @@ export class Scheduler {
 	refresh(force = false): Promise<void> {
 		if (this.refreshing) return this.refreshing;
 		this.refreshing = this.doRefresh(force)
-			.catch((err) => this.o.log.warn('could not refresh monitors', { error: String(err?.message ?? err) }))
+			.catch((err) => this.o.log.warn('could not refresh monitors', { error: errorText(err) }))
 			.finally(() => (this.refreshing = null));
 		return this.refreshing;
 	}
@@ -228,7 +237,7 @@ export class Scheduler {
 	private async execute(m: ScheduledMonitor, slot: Date, due: number) {
 		const startedAt = Date.now();
 		try {
-			if (!(await claimSlot(this.o.db, m.id, slot, this.workerId))) {
+			if (!(await within(claimSlot(this.o.db, m.id, slot, this.workerId), 2000, 'slot claim'))) {
 				this.stats.claimedElsewhere++;
 				return;
 			}

@@ -28,6 +28,21 @@ export interface WriteBufferOptions {
 	capacity: () => number;
 	log: Logger;
 	retryMs?: number;
+	/** A first write slower than this counts as failed and the result is buffered (ms). */
+	writeTimeoutMs?: number;
+}
+
+export class TimeoutError extends Error {}
+
+/** Rejects after ms; the operation itself may still finish (harmless: slot writes are idempotent). */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+	return new Promise((resolve, reject) => {
+		const t = setTimeout(() => reject(new TimeoutError(`${what} took over ${ms} ms`)), ms);
+		p.then(
+			(v) => (clearTimeout(t), resolve(v)),
+			(e) => (clearTimeout(t), reject(e))
+		);
+	});
 }
 
 export class WriteBuffer {
@@ -50,7 +65,7 @@ export class WriteBuffer {
 			return 'buffered';
 		}
 		try {
-			const inserted = await this.o.write(c);
+			const inserted = await within(this.o.write(c), this.o.writeTimeoutMs ?? 5000, 'database write');
 			if (inserted) this.written++;
 			return inserted ? 'written' : 'duplicate';
 		} catch (err) {
@@ -83,7 +98,7 @@ export class WriteBuffer {
 		while (this.queue.length > 0 && !this.closed) {
 			const c = this.queue[0];
 			try {
-				if (await this.o.write(c)) this.written++;
+				if (await within(this.o.write(c), 10_000, 'database write')) this.written++;
 				this.queue.shift();
 			} catch (err) {
 				if (!isTransientDbError(err)) {
