@@ -58,6 +58,8 @@ const schema = z.object({
 	EVAL_MEMORY_MB: int('EVAL_MEMORY_MB', 32, 4, 1024),
 	EVAL_WORKERS: int('EVAL_WORKERS', 2, 1, 64),
 	RETENTION_DAYS: int('RETENTION_DAYS', 90, 1, 3650),
+	// Seconds browsers and README proxies (GitHub's camo) may cache a badge or public JSON before revalidating.
+	BADGE_MAX_AGE: int('BADGE_MAX_AGE', 30, 0, 86_400),
 	SITE_TITLE: optionalString.transform((v) => v ?? 'Status'),
 	SITE_TIMEZONE: optionalString.transform((v, ctx) => {
 		const tz = v ?? 'UTC';
@@ -83,6 +85,7 @@ export interface Config {
 	evalMemoryMb: number;
 	evalWorkers: number;
 	retentionDays: number;
+	badgeMaxAge: number;
 	siteTitle: string;
 	siteTimezone: string;
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -107,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		evalMemoryMb: e.EVAL_MEMORY_MB,
 		evalWorkers: e.EVAL_WORKERS,
 		retentionDays: e.RETENTION_DAYS,
+		badgeMaxAge: e.BADGE_MAX_AGE,
 		siteTitle: e.SITE_TITLE,
 		siteTimezone: e.SITE_TIMEZONE,
 		logLevel: e.LOG_LEVEL

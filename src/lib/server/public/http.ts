@@ -1,0 +1,64 @@
+// Response helpers for the public, cacheable reads (badges, Statuspage JSON):
+// explicit content type, a short max-age, a strong ETag answered with 304,
+// and open CORS (they are public by design). Plain Web API: no SvelteKit.
+import { createHash } from 'node:crypto';
+
+export interface Body {
+	body: string;
+	etag: string;
+	contentType: string;
+}
+
+export function withEtag(body: string, contentType: string): Body {
+	return { body, contentType, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` };
+}
+
+export const CORS_HEADERS = {
+	'access-control-allow-origin': '*',
+	'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+	'access-control-allow-headers': 'If-None-Match',
+	'access-control-expose-headers': 'ETag',
+	'access-control-max-age': '86400'
+} as const;
+
+/** The answer to a CORS preflight. */
+export function preflight(): Response {
+	return new Response(null, { status: 204, headers: CORS_HEADERS });
+}
+
+/** True when an If-None-Match header lists this ETag (or *). Weak comparison, as RFC 9110 asks for GET. */
+export function etagMatches(ifNoneMatch: string | null, etag: string): boolean {
+	if (!ifNoneMatch) return false;
+	const bare = etag.replace(/^W\//, '');
+	return ifNoneMatch.split(',').some((t) => {
+		const v = t.trim();
+		return v === '*' || v.replace(/^W\//, '') === bare;
+	});
+}
+
+export interface SendOptions {
+	status?: number;
+	/** Seconds; 0 or undefined with noStore: not cached at all. */
+	maxAge: number;
+	noStore?: boolean;
+	ifNoneMatch: string | null;
+	extra?: Record<string, string>;
+}
+
+export function send(b: Body, o: SendOptions): Response {
+	const status = o.status ?? 200;
+	const headers: Record<string, string> = {
+		...CORS_HEADERS,
+		'content-type': b.contentType,
+		'x-content-type-options': 'nosniff',
+		'cache-control': o.noStore ? 'no-store' : `public, max-age=${o.maxAge}`,
+		etag: b.etag,
+		...o.extra
+	};
+	// 304 only for what would have been a 200: a cached 404 badge revalidates as a 404.
+	if (!o.noStore && status === 200 && etagMatches(o.ifNoneMatch, b.etag)) {
+		delete headers['content-type'];
+		return new Response(null, { status: 304, headers });
+	}
+	return new Response(b.body, { status, headers });
+}
