@@ -55,8 +55,15 @@ export interface StatuspageComponent {
 
 export const PAGE_ID = 'porthole';
 
+/**
+ * updated_at is the latest status change, not the time of the snapshot: it
+ * then changes only when something visible does, and so does the ETag, so
+ * clients polling with If-None-Match get 304s in between.
+ */
 function page(data: SnapshotData, info: PageInfo): StatuspagePage {
-	return { id: PAGE_ID, name: info.name, url: info.url, time_zone: info.timeZone, updated_at: data.generatedAt.toISOString() };
+	const changes = data.monitors.map((m) => (m.since ?? m.createdAt).getTime());
+	const updated = changes.length ? new Date(Math.max(...changes)) : data.generatedAt;
+	return { id: PAGE_ID, name: info.name, url: info.url, time_zone: info.timeZone, updated_at: updated.toISOString() };
 }
 
 const withData = (ms: PublicMonitor[]) => ms.filter((m) => m.status && m.status in COMPONENT_STATUS);
