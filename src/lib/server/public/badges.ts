@@ -30,6 +30,7 @@ export interface BadgeRequest {
 	tag: string;
 	query: URLSearchParams;
 	ifNoneMatch: string | null;
+	acceptEncoding?: string | null;
 	snapshot: StatusSnapshot;
 	maxAge: number;
 	siteTitle: string;
@@ -108,10 +109,11 @@ function reply(r: BadgeRequest, content: BadgeContent, o: BadgeOptions, status: 
 		maxAge: r.maxAge,
 		noStore,
 		ifNoneMatch: r.ifNoneMatch,
+		acceptEncoding: r.acceptEncoding,
 		extra: r.format === 'svg' ? SVG_CSP : {}
 	});
 }
 
 function sendSvgDot(r: BadgeRequest, body: Rendered, status: number): Response {
-	return send(body, { status, maxAge: r.maxAge, ifNoneMatch: r.ifNoneMatch, extra: SVG_CSP });
+	return send(body, { status, maxAge: r.maxAge, ifNoneMatch: r.ifNoneMatch, acceptEncoding: r.acceptEncoding, extra: SVG_CSP });
 }

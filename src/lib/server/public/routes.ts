@@ -16,6 +16,7 @@ export function badgeRoute(kind: BadgeKind, format: 'svg' | 'json'): RequestHand
 			tag: params.tag ?? '',
 			query: url.searchParams,
 			ifNoneMatch: request.headers.get('if-none-match'),
+			acceptEncoding: request.headers.get('accept-encoding'),
 			snapshot: app.snapshot,
 			maxAge: app.config.badgeMaxAge,
 			siteTitle: app.config.siteTitle
@@ -43,6 +44,10 @@ export function statuspageRoute(kind: 'status' | 'summary'): RequestHandler {
 			name: app.config.siteTitle,
 			timeZone: app.config.siteTimezone
 		});
-		return send(body, { maxAge: app.config.badgeMaxAge, ifNoneMatch: request.headers.get('if-none-match') });
+		return send(body, {
+			maxAge: app.config.badgeMaxAge,
+			ifNoneMatch: request.headers.get('if-none-match'),
+			acceptEncoding: request.headers.get('accept-encoding')
+		});
 	};
 }

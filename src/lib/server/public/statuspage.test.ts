@@ -45,10 +45,10 @@ describe('Statuspage indicator (UI.md §6)', () => {
 
 describe('Statuspage v2 schema', () => {
 	const isIso = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v)) && v.endsWith('Z');
-	const page = (p: Record<string, unknown>) => {
+	const page = (p: object) => {
 		expect(Object.keys(p).sort()).toEqual(['id', 'name', 'time_zone', 'updated_at', 'url']);
 		expect(p).toMatchObject({ id: 'porthole', name: 'Acme', url: INFO.url, time_zone: 'Europe/Berlin' });
-		expect(isIso(p.updated_at)).toBe(true);
+		expect(isIso((p as { updated_at: unknown }).updated_at)).toBe(true);
 	};
 
 	it('status.json has page and status only', () => {
