@@ -1,15 +1,23 @@
 // In-memory snapshot of every public, active monitor: status now, uptime and
 // latency per window. Badges and the public JSON read it instead of querying
 // per request, so a README on a busy page costs a Map lookup, not a database
-// round trip. It is rebuilt from the database on a short interval (so it also
-// follows checks written by a probe worker in another process) and soon after
-// each local check (poke). Hidden and inactive monitors are never loaded, so
-// nothing served from here can leak them.
+// round trip. Hidden and inactive monitors are never loaded, so nothing
+// served from here can leak them.
+//
+// Two cadences, both from the database (so it also follows checks written by
+// a probe worker in another process, PROBE_WORKER=off):
+// - status now: one cheap query every few seconds and soon after each local
+//   check (poke);
+// - uptime and latency windows: a full rebuild (a few rollup scans, ~100+ ms
+//   of Postgres time at 1,000 monitors) every 30 s, or at once when the set
+//   of public monitors or any of their settings changed (a monitor made
+//   hidden disappears at the next status refresh).
 import type { Db } from './db/index';
 import {
 	latencyPercentile,
 	latencyWindows,
 	monitorSummaries,
+	publicStatusNow,
 	windowStart,
 	type LatencyStats,
 	type MonitorSummary,
@@ -34,8 +42,10 @@ export interface SnapshotOptions {
 	db: Db;
 	timeZone: string;
 	log?: Pick<Logger, 'warn'>;
-	/** Periodic rebuild (ms); default 5000. */
+	/** Status-now refresh (ms); default 5000. */
 	refreshMs?: number;
+	/** Full rebuild of the window figures (ms); default 30 000. */
+	fullRefreshMs?: number;
 	/** A poke rebuilds after this delay (ms), folding a burst of checks into one rebuild; default 500. */
 	pokeDelayMs?: number;
 	/** How long a computed percentile is reused (ms); default 60 000. */
@@ -51,6 +61,10 @@ export class StatusSnapshot {
 	private again = false;
 	private stopped = true;
 	private percentiles = new Map<string, { at: number; value: Promise<number | null> }>();
+	/** id:tag:updated_at of each public monitor at the last full rebuild. */
+	private versions = '';
+	private lastFull = 0;
+	readonly stats = { full: 0, fast: 0, lastFullMs: 0, lastFastMs: 0 };
 	/** Last rebuild error, for health pages; cleared by a good rebuild. */
 	lastError: string | null = null;
 
@@ -102,28 +116,67 @@ export class StatusSnapshot {
 		return this.running;
 	}
 
+	/** Forces the next refresh to rebuild the window figures too. */
+	invalidate(): void {
+		this.lastFull = 0;
+	}
+
 	private async rebuild(): Promise<void> {
 		try {
+			const t0 = performance.now();
 			const now = this.o.now?.() ?? new Date();
-			const summaries = await monitorSummaries(this.o.db, { timeZone: this.o.timeZone, now, publicOnly: true });
-			const latency = await latencyWindows(this.o.db, {
-				timeZone: this.o.timeZone,
-				now,
-				ids: summaries.map((s) => s.id)
-			});
-			const monitors: PublicMonitor[] = summaries.map((s) => ({ ...s, latencyStats: latency.get(s.id)! }));
-			this.data = {
-				version: (this.data?.version ?? 0) + 1,
-				generatedAt: now,
-				monitors,
-				byTag: new Map(monitors.map((m) => [m.tag, m]))
-			};
+			const states = await publicStatusNow(this.o.db);
+			const versions = states
+				.map((r) => `${r.id}:${r.tag}:${r.updatedAt.getTime()}`)
+				.sort()
+				.join(',');
+			const due = Date.now() - this.lastFull >= (this.o.fullRefreshMs ?? 30_000);
+			if (!this.data || due || versions !== this.versions) {
+				await this.rebuildFull(now);
+				this.versions = versions;
+				this.lastFull = Date.now();
+				this.stats.full++;
+				this.stats.lastFullMs = performance.now() - t0;
+			} else {
+				const byId = new Map(states.map((r) => [r.id, r]));
+				let changed = false;
+				const monitors = this.data.monitors.map((m) => {
+					const r = byId.get(m.id);
+					if (!r || (r.lastCheck?.getTime() ?? 0) === (m.lastCheck?.getTime() ?? 0)) return m;
+					changed = true;
+					return { ...m, status: r.status as PublicMonitor['status'], latency: r.latency, lastCheck: r.lastCheck, since: r.since };
+				});
+				// Unchanged: keep the same object, so per-snapshot caches (summary.json) stay warm.
+				if (changed) this.publish(monitors, now);
+				this.stats.fast++;
+				this.stats.lastFastMs = performance.now() - t0;
+			}
 			this.lastError = null;
 		} catch (err) {
 			// Keep serving the last good snapshot; the next tick tries again.
 			this.lastError = err instanceof Error ? err.message : String(err);
 			this.o.log?.warn('status snapshot refresh failed; serving the previous one', { error: this.lastError });
 		}
+	}
+
+	private async rebuildFull(now: Date) {
+		const summaries = await monitorSummaries(this.o.db, { timeZone: this.o.timeZone, now, publicOnly: true });
+		const latency = await latencyWindows(this.o.db, { timeZone: this.o.timeZone, now, ids: 'public' });
+		const none = { avg: null, min: null, max: null, count: 0 };
+		const empty = { '24h': none, '7d': none, '30d': none, '90d': none };
+		this.publish(
+			summaries.map((s) => ({ ...s, latencyStats: latency.get(s.id) ?? empty })),
+			now
+		);
+	}
+
+	private publish(monitors: PublicMonitor[], now: Date) {
+		this.data = {
+			version: (this.data?.version ?? 0) + 1,
+			generatedAt: now,
+			monitors,
+			byTag: new Map(monitors.map((m) => [m.tag, m]))
+		};
 	}
 
 	/**

@@ -120,6 +120,24 @@ describe.each(DRIVERS)('public reads on %s', (driver) => {
 		}
 	});
 
+	it('drops a monitor made hidden or inactive at the next refresh, before the next full rebuild', async () => {
+		await seed();
+		const { monitors } = await import('../db/schema');
+		const { eq } = await import('drizzle-orm');
+		expect(snap.current()!.byTag.has('api')).toBe(true);
+		await t.db.update(monitors).set({ isPublic: false }).where(eq(monitors.tag, 'api'));
+		await t.db.update(monitors).set({ active: false }).where(eq(monitors.tag, 'db'));
+		await snap.refresh();
+		expect(snap.current()!.byTag.has('api')).toBe(false);
+		expect(snap.current()!.byTag.has('db')).toBe(false);
+		expect(snap.stats.full).toBe(2);
+		// Nothing changed: a status refresh only, and the same snapshot object.
+		const before = snap.current();
+		await snap.refresh();
+		expect(snap.stats.full).toBe(2);
+		expect(snap.current()).toBe(before);
+	});
+
 	it('serves status badges with explicit headers and an ETag that revalidates to 304', async () => {
 		await seed();
 		const r = await badgeResponse(req({ tag: 'api' }));
