@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { etagMatches, send, withEtag } from './http';
+import { etagMatches, preflight, send, withEtag } from './http';
 
 describe('public response helper', () => {
 	const big = withEtag(JSON.stringify({ x: 'y'.repeat(5000) }), 'application/json; charset=utf-8');
@@ -30,6 +30,14 @@ describe('public response helper', () => {
 		const tiny = send(small, { maxAge: 30, ifNoneMatch: null, acceptEncoding: 'gzip' });
 		expect(tiny.headers.get('content-encoding')).toBeNull();
 		expect(tiny.headers.get('vary')).toBeNull();
+	});
+
+	it('answers CORS preflights for any origin', () => {
+		const r = preflight();
+		expect(r.status).toBe(204);
+		expect(r.headers.get('access-control-allow-origin')).toBe('*');
+		expect(r.headers.get('access-control-allow-methods')).toContain('GET');
+		expect(r.headers.get('access-control-allow-headers')).toBe('If-None-Match');
 	});
 
 	it('never answers 304 for an error or an uncached response', () => {
