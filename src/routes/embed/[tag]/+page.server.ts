@@ -12,6 +12,7 @@ export const load: PageServerLoad = async ({ params, url, setHeaders }) => {
 		error(400, 'theme must be light, dark or auto');
 	}
 	const app = getApp();
+	if (!app.snapshot.current()) error(503, 'Status is loading, try again in a moment');
 	const data = await loadEmbed(app, params.tag);
 	if (!data) error(404, 'Not found');
 	setHeaders({ 'cache-control': `public, max-age=${app.config.badgeMaxAge}` });
