@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pruneChecks, recordCheck } from '../db/queries/checks';
-import { claimSlot, pruneClaims, releaseFutureClaims } from '../db/queries/claims';
+import { claimSlots, pruneClaims, releaseFutureClaims } from '../db/queries/claims';
 import { listActiveMonitors, monitorsFingerprint, type ScheduledMonitor } from '../db/queries/monitors';
 import { WriteBuffer, isTransientDbError, within } from './write-buffer';
 import type { Db } from '../db/index';
@@ -116,12 +116,18 @@ export class Scheduler {
 		});
 	}
 
-	/** One `bufferMinutes` worth of checks of every scheduled monitor. */
+	private capacity = 100;
+
+	/** One `bufferMinutes` worth of checks of every scheduled monitor (computed at refresh, kept through stop). */
 	private bufferCapacity(): number {
+		return this.capacity;
+	}
+
+	private updateCapacity() {
 		const ms = (this.o.bufferMinutes ?? 60) * 60_000;
 		let n = 0;
 		for (const e of this.entries.values()) n += Math.ceil(ms / e.intervalMs);
-		return Math.max(n, 100);
+		this.capacity = Math.max(n, 100);
 	}
 
 	async start(): Promise<void> {
@@ -206,6 +212,7 @@ export class Scheduler {
 				this.entries.delete(id);
 			}
 		}
+		this.updateCapacity();
 	}
 
 	private arm(e: Entry) {
@@ -224,14 +231,37 @@ export class Scheduler {
 		e.timer = setTimeout(() => this.fire(e, slot, due), Math.max(0, wait));
 	}
 
+	private pendingClaims: { m: ScheduledMonitor; slot: Date; resolve: (won: boolean | null) => void }[] = [];
+	private claimTimer: NodeJS.Timeout | null = null;
+
+	/** Claims made within a few ms go to the database as one statement. */
 	private claim(m: ScheduledMonitor, slot: Date): Promise<boolean | null> {
-		return within(claimSlot(this.o.db, m.id, slot, this.workerId), 10_000, 'slot claim').catch((err) => {
-			// No database, no coordination: probe anyway and let the buffer hold
-			// the result; the slot upsert keeps a second worker's copy out.
-			if (isTransientDbError(err)) return null;
-			this.o.log.error(`monitor ${m.tag}: could not claim slot ${slot.toISOString()}`, { error: errorText(err) });
-			return false;
+		return new Promise((resolve) => {
+			this.pendingClaims.push({ m, slot, resolve });
+			this.claimTimer ??= setTimeout(() => void this.flushClaims(), 5);
 		});
+	}
+
+	private async flushClaims() {
+		this.claimTimer = null;
+		const batch = this.pendingClaims.splice(0, this.pendingClaims.length);
+		for (let i = 0; i < batch.length; i += 500) {
+			const part = batch.slice(i, i + 500);
+			try {
+				const won = await within(
+					claimSlots(this.o.db, part.map((c) => ({ monitorId: c.m.id, ts: c.slot })), this.workerId),
+					10_000,
+					'slot claim'
+				);
+				for (const c of part) c.resolve(won.has(`${c.m.id}@${c.slot.getTime()}`));
+			} catch (err) {
+				// No database, no coordination: probe anyway and let the buffer hold
+				// the result; the slot upsert keeps a second worker's copy out.
+				const transient = isTransientDbError(err);
+				if (!transient) this.o.log.error('could not claim slots', { error: errorText(err) });
+				for (const c of part) c.resolve(transient ? null : false);
+			}
+		}
 	}
 
 	private fire(e: Entry, slot: Date, due: number) {
@@ -295,7 +325,7 @@ export class Scheduler {
 			await pruneClaims(this.o.db, new Date(Date.now() - 86_400_000));
 			if (n) this.o.log.info(`retention: removed ${n} checks older than ${this.o.retentionDays} days`);
 		} catch (err) {
-			this.o.log.warn('retention job failed', { error: String(err) });
+			this.o.log.warn('retention job failed', { error: errorText(err) });
 		}
 	}
 }
