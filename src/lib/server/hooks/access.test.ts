@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessNeeded } from './admin-guard';
+import { accessNeeded } from './access';
 
 describe('accessNeeded', () => {
 	it('closes every /admin page, action and endpoint except sign-in and the setup link', () => {
