@@ -95,6 +95,7 @@ export class Scheduler {
 		const running = [...this.entries.values()].map((e) => e.running).filter(Boolean);
 		for (const e of this.entries.values()) if (e.timer) clearTimeout(e.timer);
 		this.entries.clear();
+		this.fingerprint = ''; // a later start() must load the monitors again
 		await Promise.race([Promise.allSettled(running), new Promise((r) => setTimeout(r, waitMs).unref?.())]);
 		await this.refreshing?.catch(() => {});
 	}
