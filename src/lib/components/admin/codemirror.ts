@@ -15,6 +15,7 @@ import {
 	bracketMatching,
 	indentOnInput,
 	indentUnit,
+	ensureSyntaxTree,
 	syntaxHighlighting,
 	syntaxTree
 } from '@codemirror/language';
@@ -77,7 +78,10 @@ export interface SyntaxProblem {
 /** Syntax errors straight from the Lezer tree's error nodes: instant, before any save. */
 export function syntaxProblems(state: EditorState): SyntaxProblem[] {
 	const out: SyntaxProblem[] = [];
-	syntaxTree(state).iterate({
+	// The whole tree, not the part parsed so far: an unfinished incremental
+	// parse shows error nodes where it stopped. Eval functions are small.
+	const tree = ensureSyntaxTree(state, state.doc.length, 500) ?? syntaxTree(state);
+	tree.iterate({
 		enter(node) {
 			if (!node.type.isError || out.length >= 20) return;
 			const line = state.doc.lineAt(node.from);

@@ -5,8 +5,10 @@ import { setupFirstAdmin } from '$lib/server/admin/session';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, setHeaders }) => {
-	// The token is in the URL: never send it onwards as a referrer.
-	setHeaders({ 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' });
+	// The token is in the URL: never send it to another site as a referrer. Not
+	// "no-referrer": Chromium then posts forms with "Origin: null", which
+	// SvelteKit's CSRF check (rightly) refuses.
+	setHeaders({ 'referrer-policy': 'same-origin', 'cache-control': 'no-store' });
 	return { usable: await setupTokenUsable(getApp().database.db, params.token) };
 };
 
