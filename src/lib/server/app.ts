@@ -82,6 +82,7 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 			timeZone: config.siteTimezone,
 			log,
 			retentionDays: config.retentionDays,
+			bufferMinutes: config.outageBufferMinutes,
 			...opts.scheduler
 		});
 		await scheduler.start();
