@@ -4,7 +4,7 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { startApp, stopApp } from '$lib/server/app';
 import { adminGuard } from '$lib/server/hooks/admin-guard';
-import { ensureFirstAdmin } from '$lib/server/auth/setup';
+import { initAuth } from '$lib/server/auth/setup';
 import { loadConfig } from '$lib/server/config';
 
 const SHUTDOWN = Symbol.for('porthole.shutdown-hook');
@@ -14,7 +14,7 @@ const SHUTDOWN = Symbol.for('porthole.shutdown-hook');
 export const init: ServerInit = async () => {
 	if (building) return;
 	const app = await startApp(loadConfig(env));
-	await ensureFirstAdmin(app.database.db, app.config, app.log);
+	await initAuth(app.database.db, app.config, app.log);
 	const g = globalThis as Record<symbol, unknown>;
 	if (!g[SHUTDOWN]) {
 		g[SHUTDOWN] = true;

@@ -125,6 +125,8 @@ test('admin journey: setup link, sign in, editor with run-now, save, UP then DOW
 	await expect.poll(() => existsSync(linkFile), { timeout: 20_000 }).toBe(true);
 	const link = readFileSync(linkFile, 'utf8').trim();
 	expect(link).toMatch(/\/admin\/setup\/[A-Za-z0-9_-]{43}$/);
+	await page.goto('/admin/login');
+	await expect(page.getByTestId('no-admin')).toBeVisible();
 	await page.goto(new URL(link).pathname);
 	await page.getByLabel('Email').fill(EMAIL);
 	await page.getByLabel(/^Password/).fill(PASSWORD);
@@ -168,6 +170,17 @@ test('admin journey: setup link, sign in, editor with run-now, save, UP then DOW
 	await page.getByLabel('Host 1', { exact: true }).fill('localhost');
 	await page.getByLabel('Port of host 1').fill(String(port));
 	await page.getByLabel('Timeout of host 1 in ms').fill('500');
+	// Reorder with Alt+↑/↓ (announced), remove with undo.
+	await page.getByLabel('Host 1', { exact: true }).press('Alt+ArrowUp');
+	await expect(page.getByLabel('Host 0', { exact: true })).toHaveValue('localhost');
+	await expect(page.getByText('Moved localhost to position 0')).toBeAttached();
+	await page.getByLabel('Host 0', { exact: true }).press('Alt+ArrowDown');
+	await expect(page.getByLabel('Host 0', { exact: true })).toHaveValue('127.0.0.1');
+	await expect(page.getByLabel('Timeout of host 1 in ms')).toHaveValue('500');
+	await page.getByRole('button', { name: 'Remove host 1' }).click();
+	await expect(page.getByLabel('Host 1', { exact: true })).toHaveCount(0);
+	await page.getByRole('button', { name: 'Undo' }).click();
+	await expect(page.getByLabel('Host 1', { exact: true })).toHaveValue('localhost');
 
 	// A server-side refusal keeps everything typed and names the field.
 	await page.getByLabel(/^Tag/).fill('Journey DB!');
@@ -207,7 +220,7 @@ test('admin journey: setup link, sign in, editor with run-now, save, UP then DOW
 
 	// 4. Save: lands on the monitor's own editor URL.
 	await page.getByRole('button', { name: 'Save' }).click();
-	await expect(page).toHaveURL(/\/admin\/monitors\/journey-db\?saved=created$/);
+	await expect(page).toHaveURL(/\/admin\/monitors\/journey-db\/edit\?saved=created$/);
 	await expect(page.getByTestId('saved')).toBeVisible();
 	await expect(page.locator('.cm-content')).toContainText('majority');
 
@@ -234,7 +247,7 @@ test('admin journey: setup link, sign in, editor with run-now, save, UP then DOW
 	await expect(page).toHaveURL(/\/admin\/login/);
 	const closed = await request.get('/admin/monitors', { maxRedirects: 0 });
 	expect(closed.status()).toBe(303);
-	await page.goto('/admin/monitors/journey-db');
+	await page.goto('/admin/monitors/journey-db/edit');
 	await expect(page).toHaveURL(/\/admin\/login\?next=/);
 	expect(errors).toEqual([]);
 });

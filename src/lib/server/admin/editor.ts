@@ -43,7 +43,7 @@ export async function saveFromForm(request: Request, originalTag: string | null)
 		return fail(409, { action: 'save' as const, values, errors: { [r.field]: r.message } as Record<string, string> });
 	}
 	monitorsChanged();
-	if (originalTag === null || r.tag !== originalTag) redirect(303, `/admin/monitors/${r.tag}?saved=${r.created ? 'created' : 'renamed'}`);
+	if (originalTag === null || r.tag !== originalTag) redirect(303, `/admin/monitors/${r.tag}/edit?saved=${r.created ? 'created' : 'renamed'}`);
 	return { action: 'save' as const, saved: true, savedAt: new Date().toISOString(), tag: r.tag };
 }
 

@@ -8,6 +8,7 @@ import { setupTokens } from '../db/schema';
 import type { Logger } from '../log';
 import { countAdmins, createAdmin, type FieldErrors } from './admins';
 import { randomToken, sha256 } from './crypto';
+import { pruneSessions } from './sessions';
 
 export const SETUP_PATH = '/admin/setup/';
 
@@ -78,4 +79,10 @@ export async function ensureFirstAdmin(db: Db, opts: FirstAdminOptions, log: Log
 	const link = `${(opts.origin ?? 'http://localhost:3000').replace(/\/$/, '')}${SETUP_PATH}${token}`;
 	log.warn(`no admin yet: create the first one with this one-time link: ${link}`);
 	return link;
+}
+
+/** Start-up: drop expired sessions, then make sure there is a way in. */
+export async function initAuth(db: Db, opts: FirstAdminOptions, log: Logger): Promise<string | null> {
+	await pruneSessions(db);
+	return ensureFirstAdmin(db, opts, log);
 }

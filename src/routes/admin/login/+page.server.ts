@@ -1,10 +1,13 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { getApp } from '$lib/server/app';
+import { countAdmins } from '$lib/server/auth/admins';
 import { login, safeNext } from '$lib/server/admin/session';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	if (locals.admin) redirect(303, safeNext(url.searchParams.get('next')));
-	return {};
+	// Says only what the server log already says to whoever runs it: no admin yet.
+	return { noAdmin: (await countAdmins(getApp().database.db)) === 0 };
 };
 
 export const actions: Actions = {

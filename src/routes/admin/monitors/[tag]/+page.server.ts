@@ -1,9 +1,6 @@
-import { loadEditor, runFromForm, saveFromForm } from '$lib/server/admin/editor';
-import type { Actions, PageServerLoad } from './$types';
+import { redirect } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ params }) => loadEditor(params.tag);
-
-export const actions: Actions = {
-	save: ({ request, params }) => saveFromForm(request, params.tag),
-	run: ({ request }) => runFromForm(request)
-};
+// Editors live at /admin/monitors/{tag}/edit, so a monitor tagged "new" never
+// collides with /admin/monitors/new. This short form just forwards.
+export const load: PageServerLoad = ({ params }) => redirect(303, `/admin/monitors/${params.tag}/edit`);
