@@ -223,6 +223,15 @@ test('admin journey: setup link, sign in, editor with run-now, save, UP then DOW
 	await expect(page).toHaveURL(/\/admin\/monitors\/journey-db\/edit\?saved=created$/);
 	await expect(page.getByTestId('saved')).toBeVisible();
 	await expect(page.locator('.cm-content')).toContainText('majority');
+	// Editing and saving in place keeps the URL and says when.
+	await page.getByLabel(/^Description/).fill('Primary and replica: a majority must answer');
+	await expect(page.getByText('Unsaved')).toBeVisible();
+	await page.keyboard.press('ControlOrMeta+s');
+	await expect(page.getByTestId('saved')).toBeVisible();
+	await expect(page).toHaveURL(/\/admin\/monitors\/journey-db\/edit/);
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.screenshot({ path: 'tests/artifacts/admin-editor-mobile.png' });
+	await page.setViewportSize({ width: 1440, height: 1000 });
 
 	// 5. UP on the public page once the scheduler has checked it.
 	const pub = await page.context().newPage();
