@@ -2,13 +2,16 @@
 // guard walk first (nothing may change), then first-admin setup through the
 // printed link, sign-in, a monitor against a listener this test owns,
 // run-now, save, public page UP, listener stopped → DOWN, sign-out.
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect as baseExpect, test, type APIRequestContext } from '@playwright/test';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 
 test.describe.configure({ mode: 'serial' });
+// The machine is shared and the first request after a build starts workers
+// (probe, eval) and loads the CodeMirror chunk cold: allow 10 s per step.
+const expect = baseExpect.configure({ timeout: 10_000 });
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 const BASE = `http://127.0.0.1:${PORT}`;
