@@ -152,6 +152,7 @@ test('admin journey: setup link, sign in, editor with run-now, save, UP then DOW
 	await expect(page).toHaveURL(/\/admin\/monitors$/);
 	// Nothing changed during the guard walk: still just the two fixtures.
 	await expect(page.locator('tbody tr[data-tag]')).toHaveCount(2);
+	expect((await page.request.get('/admin/monitors')).headers()['cache-control']).toBe('private, no-store');
 	await page.screenshot({ path: 'tests/artifacts/admin-monitors.png' });
 
 	// 3. A new monitor against the listener.

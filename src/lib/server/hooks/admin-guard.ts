@@ -6,7 +6,6 @@ import { json, redirect, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { getApp } from '../app';
 import { SESSION_COOKIE, sessionCookieOptions, validateSession } from '../auth/sessions';
 import { authenticateKey } from '../auth/keys';
-
 import { accessNeeded, READ_METHODS } from './access';
 
 function bearer(event: RequestEvent): string | null {
@@ -46,7 +45,16 @@ export const adminGuard: Handle = async ({ event, resolve }) => {
 	if (need === 'none') return resolve(event);
 
 	if (need === 'session') {
-		if (event.locals.admin) return resolve(event);
+		if (event.locals.admin) {
+			const response = await resolve(event);
+			// Admin pages show private configuration: never kept by a shared cache or the back-forward cache of another user.
+			try {
+				if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');
+			} catch {
+				// Immutable headers (a fetched or redirect Response): leave them as they are.
+			}
+			return response;
+		}
 		const next = event.url.pathname.replace(/\/__data\.json$/, '') + event.url.search;
 		const login = `/admin/login?next=${encodeURIComponent(next)}`;
 		if (!READ_METHODS.has(event.request.method)) {
