@@ -6,6 +6,7 @@ import { startApp, stopApp } from '$lib/server/app';
 import { adminGuard } from '$lib/server/hooks/admin-guard';
 import { initAuth } from '$lib/server/auth/setup';
 import { loadConfig } from '$lib/server/config';
+import { embedPolicy } from '$lib/server/hooks/embed';
 
 const SHUTDOWN = Symbol.for('porthole.shutdown-hook');
 
@@ -38,4 +39,4 @@ const theme: Handle = async ({ event, resolve }) => {
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%porthole.theme%', cls) });
 };
 
-export const handle = sequence(theme, noStoreApi, adminGuard);
+export const handle = sequence(theme, noStoreApi, embedPolicy, adminGuard);
