@@ -255,13 +255,18 @@ test('admin journey: setup link, sign in, editor with run-now, save, UP then DOW
 	}).toPass({ timeout: 30_000 });
 	await pub.close();
 
-	// 7. Sign out: /admin is closed again.
+	// 7. Sign out: /admin is closed again, and the old cookie is dead server-side.
+	const cookie = (await page.context().cookies()).find((c) => c.name === 'porthole_session')!;
+	expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false, path: '/' });
+	expect(cookie.expires * 1000 - Date.now()).toBeGreaterThan(29 * 86_400_000);
 	await page.getByRole('button', { name: 'Sign out' }).click();
 	await expect(page).toHaveURL(/\/admin\/login/);
 	const closed = await request.get('/admin/monitors', { maxRedirects: 0 });
 	expect(closed.status()).toBe(303);
 	await page.goto('/admin/monitors/journey-db/edit');
 	await expect(page).toHaveURL(/\/admin\/login\?next=/);
+	const replay = await request.get('/admin/monitors', { headers: { cookie: `porthole_session=${cookie.value}` }, maxRedirects: 0 });
+	expect(replay.status()).toBe(303);
 	expect(errors).toEqual([]);
 });
 
@@ -361,6 +366,7 @@ test('API keys: read and write scopes, run-now over the API, revoke; export and 
 	await page.goto('/admin/monitors');
 	await expect(page.locator('tr[data-tag="imported"]')).toBeVisible();
 	await expect(page.locator('tr[data-tag="api-made"]')).toContainText('Renamed by import');
+	await page.screenshot({ path: 'tests/artifacts/admin-monitors-after-import.png' });
 
 	// A bad import is refused whole.
 	await page.goto('/admin/import');
