@@ -368,6 +368,27 @@ test('API keys: read and write scopes, run-now over the API, revoke; export and 
 	await expect(page.locator('tr[data-tag="api-made"]')).toContainText('Renamed by import');
 	await page.screenshot({ path: 'tests/artifacts/admin-monitors-after-import.png' });
 
+	// Delete asks for the tag first.
+	const row = page.locator('tr[data-tag="imported"]');
+	await row.getByRole('button', { name: 'Delete' }).click();
+	const confirmBtn = page.getByRole('button', { name: 'Delete forever' });
+	await expect(confirmBtn).toBeDisabled();
+	await page.getByLabel(/Type imported to confirm/).fill('imported');
+	await confirmBtn.click();
+	await expect(page.locator('tr[data-tag="imported"]')).toHaveCount(0);
+	await expect(page.getByText('Deleted imported and its history')).toBeVisible();
+
+	// Admins add admins; there is no other way to get an account.
+	await page.goto('/admin/settings');
+	await page.getByLabel('Email').fill('second@porthole.test');
+	await page.getByLabel(/^First password/).fill('short');
+	await page.getByRole('button', { name: 'Add admin' }).click();
+	await expect(page.getByText('Password must be at least 10 characters')).toBeVisible();
+	await page.getByLabel(/^First password/).fill('another long passphrase');
+	await page.getByRole('button', { name: 'Add admin' }).click();
+	await expect(page.getByText('Added second@porthole.test')).toBeVisible();
+	await expect(page.locator('ul').getByText('second@porthole.test')).toBeVisible();
+
 	// A bad import is refused whole.
 	await page.goto('/admin/import');
 	await page.getByLabel('or paste JSON').fill('[{"tag":"x","name":"X","type":"TCP","type_data":{"hosts":[{"host":"127.0.0.1","port":70000}]}}]');
