@@ -193,6 +193,12 @@ test('admin journey: setup link, sign in, editor with run-now, save, UP then DOW
 	await page.keyboard.press('ControlOrMeta+End');
 	await page.keyboard.type('\nlet broken = ;');
 	await expect(page.getByTestId('syntax-error')).toContainText(/Line \d+:\d+/);
+	// Run now anyway: the sandbox's exact error comes back, counted as DOWN.
+	await page.getByRole('button', { name: /Run now/ }).click();
+	await expect(page.getByTestId('run-result')).toContainText('Eval failed → counted as DOWN');
+	await expect(page.getByTestId('run-result')).toContainText(/SyntaxError: .*line 15/);
+	await expect(page.locator('[data-ping="0"]')).toHaveAttribute('data-ping-status', 'open');
+	await page.screenshot({ path: 'tests/artifacts/admin-editor-eval-error.png', fullPage: true });
 
 	// The quorum template replaces it in one undoable step.
 	await page.getByRole('button', { name: 'Templates ▾' }).click();

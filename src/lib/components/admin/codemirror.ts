@@ -85,7 +85,7 @@ export function syntaxProblems(state: EditorState): SyntaxProblem[] {
 		enter(node) {
 			if (!node.type.isError || out.length >= 20) return;
 			const line = state.doc.lineAt(node.from);
-			const near = state.doc.sliceString(node.from, Math.min(node.to, node.from + 12)).trim();
+			const near = state.doc.sliceString(node.from, Math.min(Math.max(node.to, node.from + 1), node.from + 12)).trim();
 			out.push({
 				line: line.number,
 				column: node.from - line.from + 1,
