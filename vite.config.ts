@@ -8,7 +8,10 @@ export default defineConfig({
 		include: ['src/**/*.test.{ts,js}', 'tests/integration/**/*.test.ts'],
 		// Timing-truth tests run alone (npm run test:timing): a hostile-eval
 		// test burning the other core must not be what they measure.
-		exclude: ['**/node_modules/**', ...(process.env.PORTHOLE_TIMING_TESTS ? [] : ['tests/integration/latency-truth.test.ts'])],
+		exclude: [
+			'**/node_modules/**',
+			...(process.env.PORTHOLE_TIMING_TESTS ? [] : ['tests/integration/latency-truth.test.ts', 'tests/integration/workers.test.ts'])
+		],
 		environment: 'node',
 		// Database and socket tests share one Postgres and real ports: keep files
 		// in a few forks, not dozens of threads fighting over two cores.

@@ -83,6 +83,7 @@ describe('three workers on one Postgres', () => {
 			byMonitor.set(r.monitor_id, list);
 			if (r.worker_id) workersSeen.add(r.worker_id.split(':')[1]);
 		}
+
 		// All three took part.
 		expect(workersSeen.size).toBe(3);
 		expect(byMonitor.size).toBe(MONITORS);
