@@ -1,7 +1,7 @@
 // Starts the built server for Playwright with a throwaway embedded database,
 // and a monitors.json pointing at a TCP listener this script owns on
 // 127.0.0.1, so pages show real checks. Nothing here touches another address.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,4 +38,18 @@ process.env.HOST ??= '127.0.0.1';
 process.env.ORIGIN ??= `http://127.0.0.1:${process.env.PORT}`;
 delete process.env.DATABASE_URL;
 console.log(`e2e server: data in ${dir}, echo listener on 127.0.0.1:${port}`);
+
+// The server prints its one-time setup link to the log, as it would for a
+// real operator. Copy that log line into a file the Playwright test reads (a
+// file next to the log, never an HTTP route).
+const setupLinkFile = join(tmpdir(), `porthole-e2e-${process.env.PORT}-setup-link.txt`);
+rmSync(setupLinkFile, { force: true });
+for (const stream of ['log', 'error']) {
+	const original = console[stream].bind(console);
+	console[stream] = (...args) => {
+		const m = /https?:\/\/\S+\/admin\/setup\/\S+/.exec(args.map(String).join(' '));
+		if (m) writeFileSync(setupLinkFile, m[0]);
+		original(...args);
+	};
+}
 await import('../build/index.js');
