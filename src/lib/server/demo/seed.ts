@@ -20,6 +20,8 @@ export interface SeedOptions {
 	seed: number;
 	now?: Date;
 	log?: (msg: string) => void;
+	/** Defaults to insertWriter(db). */
+	writer?: SeedWriter;
 }
 
 const NAMES = [
@@ -32,6 +34,40 @@ const CRONS = ['* * * * *', '* * * * *', '*/2 * * * *', '*/5 * * * *'];
 const BATCH = 4000;
 
 export const DEMO_PREFIX = 'demo-';
+const DEMO_ERROR = 'ECONNREFUSED: demo outage';
+
+type HourRow = typeof checkHours.$inferInsert;
+type DayRow = typeof checkDays.$inferInsert;
+type CheckRow = typeof checks.$inferInsert;
+type ChangeRow = typeof statusChanges.$inferInsert;
+export interface SeedRows {
+	hours: HourRow[];
+	days: DayRow[];
+	checks: CheckRow[];
+	changes: ChangeRow[];
+}
+/** Where one monitor's rows go: batched inserts (any driver) or COPY (postgres.js). */
+export interface SeedWriter {
+	write(rows: SeedRows): Promise<void>;
+	flush(): Promise<void>;
+}
+
+/** Plain multi-row inserts through Drizzle: works on PGlite and Postgres alike. */
+export function insertWriter(db: Db): SeedWriter {
+	return {
+		async write(r) {
+			await inBatches(r.hours, BATCH, (b) =>
+				db.insert(checkHours).values(b).onConflictDoUpdate({ target: [checkHours.monitorId, checkHours.bucket], set: rollupSet('check_hours') })
+			);
+			await inBatches(r.days, BATCH, (b) =>
+				db.insert(checkDays).values(b).onConflictDoUpdate({ target: [checkDays.monitorId, checkDays.day], set: rollupSet('check_days') })
+			);
+			await inBatches(r.checks, BATCH, (b) => db.insert(checks).values(b).onConflictDoNothing());
+			await inBatches(r.changes, BATCH, (b) => db.insert(statusChanges).values(b).onConflictDoNothing());
+		},
+		async flush() {}
+	};
+}
 
 async function inBatches<T>(rows: T[], size: number, write: (batch: T[]) => Promise<unknown>) {
 	for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
@@ -42,6 +78,7 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 	const log = o.log ?? (() => {});
 	const now = (o.now ?? new Date()).getTime();
 	const rand = prng(o.seed);
+	const writer = o.writer ?? insertWriter(db);
 	await db.delete(monitors).where(like(monitors.tag, `${DEMO_PREFIX}%`));
 
 	const from = now - o.days * 86_400_000;
@@ -59,12 +96,14 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 		return {
 			tag: `${DEMO_PREFIX}${String(i + 1).padStart(width, '0')}`,
 			name,
-			description: i % 4 === 0 ? `${name} on 127.0.0.1:${o.port}` : '',
+			description: i % 4 === 0 ? 'Demo monitor with seeded history' : '',
 			typeData: { hosts },
 			cron: CRONS[i % CRONS.length],
 			groupName: GROUPS[i % GROUPS.length],
 			sortOrder: i,
 			showHosts: i % 5 === 0,
+			// Inactive while seeding: the probe loop leaves them alone and pages don't show half a history.
+			active: false,
 			createdAt: new Date(createdAt)
 		};
 	});
@@ -102,56 +141,34 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 			i === 0 ? episodes.filter((e) => e.to < knownStart - 86_400_000 || e.from > knownStart + 86_400_000) : episodes
 		);
 
-		await inBatches([...h.hours], BATCH, (b) =>
-			db
-				.insert(checkHours)
-				.values(b.map(([bucket, d]) => ({ monitorId: id, bucket: new Date(bucket), ...d })))
-				.onConflictDoUpdate({ target: [checkHours.monitorId, checkHours.bucket], set: rollupSet('check_hours') })
-		);
-		await inBatches([...h.days], BATCH, (b) =>
-			db
-				.insert(checkDays)
-				.values(b.map(([day, d]) => ({ monitorId: id, day, ...d })))
-				.onConflictDoUpdate({ target: [checkDays.monitorId, checkDays.day], set: rollupSet('check_days') })
-		);
-		await inBatches(h.raw, BATCH, (b) =>
-			db
-				.insert(checks)
-				.values(
-					b.map((c) => ({
-						monitorId: id,
-						ts: new Date(c.ts),
-						status: c.status,
-						latency: c.latency,
-						pings: spec.typeData.hosts.map(
-							(x): Ping => ({
-								status: c.status === 'DOWN' ? 'error' : 'open',
-								latency: c.latency,
-								host: x.host,
-								port: x.port,
-								type: x.type,
-								...(c.status === 'DOWN' ? { error: 'ECONNREFUSED: demo outage' } : {})
-							})
-						),
-						error: c.status === 'DOWN' ? 'ECONNREFUSED: demo outage' : null
-					}))
-				)
-				.onConflictDoNothing()
-		);
-		await inBatches(h.changes, BATCH, (b) =>
-			db
-				.insert(statusChanges)
-				.values(
-					b.map((c) => ({
-						monitorId: id,
-						ts: new Date(c.ts),
-						fromStatus: c.from,
-						toStatus: c.to,
-						error: c.to === 'DOWN' ? 'ECONNREFUSED: demo outage' : null
-					}))
-				)
-				.onConflictDoNothing()
-		);
+		const pings = (status: string, latency: number): Ping[] =>
+			spec.typeData.hosts.map((x) => ({
+				status: status === 'DOWN' ? 'error' : 'open',
+				latency,
+				host: x.host,
+				port: x.port,
+				type: x.type,
+				...(status === 'DOWN' ? { error: DEMO_ERROR } : {})
+			}));
+		await writer.write({
+			hours: [...h.hours].map(([bucket, d]) => ({ monitorId: id, bucket: new Date(bucket), ...d })),
+			days: [...h.days].map(([day, d]) => ({ monitorId: id, day, ...d })),
+			checks: h.raw.map((c) => ({
+				monitorId: id,
+				ts: new Date(c.ts),
+				status: c.status,
+				latency: c.latency,
+				pings: pings(c.status, c.latency),
+				error: c.status === 'DOWN' ? DEMO_ERROR : null
+			})),
+			changes: h.changes.map((c) => ({
+				monitorId: id,
+				ts: new Date(c.ts),
+				fromStatus: c.from,
+				toStatus: c.to,
+				error: c.to === 'DOWN' ? DEMO_ERROR : null
+			}))
+		});
 		if (h.last) {
 			await db
 				.insert(monitorState)
@@ -170,6 +187,8 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 		totals.changes += h.changes.length;
 		if ((i + 1) % 100 === 0) log(`${i + 1}/${specs.length} monitors seeded`);
 	}
+	await writer.flush();
+	await db.update(monitors).set({ active: true }).where(like(monitors.tag, `${DEMO_PREFIX}%`));
 	await db.execute(sql`analyze`);
 	return { monitors: specs.length, ...totals };
 }
