@@ -8,8 +8,8 @@ import { rollupSet } from '../db/queries/checks';
 import { slotMs } from '../pages/bar';
 import { zonedMidnight } from '../pages/zone';
 import { dayKey } from '../rollup';
-import type { Ping } from '../types';
-import { prng, randomEpisodes, simulate, type Episode } from './history';
+import type { Host, MonitorStatus, Ping } from '../types';
+import { prng, randomEpisodes, simulate, type Episode, type History } from './history';
 
 export interface SeedOptions {
 	monitors: number;
@@ -36,34 +36,55 @@ const BATCH = 4000;
 export const DEMO_PREFIX = 'demo-';
 const DEMO_ERROR = 'ECONNREFUSED: demo outage';
 
-type HourRow = typeof checkHours.$inferInsert;
-type DayRow = typeof checkDays.$inferInsert;
-type CheckRow = typeof checks.$inferInsert;
-type ChangeRow = typeof statusChanges.$inferInsert;
-export interface SeedRows {
-	hours: HourRow[];
-	days: DayRow[];
-	checks: CheckRow[];
-	changes: ChangeRow[];
+/** One monitor's simulated history, for a writer to store. */
+export interface SeedMonitor {
+	id: number;
+	hosts: Host[];
+	h: History;
 }
-/** Where one monitor's rows go: batched inserts (any driver) or COPY (postgres.js). */
+/** Where the rows go: batched inserts (any driver) or COPY (postgres.js). */
 export interface SeedWriter {
-	write(rows: SeedRows): Promise<void>;
+	write(m: SeedMonitor): Promise<void>;
 	flush(): Promise<void>;
 }
+
+/** The pings array a demo check would have had. */
+export function demoPings(hosts: Host[], status: MonitorStatus, latency: number): Ping[] {
+	return hosts.map((x) => ({
+		status: status === 'DOWN' ? 'error' : 'open',
+		latency,
+		host: x.host,
+		port: x.port,
+		type: x.type,
+		...(status === 'DOWN' ? { error: DEMO_ERROR } : {})
+	}));
+}
+export const demoError = (status: MonitorStatus) => (status === 'DOWN' ? DEMO_ERROR : null);
 
 /** Plain multi-row inserts through Drizzle: works on PGlite and Postgres alike. */
 export function insertWriter(db: Db): SeedWriter {
 	return {
-		async write(r) {
-			await inBatches(r.hours, BATCH, (b) =>
+		async write({ id, hosts, h }) {
+			const hours = [...h.hours].map(([bucket, d]) => ({ monitorId: id, bucket: new Date(bucket), ...d }));
+			const days = [...h.days].map(([day, d]) => ({ monitorId: id, day, ...d }));
+			await inBatches(hours, BATCH, (b) =>
 				db.insert(checkHours).values(b).onConflictDoUpdate({ target: [checkHours.monitorId, checkHours.bucket], set: rollupSet('check_hours') })
 			);
-			await inBatches(r.days, BATCH, (b) =>
+			await inBatches(days, BATCH, (b) =>
 				db.insert(checkDays).values(b).onConflictDoUpdate({ target: [checkDays.monitorId, checkDays.day], set: rollupSet('check_days') })
 			);
-			await inBatches(r.checks, BATCH, (b) => db.insert(checks).values(b).onConflictDoNothing());
-			await inBatches(r.changes, BATCH, (b) => db.insert(statusChanges).values(b).onConflictDoNothing());
+			await inBatches(h.raw, BATCH, (b) =>
+				db
+					.insert(checks)
+					.values(b.map((c) => ({ monitorId: id, ts: new Date(c.ts), status: c.status, latency: c.latency, pings: demoPings(hosts, c.status, c.latency), error: demoError(c.status) })))
+					.onConflictDoNothing()
+			);
+			await inBatches(h.changes, BATCH, (b) =>
+				db
+					.insert(statusChanges)
+					.values(b.map((c) => ({ monitorId: id, ts: new Date(c.ts), fromStatus: c.from, toStatus: c.to, error: demoError(c.to) })))
+					.onConflictDoNothing()
+			);
 		},
 		async flush() {}
 	};
@@ -116,6 +137,7 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 
 	const rawFrom = now - Math.min(7, o.days) * 86_400_000;
 	const totals = { hours: 0, days: 0, checks: 0, changes: 0 };
+	const states: (typeof monitorState.$inferInsert)[] = [];
 	// A known outage for the first monitor: 42 min DOWN three days ago at 03:12 site time.
 	const threeDaysAgo = dayKey(new Date(now - 3 * 86_400_000), o.timeZone);
 	const knownStart = zonedMidnight(threeDaysAgo, o.timeZone) + (3 * 60 + 12) * 60_000;
@@ -141,46 +163,9 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 			i === 0 ? episodes.filter((e) => e.to < knownStart - 86_400_000 || e.from > knownStart + 86_400_000) : episodes
 		);
 
-		const pings = (status: string, latency: number): Ping[] =>
-			spec.typeData.hosts.map((x) => ({
-				status: status === 'DOWN' ? 'error' : 'open',
-				latency,
-				host: x.host,
-				port: x.port,
-				type: x.type,
-				...(status === 'DOWN' ? { error: DEMO_ERROR } : {})
-			}));
-		await writer.write({
-			hours: [...h.hours].map(([bucket, d]) => ({ monitorId: id, bucket: new Date(bucket), ...d })),
-			days: [...h.days].map(([day, d]) => ({ monitorId: id, day, ...d })),
-			checks: h.raw.map((c) => ({
-				monitorId: id,
-				ts: new Date(c.ts),
-				status: c.status,
-				latency: c.latency,
-				pings: pings(c.status, c.latency),
-				error: c.status === 'DOWN' ? DEMO_ERROR : null
-			})),
-			changes: h.changes.map((c) => ({
-				monitorId: id,
-				ts: new Date(c.ts),
-				fromStatus: c.from,
-				toStatus: c.to,
-				error: c.to === 'DOWN' ? DEMO_ERROR : null
-			}))
-		});
-		if (h.last) {
-			await db
-				.insert(monitorState)
-				.values({
-					monitorId: id,
-					ts: new Date(h.last.ts),
-					status: h.last.status,
-					latency: h.last.latency,
-					since: new Date(h.last.since)
-				})
-				.onConflictDoNothing();
-		}
+		await writer.write({ id, hosts: spec.typeData.hosts, h });
+		if (h.last)
+			states.push({ monitorId: id, ts: new Date(h.last.ts), status: h.last.status, latency: h.last.latency, since: new Date(h.last.since) });
 		totals.hours += h.hours.size;
 		totals.days += h.days.size;
 		totals.checks += h.raw.length;
@@ -188,6 +173,7 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 		if ((i + 1) % 100 === 0) log(`${i + 1}/${specs.length} monitors seeded`);
 	}
 	await writer.flush();
+	await inBatches(states, 1000, (b) => db.insert(monitorState).values(b).onConflictDoNothing());
 	await db.update(monitors).set({ active: true }).where(like(monitors.tag, `${DEMO_PREFIX}%`));
 	await db.execute(sql`analyze`);
 	return { monitors: specs.length, ...totals };

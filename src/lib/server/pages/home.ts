@@ -1,15 +1,14 @@
 // Data for the public home page: every public, active monitor with its status
 // now and its 90-day bar. Two queries whatever the monitor count (monitors
 // joined to their state, then 90 days of daily rollups for all of them).
-import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
 import { checkDays, monitors, monitorState } from '../db/schema';
 import { shown, type Shown } from '$lib/status';
-import { BAR_DAYS, classCounts } from '$lib/bar';
-import { barData, dayStats, slotMs, uptimeOver, type BarData, type DayCounts, type DayStat } from './bar';
+import { BAR_DAYS, type DayClass } from '$lib/bar';
+import { calendar, emptyDayArrays, rowBar, slotMs, type BarData, type Calendar, type DayArrays, type DayStat } from './bar';
 import { banner, REFRESH_SECONDS, type Banner } from './banner';
 import { clock, minutes, shortDay, zoneLabel } from './format';
-import { lastDays } from './zone';
 import { formatUptime } from '$lib/status';
 
 /** A monitor with no check within this many slots counts as "no recent data". */
@@ -72,47 +71,102 @@ export async function publicMonitorRows(db: Db) {
 }
 
 /**
- * Daily rollups of all public monitors since `from`, grouped per monitor.
- * One query: the id list is a subquery, not 1,000 bound parameters.
+ * Status counts of public monitors per calendar day, as arrays indexed by day.
+ * PostgreSQL packs each monitor's days into one string ("day offset,up,
+ * degraded,down,maintenance;…"), which parses far faster here than 90,000
+ * separate rows would. `from`/`to` are calendar indexes (inclusive).
  */
-export async function publicDayCounts(db: Db, from: string): Promise<Map<number, Map<string, DayCounts>>> {
+export async function publicDayCounts(db: Db, cal: Calendar, from = 0, to = cal.days.length - 1): Promise<Map<number, DayArrays>> {
+	const first = cal.days[0];
 	const rows = await db
 		.select({
 			id: checkDays.monitorId,
-			day: checkDays.day,
-			up: checkDays.up,
-			degraded: checkDays.degraded,
-			down: checkDays.down,
-			maintenance: checkDays.maintenance,
-			latencySum: checkDays.latencySum,
-			latencyCount: checkDays.latencyCount
+			packed: sql<string>`string_agg((${checkDays.day} - ${first}::date)::text || ',' || ${checkDays.up} || ',' || ${checkDays.degraded} || ',' || ${checkDays.down} || ',' || ${checkDays.maintenance}, ';')`
 		})
 		.from(checkDays)
-		.where(
-			and(
-				gte(checkDays.day, from),
-				sql`${checkDays.monitorId} in (select ${monitors.id} from ${monitors} where ${monitors.active} and ${monitors.isPublic})`
-			)
-		);
-	const out = new Map<number, Map<string, DayCounts>>();
+		.innerJoin(monitors, and(eq(monitors.id, checkDays.monitorId), eq(monitors.active, true), eq(monitors.isPublic, true)))
+		.where(and(gte(checkDays.day, cal.days[from]), lte(checkDays.day, cal.days[to])))
+		.groupBy(checkDays.monitorId);
+	const n = cal.days.length;
+	const out = new Map<number, DayArrays>();
 	for (const r of rows) {
-		let m = out.get(r.id);
-		if (!m) out.set(r.id, (m = new Map()));
-		m.set(r.day, r);
+		const a = emptyDayArrays(n);
+		for (const day of r.packed.split(';')) {
+			const f = day.split(',');
+			const i = Number(f[0]);
+			if (i < 0 || i >= n) continue;
+			a.up[i] = Number(f[1]);
+			a.degraded[i] = Number(f[2]);
+			a.down[i] = Number(f[3]);
+			a.maintenance[i] = Number(f[4]);
+		}
+		out.set(r.id, a);
 	}
 	return out;
 }
 
-/** "API gateway, 90 days: 86 up, 2 degraded, 1 down (14 Oct, 42 min), 1 no data; 99.96 % uptime" */
-export function barLabel(name: string, stats: DayStat[], uptime: number | null): string {
-	const c = classCounts(stats.map((s) => s.cls).join(''));
-	const worst = stats.filter((s) => s.downMin > 0).sort((a, b) => b.downMin - a.downMin)[0];
-	const down = c.down ? `${c.down} down${worst ? ` (worst ${shortDay(worst.day)}, ${minutes(worst.downMin)})` : ''}` : '0 down';
-	const parts = [`${c.up} up`, `${c.degraded} degraded`, down];
-	if (c.maintenance) parts.push(`${c.maintenance} maintenance`);
-	parts.push(`${c['no data']} no data`);
+/** How long the finished days of the bars are reused before being read again. */
+export const PAST_DAYS_TTL_MS = 60_000;
+const pastCache = new WeakMap<Db, { key: string; at: number; data: Promise<Map<number, DayArrays>> }>();
+
+/**
+ * Finished days hardly change (only a check written late, just after
+ * midnight), so they are read once a minute and shared; today is read on
+ * every request. The query count per page stays constant either way.
+ */
+export async function barCounts(db: Db, cal: Calendar): Promise<Map<number, DayArrays>> {
+	const n = cal.days.length;
+	const key = `${cal.timeZone} ${cal.days[0]} ${cal.days[n - 1]}`;
+	let past = pastCache.get(db);
+	if (!past || past.key !== key || cal.now - past.at > PAST_DAYS_TTL_MS || cal.now < past.at) {
+		past = { key, at: cal.now, data: publicDayCounts(db, cal, 0, n - 2) };
+		pastCache.set(db, past);
+		past.data.catch(() => pastCache.delete(db));
+	}
+	const [old, today] = await Promise.all([past.data, publicDayCounts(db, cal, n - 1, n - 1)]);
+	const out = new Map<number, DayArrays>();
+	for (const [id, a] of old) out.set(id, a);
+	for (const [id, t] of today) {
+		const base = old.get(id);
+		// Never write into the shared cached arrays: copy, then set today.
+		const a = base
+			? { up: base.up.slice(), degraded: base.degraded.slice(), down: base.down.slice(), maintenance: base.maintenance.slice() }
+			: emptyDayArrays(n);
+		a.up[n - 1] = t.up[n - 1];
+		a.degraded[n - 1] = t.degraded[n - 1];
+		a.down[n - 1] = t.down[n - 1];
+		a.maintenance[n - 1] = t.maintenance[n - 1];
+		out.set(id, a);
+	}
+	return out;
+}
+
+/** Forget cached finished days (tests, and after bulk changes such as the demo seeder). */
+export function clearBarCache(db: Db) {
+	pastCache.delete(db);
+}
+
+/** "API gateway, 90 days: 86 up, 2 degraded, 1 down (worst 14 Oct, 42 min), 1 no data; 99.96 % uptime" */
+export function labelFrom(
+	name: string,
+	n: number,
+	c: Record<DayClass, number>,
+	worst: { day: string; downMin: number } | null,
+	uptime: number | null
+): string {
+	const down = c.r + c.s;
+	const parts = [`${c.u} up`, `${c.a} degraded`, down ? `${down} down${worst ? ` (worst ${shortDay(worst.day)}, ${minutes(worst.downMin)})` : ''}` : '0 down'];
+	if (c.m) parts.push(`${c.m} maintenance`);
+	parts.push(`${c.n} no data`);
 	const up = uptime === null ? 'no uptime data' : `${formatUptime(uptime * 100)} uptime`;
-	return `${name}, ${stats.length} days: ${parts.join(', ')}; ${up}`;
+	return `${name}, ${n} days: ${parts.join(', ')}; ${up}`;
+}
+
+export function barLabel(name: string, stats: DayStat[], uptime: number | null): string {
+	const c: Record<DayClass, number> = { u: 0, a: 0, r: 0, s: 0, m: 0, n: 0 };
+	for (const s of stats) c[s.cls]++;
+	const worst = stats.filter((s) => s.downMin > 0).sort((a, b) => b.downMin - a.downMin)[0];
+	return labelFrom(name, stats.length, c, worst ? { day: worst.day, downMin: worst.downMin } : null, uptime);
 }
 
 const RANK: Record<Shown, number> = { DOWN: 4, DEGRADED: 3, MAINTENANCE: 2, NODATA: 1, UP: 0 };
@@ -139,15 +193,14 @@ export function statusNow(status: string | null, lastCheck: Date | null, slot: n
 export async function homeData(db: Db, opts: { title: string; timeZone: string; now?: Date }): Promise<HomeData> {
 	const now = opts.now ?? new Date();
 	const tz = opts.timeZone;
-	const days = lastDays(BAR_DAYS, now, tz);
-	const last30 = days.slice(-30);
-	const [list, counts] = await Promise.all([publicMonitorRows(db), publicDayCounts(db, days[0])]);
+	const cal = calendar(BAR_DAYS, now, tz);
+	const [list, counts] = await Promise.all([publicMonitorRows(db), barCounts(db, cal)]);
+	const none = emptyDayArrays(BAR_DAYS);
 
 	const rows = list.map((m) => {
 		const slot = slotMs(m.cron, tz);
-		const byDay = counts.get(m.id) ?? new Map<string, DayCounts>();
-		const stats = dayStats(byDay, { n: BAR_DAYS, timeZone: tz, slotMs: slot, now });
-		const uptime90 = uptimeOver(byDay, days);
+		const r = rowBar(cal, slot, counts.get(m.id) ?? none);
+		const worst = r.worst ? { day: cal.days[r.worst.index], downMin: r.worst.downMin } : null;
 		return {
 			group: m.group,
 			row: {
@@ -156,10 +209,10 @@ export async function homeData(db: Db, opts: { title: string; timeZone: string; 
 				description: m.description,
 				status: statusNow(m.status, m.lastCheck, slot, now),
 				lastCheck: m.lastCheck?.toISOString() ?? null,
-				bar: barData(stats),
-				uptime90,
-				uptime30: uptimeOver(byDay, last30),
-				label: barLabel(m.name, stats, uptime90)
+				bar: r.bar,
+				uptime90: r.uptime90,
+				uptime30: r.uptime30,
+				label: labelFrom(m.name, BAR_DAYS, r.counts, worst, r.uptime90)
 			} satisfies HomeRow,
 			lastCheck: m.lastCheck
 		};

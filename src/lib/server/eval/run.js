@@ -1,0 +1,524 @@
+// The sandboxed evaluation of an admin's eval function: pure, synchronous,
+// one fresh QuickJS runtime + context per call. Plain ESM JavaScript (JSDoc
+// types, checkJs) because it runs inside the eval worker thread as bare Node,
+// which cannot load TypeScript or `$lib` (see DESIGN.md, "Shipping a worker").
+//
+// What the code under evaluation gets: a fresh QuickJS context (ECMAScript
+// builtins only: no process, require, import, fetch, timers, console, file
+// system or network; nothing is added) and a COPY of the pings array, made by
+// JSON.parse inside the VM. What it gives back is read inside the VM: only
+// `status` and `latency`, checked and described there, so a huge or hostile
+// return value never crosses into the host.
+//
+// Limits, and the QuickJS traps behind them:
+// - Time: an interrupt handler with a wall-clock deadline covering the whole
+//   evaluation, awaited promises included. We keep our own `interrupted` flag
+//   (the handler sets it) to tell a timeout from other InternalErrors. Some
+//   builtins never call the interrupt handler (e.g. Array.prototype.indexOf on
+//   an array-like of length 2**53-1): only the watchdog in sandbox.ts, which
+//   terminates the worker thread, stops those.
+// - Memory: `runtime.setMemoryLimit` alone is NOT a limit in this build. The
+//   emscripten build has no malloc_usable_size, so QuickJS adds a constant 8
+//   bytes per allocation to its total while checking only each request's own
+//   size: many sub-limit allocations grow the WASM heap without bound (up to
+//   2 GiB; quickjs-emscripten issues #255, #271). So createEvalModule() gives
+//   the module a WebAssembly.Memory whose grow() we gate: while admin code
+//   runs, the whole linear memory may not exceed the limit plus a small fixed
+//   overhead; failed growth makes malloc return NULL, which QuickJS reports as
+//   InternalError "out of memory". setMemoryLimit stays, for single requests.
+// - Stack: setMaxStackSize(64 KiB). QuickJS measures emscripten's shadow stack
+//   while the WASM frames live on the host thread's native stack; with larger
+//   limits deep recursion (or a deeply nested JSON.parse) overflows the host
+//   stack first, a host RangeError that leaves the module aborted.
+// - Any host-side exception (the above, a WASM abort, a leaked handle tripping
+//   JS_FreeRuntime's assertion) marks the module unusable: the caller must
+//   build a new one (the worker does, see moduleIsUsable).
+
+import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
+import releaseSyncVariant from '@jitl/quickjs-wasmfile-release-sync';
+import { DEFAULT_EVAL } from './default.js';
+
+/**
+ * @typedef {import('quickjs-emscripten-core').QuickJSWASMModule} QuickJSWASMModule
+ * @typedef {import('quickjs-emscripten-core').QuickJSContext} QuickJSContext
+ * @typedef {import('quickjs-emscripten-core').QuickJSHandle} QuickJSHandle
+ * @typedef {'UP' | 'DEGRADED' | 'DOWN' | 'MAINTENANCE'} Status
+ * @typedef {{ status: Status, latency: number, error?: string, durationMs: number }} RunResult
+ * @typedef {{ timeoutMs?: number, memoryBytes?: number }} RunLimits
+ * @typedef {{ ok: true } | { ok: false, error: string, line?: number, column?: number }} SyntaxCheck
+ */
+
+/** Same list as MONITOR_STATUSES in ../types.ts (which a worker cannot import); a test keeps them equal. */
+export const EVAL_STATUSES = /** @type {const} */ (['UP', 'DEGRADED', 'DOWN', 'MAINTENANCE']);
+export const DEFAULT_TIMEOUT_MS = 1000;
+export const DEFAULT_MEMORY_BYTES = 32 * 1024 * 1024;
+/** See the header: larger values let deep recursion overflow the host stack. */
+export const MAX_STACK_BYTES = 64 * 1024;
+/** The file name QuickJS reports in stacks for admin code. */
+const USER_FILE = 'eval.js';
+const INTERNAL_FILE = 'porthole-eval-internal.js';
+
+const WASM_PAGE = 64 * 1024;
+/** The prebuilt module imports a memory of at least 256 pages (16 MiB). */
+const INITIAL_PAGES = 256;
+/** Static data, the C stack, and a fresh runtime + context: added to the admin's limit. */
+const ENGINE_OVERHEAD_BYTES = 4 * 1024 * 1024;
+/** Extra room for the host to read results and errors after the admin's code hit the limit. */
+const HOST_RESERVE_BYTES = 8 * 1024 * 1024;
+/** Pending promise jobs run per batch between two deadline checks. */
+const JOB_BATCH = 256;
+
+/**
+ * @typedef {object} MemoryGate
+ * @property {number} capBytes  linear memory may not grow beyond this
+ * @property {number} refused   growth requests refused so far
+ * @property {WebAssembly.Memory} memory
+ */
+
+/** @type {WeakMap<QuickJSWASMModule, MemoryGate>} */
+const gates = new WeakMap();
+/** @type {WeakSet<QuickJSWASMModule>} */
+const unusable = new WeakSet();
+
+/**
+ * A QuickJS WASM module (release-sync variant) for runEval, with a memory gate.
+ * About 15 ms; make one per thread and reuse it (each evaluation gets its own
+ * runtime), unless moduleIsUsable() says it died.
+ * @returns {Promise<QuickJSWASMModule>}
+ */
+export async function createEvalModule() {
+	const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: 32768 });
+	/** @type {MemoryGate} */
+	const gate = { capBytes: Infinity, refused: 0, memory };
+	const grow = memory.grow;
+	// Emscripten's heap resize calls wasmMemory.grow() from JS; refusing it
+	// (by throwing, which it catches) makes sbrk and then malloc fail.
+	Object.defineProperty(memory, 'grow', {
+		value: /** @param {number} delta */ (delta) => {
+			if (memory.buffer.byteLength + delta * WASM_PAGE > gate.capBytes) {
+				gate.refused++;
+				throw new RangeError('eval memory cap reached');
+			}
+			return grow.call(memory, delta);
+		}
+	});
+	const module = await newQuickJSWASMModuleFromVariant(
+		newVariant(releaseSyncVariant, { wasmMemory: memory })
+	);
+	gates.set(module, gate);
+	return module;
+}
+
+/**
+ * False once an evaluation crashed the module on the host side (see header).
+ * @param {QuickJSWASMModule} module
+ */
+export function moduleIsUsable(module) {
+	return !unusable.has(module);
+}
+
+/**
+ * Whether the module's linear memory (which never shrinks) is within what an
+ * evaluation limited to `memoryBytes` may use; if not, an earlier evaluation
+ * with a larger limit grew it, and a new module gives this limit its meaning.
+ * @param {QuickJSWASMModule} module
+ * @param {number} [memoryBytes]
+ */
+export function moduleFitsLimit(module, memoryBytes = DEFAULT_MEMORY_BYTES) {
+	return moduleMemoryBytes(module) <= userCapBytes(positive(memoryBytes, DEFAULT_MEMORY_BYTES)) + HOST_RESERVE_BYTES;
+}
+
+/** @param {number} memoryBytes */
+function userCapBytes(memoryBytes) {
+	return Math.max(INITIAL_PAGES * WASM_PAGE, memoryBytes + ENGINE_OVERHEAD_BYTES);
+}
+
+/**
+ * Bytes of WASM linear memory the module holds (it never shrinks).
+ * @param {QuickJSWASMModule} module
+ */
+export function moduleMemoryBytes(module) {
+	return module.getWasmMemory().buffer.byteLength;
+}
+
+// Trusted helpers. BOOT is compiled in each fresh context BEFORE the admin's
+// code, so it holds the original builtins whatever that code later replaces;
+// it is kept tiny because QuickJS compiles ~150 ns per character and this runs
+// on every evaluation. EXPLAIN (describing bad values and thrown errors) is
+// only compiled on a failure path, after the admin's code: it therefore uses
+// nothing global, only the intrinsics BOOT captured and passes in. Helpers
+// return primitives, or arrays of values built here (own data properties, so
+// reading them runs no admin code).
+const BOOT = `(function (apply, parse, resolve, P) {
+	'use strict';
+	return [
+		function (json) { return parse(json); },
+		function (v) { return apply(resolve, P, [v]); },
+		function (r) { return r === null || (typeof r !== 'object' && typeof r !== 'function') ? 0 : [r.status, r.latency]; },
+		[apply, JSON.stringify, String.prototype.slice, Array.isArray, String]
+	];
+})(Reflect.apply, JSON.parse, Promise.resolve, Promise)`;
+
+const EXPLAIN = `(function (intrinsics) {
+	'use strict';
+	var apply = intrinsics[0], stringify = intrinsics[1], slice = intrinsics[2];
+	var isArray = intrinsics[3], Str = intrinsics[4];
+	function short(s, n) { return s.length > n ? apply(slice, s, [0, n]) + '...' : s; }
+	function text(v, n) { return typeof v === 'string' ? short(v, n) : ''; }
+	function describe(v) {
+		var t = typeof v;
+		if (v === null) return 'null';
+		if (t === 'string') return v.length > 64 ? 'a string of ' + v.length + ' characters' : stringify(v);
+		if (t === 'number' || t === 'boolean' || t === 'undefined') return '' + v;
+		if (t === 'bigint') return v + 'n';
+		if (t === 'symbol') return 'a symbol';
+		if (t === 'function') return 'a function';
+		return isArray(v) ? 'an array' : 'an object';
+	}
+	function error(e) {
+		var name = '', message = '', stack = '';
+		if (e !== null && (typeof e === 'object' || typeof e === 'function')) {
+			try { name = text(e.name, 100); } catch (x) {}
+			try { message = text(e.message, 500); } catch (x) {}
+			try { stack = text(e.stack, 4000); } catch (x) {}
+			if (!name && !message) { try { message = text(Str(e), 500) || describe(e); } catch (x) { message = describe(e); } }
+		} else {
+			message = typeof e === 'string' ? short(e, 500) : describe(e);
+		}
+		return [name, message, stack];
+	}
+	return [describe, error];
+})`;
+
+/**
+ * Evaluate an admin's eval function on a copy of `pings`, in a fresh QuickJS
+ * runtime of `module` (from createEvalModule; a plain module works but has
+ * no real memory limit, see header). Never throws; failures are DOWN results
+ * whose `error` names the cause.
+ * @param {QuickJSWASMModule} module
+ * @param {string | null | undefined} source  the function's source; null/undefined = DEFAULT_EVAL
+ * @param {unknown} pings                     the probe results (JSON-serialisable)
+ * @param {RunLimits} [limits]
+ * @returns {RunResult}
+ */
+export function runEval(module, source, pings, limits = {}) {
+	const started = performance.now();
+	const timeoutMs = positive(limits.timeoutMs, DEFAULT_TIMEOUT_MS);
+	const memoryBytes = positive(limits.memoryBytes, DEFAULT_MEMORY_BYTES);
+	const deadline = started + timeoutMs;
+	/** @param {Status} status @param {number} latency @param {string} [error] @returns {RunResult} */
+	const result = (status, latency, error) =>
+		error === undefined
+			? { status, latency, durationMs: performance.now() - started }
+			: { status, latency, error, durationMs: performance.now() - started };
+	/** @param {string} error */
+	const down = (error) => result('DOWN', 0, error);
+
+	if (source == null) source = DEFAULT_EVAL;
+	if (typeof source !== 'string') return down(`eval source must be a string, not ${typeof source}`);
+	if (!moduleIsUsable(module)) return down('eval sandbox is unusable after an earlier crash');
+	let json;
+	try {
+		json = JSON.stringify(pings);
+	} catch (err) {
+		return down(`eval input could not be serialised: ${errorText(err)}`);
+	}
+	if (json === undefined) json = 'null';
+
+	const gate = gates.get(module);
+	const mb = formatMb(memoryBytes);
+	let interrupted = false;
+	/** @type {import('quickjs-emscripten-core').QuickJSRuntime | undefined} */
+	let rt;
+	/** @type {QuickJSContext | undefined} */
+	let ctx;
+	/** @type {QuickJSHandle[]} */
+	const handles = [];
+	/** @template {QuickJSHandle} T @param {T} h @returns {T} */
+	const keep = (h) => (handles.push(h), h);
+	/** Admin code may run: hold it to its memory limit. */
+	const userPhase = () => {
+		if (gate) gate.capBytes = userCapBytes(memoryBytes);
+	};
+	/** The host reads results: allow a little more so that works after an OOM. */
+	const hostPhase = () => {
+		if (gate) gate.capBytes = userCapBytes(memoryBytes) + HOST_RESERVE_BYTES;
+	};
+	const refusedBefore = gate ? gate.refused : 0;
+	const timedOut = () => down(`eval timed out after ${timeoutMs} ms`);
+	const outOfMemory = () => down(`eval ran out of memory (limit ${mb} MB)`);
+
+	try {
+		hostPhase();
+		rt = module.newRuntime();
+		rt.setMemoryLimit(memoryBytes);
+		rt.setMaxStackSize(MAX_STACK_BYTES);
+		rt.setInterruptHandler(() => {
+			if (interrupted || performance.now() > deadline) interrupted = true;
+			return interrupted;
+		});
+		ctx = rt.newContext();
+		const c = ctx;
+
+		const booted = c.evalCode(BOOT, INTERNAL_FILE, { type: 'global', strict: true });
+		if (booted.error) {
+			keep(booted.error);
+			return interrupted ? timedOut() : down('eval sandbox failed to start');
+		}
+		const boot = keep(booted.value);
+		const at = (/** @type {QuickJSHandle} */ arr, /** @type {number | string} */ key) => keep(c.getProp(arr, key));
+		const parseFn = at(boot, 0);
+		const settleFn = at(boot, 1);
+		const readFn = at(boot, 2);
+		const intrinsics = at(boot, 3);
+
+		/** @type {{ describe: QuickJSHandle, error: QuickJSHandle } | null | undefined} */
+		let explainers;
+		/** EXPLAIN's functions, compiled on first need; null if that failed (timeout, memory). */
+		const explain = () => {
+			if (explainers !== undefined) return explainers;
+			hostPhase();
+			explainers = null;
+			const made = c.evalCode(EXPLAIN, INTERNAL_FILE, { type: 'global', strict: true });
+			if (made.error) return (keep(made.error), null);
+			const r = c.callFunction(keep(made.value), c.undefined, intrinsics);
+			if (r.error) return (keep(r.error), null);
+			const arr = keep(r.value);
+			return (explainers = { describe: at(arr, 0), error: at(arr, 1) });
+		};
+		/** A short description of a value: "up" (quoted), NaN, null, an object, a string of N characters... */
+		const describe = (/** @type {QuickJSHandle} */ h) => {
+			const ex = explain();
+			const r = ex && c.callFunction(ex.describe, c.undefined, h);
+			if (!r || r.error) return (r && keep(/** @type {QuickJSHandle} */ (r.error)), c.typeof(h));
+			return c.getString(keep(r.value));
+		};
+		/**
+		 * Describe a thrown value (read inside the VM, bounded).
+		 * @param {QuickJSHandle} errHandle
+		 * @returns {{ name: string, message: string, stack: string } | null}
+		 */
+		const readError = (errHandle) => {
+			const ex = explain();
+			const r = ex && c.callFunction(ex.error, c.undefined, errHandle);
+			if (!r || r.error) return (r && keep(/** @type {QuickJSHandle} */ (r.error)), null);
+			const arr = keep(r.value);
+			return {
+				name: c.getString(at(arr, 0)),
+				message: c.getString(at(arr, 1)),
+				stack: c.getString(at(arr, 2))
+			};
+		};
+		/**
+		 * The DOWN result for a value thrown by (or a rejection of) the admin's code.
+		 * @param {QuickJSHandle} errHandle
+		 * @param {'compile' | 'run'} stage
+		 */
+		const failure = (errHandle, stage) => {
+			if (interrupted) return timedOut();
+			const e = readError(errHandle);
+			if (interrupted) return timedOut();
+			const starved = gate !== undefined && gate.refused > refusedBefore;
+			if (!e) return starved ? outOfMemory() : down('eval threw a value that could not be read');
+			if (e.name === 'InternalError' && e.message === 'out of memory') return outOfMemory();
+			// With the heap full, QuickJS cannot allocate the error object and throws null.
+			if (starved && !e.name && e.message === 'null') return outOfMemory();
+			if (e.name === 'InternalError' && e.message === 'interrupted') return timedOut();
+			const where = locate(e.stack);
+			if (e.name === 'InternalError' && e.message === 'stack overflow') {
+				return down(`eval exceeded the stack limit (recursion too deep)${where.line ? ` (line ${where.line})` : ''}`);
+			}
+			if (stage === 'compile' && where.compile && e.name === 'SyntaxError') {
+				return down(`SyntaxError: ${e.message} (line ${where.line}, column ${where.column})`);
+			}
+			const what = e.name ? (e.message ? `${e.name}: ${e.message}` : e.name) : e.message;
+			return down(`eval threw: ${what}${where.line ? ` (line ${where.line})` : ''}`);
+		};
+
+
+		// The copy of the pings, parsed inside the VM before the admin's code runs.
+		userPhase();
+		const parsed = c.callFunction(parseFn, c.undefined, keep(c.newString(json)));
+		if (parsed.error) {
+			keep(parsed.error);
+			if (interrupted) return timedOut();
+			return gate && gate.refused > refusedBefore
+				? outOfMemory()
+				: down('eval input (pings) is too large for the sandbox');
+		}
+		const pingsHandle = keep(parsed.value);
+
+		// The admin's code: a script whose completion value is the function.
+		const evaluated = c.evalCode(source, USER_FILE, { type: 'global' });
+		if (evaluated.error) return failure(keep(evaluated.error), 'compile');
+		const fn = keep(evaluated.value);
+		if (c.typeof(fn) !== 'function') {
+			const got = describe(fn);
+			if (interrupted) return timedOut();
+			return down(
+				`eval code must evaluate to a function, like ;(async function (arrayOfPings) { ... }), but it evaluated to ${got}`
+			);
+		}
+
+		userPhase();
+		const called = c.callFunction(fn, c.undefined, pingsHandle);
+		if (called.error) return failure(keep(called.error), 'run');
+		const returned = keep(called.value);
+		// Promise.resolve(returned): one path for sync values, promises and thenables.
+		const settling = c.callFunction(settleFn, c.undefined, returned);
+		if (settling.error) return failure(keep(settling.error), 'run');
+		const promise = keep(settling.value);
+
+		/** @type {QuickJSHandle} */
+		let value;
+		for (;;) {
+			const state = c.getPromiseState(promise);
+			if (state.type === 'fulfilled') {
+				value = keep(state.value);
+				break;
+			}
+			if (state.type === 'rejected') return failure(keep(state.error), 'run');
+			if (interrupted || performance.now() > deadline) return timedOut();
+			// No timers exist in the VM: with no job left, nothing can settle it.
+			if (!rt.hasPendingJob()) return down("eval's promise never settled");
+			const jobs = rt.executePendingJobs(JOB_BATCH);
+			if (jobs.error) return failure(keep(jobs.error), 'run');
+		}
+
+		// Read status and latency inside the VM (getters run there, under the deadline).
+		const read = c.callFunction(readFn, c.undefined, value);
+		if (read.error) {
+			const r = failure(keep(read.error), 'run');
+			return r.error?.startsWith('eval threw: ')
+				? down(`eval's result could not be read: ${r.error.slice('eval threw: '.length)}`)
+				: r;
+		}
+		hostPhase();
+		const pair = keep(read.value);
+		if (c.typeof(pair) !== 'object') {
+			return down(`eval returned ${describe(value)}; expected an object like { status: "UP", latency: 12.3 }`);
+		}
+		const statusHandle = at(pair, 0);
+		const latencyHandle = at(pair, 1);
+		// Check the type and length before copying a string out of the VM.
+		const status =
+			c.typeof(statusHandle) === 'string' && c.getNumber(at(statusHandle, 'length')) <= 16
+				? c.getString(statusHandle)
+				: undefined;
+		if (status === undefined || !isStatus(status)) {
+			return down(`eval returned status ${describe(statusHandle)}; expected one of ${EVAL_STATUSES.join(', ')}`);
+		}
+		const latency = c.typeof(latencyHandle) === 'number' ? c.getNumber(latencyHandle) : undefined;
+		if (latency === undefined || !Number.isFinite(latency)) {
+			return down(`eval returned latency ${describe(latencyHandle)}; expected a finite number`);
+		}
+		return result(status, latency);
+	} catch (err) {
+		// A host-side failure: the module's state can no longer be trusted.
+		unusable.add(module);
+		if (interrupted) return down(`eval timed out after ${timeoutMs} ms (sandbox crashed: ${errorText(err)})`);
+		return down(`eval crashed the sandbox: ${errorText(err)}`);
+	} finally {
+		if (moduleIsUsable(module)) {
+			try {
+				for (let i = handles.length - 1; i >= 0; i--) if (handles[i].alive) handles[i].dispose();
+				ctx?.dispose();
+				rt?.dispose();
+			} catch {
+				unusable.add(module);
+			}
+		}
+		if (gate) gate.capBytes = Infinity;
+	}
+}
+
+/**
+ * Compile an eval function without running it. For the admin editor and
+ * config validation: catches syntax errors only (not "is it a function").
+ * @param {QuickJSWASMModule} module
+ * @param {string} source
+ * @returns {SyntaxCheck}
+ */
+export function validateEvalSyntax(module, source) {
+	if (typeof source !== 'string') return { ok: false, error: 'eval source must be a string' };
+	if (!moduleIsUsable(module)) return { ok: false, error: 'eval sandbox is unusable after an earlier crash' };
+	const gate = gates.get(module);
+	if (gate) gate.capBytes = userCapBytes(DEFAULT_MEMORY_BYTES);
+	let rt;
+	let ctx;
+	/** @type {QuickJSHandle | undefined} */
+	let handle;
+	try {
+		rt = module.newRuntime();
+		rt.setMemoryLimit(DEFAULT_MEMORY_BYTES);
+		rt.setMaxStackSize(MAX_STACK_BYTES);
+		ctx = rt.newContext();
+		const r = ctx.evalCode(source, USER_FILE, { type: 'global', compileOnly: true });
+		if (!r.error) {
+			handle = r.value;
+			return { ok: true };
+		}
+		handle = r.error;
+		// A fresh context has run no admin code: dumping the SyntaxError is safe.
+		const e = ctx.dump(r.error);
+		const name = typeof e?.name === 'string' ? e.name : 'Error';
+		const message = typeof e?.message === 'string' ? e.message.slice(0, 500) : String(e).slice(0, 500);
+		if (name === 'InternalError' && message === 'out of memory') {
+			return { ok: false, error: 'eval source is too large to compile' };
+		}
+		const where = locate(typeof e?.stack === 'string' ? e.stack : '');
+		return where.line
+			? { ok: false, error: `${name}: ${message} (line ${where.line}, column ${where.column})`, line: where.line, column: where.column }
+			: { ok: false, error: `${name}: ${message}` };
+	} catch (err) {
+		unusable.add(module);
+		return { ok: false, error: `eval sandbox crashed while compiling: ${errorText(err)}` };
+	} finally {
+		if (moduleIsUsable(module)) {
+			try {
+				if (handle?.alive) handle.dispose();
+				ctx?.dispose();
+				rt?.dispose();
+			} catch {
+				unusable.add(module);
+			}
+		}
+		if (gate) gate.capBytes = Infinity;
+	}
+}
+
+/**
+ * Where in the admin's code an error points, from a QuickJS stack:
+ * compile errors read "    at eval.js:4:17", runtime frames "    at f (eval.js:3:10)".
+ * @param {string} stack
+ * @returns {{ line?: number, column?: number, compile: boolean }}
+ */
+function locate(stack) {
+	const compile = /^\s*at eval\.js:(\d+):(\d+)\s*$/m.exec(stack.split('\n')[0] ?? '');
+	if (compile) return { line: Number(compile[1]), column: Number(compile[2]), compile: true };
+	const frame = /\(eval\.js:(\d+)(?::(\d+))?\)/.exec(stack);
+	if (frame) return { line: Number(frame[1]), column: frame[2] ? Number(frame[2]) : undefined, compile: false };
+	return { compile: false };
+}
+
+/** @param {string} s @returns {s is Status} */
+function isStatus(s) {
+	return /** @type {readonly string[]} */ (EVAL_STATUSES).includes(s);
+}
+
+/** @param {unknown} v @param {number} fallback */
+function positive(v, fallback) {
+	return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+/** @param {number} bytes */
+function formatMb(bytes) {
+	const mb = bytes / (1024 * 1024);
+	return Number.isInteger(mb) ? String(mb) : mb.toFixed(1);
+}
+
+/** @param {unknown} err */
+function errorText(err) {
+	if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);
+	return String(err).slice(0, 300);
+}

@@ -1,0 +1,99 @@
+// Eval worker thread entry (plain ESM JavaScript: it runs as bare Node).
+//
+// Started by sandbox.ts through the package export "porthole/eval-worker", so
+// it ships as this very file (see DESIGN.md, "Shipping a worker file"). It may
+// import only Node built-ins, node_modules and sibling .js files.
+//
+// It loads the QuickJS WASM module once, then answers one request at a time
+// (the pool never sends a second before the first is answered; requests are
+// still chained, in order, should that ever happen):
+//   out: {type: 'ready'}                                  module loaded, send work
+//   in:  {id, source, pings, timeoutMs, memoryBytes}      evaluate (fresh runtime)
+//   out: {id, result: {status, latency, error?, durationMs}}
+//   in:  {id, kind: 'syntax', source}                     compile only
+//   out: {id, result: {ok: true} | {ok: false, error, line?, column?}}
+// Anything that escapes the sandbox's own limits (a builtin that ignores the
+// interrupt handler, say) is the pool's watchdog's job: it terminates this
+// thread and starts another.
+
+import { parentPort } from 'node:worker_threads';
+import {
+	DEFAULT_MEMORY_BYTES,
+	createEvalModule,
+	moduleFitsLimit,
+	moduleIsUsable,
+	runEval,
+	validateEvalSyntax
+} from './run.js';
+
+if (!parentPort) {
+	throw new Error('eval/worker.js must be started as a worker thread');
+}
+const port = parentPort;
+
+/**
+ * @typedef {import('quickjs-emscripten-core').QuickJSWASMModule} QuickJSWASMModule
+ * @typedef {{ id: number, kind?: 'eval', source: string, pings: unknown, timeoutMs?: number, memoryBytes?: number }} EvalRequest
+ * @typedef {{ id: number, kind: 'syntax', source: string }} SyntaxRequest
+ */
+
+/** @type {QuickJSWASMModule | undefined} */
+let module;
+
+/**
+ * The module, rebuilt if an evaluation crashed it or grew its memory beyond
+ * what this limit allows.
+ * @param {number} [memoryBytes]
+ */
+async function getModule(memoryBytes) {
+	if (!module || !moduleIsUsable(module) || !moduleFitsLimit(module, memoryBytes)) {
+		module = undefined;
+		module = await createEvalModule();
+	}
+	return module;
+}
+
+/** @param {unknown} err */
+function describe(err) {
+	return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** @param {EvalRequest | SyntaxRequest} msg */
+async function handle(msg) {
+	const id = msg?.id;
+	if (msg?.kind === 'syntax') {
+		try {
+			const m = await getModule(DEFAULT_MEMORY_BYTES);
+			port.postMessage({ id, result: validateEvalSyntax(m, msg.source) });
+		} catch (err) {
+			port.postMessage({ id, result: { ok: false, error: `eval worker failed: ${describe(err)}` } });
+		}
+		return;
+	}
+	const started = performance.now();
+	try {
+		const m = await getModule(msg.memoryBytes);
+		const result = runEval(m, msg.source, msg.pings, {
+			timeoutMs: msg.timeoutMs,
+			memoryBytes: msg.memoryBytes
+		});
+		port.postMessage({ id, result });
+	} catch (err) {
+		const error = `eval worker failed: ${describe(err)}`;
+		port.postMessage({ id, result: { status: 'DOWN', latency: 0, error, durationMs: performance.now() - started } });
+	}
+	// Replace a module the evaluation crashed now, not on the next request's clock.
+	if (module && !moduleIsUsable(module)) await getModule(msg.memoryBytes);
+}
+
+let chain = getModule(DEFAULT_MEMORY_BYTES).then(() => port.postMessage({ type: 'ready' }));
+// A failure to load the module is fatal: let it surface as the worker's 'error'.
+chain.catch((err) => {
+	setImmediate(() => {
+		throw err;
+	});
+});
+
+port.on('message', (/** @type {EvalRequest | SyntaxRequest} */ msg) => {
+	chain = chain.then(() => handle(msg));
+});

@@ -1,0 +1,400 @@
+// TCP probe: one connection attempt per host, measured with process.hrtime.bigint().
+//
+// Plain ESM JavaScript with JSDoc types: this module runs inside a bare-Node
+// worker thread (see worker.js), which cannot load TypeScript or `$lib` aliases.
+// It must not import anything but Node built-ins.
+//
+// What a Ping's numbers mean (all in ms, rounded to the microsecond):
+// - open:    latency = TCP connect time only: from the connect(2) call
+//            ('connectionAttempt') to the 'connect' event. DNS is not included.
+// - error:   latency = time from the connect(2) call to the failure (0 when the
+//            failure happened before any connect, e.g. ENOTFOUND, bad input).
+// - timeout: latency = the whole attempt, DNS included (≈ the host's timeout).
+// - dnsLatency = name resolution time ('lookup' event); 0 for IP literals,
+//            where no lookup happens. Present on every ping.
+// - address = the IP that was dialled, when known.
+// The timeout is our own timer over DNS + connect (not socket.setTimeout, which
+// is an idle timeout). Its clock, like the latency clock, starts when the probe
+// holds a limiter slot: time spent queued for a slot is neither latency nor
+// timeout.
+
+import net from 'node:net';
+
+/** @typedef {import('../types').Host} Host */
+/** @typedef {import('../types').Ping} Ping */
+/** @typedef {import('../types').PingStatus} PingStatus */
+
+/** Default cap on probes (sockets) in flight per thread. */
+export const DEFAULT_MAX_SOCKETS = 256;
+
+/** setTimeout's largest delay; longer ones fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * @param {unknown} max
+ * @returns {number}
+ */
+function checkMax(max) {
+	if (max === Infinity || (typeof max === 'number' && Number.isInteger(max) && max >= 1)) {
+		return max;
+	}
+	throw new RangeError(`maxSockets must be an integer >= 1 (or Infinity), got ${String(max)}`);
+}
+
+/**
+ * A counting semaphore for sockets in flight. FIFO; no timers, no promises on
+ * the fast path.
+ */
+export class Limiter {
+	/** @type {number} */
+	#max;
+	#active = 0;
+	/** @type {Array<(() => void) | undefined>} */
+	#queue = [];
+	#head = 0;
+	#draining = false;
+
+	/** @param {number} max slots; an integer >= 1, or Infinity */
+	constructor(max) {
+		this.#max = checkMax(max);
+	}
+
+	/** Number of slots. Raising it starts queued tasks at once; lowering it lets running ones finish. */
+	get max() {
+		return this.#max;
+	}
+	set max(max) {
+		this.#max = checkMax(max);
+		this.#drain();
+	}
+
+	/** Slots held now. */
+	get active() {
+		return this.#active;
+	}
+
+	/** Tasks waiting for a slot. */
+	get pending() {
+		return this.#queue.length - this.#head;
+	}
+
+	/**
+	 * Run `task` once it holds a slot: synchronously if one is free now,
+	 * otherwise in FIFO order as slots are released. The task owns the slot and
+	 * must call `release()` exactly once. A task that throws synchronously has
+	 * its slot released and the exception rethrown asynchronously (like any
+	 * uncaught exception).
+	 * @param {() => void} task
+	 */
+	run(task) {
+		if (this.#active < this.#max && this.pending === 0) {
+			this.#active++;
+			this.#start(task);
+		} else {
+			this.#queue.push(task);
+		}
+	}
+
+	/**
+	 * Promise form of `run`: resolves, once a slot is held, to a function that
+	 * releases it (calling that function more than once is harmless).
+	 * @returns {Promise<() => void>}
+	 */
+	acquire() {
+		return new Promise((resolve) => {
+			this.run(() => {
+				let held = true;
+				resolve(() => {
+					if (held) {
+						held = false;
+						this.release();
+					}
+				});
+			});
+		});
+	}
+
+	/** Give back a slot taken by `run`. */
+	release() {
+		if (this.#active <= 0) throw new Error('Limiter.release() called with no slot held');
+		this.#active--;
+		this.#drain();
+	}
+
+	/** @param {() => void} task */
+	#start(task) {
+		try {
+			task();
+		} catch (err) {
+			this.#active--;
+			process.nextTick(() => {
+				throw err;
+			});
+		}
+	}
+
+	#drain() {
+		// Not re-entrant: a task that releases synchronously (a probe that fails
+		// before connecting) lets this loop go on instead of recursing.
+		if (this.#draining) return;
+		this.#draining = true;
+		try {
+			while (this.#active < this.#max && this.#head < this.#queue.length) {
+				const task = /** @type {() => void} */ (this.#queue[this.#head]);
+				this.#queue[this.#head++] = undefined;
+				this.#active++;
+				this.#start(task);
+			}
+			if (this.#head === this.#queue.length) {
+				this.#queue.length = 0;
+				this.#head = 0;
+			} else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+				this.#queue = this.#queue.slice(this.#head);
+				this.#head = 0;
+			}
+		} finally {
+			this.#draining = false;
+		}
+	}
+}
+
+/**
+ * @param {number} max slots; an integer >= 1, or Infinity
+ * @returns {Limiter}
+ */
+export function createLimiter(max) {
+	return new Limiter(max);
+}
+
+/** The limiter probeHost and probeHosts use unless given another: one per thread. */
+export const defaultLimiter = new Limiter(DEFAULT_MAX_SOCKETS);
+
+/**
+ * Change the default limiter's cap (default 256).
+ * @param {number} max an integer >= 1, or Infinity
+ */
+export function setMaxSockets(max) {
+	defaultLimiter.max = max;
+}
+
+/** @returns {number} the default limiter's cap */
+export function getMaxSockets() {
+	return defaultLimiter.max;
+}
+
+/**
+ * @param {bigint} ns
+ * @returns {number} ms, rounded to the microsecond
+ */
+function ms(ns) {
+	return Math.round(Number(ns) / 1e3) / 1e3;
+}
+
+/**
+ * Build a Ping with the documented key order: the spec's five fields, then
+ * address (when known), dnsLatency, error (only when not open).
+ * @param {Host} h
+ * @param {PingStatus} status
+ * @param {number} latency
+ * @param {string | undefined} address
+ * @param {number} dnsLatency
+ * @param {string} [error]
+ * @returns {Ping}
+ */
+function makePing(h, status, latency, address, dnsLatency, error) {
+	/** @type {Ping} */
+	const ping = { status, latency, host: h.host, port: h.port, type: h.type };
+	if (address !== undefined) ping.address = address;
+	ping.dnsLatency = dnsLatency;
+	if (error !== undefined) ping.error = error;
+	return ping;
+}
+
+/**
+ * @param {string} host
+ * @param {number} port
+ */
+function hostPort(host, port) {
+	return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Input checks that must hold before dialling. Full validation happens where
+ * config is read; these only keep the probe from dialling something other
+ * than what was asked (and from throwing).
+ * @param {Host} h
+ * @returns {Ping | undefined} an error ping, or undefined when h is fine
+ */
+function checkHost(h) {
+	if (h === null || typeof h !== 'object') {
+		const bad = /** @type {Host} */ ({ host: String(h), port: 0, type: 'tcp', timeout: 0 });
+		return makePing(bad, 'error', 0, undefined, 0, 'EINVAL: host entry is not an object');
+	}
+	/** @param {string} msg */
+	const fail = (msg) => makePing(h, 'error', 0, undefined, 0, `EINVAL: ${msg}`);
+	if (h.type !== 'tcp' && h.type !== 'IP6') {
+		return fail(`type must be "tcp" (IPv4) or "IP6" (IPv6), got ${JSON.stringify(h.type)}`);
+	}
+	if (typeof h.host !== 'string' || h.host === '') {
+		return fail(`host must be a non-empty string, got ${JSON.stringify(h.host)}`);
+	}
+	if (!Number.isInteger(h.port) || h.port < 1 || h.port > 65535) {
+		return fail(`port must be an integer from 1 to 65535, got ${JSON.stringify(h.port)}`);
+	}
+	if (typeof h.timeout !== 'number' || !(h.timeout > 0) || !Number.isFinite(h.timeout)) {
+		return fail(`timeout must be a positive number of ms, got ${JSON.stringify(h.timeout)}`);
+	}
+	const literal = net.isIP(h.host);
+	const want = h.type === 'IP6' ? 6 : 4;
+	if (literal !== 0 && literal !== want) {
+		return fail(
+			`${h.host} is an IPv${literal} address, but type "${h.type}" connects over IPv${want} only`
+		);
+	}
+	return undefined;
+}
+
+/**
+ * One attempt. Calls `done` exactly once, after the socket is destroyed.
+ * @param {Host} h a host that passed checkHost
+ * @param {(ping: Ping) => void} done
+ */
+function attempt(h, done) {
+	const name = h.host;
+	const port = h.port;
+	const timeoutMs = h.timeout;
+	const family = h.type === 'IP6' ? 6 : 4;
+	const literal = net.isIP(name) !== 0;
+
+	/** @type {net.Socket | undefined} */
+	let socket;
+	let settled = false;
+	let tStart = 0n; // the attempt began (latency clock for timeouts, DNS clock)
+	let tConnect = 0n; // connect(2) was called (latency clock for open/error)
+	let connecting = false; // connect(2) has been called
+	let dnsLatency = 0;
+	/** @type {string | undefined} */
+	let address = literal ? name : undefined;
+
+	/**
+	 * @param {PingStatus} status
+	 * @param {number} latency
+	 * @param {string} [error]
+	 */
+	const finish = (status, latency, error) => {
+		settled = true;
+		clearTimeout(timer);
+		// Also right after 'connect': the probe only asks whether the port accepts.
+		// The 'error' listener stays attached, so a late error cannot go unhandled.
+		socket?.destroy();
+		done(makePing(h, status, latency, address, dnsLatency, error));
+	};
+
+	const onConnect = () => {
+		const t = process.hrtime.bigint(); // first thing: nothing between event and clock
+		if (!settled) finish('open', ms(t - tConnect));
+	};
+
+	/** @param {Error & {code?: string}} err */
+	const onError = (err) => {
+		const t = process.hrtime.bigint();
+		if (settled) return;
+		const code = err.code ?? err.name ?? 'Error';
+		finish('error', connecting ? ms(t - tConnect) : 0, `${code}: ${err.message}`);
+	};
+
+	/**
+	 * Emitted when name resolution ends (never for IP literals), also after a
+	 * timeout destroyed the socket: Node cannot cancel getaddrinfo.
+	 * @param {Error | null} err
+	 * @param {string} ip
+	 */
+	const onLookup = (err, ip) => {
+		const t = process.hrtime.bigint();
+		if (settled) return;
+		dnsLatency = ms(t - tStart);
+		tConnect = t; // in case 'connectionAttempt' does not come (older Node)
+		if (!err) {
+			address = ip;
+			connecting = true;
+		}
+	};
+
+	// Emitted right before connect(2), after the lookup for names and one tick
+	// after net.connect() for literals: starting the latency clock here keeps
+	// socket construction and the event-loop turn out of the connect time.
+	const onAttempt = () => {
+		const t = process.hrtime.bigint();
+		if (settled) return;
+		tConnect = t;
+		connecting = true;
+	};
+
+	const onTimeout = () => {
+		const t = process.hrtime.bigint();
+		if (settled) return;
+		finish(
+			'timeout',
+			ms(t - tStart),
+			`ETIMEDOUT: no connection to ${hostPort(name, port)} within ${timeoutMs} ms`
+		);
+	};
+
+	const timer = setTimeout(onTimeout, Math.min(timeoutMs, MAX_TIMER_MS));
+	try {
+		tStart = tConnect = process.hrtime.bigint();
+		socket = net.connect({ host: name, port, family, autoSelectFamily: false }, onConnect);
+	} catch (e) {
+		// Argument errors only (checkHost should have caught them).
+		const err = /** @type {Error & {code?: string}} */ (e);
+		finish('error', 0, `${err.code ?? err.name ?? 'Error'}: ${err.message}`);
+		return;
+	}
+	// Lookup, connect and errors are all asynchronous: attaching these after
+	// net.connect() returns misses nothing and keeps them off the clock.
+	socket.on('error', onError);
+	socket.on('connectionAttempt', onAttempt);
+	if (!literal) socket.on('lookup', onLookup);
+}
+
+/**
+ * Probe one host: one TCP connection attempt with the host's family only
+ * ("tcp" = IPv4, "IP6" = IPv6, never the other). Waits for a slot of
+ * `limiter` first. Never rejects: every failure is a ping with status
+ * "error" or "timeout" and an `error` string `${code}: ${message}`.
+ * @param {Host} host
+ * @param {Limiter | null} [limiter] default: the module's limiter; null = no cap
+ * @returns {Promise<Ping>}
+ */
+export function probeHost(host, limiter = defaultLimiter) {
+	const invalid = checkHost(host);
+	if (invalid) return Promise.resolve(invalid);
+	return new Promise((resolve) => {
+		if (!limiter) {
+			attempt(host, resolve);
+			return;
+		}
+		const lim = limiter;
+		lim.run(() =>
+			attempt(host, (ping) => {
+				// The socket is destroyed (its fd closed) before the slot is given back.
+				lim.release();
+				resolve(ping);
+			})
+		);
+	});
+}
+
+/**
+ * Probe all hosts at once (subject to the limiter); pings in config order.
+ * Never rejects for a host's failure; throws a TypeError if `hosts` is not an array.
+ * @param {Host[]} hosts
+ * @param {Limiter | null} [limiter] default: the module's limiter; null = no cap
+ * @returns {Promise<Ping[]>}
+ */
+export function probeHosts(hosts, limiter = defaultLimiter) {
+	if (!Array.isArray(hosts)) {
+		return Promise.reject(new TypeError('probeHosts: hosts must be an array'));
+	}
+	return Promise.all(hosts.map((h) => probeHost(h, limiter)));
+}
