@@ -34,30 +34,88 @@ export const CLASS_WORD: Record<DayClass, string> = {
 	n: 'no data'
 };
 
+/** Tailwind stroke classes for the runs of whole days. */
+export const CLASS_STROKE: Record<DayClass, string> = {
+	u: 'stroke-up',
+	a: 'stroke-degraded',
+	r: 'stroke-down',
+	s: 'stroke-severe',
+	m: 'stroke-maintenance',
+	n: 'stroke-nodata'
+};
+
 const round = (v: number) => Math.round(v * 10) / 10;
 
+export interface BarPath {
+	cls: DayClass;
+	/** stroke: runs of whole days drawn as one dashed line each; fill: partly filled days. */
+	kind: 'stroke' | 'fill';
+	path: string;
+}
+
 /**
- * Path data per class. `partial` lists [day index, coverage] for partly checked
- * days: their colour fills that share of the height from the bottom, grey above.
+ * Path data per class. Consecutive days of one class are one line segment
+ * stroked 32 units wide with a 6-on/2-off dash, so a run of k days is one
+ * "M x 16h len" however long it is (the dash pattern restarts at each
+ * subpath): a quiet row is a few dozen bytes, not 90 rectangles. `partial`
+ * lists [day index, coverage] for partly checked days: grey in the runs,
+ * with the colour filled from the bottom at that share of the height.
  */
-export function barPaths(d: string, partial: [number, number][] = []): { cls: DayClass; path: string }[] {
+export function barPaths(d: string, partial: [number, number][] = []): BarPath[] {
 	const cov = new Map(partial);
-	const parts: Record<DayClass, string[]> = { u: [], a: [], r: [], s: [], m: [], n: [] };
-	for (let i = 0; i < d.length; i++) {
-		const cls = d[i] as DayClass;
-		if (!(cls in parts)) continue;
-		const x = i * BAR_PITCH;
-		const c = cov.get(i);
-		if (c === undefined || cls === 'n') {
-			parts[cls].push(`M${x} 0h${BAR_SEG}v${BAR_HEIGHT}h-${BAR_SEG}z`);
-		} else {
-			const h = Math.max(1, round(BAR_HEIGHT * c));
-			const top = round(BAR_HEIGHT - h);
-			if (top > 0) parts.n.push(`M${x} 0h${BAR_SEG}v${top}h-${BAR_SEG}z`);
-			parts[cls].push(`M${x} ${top}h${BAR_SEG}v${h}h-${BAR_SEG}z`);
-		}
+	const runs: Record<DayClass, string> = { u: '', a: '', r: '', s: '', m: '', n: '' };
+	const fills: Record<DayClass, string> = { u: '', a: '', r: '', s: '', m: '', n: '' };
+	const eff = (k: number) => (cov.has(k) ? 'n' : d[k]) as DayClass;
+	let i = 0;
+	while (i < d.length) {
+		const c = eff(i);
+		let j = i + 1;
+		while (j < d.length && eff(j) === c) j++;
+		if (c in runs) runs[c] += `M${i * BAR_PITCH} 16h${(j - i) * BAR_PITCH - (BAR_PITCH - BAR_SEG)}`;
+		i = j;
 	}
-	return CLASS_ORDER.filter((c) => parts[c].length > 0).map((cls) => ({ cls, path: parts[cls].join('') }));
+	for (const [k, c] of cov) {
+		const cls = d[k] as DayClass;
+		if (!(cls in fills) || cls === 'n') continue;
+		const h = Math.max(1, round(BAR_HEIGHT * c));
+		fills[cls] += `M${k * BAR_PITCH} ${round(BAR_HEIGHT - h)}h${BAR_SEG}v${h}h-${BAR_SEG}z`;
+	}
+	const out: BarPath[] = [];
+	for (const cls of CLASS_ORDER) if (runs[cls]) out.push({ cls, kind: 'stroke', path: runs[cls] });
+	for (const cls of CLASS_ORDER) if (fills[cls]) out.push({ cls, kind: 'fill', path: fills[cls] });
+	return out;
+}
+
+/** The days a stroke path covers (for tests and tools): "M8 16h22" → 1, 2, 3. */
+export function strokeDays(path: string): number[] {
+	const out: number[] = [];
+	for (const m of path.matchAll(/M(\d+) 16h(\d+)/g)) {
+		const first = Number(m[1]) / BAR_PITCH;
+		const n = (Number(m[2]) + (BAR_PITCH - BAR_SEG)) / BAR_PITCH;
+		for (let k = 0; k < n; k++) out.push(first + k);
+	}
+	return out;
+}
+
+const shortFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' });
+
+/** "14 Oct" for day i of a bar starting on firstDay (YYYY-MM-DD). */
+export function barDay(firstDay: string, i: number): string {
+	const t = Date.parse(`${firstDay}T12:00:00Z`) + i * 86_400_000;
+	return shortFmt.format(t);
+}
+
+/** "API gateway, 90 days: 86 up, 2 degraded, 1 down (worst 14 Oct, 42 min), 1 no data; 99.96 % uptime" */
+export function barLabelText(name: string, d: string, w: [number, number] | null, uptime: number | null, firstDay: string): string {
+	const c: Record<DayClass, number> = { u: 0, a: 0, r: 0, s: 0, m: 0, n: 0 };
+	for (const ch of d) if (ch in c) c[ch as DayClass]++;
+	const down = c.r + c.s;
+	const worst = w ? ` (worst ${barDay(firstDay, w[0])}, ${Math.round(w[1] * 10) / 10} min)` : '';
+	const parts = [`${c.u} up`, `${c.a} degraded`, `${down} down${down ? worst : ''}`];
+	if (c.m) parts.push(`${c.m} maintenance`);
+	parts.push(`${c.n} no data`);
+	const up = uptime === null ? 'no uptime data' : `${(Math.floor(uptime * 10000) / 100).toFixed(2)} % uptime`;
+	return `${name}, ${d.length} days: ${parts.join(', ')}; ${up}`;
 }
 
 /** The day index under a pointer at clientX over a bar whose box is rect. */

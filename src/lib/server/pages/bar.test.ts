@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { barData, dayClass, dayStat, dayStats, expectedSlots, slotMs, uptimeOver, type DayCounts } from './bar';
 import { addDays, dayLengthMs, lastDays, zonedMidnight } from './zone';
-import { barPaths, dayIndexAt, BAR_WIDTH } from '$lib/bar';
+import { barLabelText, barPaths, dayIndexAt, strokeDays, BAR_WIDTH } from '$lib/bar';
 import { dayKey, mergeDelta, rollupDelta } from '../rollup';
 import type { MonitorStatus } from '../types';
 
@@ -111,22 +111,37 @@ describe('days in the site zone', () => {
 	it('draws partly checked days partly filled', () => {
 		const now = new Date('2026-07-01T12:00:00Z');
 		const stats = dayStats(new Map([['2026-06-30', counts({ up: 720 })]]), { n: 3, timeZone: 'UTC', slotMs: 60_000, now });
-		expect(barData(stats)).toEqual({ d: 'nun', p: [[1, 0.5]] });
-		const paths = barPaths('nun', [[1, 0.5]]);
-		expect(paths).toEqual([
-			{ cls: 'n', path: 'M0 0h6v32h-6zM8 0h6v16h-6zM16 0h6v32h-6z' },
-			{ cls: 'u', path: 'M8 16h6v16h-6z' }
+		expect(barData(stats)).toEqual({ d: 'nun', p: [[1, 0.5]], w: null });
+		// The partial day is grey in the runs, with its colour filled over the lower half.
+		expect(barPaths('nun', [[1, 0.5]])).toEqual([
+			{ cls: 'n', kind: 'stroke', path: 'M0 16h22' },
+			{ cls: 'u', kind: 'fill', path: 'M8 16h6v16h-6z' }
 		]);
 	});
 });
 
 describe('bar geometry', () => {
-	it('draws one path per class present', () => {
-		const d = 'u'.repeat(88) + 'rs';
+	it('draws one path per class present, runs of days as one dashed segment each', () => {
+		const d = 'u'.repeat(40) + 'a' + 'u'.repeat(47) + 'rs';
 		const paths = barPaths(d);
-		expect(paths.map((p) => p.cls)).toEqual(['u', 'r', 's']);
-		expect(paths[1].path).toBe('M704 0h6v32h-6z');
-		expect(paths[2].path).toBe('M712 0h6v32h-6z');
+		expect(paths.map((p) => [p.cls, p.kind])).toEqual([
+			['u', 'stroke'],
+			['a', 'stroke'],
+			['r', 'stroke'],
+			['s', 'stroke']
+		]);
+		expect(paths[0].path).toBe('M0 16h318M328 16h374');
+		expect(paths[2].path).toBe('M704 16h6');
+		expect(paths[3].path).toBe('M712 16h6');
+		// Every day is drawn exactly once.
+		const all = paths.flatMap((p) => strokeDays(p.path)).sort((a, b) => a - b);
+		expect(all).toEqual(Array.from({ length: 90 }, (_, i) => i));
+	});
+	it('labels the bar for screen readers', () => {
+		const d = 'u'.repeat(86) + 'r' + 'a' + 'n' + 'u';
+		expect(barLabelText('API', d, [86, 42], 0.99961, '2026-07-17')).toBe(
+			'API, 90 days: 87 up, 1 degraded, 1 down (worst 11 Oct, 42 min), 1 no data; 99.96 % uptime'
+		);
 	});
 	it('maps a pointer to its day', () => {
 		const rect = { left: 100, width: BAR_WIDTH };

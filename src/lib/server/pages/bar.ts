@@ -139,8 +139,19 @@ export interface RowBar {
 	worst: { index: number; downMin: number } | null;
 }
 
-/** Classes, partial days and window uptimes for one row, with the same rules as dayStat. */
-export function rowBar(cal: Calendar, slot: number, a: DayArrays): RowBar {
+export interface TodayCounts {
+	up: number;
+	degraded: number;
+	down: number;
+	maintenance: number;
+}
+
+/**
+ * Classes, partial days and window uptimes for one row, with the same rules
+ * as dayStat. `today`, when given, replaces the arrays' last day (the home
+ * page keeps finished days cached and reads only today afresh).
+ */
+export function rowBar(cal: Calendar, slot: number, a: DayArrays, today?: TodayCounts): RowBar {
 	const n = cal.days.length;
 	const expected = expectedFor(cal, slot);
 	const slotMinutes = slot / 60_000;
@@ -151,10 +162,11 @@ export function rowBar(cal: Calendar, slot: number, a: DayArrays): RowBar {
 	let up90 = 0, dg90 = 0, dn90 = 0, up30 = 0, dg30 = 0, dn30 = 0;
 	const c = { up: 0, degraded: 0, down: 0, maintenance: 0, latencySum: 0, latencyCount: 0 };
 	for (let i = 0; i < n; i++) {
-		c.up = a.up[i];
-		c.degraded = a.degraded[i];
-		c.down = a.down[i];
-		c.maintenance = a.maintenance[i];
+		const src = today && i === n - 1 ? today : null;
+		c.up = src ? src.up : a.up[i];
+		c.degraded = src ? src.degraded : a.degraded[i];
+		c.down = src ? src.down : a.down[i];
+		c.maintenance = src ? src.maintenance : a.maintenance[i];
 		const cls = dayClass(c, slotMinutes);
 		d += cls;
 		counts[cls]++;
@@ -171,7 +183,7 @@ export function rowBar(cal: Calendar, slot: number, a: DayArrays): RowBar {
 		}
 	}
 	return {
-		bar: { d, p },
+		bar: { d, p, w: worst ? [worst.index, worst.downMin] : null },
 		uptime90: uptimeRatio({ up: up90, degraded: dg90, down: dn90 }),
 		uptime30: uptimeRatio({ up: up30, degraded: dg30, down: dn30 }),
 		counts,
@@ -234,6 +246,8 @@ export interface BarData {
 	d: string;
 	/** [day index, coverage 0-1 rounded to 2 places] for days under FULL_COVERAGE. */
 	p: [number, number][];
+	/** The day with the most down minutes, [index, minutes], for the bar's label; null without any. */
+	w: [number, number] | null;
 }
 
 export function barData(stats: DayStat[]): BarData {
@@ -241,5 +255,9 @@ export function barData(stats: DayStat[]): BarData {
 	stats.forEach((s, i) => {
 		if (s.cls !== 'n' && s.coverage < FULL_COVERAGE) p.push([i, Math.round(s.coverage * 100) / 100]);
 	});
-	return { d: stats.map((s) => s.cls).join(''), p };
+	let w: [number, number] | null = null;
+	stats.forEach((s, i) => {
+		if (s.downMin > 0 && (!w || s.downMin > w[1])) w = [i, s.downMin];
+	});
+	return { d: stats.map((s) => s.cls).join(''), p, w };
 }

@@ -6,7 +6,7 @@ import type { Db } from '../db/index';
 import { checkDays, monitors, monitorState } from '../db/schema';
 import { shown, type Shown } from '$lib/status';
 import { BAR_DAYS, type DayClass } from '$lib/bar';
-import { calendar, emptyDayArrays, rowBar, slotMs, type BarData, type Calendar, type DayArrays, type DayStat } from './bar';
+import { calendar, emptyDayArrays, rowBar, slotMs, type BarData, type Calendar, type DayArrays, type TodayCounts, type DayStat } from './bar';
 import { banner, REFRESH_SECONDS, type Banner } from './banner';
 import { clock, minutes, shortDay, zoneLabel } from './format';
 import { formatUptime } from '$lib/status';
@@ -21,14 +21,10 @@ export interface HomeRow {
 	name: string;
 	description: string;
 	status: Shown;
-	/** ISO time of the latest check, or null. */
-	lastCheck: string | null;
 	bar: BarData;
 	/** Uptime fractions over the last 90 and 30 days (desktop and narrow legend). */
 	uptime90: number | null;
 	uptime30: number | null;
-	/** Screen-reader summary of the bar. */
-	label: string;
 }
 
 export interface HomeGroup {
@@ -47,6 +43,8 @@ export interface HomeData {
 	updatedAt: string;
 	updatedClock: string;
 	refreshSeconds: number;
+	/** The bars' first day (YYYY-MM-DD): day i of a bar is this plus i days. */
+	firstDay: string;
 	banner: Banner;
 	groups: HomeGroup[];
 	count: number;
@@ -114,7 +112,7 @@ const pastCache = new WeakMap<Db, { key: string; at: number; data: Promise<Map<n
  * midnight), so they are read once a minute and shared; today is read on
  * every request. The query count per page stays constant either way.
  */
-export async function barCounts(db: Db, cal: Calendar): Promise<Map<number, DayArrays>> {
+export async function barCounts(db: Db, cal: Calendar): Promise<{ past: Map<number, DayArrays>; today: Map<number, TodayCounts> }> {
 	const n = cal.days.length;
 	const key = `${cal.timeZone} ${cal.days[0]} ${cal.days[n - 1]}`;
 	let past = pastCache.get(db);
@@ -123,50 +121,20 @@ export async function barCounts(db: Db, cal: Calendar): Promise<Map<number, DayA
 		pastCache.set(db, past);
 		past.data.catch(() => pastCache.delete(db));
 	}
-	const [old, today] = await Promise.all([past.data, publicDayCounts(db, cal, n - 1, n - 1)]);
-	const out = new Map<number, DayArrays>();
-	for (const [id, a] of old) out.set(id, a);
-	for (const [id, t] of today) {
-		const base = old.get(id);
-		// Never write into the shared cached arrays: copy, then set today.
-		const a = base
-			? { up: base.up.slice(), degraded: base.degraded.slice(), down: base.down.slice(), maintenance: base.maintenance.slice() }
-			: emptyDayArrays(n);
-		a.up[n - 1] = t.up[n - 1];
-		a.degraded[n - 1] = t.degraded[n - 1];
-		a.down[n - 1] = t.down[n - 1];
-		a.maintenance[n - 1] = t.maintenance[n - 1];
-		out.set(id, a);
-	}
-	return out;
+	const [old, rows] = await Promise.all([
+		past.data,
+		db
+			.select({ id: checkDays.monitorId, up: checkDays.up, degraded: checkDays.degraded, down: checkDays.down, maintenance: checkDays.maintenance })
+			.from(checkDays)
+			.innerJoin(monitors, and(eq(monitors.id, checkDays.monitorId), eq(monitors.active, true), eq(monitors.isPublic, true)))
+			.where(eq(checkDays.day, cal.days[n - 1]))
+	]);
+	return { past: old, today: new Map(rows.map((r) => [r.id, r])) };
 }
 
 /** Forget cached finished days (tests, and after bulk changes such as the demo seeder). */
 export function clearBarCache(db: Db) {
 	pastCache.delete(db);
-}
-
-/** "API gateway, 90 days: 86 up, 2 degraded, 1 down (worst 14 Oct, 42 min), 1 no data; 99.96 % uptime" */
-export function labelFrom(
-	name: string,
-	n: number,
-	c: Record<DayClass, number>,
-	worst: { day: string; downMin: number } | null,
-	uptime: number | null
-): string {
-	const down = c.r + c.s;
-	const parts = [`${c.u} up`, `${c.a} degraded`, down ? `${down} down${worst ? ` (worst ${shortDay(worst.day)}, ${minutes(worst.downMin)})` : ''}` : '0 down'];
-	if (c.m) parts.push(`${c.m} maintenance`);
-	parts.push(`${c.n} no data`);
-	const up = uptime === null ? 'no uptime data' : `${formatUptime(uptime * 100)} uptime`;
-	return `${name}, ${n} days: ${parts.join(', ')}; ${up}`;
-}
-
-export function barLabel(name: string, stats: DayStat[], uptime: number | null): string {
-	const c: Record<DayClass, number> = { u: 0, a: 0, r: 0, s: 0, m: 0, n: 0 };
-	for (const s of stats) c[s.cls]++;
-	const worst = stats.filter((s) => s.downMin > 0).sort((a, b) => b.downMin - a.downMin)[0];
-	return labelFrom(name, stats.length, c, worst ? { day: worst.day, downMin: worst.downMin } : null, uptime);
 }
 
 const RANK: Record<Shown, number> = { DOWN: 4, DEGRADED: 3, MAINTENANCE: 2, NODATA: 1, UP: 0 };
@@ -196,11 +164,11 @@ export async function homeData(db: Db, opts: { title: string; timeZone: string; 
 	const cal = calendar(BAR_DAYS, now, tz);
 	const [list, counts] = await Promise.all([publicMonitorRows(db), barCounts(db, cal)]);
 	const none = emptyDayArrays(BAR_DAYS);
+	const noToday: TodayCounts = { up: 0, degraded: 0, down: 0, maintenance: 0 };
 
 	const rows = list.map((m) => {
 		const slot = slotMs(m.cron, tz);
-		const r = rowBar(cal, slot, counts.get(m.id) ?? none);
-		const worst = r.worst ? { day: cal.days[r.worst.index], downMin: r.worst.downMin } : null;
+		const r = rowBar(cal, slot, counts.past.get(m.id) ?? none, counts.today.get(m.id) ?? noToday);
 		return {
 			group: m.group,
 			row: {
@@ -208,11 +176,9 @@ export async function homeData(db: Db, opts: { title: string; timeZone: string; 
 				name: m.name,
 				description: m.description,
 				status: statusNow(m.status, m.lastCheck, slot, now),
-				lastCheck: m.lastCheck?.toISOString() ?? null,
 				bar: r.bar,
 				uptime90: r.uptime90,
-				uptime30: r.uptime30,
-				label: labelFrom(m.name, BAR_DAYS, r.counts, worst, r.uptime90)
+				uptime30: r.uptime30
 			} satisfies HomeRow,
 			lastCheck: m.lastCheck
 		};
@@ -236,6 +202,7 @@ export async function homeData(db: Db, opts: { title: string; timeZone: string; 
 		updatedAt: now.toISOString(),
 		updatedClock: clock(now, tz),
 		refreshSeconds: REFRESH_SECONDS,
+		firstDay: cal.days[0],
 		banner: banner(
 			rows.map((r) => ({ name: r.row.name, status: r.row.status, lastCheck: r.lastCheck })),
 			now,

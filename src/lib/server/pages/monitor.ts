@@ -9,7 +9,7 @@ import { shown, type Shown } from '$lib/status';
 import { BAR_DAYS } from '$lib/bar';
 import { barData, dayStats, slotMs, uptimeOver, type BarData } from './bar';
 import { dayCountsOf } from './days';
-import { barLabel, statusNow } from './home';
+import { statusNow } from './home';
 import { clock, duration, hm, longDay, shortDay, zoneLabel } from './format';
 import { addDays, lastDays, zonedMidnight } from './zone';
 import { dayKey } from '../rollup';
@@ -137,7 +137,6 @@ export async function monitorPage(
 		bar: barData(stats) satisfies BarData,
 		uptime90,
 		uptime30: uptimeOver(byDay, days.slice(-30)),
-		barLabel: barLabel(m.name, stats, uptime90),
 		changes: changeRows(changes.slice(0, CHANGES_PER_PAGE), older, now, tz, m.showHosts),
 		olderCursor: changes.length > CHANGES_PER_PAGE ? changes[CHANGES_PER_PAGE - 1].ts.toISOString() : null,
 		hosts: m.showHosts ? hostRows(last[0]?.pings ?? []) : null,

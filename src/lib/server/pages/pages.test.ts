@@ -9,6 +9,7 @@ import { monitorDays } from './days';
 import { monitorPage } from './monitor';
 import { latencySeries } from './latency';
 import { banner } from './banner';
+import { barLabelText } from '$lib/bar';
 
 // Berlin in summer is UTC+2: the site's day starts at 22:00 UTC the evening before.
 const TZ = 'Europe/Berlin';
@@ -60,7 +61,8 @@ describe.each(DRIVERS)('status pages on %s', (driver) => {
 		expect(api.status).toBe('UP');
 		expect(h.banner).toMatchObject({ state: 'DEGRADED', headline: 'Degraded performance' });
 		expect(h.zone).toBe(TZ);
-		expect(api.label).toContain('1 down (worst 9 Jul, 25 min)');
+		expect(api.bar.w).toEqual([88, 25]);
+		expect(barLabelText(api.name, api.bar.d, api.bar.w, api.uptime90, h.firstDay)).toContain('1 down (worst 9 Jul, 25 min)');
 	});
 
 	it('home: stale status counts as no data, and today is refreshed while finished days are reused', async () => {
