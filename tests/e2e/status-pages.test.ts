@@ -12,10 +12,13 @@ function watchErrors(page: Page): string[] {
 
 /** Distinct day columns drawn in one bar's SVG (each subpath starts "M<x> <y>"). */
 async function segmentColumns(page: Page, tag: string): Promise<number> {
+	// Runs of whole days are "M<x> 16h<len>" (dashed 6 on / 2 off); partial days add filled rects over grey runs.
 	return page.locator(`[data-bar][data-tag="${tag}"] path`).evaluateAll((paths) => {
-		const xs = new Set<string>();
-		for (const p of paths) for (const m of (p.getAttribute('d') ?? '').matchAll(/M(\d+) /g)) xs.add(m[1]);
-		return xs.size;
+		const days: number[] = [];
+		for (const p of paths)
+			for (const m of (p.getAttribute('d') ?? '').matchAll(/M(\d+) 16h(\d+)/g))
+				for (let k = 0; k < (Number(m[2]) + 2) / 8; k++) days.push(Number(m[1]) / 8 + k);
+		return new Set(days).size === days.length ? days.length : -1;
 	});
 }
 
@@ -41,13 +44,14 @@ test.describe('home page', () => {
 	test('a day with DOWN minutes is red, and its tooltip says how long', async ({ page }) => {
 		const errors = watchErrors(page);
 		await page.goto('/');
+		await expect(page.locator('html[data-bars="ready"]')).toHaveCount(1);
 		const bar = page.locator('[data-bar][data-tag="demo-1"]');
 		const d = (await bar.getAttribute('data-d'))!;
 		// 42 weighted minutes down → red (20-59), three days before today (index 86).
 		expect(d[86]).toBe('r');
-		const red = bar.locator('path.fill-down');
-		await expect(red).toHaveAttribute('d', /M688 0h6v32h-6z/);
-		expect(await red.evaluate((el) => getComputedStyle(el).fill)).toBe('rgb(220, 38, 38)');
+		const red = bar.locator('path.stroke-down');
+		await expect(red).toHaveAttribute('d', /M688 16h6(?!\d)/);
+		expect(await red.evaluate((el) => getComputedStyle(el).stroke)).toBe('rgb(220, 38, 38)');
 
 		const box = (await bar.locator('svg').boundingBox())!;
 		await page.mouse.move(box.x + ((86 * 8 + 3) / 718) * box.width, box.y + box.height / 2);
@@ -62,6 +66,7 @@ test.describe('home page', () => {
 
 	test('bars are one tab stop each, with arrow keys moving by day', async ({ page }) => {
 		await page.goto('/');
+		await expect(page.locator('html[data-bars="ready"]')).toHaveCount(1);
 		const bar = page.locator('[data-bar][data-tag="demo-1"]');
 		await bar.focus();
 		const tip = page.locator('[data-tooltip]');
@@ -77,6 +82,7 @@ test.describe('home page', () => {
 		const errors = watchErrors(page);
 		await page.emulateMedia({ colorScheme: 'light' });
 		await page.goto('/');
+		await expect(page.locator('html[data-bars="ready"]')).toHaveCount(1);
 		const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 		expect(await bg()).toBe('rgb(255, 255, 255)');
 		await page.locator('[data-theme-toggle]').click();
