@@ -4,6 +4,7 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { startApp, stopApp } from '$lib/server/app';
 import { loadConfig } from '$lib/server/config';
+import { embedPolicy } from '$lib/server/hooks/embed';
 
 const SHUTDOWN = Symbol.for('porthole.shutdown-hook');
 
@@ -35,4 +36,4 @@ const theme: Handle = async ({ event, resolve }) => {
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%porthole.theme%', cls) });
 };
 
-export const handle = sequence(theme, noStoreApi);
+export const handle = sequence(theme, noStoreApi, embedPolicy);

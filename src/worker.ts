@@ -5,7 +5,7 @@ import { startApp, stopApp } from './lib/server/app';
 
 const config = loadConfig(process.env);
 try {
-	await startApp(config, { loop: true });
+	await startApp(config, { loop: true, snapshot: false });
 } catch (err) {
 	console.error(err instanceof Error ? err.message : err);
 	process.exit(1);

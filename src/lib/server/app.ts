@@ -10,11 +10,14 @@ import { probe, startProbeWorker, stopProbeWorker } from './probe/pool';
 import { checkEvalSyntax, configureEval, evaluate, stopEval } from './eval/sandbox';
 import type { Host } from './types';
 import { runCheck } from './probe/check';
+import { StatusSnapshot } from './snapshot';
 
 export interface App {
 	config: Config;
 	database: Database;
 	scheduler: Scheduler | null;
+	/** Public monitors in memory, for badges and public JSON. */
+	snapshot: StatusSnapshot;
 	log: Logger;
 	startedAt: Date;
 }
@@ -34,6 +37,8 @@ export interface StartOptions {
 	/** Start the probe loop (default: config.probeWorker). */
 	loop?: boolean;
 	scheduler?: Partial<SchedulerOptions>;
+	/** Keep the public snapshot fresh (default true; the standalone worker serves nothing and skips it). */
+	snapshot?: boolean;
 }
 
 export function startApp(config: Config, opts: StartOptions = {}): Promise<App> {
@@ -72,6 +77,10 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 		throw err;
 	}
 
+	// Periodic rebuilds also pick up checks written by a worker in another process (PROBE_WORKER=off).
+	const snapshot = new StatusSnapshot({ db: database.db, timeZone: config.siteTimezone, log });
+	if (opts.snapshot !== false) await snapshot.start();
+
 	let scheduler: Scheduler | null = null;
 	if (opts.loop ?? config.probeWorker) {
 		startProbeWorker({ maxSockets: config.maxSockets });
@@ -82,14 +91,19 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 			timeZone: config.siteTimezone,
 			log,
 			retentionDays: config.retentionDays,
-			...opts.scheduler
+			bufferMinutes: config.outageBufferMinutes,
+			...opts.scheduler,
+			onCheck: (e) => {
+				snapshot.poke();
+				opts.scheduler?.onCheck?.(e);
+			}
 		});
 		await scheduler.start();
 		log.info(`probe loop started: ${scheduler.monitorCount} active monitors`);
 	} else {
 		log.info('probe loop off (PROBE_WORKER=off): serving pages only');
 	}
-	return { config, database, scheduler, log, startedAt: new Date() };
+	return { config, database, scheduler, snapshot, log, startedAt: new Date() };
 }
 
 /** The running app; routes call this. Throws before init() has finished. */
@@ -104,6 +118,7 @@ export async function stopApp(): Promise<void> {
 	holder.starting = undefined;
 	if (!app) return;
 	await app.scheduler?.stop();
+	app.snapshot.stop();
 	await stopProbeWorker();
 	await stopEval();
 	await app.database.close();

@@ -58,6 +58,9 @@ const schema = z.object({
 	EVAL_MEMORY_MB: int('EVAL_MEMORY_MB', 32, 4, 1024),
 	EVAL_WORKERS: int('EVAL_WORKERS', 2, 1, 64),
 	RETENTION_DAYS: int('RETENTION_DAYS', 90, 1, 3650),
+	OUTAGE_BUFFER_MINUTES: int('OUTAGE_BUFFER_MINUTES', 60, 1, 7 * 24 * 60),
+	// Seconds browsers and README proxies (GitHub's camo) may cache a badge or public JSON before revalidating.
+	BADGE_MAX_AGE: int('BADGE_MAX_AGE', 30, 0, 86_400),
 	SITE_TITLE: optionalString.transform((v) => v ?? 'Status'),
 	SITE_TIMEZONE: optionalString.transform((v, ctx) => {
 		const tz = v ?? 'UTC';
@@ -83,6 +86,8 @@ export interface Config {
 	evalMemoryMb: number;
 	evalWorkers: number;
 	retentionDays: number;
+	outageBufferMinutes: number;
+	badgeMaxAge: number;
 	siteTitle: string;
 	siteTimezone: string;
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -107,6 +112,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		evalMemoryMb: e.EVAL_MEMORY_MB,
 		evalWorkers: e.EVAL_WORKERS,
 		retentionDays: e.RETENTION_DAYS,
+		outageBufferMinutes: e.OUTAGE_BUFFER_MINUTES,
+		badgeMaxAge: e.BADGE_MAX_AGE,
 		siteTitle: e.SITE_TITLE,
 		siteTimezone: e.SITE_TIMEZONE,
 		logLevel: e.LOG_LEVEL

@@ -3,7 +3,14 @@ import type { App } from './app';
 export interface Health {
 	status: 'ok' | 'unavailable';
 	database: { driver: string; reachable: boolean; error?: string };
-	probeLoop: { running: boolean; monitors: number; checks: number; writeErrors: number; lastWriteError?: string };
+	probeLoop: {
+		running: boolean;
+		monitors: number;
+		checks: number;
+		writeErrors: number;
+		/** Results held while the database is unreachable, and those dropped because the buffer was full. */
+		buffer: { pending: number; dropped: number };
+	};
 	uptimeSeconds: number;
 }
 
@@ -26,7 +33,7 @@ export async function health(app: App): Promise<{ code: number; body: Health }> 
 			monitors: s?.monitorCount ?? 0,
 			checks: s?.stats.checks ?? 0,
 			writeErrors: s?.stats.writeErrors ?? 0,
-			...(s?.stats.lastWriteError ? { lastWriteError: s.stats.lastWriteError } : {})
+			buffer: { pending: s?.buffer.size ?? 0, dropped: s?.buffer.dropped ?? 0 }
 		},
 		uptimeSeconds: Math.round((Date.now() - app.startedAt.getTime()) / 1000)
 	};

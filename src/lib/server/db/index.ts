@@ -1,5 +1,5 @@
 // The one module that knows which database driver is in use. DATABASE_URL set:
-// postgres.js against a real server. Unset: embedded PGlite in a data folder,
+// node-postgres against a real server. Unset: embedded PGlite in a data folder,
 // so `npm start` works on a fresh machine with nothing else installed.
 import { mkdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
@@ -28,7 +28,7 @@ export interface OpenOptions {
 	dataDir?: string;
 	/** Apply migrations from drizzle/ (default true). */
 	migrate?: boolean;
-	/** postgres.js pool size. */
+	/** Connection pool size (real Postgres). */
 	max?: number;
 }
 
@@ -46,23 +46,33 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 }
 
 async function openPostgres(url: string, max = 10): Promise<Database> {
-	const { default: postgres } = await import('postgres');
-	const { drizzle } = await import('drizzle-orm/postgres-js');
-	const client = postgres(url, {
+	// node-postgres rather than postgres.js: postgres.js 3.4.x can throw an
+	// uncatchable TypeError from a queued write when the server drops the
+	// connection (porsager/postgres #1154, #1208), which would take the whole
+	// status page down exactly during a database outage.
+	const { default: pg } = await import('pg');
+	const { drizzle } = await import('drizzle-orm/node-postgres');
+	const pool = new pg.Pool({
+		connectionString: url,
 		max,
 		// Fail fast when the server is down: health checks and the write path
-		// must notice within seconds, not after the 30 s default.
-		connect_timeout: 5,
-		idle_timeout: 60,
-		onnotice: () => {}
+		// must notice within seconds.
+		connectionTimeoutMillis: 5000,
+		idleTimeoutMillis: 60_000
 	});
-	const db = drizzle(client, { schema }) as unknown as Db;
+	// An idle client whose server went away emits 'error' on the pool; without
+	// a listener that is an uncaught exception. The next query reconnects.
+	pool.on('error', () => {});
+	// Same for a client that is checked out (e.g. inside a transaction) when the
+	// server goes away between two queries: the query in flight rejects anyway.
+	pool.on('connect', (client) => client.on('error', () => {}));
+	const db = drizzle(pool, { schema }) as unknown as Db;
 	return {
 		db,
 		driver: 'postgres',
 		url,
 		ping: (timeoutMs = 2000) => withTimeout(db.execute(sql`select 1`), timeoutMs),
-		close: () => client.end({ timeout: 5 })
+		close: () => pool.end()
 	};
 }
 

@@ -22,17 +22,19 @@ export async function migrateDatabase(database: Database): Promise<void> {
 		return;
 	}
 	if (!database.url) throw new Error('postgres database without url');
-	const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-	const { drizzle } = await import('drizzle-orm/postgres-js');
-	const { default: postgres } = await import('postgres');
+	const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+	const { drizzle } = await import('drizzle-orm/node-postgres');
+	const { default: pg } = await import('pg');
 	// One connection of its own, so the session-level advisory lock and the
 	// migrator's transaction share it.
-	const client = postgres(database.url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+	const client = new pg.Client({ connectionString: database.url, connectionTimeoutMillis: 5000 });
+	client.on('error', () => {});
+	await client.connect();
 	try {
-		await client`select pg_advisory_lock(${MIGRATION_LOCK})`;
+		await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
 		await migrate(drizzle(client), { migrationsFolder: folder });
-		await client`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+		await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
 	} finally {
-		await client.end({ timeout: 5 });
+		await client.end();
 	}
 }

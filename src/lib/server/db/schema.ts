@@ -175,3 +175,22 @@ export const loginThrottle = pgTable('login_throttle', {
 	windowStart: tstz('window_start').notNull().defaultNow(),
 	lockedUntil: tstz('locked_until')
 });
+
+/**
+ * Which process probes a slot. Every probe loop schedules every monitor; the
+ * first to insert a slot's claim probes it, the others skip it. So several
+ * workers on one Postgres never probe a slot twice, and when one dies the
+ * others simply win its next slots: no leases to expire, no coordinator.
+ */
+export const slotClaims = pgTable(
+	'slot_claims',
+	{
+		monitorId: integer('monitor_id')
+			.notNull()
+			.references(() => monitors.id, { onDelete: 'cascade' }),
+		ts: tstz('ts').notNull(),
+		workerId: text('worker_id').notNull(),
+		claimedAt: tstz('claimed_at').notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.monitorId, t.ts] }), index('slot_claims_ts_idx').on(t.ts)]
+);

@@ -3,7 +3,7 @@
 // database on the real Postgres (TEST_DATABASE_URL, DATABASE_URL, or the local
 // server CI provides).
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
+import pg from 'pg';
 import { openDatabase, type Database } from './index';
 
 export const DRIVERS = ['pglite', 'postgres'] as const;
@@ -22,27 +22,27 @@ export interface TestDatabase extends Database {
 	destroy(): Promise<void>;
 }
 
+async function adminQuery(url: string, text: string) {
+	const client = new pg.Client({ connectionString: url });
+	await client.connect();
+	try {
+		await client.query(text);
+	} finally {
+		await client.end();
+	}
+}
+
 /** Creates an empty Postgres database and returns its URL (and a dropper). */
 export async function createScratchPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
 	const base = new URL(adminUrl());
 	const name = `porthole_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-	const admin = postgres(base.toString(), { max: 1, onnotice: () => {} });
-	try {
-		await admin.unsafe(`create database "${name}"`);
-	} finally {
-		await admin.end();
-	}
+	await adminQuery(base.toString(), `create database "${name}"`);
 	const url = new URL(base);
 	url.pathname = `/${name}`;
 	return {
 		url: url.toString(),
 		async drop() {
-			const a = postgres(base.toString(), { max: 1, onnotice: () => {} });
-			try {
-				await a.unsafe(`drop database if exists "${name}" with (force)`);
-			} finally {
-				await a.end();
-			}
+			await adminQuery(base.toString(), `drop database if exists "${name}" with (force)`);
 		}
 	};
 }
@@ -67,6 +67,6 @@ export async function openTestDatabase(driver: Driver): Promise<TestDatabase> {
 export async function truncateAll(database: Database): Promise<void> {
 	const { sql } = await import('drizzle-orm');
 	await database.db.execute(
-		sql.raw('truncate monitors, checks, check_hours, check_days, monitor_state, status_changes, admins, sessions, api_keys, setup_tokens, login_throttle restart identity cascade')
+		sql.raw('truncate monitors, checks, check_hours, check_days, monitor_state, status_changes, slot_claims, admins, sessions, api_keys, setup_tokens, login_throttle restart identity cascade')
 	);
 }

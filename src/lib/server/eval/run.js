@@ -335,7 +335,6 @@ export function runEval(module, source, pings, limits = {}) {
 			return down(`eval threw: ${what}${where.line ? ` (line ${where.line})` : ''}`);
 		};
 
-
 		// The copy of the pings, parsed inside the VM before the admin's code runs.
 		userPhase();
 		const parsed = c.callFunction(parseFn, c.undefined, keep(c.newString(json)));

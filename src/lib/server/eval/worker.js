@@ -86,14 +86,25 @@ async function handle(msg) {
 	if (module && !moduleIsUsable(module)) await getModule(msg.memoryBytes);
 }
 
-let chain = getModule(DEFAULT_MEMORY_BYTES).then(() => port.postMessage({ type: 'ready' }));
+const ready = getModule(DEFAULT_MEMORY_BYTES).then(() => port.postMessage({ type: 'ready' }));
 // A failure to load the module is fatal: let it surface as the worker's 'error'.
-chain.catch((err) => {
+ready.catch((err) => {
 	setImmediate(() => {
 		throw err;
 	});
 });
 
+/** @type {Promise<void>} */
+let chain = ready;
 port.on('message', (/** @type {EvalRequest | SyntaxRequest} */ msg) => {
-	chain = chain.then(() => handle(msg));
+	chain = chain
+		.then(() => handle(msg))
+		.catch((err) => {
+			// Only if posting the answer itself failed; the pool's watchdog covers the rest.
+			try {
+				port.postMessage({ id: msg?.id, result: { status: 'DOWN', latency: 0, error: `eval worker failed: ${describe(err)}`, durationMs: 0 } });
+			} catch {
+				/* nothing more to do */
+			}
+		});
 });

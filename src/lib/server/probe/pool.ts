@@ -130,11 +130,14 @@ export class ProbeWorker {
 		this.#url ??= resolveProbeWorkerUrl();
 		const w = new Worker(this.#url, {
 			name: 'porthole-probe',
-			workerData: { maxSockets: this.#maxSockets }
+			workerData: { maxSockets: this.#maxSockets },
+			// Plain Node, whatever the parent runs under: inherited flags are not
+			// needed (the worker is JavaScript) and some break it, e.g.
+			// `--input-type` ("can only be used with string input") or loaders.
+			execArgv: []
 		});
 		this.starts++;
 		this.#worker = w;
-		w.unref();
 		let failure: Error | undefined;
 		w.on('message', (msg: WorkerReply) => this.#onMessage(w, msg));
 		w.on('messageerror', (err) => {
@@ -146,6 +149,8 @@ export class ProbeWorker {
 			failure = err; // 'exit' follows
 		});
 		w.on('exit', (code) => this.#onExit(w, code, failure));
+		// After the listeners: adding a 'message' listener refs the worker again.
+		w.unref();
 	}
 
 	/** Change the worker's cap on sockets in flight (kept across restarts). */

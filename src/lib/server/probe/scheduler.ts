@@ -3,9 +3,12 @@
 // writer can never record a slot twice. Starts are spread across the slot by
 // a fixed per-monitor offset: thousands of simultaneous connects would measure
 // the event loop's queue, not the network.
-import { recordCheck } from '../db/queries/checks';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { pruneChecks, recordCheck } from '../db/queries/checks';
+import { claimSlot, pruneClaims } from '../db/queries/claims';
 import { listActiveMonitors, monitorsFingerprint, type ScheduledMonitor } from '../db/queries/monitors';
-import { pruneChecks } from '../db/queries/checks';
+import { WriteBuffer, isTransientDbError, within } from './write-buffer';
 import type { Db } from '../db/index';
 import type { Logger } from '../log';
 import { checkCron, nextSlot } from '../monitors/cron';
@@ -22,7 +25,8 @@ export interface CheckEvent {
 	outcome: CheckOutcome;
 	/** false when the slot was already recorded (by a restart or another worker). */
 	written: boolean;
-	writeError?: string;
+	/** Held in the outage buffer, to be written when the database returns. */
+	buffered: boolean;
 }
 
 export interface SchedulerOptions {
@@ -37,11 +41,18 @@ export interface SchedulerOptions {
 	spreadMs?: (intervalMs: number) => number;
 	retentionDays?: number;
 	pruneEveryMs?: number;
+	/** Minutes of results held while the database is unreachable (default 60). */
+	bufferMinutes?: number;
+	/** Identifies this loop in slot claims (default host:pid:random). */
+	workerId?: string;
+	/** How long to wait before retrying buffered writes (ms). */
+	retryMs?: number;
 	onCheck?: (e: CheckEvent) => void;
 }
 
 interface Entry {
 	m: ScheduledMonitor;
+	intervalMs: number;
 	offsetMs: number;
 	timer: NodeJS.Timeout | null;
 	lastSlot: number;
@@ -50,6 +61,15 @@ interface Entry {
 
 // setTimeout overflows past 2^31-1 ms; longer waits re-arm in steps.
 const MAX_TIMER = 2 ** 30;
+
+/** An error's message with its causes: Drizzle wraps the driver's error ("Failed query: …"). */
+export function errorText(err: unknown): string {
+	const parts: string[] = [];
+	for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
+		parts.push(e instanceof Error ? e.message.split('\n')[0] : String(e));
+	}
+	return parts.join(': ');
+}
 
 /** A stable pseudo-random fraction in [0, 1) per monitor id (FNV-1a). */
 export function spreadFraction(id: number): number {
@@ -68,9 +88,36 @@ export class Scheduler {
 	private pruneTimer: NodeJS.Timeout | null = null;
 	private refreshing: Promise<void> | null = null;
 	private stopped = true;
-	readonly stats = { checks: 0, written: 0, duplicates: 0, skippedOverlap: 0, writeErrors: 0, lastWriteError: '' };
+	readonly stats = {
+		checks: 0,
+		written: 0,
+		duplicates: 0,
+		/** Slots another worker claimed first. */
+		claimedElsewhere: 0,
+		skippedOverlap: 0,
+		/** Results the database refused for good (e.g. the monitor was deleted meanwhile). */
+		writeErrors: 0
+	};
+	readonly workerId: string;
+	readonly buffer: WriteBuffer;
 
-	constructor(private o: SchedulerOptions) {}
+	constructor(private o: SchedulerOptions) {
+		this.workerId = o.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+		this.buffer = new WriteBuffer({
+			write: (c) => recordCheck(o.db, c, o.timeZone),
+			capacity: () => this.bufferCapacity(),
+			log: o.log,
+			retryMs: o.retryMs
+		});
+	}
+
+	/** One `bufferMinutes` worth of checks of every scheduled monitor. */
+	private bufferCapacity(): number {
+		const ms = (this.o.bufferMinutes ?? 60) * 60_000;
+		let n = 0;
+		for (const e of this.entries.values()) n += Math.ceil(ms / e.intervalMs);
+		return Math.max(n, 100);
+	}
 
 	async start(): Promise<void> {
 		if (!this.stopped) return;
@@ -95,8 +142,11 @@ export class Scheduler {
 		const running = [...this.entries.values()].map((e) => e.running).filter(Boolean);
 		for (const e of this.entries.values()) if (e.timer) clearTimeout(e.timer);
 		this.entries.clear();
+		this.fingerprint = ''; // a later start() must load the monitors again
 		await Promise.race([Promise.allSettled(running), new Promise((r) => setTimeout(r, waitMs).unref?.())]);
 		await this.refreshing?.catch(() => {});
+		const left = await this.buffer.drain(waitMs);
+		if (left) this.o.log.error(`stopping with ${left} results not written: the database is unreachable`);
 	}
 
 	get monitorCount(): number {
@@ -107,7 +157,7 @@ export class Scheduler {
 	refresh(force = false): Promise<void> {
 		if (this.refreshing) return this.refreshing;
 		this.refreshing = this.doRefresh(force)
-			.catch((err) => this.o.log.warn('could not refresh monitors', { error: String(err?.message ?? err) }))
+			.catch((err) => this.o.log.warn('could not refresh monitors', { error: errorText(err) }))
 			.finally(() => (this.refreshing = null));
 		return this.refreshing;
 	}
@@ -134,6 +184,7 @@ export class Scheduler {
 			const spread = this.o.spreadMs ? this.o.spreadMs(cron.intervalMs) : Math.min(cron.intervalMs / 2, 30_000);
 			const entry: Entry = {
 				m,
+				intervalMs: cron.intervalMs,
 				offsetMs: Math.floor(spreadFraction(m.id) * spread),
 				timer: null,
 				lastSlot: old?.lastSlot ?? 0,
@@ -176,38 +227,38 @@ export class Scheduler {
 			this.o.log.warn(`monitor ${e.m.tag}: previous check still running, slot ${slot.toISOString()} skipped`);
 			return;
 		}
-		e.running = this.execute(e.m, slot, due).finally(() => {
-			e.running = null;
-		});
+		e.running = this.execute(e.m, slot, due)
+			.catch((err) => this.o.log.error(`monitor ${e.m.tag}: check failed`, { error: String(err?.message ?? err) }))
+			.finally(() => {
+				e.running = null;
+			});
 	}
 
 	private async execute(m: ScheduledMonitor, slot: Date, due: number) {
 		const startedAt = Date.now();
+		try {
+			if (!(await within(claimSlot(this.o.db, m.id, slot, this.workerId), 2000, 'slot claim'))) {
+				this.stats.claimedElsewhere++;
+				return;
+			}
+		} catch (err) {
+			// No database, no coordination: probe anyway and let the buffer hold
+			// the result; the slot upsert keeps a second worker's copy out.
+			if (!isTransientDbError(err)) throw err;
+		}
 		const outcome = await runCheck(m.typeData.hosts, m.evalSource, this.o);
 		this.stats.checks++;
-		let written = false;
-		let writeError: string | undefined;
-		try {
-			written = await recordCheck(
-				this.o.db,
-				{
-					monitorId: m.id,
-					ts: slot,
-					status: outcome.result.status,
-					latency: outcome.result.latency,
-					pings: outcome.pings,
-					error: outcome.result.error ?? null
-				},
-				this.o.timeZone
-			);
-			if (written) this.stats.written++;
-			else this.stats.duplicates++;
-		} catch (err) {
-			writeError = err instanceof Error ? err.message : String(err);
-			this.stats.writeErrors++;
-			this.stats.lastWriteError = writeError;
-			this.o.log.error(`monitor ${m.tag}: could not record slot ${slot.toISOString()}`, { error: writeError });
-		}
+		const r = await this.buffer.submit({
+			monitorId: m.id,
+			ts: slot,
+			status: outcome.result.status,
+			latency: outcome.result.latency,
+			pings: outcome.pings,
+			error: outcome.result.error ?? null
+		});
+		if (r === 'written') this.stats.written++;
+		else if (r === 'duplicate') this.stats.duplicates++;
+		else if (r === 'rejected') this.stats.writeErrors++;
 		try {
 			this.o.onCheck?.({
 				monitorId: m.id,
@@ -217,8 +268,8 @@ export class Scheduler {
 				startedAt,
 				finishedAt: Date.now(),
 				outcome,
-				written,
-				writeError
+				written: r === 'written',
+				buffered: r === 'buffered'
 			});
 		} catch (err) {
 			this.o.log.warn('onCheck listener failed', { error: String(err) });
@@ -228,6 +279,7 @@ export class Scheduler {
 	private async prune() {
 		try {
 			const n = await pruneChecks(this.o.db, this.o.retentionDays ?? 90);
+			await pruneClaims(this.o.db, new Date(Date.now() - 86_400_000));
 			if (n) this.o.log.info(`retention: removed ${n} checks older than ${this.o.retentionDays} days`);
 		} catch (err) {
 			this.o.log.warn('retention job failed', { error: String(err) });

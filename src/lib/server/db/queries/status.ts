@@ -1,8 +1,8 @@
 // Read side for "status now" and uptime windows. Reads monitor_state and the
 // rollups only, with a fixed number of queries whatever the monitor count.
-import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../index';
-import { checkDays, checkHours, monitors, monitorState } from '../schema';
+import { checkDays, checkHours, checks, monitors, monitorState } from '../schema';
 import { dayKey, hourBucket, uptimeRatio } from '../../rollup';
 import type { MonitorStatus } from '../../types';
 
@@ -20,6 +20,7 @@ export interface MonitorSummary {
 	latency: number | null;
 	lastCheck: Date | null;
 	since: Date | null;
+	createdAt: Date;
 	/** Fraction 0-1, or null when the window holds no UP/DEGRADED/DOWN check. */
 	uptime: Record<UptimeWindow, number | null>;
 }
@@ -56,14 +57,18 @@ export async function monitorSummaries(
 			status: monitorState.status,
 			latency: monitorState.latency,
 			lastCheck: monitorState.ts,
-			since: monitorState.since
+			since: monitorState.since,
+			createdAt: monitors.createdAt
 		})
 		.from(monitors)
 		.leftJoin(monitorState, eq(monitorState.monitorId, monitors.id))
 		.where(and(...conds))
 		.orderBy(sql`${monitors.groupName} asc nulls first`, asc(monitors.sortOrder), asc(monitors.name));
 	if (rows.length === 0) return [];
-	const ids = rows.map((r) => r.id);
+	// The rollup queries filter with the same conditions as a subquery (a hash
+	// semi-join) rather than `= ANY(ids)`, which costs ids × rows comparisons:
+	// measured at 1,000 monitors × 90 days, 340 ms against about 100 ms.
+	const ids = db.select({ id: monitors.id }).from(monitors).where(and(...conds));
 
 	const hourFrom = new Date(hourBucket(now).getTime() - 23 * 3_600_000);
 	const hours = await db
@@ -78,7 +83,7 @@ export async function monitorSummaries(
 		.groupBy(checkHours.monitorId);
 
 	const from = (n: number) => windowStartDay(n, now, opts.timeZone);
-	const sumFrom = (col: typeof checkDays.up, n: number) =>
+	const sumFrom = (col: AnyColumn, n: number) =>
 		sql<number>`(sum(${col}) filter (where ${checkDays.day} >= ${from(n)}))::int`;
 	const days = await db
 		.select({
@@ -115,4 +120,162 @@ export async function monitorSummaries(
 export async function monitorStateById(db: Db, monitorId: number) {
 	const [s] = await db.select().from(monitorState).where(eq(monitorState.monitorId, monitorId));
 	return s;
+}
+
+export interface LatencyStats {
+	/** Mean of UP/DEGRADED check latencies in ms; null when none in the window. */
+	avg: number | null;
+	min: number | null;
+	max: number | null;
+	/** How many checks the figures rest on. */
+	count: number;
+}
+
+const noLatency: LatencyStats = { avg: null, min: null, max: null, count: 0 };
+
+function stats(sum: number | null, count: number | null, min: number | null, max: number | null): LatencyStats {
+	const n = count ?? 0;
+	if (n === 0) return noLatency;
+	return { avg: (sum ?? 0) / n, min, max, count: n };
+}
+
+/**
+ * Latency avg/min/max per window for the given monitors, from the rollups
+ * (same windows as monitorSummaries): two queries whatever the monitor count.
+ * Monitors without measured checks get nulls, never zeros.
+ */
+export async function latencyWindows(
+	db: Db,
+	opts: { timeZone: string; now?: Date; ids: number[] | 'public' }
+): Promise<Map<number, Record<UptimeWindow, LatencyStats>>> {
+	const out = new Map<number, Record<UptimeWindow, LatencyStats>>();
+	if (opts.ids !== 'public' && opts.ids.length === 0) return out;
+	// 'public': every public active monitor, as a subquery (see monitorSummaries).
+	const idFilter =
+		opts.ids === 'public'
+			? db.select({ id: monitors.id }).from(monitors).where(and(eq(monitors.active, true), eq(monitors.isPublic, true)))
+			: opts.ids;
+	const now = opts.now ?? new Date();
+	const hourFrom = new Date(hourBucket(now).getTime() - 23 * 3_600_000);
+	const hours = await db
+		.select({
+			id: checkHours.monitorId,
+			sum: sql<number | null>`sum(${checkHours.latencySum})::float8`,
+			count: sql<number | null>`sum(${checkHours.latencyCount})::int`,
+			min: sql<number | null>`min(${checkHours.latencyMin})::float8`,
+			max: sql<number | null>`max(${checkHours.latencyMax})::float8`
+		})
+		.from(checkHours)
+		.where(and(gte(checkHours.bucket, hourFrom), inArray(checkHours.monitorId, idFilter)))
+		.groupBy(checkHours.monitorId);
+
+	const from = (n: number) => windowStartDay(n, now, opts.timeZone);
+	const f = (agg: 'sum' | 'min' | 'max', col: AnyColumn, n: number) =>
+		sql<number | null>`(${sql.raw(agg)}(${col}) filter (where ${checkDays.day} >= ${from(n)}))::float8`;
+	const c = (n: number) =>
+		sql<number | null>`(sum(${checkDays.latencyCount}) filter (where ${checkDays.day} >= ${from(n)}))::int`;
+	const days = await db
+		.select({
+			id: checkDays.monitorId,
+			sum7: f('sum', checkDays.latencySum, 7),
+			count7: c(7),
+			min7: f('min', checkDays.latencyMin, 7),
+			max7: f('max', checkDays.latencyMax, 7),
+			sum30: f('sum', checkDays.latencySum, 30),
+			count30: c(30),
+			min30: f('min', checkDays.latencyMin, 30),
+			max30: f('max', checkDays.latencyMax, 30),
+			sum90: f('sum', checkDays.latencySum, 90),
+			count90: c(90),
+			min90: f('min', checkDays.latencyMin, 90),
+			max90: f('max', checkDays.latencyMax, 90)
+		})
+		.from(checkDays)
+		.where(and(gte(checkDays.day, from(WINDOW_DAYS['90d'])), inArray(checkDays.monitorId, idFilter)))
+		.groupBy(checkDays.monitorId);
+
+	const hourMap = new Map(hours.map((h) => [h.id, h]));
+	const dayMap = new Map(days.map((d) => [d.id, d]));
+	const all = opts.ids === 'public' ? new Set([...hourMap.keys(), ...dayMap.keys()]) : opts.ids;
+	for (const id of all) {
+		const h = hourMap.get(id);
+		const d = dayMap.get(id);
+		const w = (n: 7 | 30 | 90) => (d ? stats(d[`sum${n}`], d[`count${n}`], d[`min${n}`], d[`max${n}`]) : noLatency);
+		out.set(id, {
+			'24h': h ? stats(h.sum, h.count, h.min, h.max) : noLatency,
+			'7d': w(7),
+			'30d': w(30),
+			'90d': w(90)
+		});
+	}
+	return out;
+}
+
+/** First instant of a window (for raw-check queries): 24h from the hour, else the site-zone day start. */
+export function windowStart(window: UptimeWindow, now: Date, timeZone: string): Date {
+	if (window === '24h') return new Date(hourBucket(now).getTime() - 23 * 3_600_000);
+	const day = windowStartDay(WINDOW_DAYS[window], now, timeZone);
+	// Midnight of that date in the site zone: shift by the zone's offset, then
+	// once more with the offset at the result (DST changes between the two).
+	const guess = Date.parse(`${day}T00:00:00Z`);
+	let t = guess - zoneOffsetMs(new Date(guess), timeZone);
+	t = guess - zoneOffsetMs(new Date(t), timeZone);
+	return new Date(t);
+}
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at instant d, in ms (east positive). */
+function zoneOffsetMs(d: Date, timeZone: string): number {
+	let f = offsetFormatters.get(timeZone);
+	if (!f) {
+		f = new Intl.DateTimeFormat('en-US', {
+			timeZone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: 'numeric',
+			day: 'numeric',
+			hour: 'numeric',
+			minute: 'numeric',
+			second: 'numeric'
+		});
+		offsetFormatters.set(timeZone, f);
+	}
+	const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
+	const asUtc = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
+	return asUtc - Math.floor(d.getTime() / 1000) * 1000;
+}
+
+/**
+ * The p-th percentile (0-1) of UP/DEGRADED check latencies of one monitor
+ * since `from`, from raw checks (rollups cannot give percentiles); null when
+ * none. Reads the (monitor_id, ts) primary key range of one monitor.
+ */
+export async function latencyPercentile(db: Db, monitorId: number, from: Date, p: number): Promise<number | null> {
+	const [r] = await db
+		.select({ v: sql<number | null>`percentile_cont(${p}) within group (order by ${checks.latency})` })
+		.from(checks)
+		.where(and(eq(checks.monitorId, monitorId), gte(checks.ts, from), inArray(checks.status, ['UP', 'DEGRADED'])));
+	return r?.v ?? null;
+}
+
+/**
+ * Status now of every public active monitor, with what identifies its row
+ * version (updated_at): one cheap query, for refreshing "status now" often
+ * while the window figures are rebuilt less often.
+ */
+export async function publicStatusNow(db: Db) {
+	return db
+		.select({
+			id: monitors.id,
+			tag: monitors.tag,
+			updatedAt: monitors.updatedAt,
+			status: monitorState.status,
+			latency: monitorState.latency,
+			lastCheck: monitorState.ts,
+			since: monitorState.since
+		})
+		.from(monitors)
+		.leftJoin(monitorState, eq(monitorState.monitorId, monitors.id))
+		.where(and(eq(monitors.active, true), eq(monitors.isPublic, true)));
 }

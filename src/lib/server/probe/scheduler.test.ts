@@ -1,0 +1,187 @@
+// The loop end to end: real listeners on loopback, the real probe worker, the
+// real eval sandbox, both database drivers.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
+import { checkDays, checkHours, checks, monitors, monitorState } from '../db/schema';
+import { upsertMonitors } from '../db/queries/monitors';
+import { validateMonitorList } from '../monitors/validate';
+import { silentLogger } from '../log';
+import { probe, startProbeWorker, stopProbeWorker } from './pool';
+import { evaluate, stopEval } from '../eval/sandbox';
+import { Scheduler, type CheckEvent } from './scheduler';
+import { listen, type Listener } from '../../../../tests/fixtures/tcp';
+
+const EVERY_5S = '*/5 * * * * *';
+
+function monitor(tag: string, port: number, extra: Record<string, unknown> = {}) {
+	return { tag, name: tag, type: 'TCP', cron: EVERY_5S, type_data: { hosts: [{ host: '127.0.0.1', port, timeout: 500 }] }, ...extra };
+}
+
+async function seed(t: TestDatabase, list: unknown[]) {
+	const r = validateMonitorList(list);
+	if (!r.ok) throw new Error(JSON.stringify(r.errors));
+	await upsertMonitors(t.db, r.value);
+}
+
+function makeScheduler(t: TestDatabase, events: CheckEvent[]) {
+	return new Scheduler({
+		db: t.db,
+		probe,
+		evaluate,
+		timeZone: 'UTC',
+		log: silentLogger,
+		refreshMs: 200,
+		spreadMs: () => 0,
+		onCheck: (e) => events.push(e)
+	});
+}
+
+async function waitFor<T>(fn: () => T | undefined, ms: number, what: string): Promise<T> {
+	const end = Date.now() + ms;
+	for (;;) {
+		const v = fn();
+		if (v) return v;
+		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
+
+beforeAll(() => startProbeWorker({ maxSockets: 64 }));
+afterAll(async () => {
+	await stopProbeWorker();
+	await stopEval();
+});
+
+describe.each(DRIVERS)('probe loop on %s', (driver) => {
+	let t: TestDatabase;
+	let listener: Listener;
+	beforeAll(async () => {
+		t = await openTestDatabase(driver);
+	});
+	afterAll(async () => t?.destroy());
+	beforeEach(async () => {
+		await truncateAll(t);
+		listener = await listen('127.0.0.1');
+	});
+
+	it('turns UP against a listener, then DOWN when it stops; rows and rollups match', { timeout: 40_000 }, async () => {
+		await seed(t, [monitor('svc', listener.port)]);
+		const events: CheckEvent[] = [];
+		const s = makeScheduler(t, events);
+		await s.start();
+		try {
+			const up = await waitFor(() => events.find((e) => e.written), 12_000, 'first check');
+			expect(up.outcome.result.status).toBe('UP');
+			expect(up.outcome.pings[0]).toMatchObject({ status: 'open', host: '127.0.0.1', port: listener.port, type: 'tcp' });
+			expect(up.slot.getTime() % 5000).toBe(0);
+			await listener.close();
+			const down = await waitFor(
+				() => events.find((e) => e.written && e.outcome.result.status === 'DOWN'),
+				12_000,
+				'a DOWN check'
+			);
+			expect(down.outcome.pings[0].status).toBe('error');
+			expect(down.outcome.pings[0].error).toMatch(/^ECONNREFUSED/);
+		} finally {
+			await s.stop();
+		}
+		const written = events.filter((e) => e.written);
+		const rows = await t.db.select().from(checks).orderBy(checks.ts);
+		expect(rows.map((r) => r.ts.getTime())).toEqual(written.map((e) => e.slot.getTime()));
+		expect(rows[0]).toMatchObject({ status: 'UP', error: null });
+		expect(rows.at(-1)).toMatchObject({ status: 'DOWN' });
+		// The spec's default: latency is the average over all hosts, refused ones included.
+		expect(rows.at(-1)!.latency).toBeCloseTo(rows.at(-1)!.pings[0].latency, 6);
+		expect(rows[0].pings[0].status).toBe('open');
+		expect(rows[0].latency).toBeGreaterThan(0);
+		const hours = await t.db.select().from(checkHours);
+		const days = await t.db.select().from(checkDays);
+		const count = (st: string) => rows.filter((r) => r.status === st).length;
+		const sum = (xs: { up: number; down: number }[], k: 'up' | 'down') => xs.reduce((a, x) => a + x[k], 0);
+		expect(sum(hours, 'up')).toBe(count('UP'));
+		expect(sum(hours, 'down')).toBe(count('DOWN'));
+		expect(sum(days, 'up')).toBe(count('UP'));
+		const [state] = await t.db.select().from(monitorState);
+		expect(state.status).toBe('DOWN');
+	});
+
+	it('never probes or writes a slot twice: two loops on one database, and a restart', { timeout: 40_000 }, async () => {
+		await seed(t, [monitor('twice', listener.port)]);
+		const a: CheckEvent[] = [];
+		const b: CheckEvent[] = [];
+		const s1 = makeScheduler(t, a);
+		const s2 = makeScheduler(t, b);
+		try {
+			await Promise.all([s1.start(), s2.start()]);
+			await waitFor(() => a.length + b.length >= 3, 20_000, 'three checks between the two loops');
+			await s1.stop();
+			await s1.start(); // restart within a slot period
+			await waitFor(() => a.length + b.length >= 5, 15_000, 'two more checks after the restart');
+		} finally {
+			await Promise.all([s1.stop(), s2.stop()]);
+		}
+		const events = [...a, ...b];
+		const slots = events.map((e) => e.slot.getTime());
+		// Each slot was probed by exactly one loop; the other saw the claim and skipped it.
+		expect(new Set(slots).size).toBe(slots.length);
+		expect(s1.stats.claimedElsewhere + s2.stats.claimedElsewhere).toBeGreaterThan(0);
+		const rows = await t.db.select().from(checks);
+		expect(rows.map((r) => r.ts.getTime()).sort()).toEqual([...slots].sort());
+		expect(events.every((e) => e.written)).toBe(true);
+		const [h] = await t.db.select().from(checkHours);
+		expect(h.up + h.down + h.degraded).toBe(slots.length);
+		await listener.close();
+	});
+
+	it('a hostile eval records DOWN with its reason and leaves its neighbour alone', { timeout: 40_000 }, async () => {
+		await seed(t, [
+			monitor('healthy', listener.port),
+			monitor('hostile', listener.port, { eval: ';(function (p) { while (true) {} })' }),
+			monitor('wrong-shape', listener.port, { eval: ';(async function (p) { return { status: "FINE", latency: 1 } })' })
+		]);
+		const events: CheckEvent[] = [];
+		const s = makeScheduler(t, events);
+		await s.start();
+		try {
+			await waitFor(
+				() => ['healthy', 'hostile', 'wrong-shape'].every((tag) => events.some((e) => e.tag === tag && e.written)),
+				15_000,
+				'a check of each monitor'
+			);
+		} finally {
+			await s.stop();
+		}
+		const byTag = (tag: string) => events.find((e) => e.tag === tag && e.written)!.outcome.result;
+		expect(byTag('healthy')).toMatchObject({ status: 'UP' });
+		expect(byTag('hostile')).toMatchObject({ status: 'DOWN', latency: 0 });
+		expect(byTag('hostile').error).toMatch(/timed out/);
+		expect(byTag('wrong-shape').error).toMatch(/FINE/);
+		await listener.close();
+	});
+
+	it('applies a monitor edit without a restart', { timeout: 40_000 }, async () => {
+		const other = await listen('127.0.0.1');
+		await seed(t, [monitor('moving', listener.port)]);
+		const events: CheckEvent[] = [];
+		const s = makeScheduler(t, events);
+		await s.start();
+		try {
+			await waitFor(() => events.find((e) => e.written), 12_000, 'first check');
+			await seed(t, [monitor('moving', other.port)]);
+			const moved = await waitFor(
+				() => events.find((e) => e.outcome.pings[0].port === other.port),
+				12_000,
+				'a check against the new port'
+			);
+			expect(moved.outcome.result.status).toBe('UP');
+			await t.db.update(monitors).set({ active: false }).where(eq(monitors.tag, 'moving'));
+			await new Promise((r) => setTimeout(r, 500));
+			expect(s.monitorCount).toBe(0);
+		} finally {
+			await s.stop();
+			await other.close();
+			await listener.close();
+		}
+	});
+});

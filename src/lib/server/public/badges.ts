@@ -1,0 +1,119 @@
+// /badge/{tag}/{kind}.svg|.json: options → content from the in-memory
+// snapshot → rendered badge with cache headers. `_` as the tag means all
+// public monitors. Unknown and hidden tags look the same (a grey "not found"
+// with 404): the snapshot holds public monitors only, so there is nothing to
+// tell them apart by, and an embed never breaks into a broken-image icon.
+import { parseBadgeOptions, type BadgeKind, type BadgeOptions } from '../badge/options';
+import {
+	dotTitle,
+	latencyContent,
+	notFoundContent,
+	renderDot,
+	renderShieldsJson,
+	renderSvg,
+	statusContent,
+	uptimeContent,
+	withOptions,
+	worstStatus,
+	type BadgeContent,
+	type Rendered
+} from '../badge/render';
+import { BADGE } from '../badge/colors';
+import type { PublicMonitor, SnapshotData, StatusSnapshot } from '../snapshot';
+import { send } from './http';
+
+export const ALL_TAG = '_';
+
+export interface BadgeRequest {
+	kind: BadgeKind;
+	format: 'svg' | 'json';
+	tag: string;
+	query: URLSearchParams;
+	ifNoneMatch: string | null;
+	acceptEncoding?: string | null;
+	snapshot: StatusSnapshot;
+	maxAge: number;
+	siteTitle: string;
+}
+
+const DEFAULT_LABEL: Record<BadgeKind, string> = { status: 'status', uptime: 'uptime', latency: 'latency', dot: 'status' };
+
+export async function badgeResponse(r: BadgeRequest): Promise<Response> {
+	const parsed = parseBadgeOptions(r.kind, r.query);
+	if (!parsed.ok) {
+		// The reason is in the image itself, so a README author sees it in the preview.
+		return reply(r, { label: 'invalid badge', message: parsed.error, color: BADGE.DOWN }, defaults(), 400, true);
+	}
+	const o = parsed.value;
+	const data = r.snapshot.current();
+	if (!data) {
+		return reply(r, { label: o.label ?? DEFAULT_LABEL[r.kind], message: 'unavailable', color: BADGE.NODATA }, o, 503, true);
+	}
+	if (r.tag === ALL_TAG) {
+		if (r.kind === 'latency') {
+			return reply(r, { label: 'invalid badge', message: 'latency needs one monitor tag', color: BADGE.DOWN }, defaults(), 400, true);
+		}
+		if (r.kind === 'dot' && r.format === 'svg') {
+			const s = worstStatus(data.monitors.map((m) => m.status));
+			return sendSvgDot(r, renderDot(s, dotTitle(o.label ?? r.siteTitle, s), o.animate, o.color), 200);
+		}
+		return reply(r, allContent(r, data, o), o, 200);
+	}
+	const m = data.byTag.get(r.tag);
+	if (!m) {
+		if (r.kind === 'dot' && r.format === 'svg') return sendSvgDot(r, renderDot(null, 'not found', false), 404);
+		return reply(r, notFoundContent(o.label ?? DEFAULT_LABEL[r.kind]), { ...o, color: undefined }, 404);
+	}
+	if (r.kind === 'dot' && r.format === 'svg') {
+		return sendSvgDot(r, renderDot(m.status, dotTitle(o.label ?? m.name, m.status), o.animate, o.color), 200);
+	}
+	return reply(r, await monitorContent(r, m, o), o, 200);
+}
+
+function defaults(): BadgeOptions {
+	return { style: 'flat', window: '24h', metric: 'avg', animate: false };
+}
+
+async function monitorContent(r: BadgeRequest, m: PublicMonitor, o: BadgeOptions): Promise<BadgeContent> {
+	switch (r.kind) {
+		case 'status':
+		case 'dot': // the .json twin of a dot is its status
+			return statusContent(m.status, m.name);
+		case 'uptime':
+			return uptimeContent(m.uptime[o.window], o.window);
+		case 'latency': {
+			const ms = o.metric === 'p95' ? await r.snapshot.percentile(m, o.window, 0.95) : m.latencyStats[o.window][o.metric];
+			return latencyContent(ms, o.metric, o.window);
+		}
+	}
+}
+
+function allContent(r: BadgeRequest, data: SnapshotData, o: BadgeOptions): BadgeContent {
+	if (r.kind === 'uptime') {
+		// Each monitor weighs the same: "how are the services doing", not "how are the checks doing".
+		const ratios = data.monitors.map((m) => m.uptime[o.window]).filter((v): v is number => v !== null);
+		const mean = ratios.length ? ratios.reduce((a, b) => a + b, 0) / ratios.length : null;
+		return uptimeContent(mean, o.window);
+	}
+	return statusContent(worstStatus(data.monitors.map((m) => m.status)), r.siteTitle);
+}
+
+// An SVG opened on its own is a document: nothing in it may run or load.
+const SVG_CSP = { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" };
+
+function reply(r: BadgeRequest, content: BadgeContent, o: BadgeOptions, status: number, noStore = false): Response {
+	const c = withOptions(content, o);
+	const body = r.format === 'svg' ? renderSvg(c, o) : renderShieldsJson(c, o);
+	return send(body, {
+		status,
+		maxAge: r.maxAge,
+		noStore,
+		ifNoneMatch: r.ifNoneMatch,
+		acceptEncoding: r.acceptEncoding,
+		extra: r.format === 'svg' ? SVG_CSP : {}
+	});
+}
+
+function sendSvgDot(r: BadgeRequest, body: Rendered, status: number): Response {
+	return send(body, { status, maxAge: r.maxAge, ifNoneMatch: r.ifNoneMatch, acceptEncoding: r.acceptEncoding, extra: SVG_CSP });
+}

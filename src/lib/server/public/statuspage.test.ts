@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { PublicMonitor, SnapshotData } from '../snapshot';
+import { overallStatus, statusJson, summaryJson } from './statuspage';
+
+const T0 = new Date('2026-01-01T00:00:00Z');
+const noLatency = { avg: null, min: null, max: null, count: 0 };
+
+function mon(tag: string, status: string | null, group: string | null = null): PublicMonitor {
+	return {
+		id: tag.length,
+		tag,
+		name: tag.toUpperCase(),
+		description: '',
+		group,
+		status: status as PublicMonitor['status'],
+		latency: 1,
+		lastCheck: T0,
+		since: status ? T0 : null,
+		createdAt: T0,
+		uptime: { '24h': null, '7d': null, '30d': null, '90d': null },
+		latencyStats: { '24h': noLatency, '7d': noLatency, '30d': noLatency, '90d': noLatency }
+	};
+}
+
+function data(monitors: PublicMonitor[]): SnapshotData {
+	return { version: 1, generatedAt: T0, monitors, byTag: new Map(monitors.map((m) => [m.tag, m])) };
+}
+
+const INFO = { url: 'https://status.example.test', name: 'Acme', timeZone: 'Europe/Berlin' };
+
+describe('Statuspage indicator (UI.md §6)', () => {
+	it.each([
+		[['UP', 'UP'], 'none', 'All systems operational'],
+		[['UP', 'DEGRADED'], 'minor', 'Degraded performance'],
+		[['DEGRADED', 'DOWN', 'UP'], 'major', 'Partial outage'],
+		[['DOWN', 'DOWN', null], 'critical', 'Major outage'],
+		[['UP', 'MAINTENANCE'], 'maintenance', 'Maintenance in progress'],
+		[['MAINTENANCE', 'DEGRADED'], 'minor', 'Degraded performance'],
+		[[null], 'none', 'Status unknown'],
+		[[], 'none', 'No monitors to show yet']
+	])('%j → %s', (statuses, indicator, description) => {
+		expect(overallStatus(statuses.map((s, i) => mon(`m${i}`, s)))).toEqual({ indicator, description });
+	});
+});
+
+describe('Statuspage v2 schema', () => {
+	const isIso = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v)) && v.endsWith('Z');
+	const page = (p: object) => {
+		expect(Object.keys(p).sort()).toEqual(['id', 'name', 'time_zone', 'updated_at', 'url']);
+		expect(p).toMatchObject({ id: 'porthole', name: 'Acme', url: INFO.url, time_zone: 'Europe/Berlin' });
+		expect(isIso((p as { updated_at: unknown }).updated_at)).toBe(true);
+	};
+
+	it('status.json has page and status only', () => {
+		const s = statusJson(data([mon('a', 'UP')]), INFO);
+		expect(Object.keys(s).sort()).toEqual(['page', 'status']);
+		page(s.page);
+		expect(s.status).toEqual({ indicator: 'none', description: 'All systems operational' });
+	});
+
+	it('summary.json has every Statuspage field with the right types and enums', () => {
+		const s = summaryJson(
+			data([mon('a', 'UP'), mon('b', 'DEGRADED', 'G'), mon('c', 'DOWN', 'G'), mon('d', 'MAINTENANCE'), mon('e', null)]),
+			INFO
+		);
+		expect(Object.keys(s).sort()).toEqual(['components', 'incidents', 'page', 'scheduled_maintenances', 'status']);
+		page(s.page);
+		expect(s.incidents).toEqual([]);
+		expect(s.scheduled_maintenances).toEqual([]);
+		const fields = [
+			'created_at',
+			'description',
+			'group',
+			'group_id',
+			'id',
+			'name',
+			'only_show_if_degraded',
+			'page_id',
+			'position',
+			'showcase',
+			'start_date',
+			'status',
+			'updated_at'
+		];
+		const enumStatus = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
+		s.components.forEach((c, i) => {
+			const keys = Object.keys(c).filter((k) => k !== 'components').sort();
+			expect(keys).toEqual(fields);
+			expect(typeof c.id).toBe('string');
+			expect(typeof c.name).toBe('string');
+			expect(enumStatus).toContain(c.status);
+			expect(isIso(c.created_at) && isIso(c.updated_at)).toBe(true);
+			expect(c.position).toBe(i + 1);
+			expect(c.page_id).toBe('porthole');
+			expect(typeof c.group).toBe('boolean');
+			if (c.group) expect(Array.isArray(c.components)).toBe(true);
+		});
+		expect(s.components.map((c) => [c.id, c.status])).toEqual([
+			['a', 'operational'],
+			['group:G', 'major_outage'],
+			['b', 'degraded_performance'],
+			['c', 'major_outage'],
+			['d', 'under_maintenance']
+		]);
+		// No data is not "operational": the monitor without checks is left out.
+		expect(s.components.some((c) => c.id === 'e')).toBe(false);
+		expect(s.status.indicator).toBe('major');
+	});
+});

@@ -1,0 +1,184 @@
+// Atlassian Statuspage's public v2 format (/api/v2/status.json and
+// /api/v2/summary.json), built from the snapshot, so existing Statuspage
+// clients and widgets read Porthole unchanged. Field names and enums follow
+// https://developer.statuspage.io (page, components, incidents,
+// scheduled_maintenances, status.indicator/description).
+//
+// Statuspage has no "unknown" component status. A monitor without any check
+// yet is left out of components (and out of the indicator) instead of being
+// reported as operational: absence of data is never shown as up (UI.md §1).
+import type { PublicMonitor, SnapshotData } from '../snapshot';
+import { worstStatus, type BadgeStatus } from '../badge/render';
+import { withEtag, type Body } from './http';
+
+export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+export type Indicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
+
+const COMPONENT_STATUS: Record<BadgeStatus, ComponentStatus> = {
+	UP: 'operational',
+	DEGRADED: 'degraded_performance',
+	DOWN: 'major_outage',
+	MAINTENANCE: 'under_maintenance'
+};
+
+export interface PageInfo {
+	/** Absolute site URL (the request's origin). */
+	url: string;
+	name: string;
+	timeZone: string;
+}
+
+export interface StatuspagePage {
+	id: string;
+	name: string;
+	url: string;
+	time_zone: string;
+	updated_at: string;
+}
+
+export interface StatuspageComponent {
+	id: string;
+	name: string;
+	status: ComponentStatus;
+	created_at: string;
+	updated_at: string;
+	position: number;
+	description: string | null;
+	showcase: boolean;
+	start_date: string | null;
+	group_id: string | null;
+	page_id: string;
+	group: boolean;
+	only_show_if_degraded: boolean;
+	components?: string[];
+}
+
+export const PAGE_ID = 'porthole';
+
+/**
+ * updated_at is the latest status change, not the time of the snapshot: it
+ * then changes only when something visible does, and so does the ETag, so
+ * clients polling with If-None-Match get 304s in between.
+ */
+function page(data: SnapshotData, info: PageInfo): StatuspagePage {
+	const changes = data.monitors.map((m) => (m.since ?? m.createdAt).getTime());
+	const updated = changes.length ? new Date(Math.max(...changes)) : data.generatedAt;
+	return { id: PAGE_ID, name: info.name, url: info.url, time_zone: info.timeZone, updated_at: updated.toISOString() };
+}
+
+const withData = (ms: PublicMonitor[]) => ms.filter((m) => m.status && m.status in COMPONENT_STATUS);
+
+/** Overall indicator and description (UI.md §6 words, Statuspage's enum). */
+export function overallStatus(monitors: PublicMonitor[]): { indicator: Indicator; description: string } {
+	if (monitors.length === 0) return { indicator: 'none', description: 'No monitors to show yet' };
+	const seen = withData(monitors);
+	if (seen.length === 0) return { indicator: 'none', description: 'Status unknown' };
+	const down = seen.filter((m) => m.status === 'DOWN').length;
+	if (down > 0 && down === seen.length) return { indicator: 'critical', description: 'Major outage' };
+	switch (worstStatus(seen.map((m) => m.status))) {
+		case 'DOWN':
+			return { indicator: 'major', description: 'Partial outage' };
+		case 'DEGRADED':
+			return { indicator: 'minor', description: 'Degraded performance' };
+		case 'MAINTENANCE':
+			return { indicator: 'maintenance', description: 'Maintenance in progress' };
+		default:
+			return { indicator: 'none', description: 'All systems operational' };
+	}
+}
+
+function components(data: SnapshotData): StatuspageComponent[] {
+	const out: StatuspageComponent[] = [];
+	const groups = new Map<string, StatuspageComponent>();
+	const groupMembers = new Map<string, PublicMonitor[]>();
+	let position = 0;
+	for (const m of withData(data.monitors)) {
+		let groupId: string | null = null;
+		if (m.group) {
+			groupId = `group:${m.group}`;
+			let g = groups.get(groupId);
+			if (!g) {
+				g = {
+					id: groupId,
+					name: m.group,
+					status: 'operational',
+					created_at: m.createdAt.toISOString(),
+					updated_at: m.createdAt.toISOString(),
+					position: ++position,
+					description: null,
+					showcase: false,
+					start_date: null,
+					group_id: null,
+					page_id: PAGE_ID,
+					group: true,
+					only_show_if_degraded: false,
+					components: []
+				};
+				groups.set(groupId, g);
+				groupMembers.set(groupId, []);
+				out.push(g);
+			}
+			g.components!.push(m.tag);
+			groupMembers.get(groupId)!.push(m);
+		}
+		const since = m.since ?? m.createdAt;
+		out.push({
+			id: m.tag,
+			name: m.name,
+			status: COMPONENT_STATUS[m.status as BadgeStatus],
+			created_at: m.createdAt.toISOString(),
+			updated_at: since.toISOString(),
+			position: ++position,
+			description: m.description || null,
+			showcase: true,
+			start_date: null,
+			group_id: groupId,
+			page_id: PAGE_ID,
+			group: false,
+			only_show_if_degraded: false
+		});
+	}
+	// A group shows its worst member, and changed when its latest member did.
+	for (const [id, g] of groups) {
+		const members = groupMembers.get(id)!;
+		g.status = COMPONENT_STATUS[worstStatus(members.map((m) => m.status)) ?? 'UP'];
+		const latest = Math.max(...members.map((m) => (m.since ?? m.createdAt).getTime()));
+		const first = Math.min(...members.map((m) => m.createdAt.getTime()));
+		g.updated_at = new Date(latest).toISOString();
+		g.created_at = new Date(first).toISOString();
+	}
+	return out;
+}
+
+export function statusJson(data: SnapshotData, info: PageInfo) {
+	return { page: page(data, info), status: overallStatus(data.monitors) };
+}
+
+export function summaryJson(data: SnapshotData, info: PageInfo) {
+	return {
+		page: page(data, info),
+		components: components(data),
+		// Porthole has no incidents or scheduled maintenance yet: always empty, never absent.
+		incidents: [] as unknown[],
+		scheduled_maintenances: [] as unknown[],
+		status: overallStatus(data.monitors)
+	};
+}
+
+// One serialisation per snapshot version and site URL: 1,000 components are
+// ~300 KB of JSON, far too much to stringify per request.
+const cache = new WeakMap<SnapshotData, Map<string, Body>>();
+
+export function cachedJson(kind: 'status' | 'summary', data: SnapshotData, info: PageInfo): Body {
+	let m = cache.get(data);
+	if (!m) cache.set(data, (m = new Map()));
+	const key = `${kind} ${info.url}`;
+	let b = m.get(key);
+	if (!b) {
+		if (m.size > 16) m.clear(); // the origin comes from the request; keep the map small
+		const value = kind === 'status' ? statusJson(data, info) : summaryJson(data, info);
+		b = withEtag(JSON.stringify(value), 'application/json; charset=utf-8');
+		m.set(key, b);
+	}
+	return b;
+}
