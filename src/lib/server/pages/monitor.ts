@@ -11,7 +11,7 @@ import { barData, dayStats, slotMs, uptimeOver, type BarData } from './bar';
 import { dayCountsOf } from './days';
 import { statusNow } from './home';
 import { clock, duration, hm, longDay, shortDay, zoneLabel } from './format';
-import { addDays, lastDays, zonedMidnight } from './zone';
+import { lastDays, zonedMidnight } from './zone';
 import { dayKey } from '../rollup';
 import { describeCron } from '../monitors/cron';
 import { isRange, type Range } from './latency';
@@ -191,4 +191,3 @@ export function hostRows(pings: { host: string; port: number; type: string; stat
 	}));
 }
 
-export { addDays };
