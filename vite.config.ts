@@ -6,9 +6,13 @@ export default defineConfig({
 	plugins: [tailwindcss(), sveltekit()],
 	test: {
 		include: ['src/**/*.test.{ts,js}', 'tests/integration/**/*.test.ts'],
-		// Timing-truth tests run alone (npm run test:timing): a hostile-eval
-		// test burning the other core must not be what they measure.
-		exclude: ['**/node_modules/**', ...(process.env.PORTHOLE_TIMING_TESTS ? [] : ['tests/integration/latency-truth.test.ts'])],
+		// Timing-sensitive tests run alone, one file at a time (npm run
+		// test:timing): a hostile-eval test burning the other core must not be
+		// what they measure.
+		exclude: [
+			'**/node_modules/**',
+			...(process.env.PORTHOLE_TIMING_TESTS ? [] : ['tests/integration/latency-truth.test.ts', 'tests/integration/workers.test.ts'])
+		],
 		environment: 'node',
 		// Database and socket tests share one Postgres and real ports: keep files
 		// in a few forks, not dozens of threads fighting over two cores.

@@ -49,11 +49,12 @@ export function pct(sorted: number[], p: number): number {
 }
 export const asc = (xs: number[]) => [...xs].sort((a, b) => a - b);
 export const fmt = (n: number, d = 3) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+const signed = (n: number, d = 3) => (n >= 0 ? `+${fmt(n, d)}` : fmt(n, d));
 
 function figures(events: Slim[]) {
-	const peak = (ms: number) => {
+	const peak = (ms: number, at: (e: Slim) => number = (e) => e.probeAt) => {
 		const per = new Map<number, number>();
-		for (const e of events) per.set(Math.floor(e.probeAt / ms), (per.get(Math.floor(e.probeAt / ms)) ?? 0) + 1);
+		for (const e of events) per.set(Math.floor(at(e) / ms), (per.get(Math.floor(at(e) / ms)) ?? 0) + 1);
 		return Math.max(0, ...per.values());
 	};
 	return {
@@ -69,6 +70,7 @@ function figures(events: Slim[]) {
 		total: asc(events.map((e) => e.finishedAt - e.startedAt)),
 		late: asc(events.map((e) => e.startedAt - e.due)),
 		probeLate: asc(events.map((e) => e.probeAt - e.due)),
+		plannedPeak1s: peak(1000, (e) => e.due),
 		peak1s: peak(1000),
 		peak100ms: peak(100)
 	};
@@ -113,6 +115,7 @@ export function report(o: { ref: number[]; a: PhaseResult; b: PhaseResult; hosts
 	const over = (xs: number[]) => String(xs.filter((x) => x > TARGET.latenessMs).length);
 	line('checks / probes started > 1 s late', '-', `${over(fa.late)} / ${over(fa.probeLate)}`, `${over(fb.late)} / ${over(fb.probeLate)}`);
 	// The default spread puts an every-minute monitor's start in the slot's first 30 s.
+	line('peak planned starts in one second', '-', String(fa.plannedPeak1s), `${fb.plannedPeak1s} (even: ${fmt(b.monitors / 30, 1)})`);
 	line('peak probes started in one second', '-', String(fa.peak1s), `${fb.peak1s} (even: ${fmt(b.monitors / 30, 1)})`);
 	line('peak probes started in 100 ms', '-', String(fa.peak100ms), `${fb.peak100ms} (even: ${fmt(b.monitors / 300, 1)})`);
 	cmp('RSS max (MB)', a.rssMaxMb, b.rssMaxMb, 0);
@@ -139,7 +142,7 @@ export function report(o: { ref: number[]; a: PhaseResult; b: PhaseResult; hosts
 	console.log(`\ntargets (B, ${b.monitors} monitors x ${o.hosts} hosts, ${o.minutes} measured minute(s)):`);
 	verdict(
 		Math.max(dA, dRef) <= TARGET.p99DiffMs,
-		`ping p99 within ${TARGET.p99DiffMs} ms of one monitor alone: +${fmt(dA)} ms vs A (n=${fa.pings.length}), +${fmt(dRef)} ms vs reference (n=${ref.length})`
+		`ping p99 within ${TARGET.p99DiffMs} ms of one monitor alone: ${signed(dA)} ms vs A (n=${fa.pings.length}), ${signed(dRef)} ms vs reference (n=${ref.length})`
 	);
 	verdict(
 		worstLate <= TARGET.latenessMs && fb.late.length > 0,

@@ -2,7 +2,7 @@
 // and a monitors.json pointing at a TCP listener this script owns on
 // 127.0.0.1, so pages show real checks. Nothing here touches another address.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,4 +46,18 @@ execFileSync('npx', ['tsx', 'scripts/demo.ts', '--monitors', '4', '--days', '90'
 	env: process.env
 });
 console.log(`e2e server: data in ${dir}, echo listener on 127.0.0.1:${port}`);
+
+// The server prints its one-time setup link to the log, as it would for a
+// real operator. Copy that log line into a file the Playwright test reads (a
+// file next to the log, never an HTTP route).
+const setupLinkFile = join(tmpdir(), `porthole-e2e-${process.env.PORT}-setup-link.txt`);
+rmSync(setupLinkFile, { force: true });
+for (const stream of ['log', 'error']) {
+	const original = console[stream].bind(console);
+	console[stream] = (...args) => {
+		const m = /https?:\/\/\S+\/admin\/setup\/\S+/.exec(args.map(String).join(' '));
+		if (m) writeFileSync(setupLinkFile, m[0]);
+		original(...args);
+	};
+}
 await import('../build/index.js');

@@ -2,7 +2,14 @@
 declare global {
 	namespace App {
 		// interface Error {}
-		// interface Locals {}
+		interface Locals {
+			/** Set by the admin guard (src/lib/server/hooks/admin-guard.ts) from the session cookie. */
+			admin: { id: number; email: string; name: string } | null;
+			/** The raw session token, for sign-out and "end other sessions". */
+			sessionToken: string | null;
+			/** The API key used for this /api request, if any. */
+			apiKey: { id: number; scope: 'read' | 'write' } | null;
+		}
 		// interface PageData {}
 		// interface PageState {}
 		// interface Platform {}

@@ -3,6 +3,8 @@ import { env } from '$env/dynamic/private';
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { startApp, stopApp } from '$lib/server/app';
+import { adminGuard } from '$lib/server/hooks/admin-guard';
+import { initAuth } from '$lib/server/auth/setup';
 import { loadConfig } from '$lib/server/config';
 import { embedPolicy } from '$lib/server/hooks/embed';
 
@@ -12,7 +14,8 @@ const SHUTDOWN = Symbol.for('porthole.shutdown-hook');
 // migrations, monitors.json, probe loop. Any error here stops the start.
 export const init: ServerInit = async () => {
 	if (building) return;
-	await startApp(loadConfig(env));
+	const app = await startApp(loadConfig(env));
+	await initAuth(app.database.db, app.config, app.log);
 	const g = globalThis as Record<symbol, unknown>;
 	if (!g[SHUTDOWN]) {
 		g[SHUTDOWN] = true;
@@ -36,4 +39,4 @@ const theme: Handle = async ({ event, resolve }) => {
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%porthole.theme%', cls) });
 };
 
-export const handle = sequence(theme, noStoreApi, embedPolicy);
+export const handle = sequence(theme, noStoreApi, embedPolicy, adminGuard);

@@ -58,7 +58,7 @@ describe('three workers on one Postgres', () => {
 		await wait(20_000);
 		const killedAt = Date.now();
 		workers[0].kill('SIGKILL');
-		await wait(20_000);
+		await wait(25_000);
 		const stoppedAt = Date.now();
 		await Promise.all(
 			workers.slice(1).map(
@@ -83,6 +83,7 @@ describe('three workers on one Postgres', () => {
 			byMonitor.set(r.monitor_id, list);
 			if (r.worker_id) workersSeen.add(r.worker_id.split(':')[1]);
 		}
+
 		// All three took part.
 		expect(workersSeen.size).toBe(3);
 		expect(byMonitor.size).toBe(MONITORS);

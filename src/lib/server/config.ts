@@ -70,6 +70,11 @@ const schema = z.object({
 		}
 		return tz;
 	}),
+	// The first admin, created unattended at start when no admin exists.
+	ADMIN_EMAIL: optionalString,
+	ADMIN_PASSWORD: z.string().optional().transform((v) => (v ? v : undefined)),
+	// adapter-node's public origin; used here only to print a full setup link.
+	ORIGIN: optionalString,
 	LOG_LEVEL: z
 		.enum(['debug', 'info', 'warn', 'error'])
 		.optional()
@@ -91,6 +96,9 @@ export interface Config {
 	siteTitle: string;
 	siteTimezone: string;
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
+	adminEmail: string | undefined;
+	adminPassword: string | undefined;
+	origin: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +110,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 	}
 	const e = parsed.data;
+	if (!!e.ADMIN_EMAIL !== !!e.ADMIN_PASSWORD) {
+		throw new ConfigError('Invalid configuration:\n- ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither');
+	}
 	return {
 		databaseUrl: e.DATABASE_URL,
 		dataDir: e.DATA_DIR,
@@ -116,6 +127,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		badgeMaxAge: e.BADGE_MAX_AGE,
 		siteTitle: e.SITE_TITLE,
 		siteTimezone: e.SITE_TIMEZONE,
-		logLevel: e.LOG_LEVEL
+		logLevel: e.LOG_LEVEL,
+		adminEmail: e.ADMIN_EMAIL,
+		adminPassword: e.ADMIN_PASSWORD,
+		origin: e.ORIGIN
 	};
 }

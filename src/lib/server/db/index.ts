@@ -58,7 +58,10 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 		// Fail fast when the server is down: health checks and the write path
 		// must notice within seconds.
 		connectionTimeoutMillis: 5000,
-		idleTimeoutMillis: 60_000
+		idleTimeoutMillis: 60_000,
+		// A query cut off by a dying server can otherwise wait forever, holding
+		// its client, and pool.end() with it.
+		query_timeout: 60_000
 	});
 	// An idle client whose server went away emits 'error' on the pool; without
 	// a listener that is an uncaught exception. The next query reconnects.
@@ -72,7 +75,8 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 		driver: 'postgres',
 		url,
 		ping: (timeoutMs = 2000) => withTimeout(db.execute(sql`select 1`), timeoutMs),
-		close: () => pool.end()
+		// Bounded: a client stuck in a dead connection must not hang shutdown.
+		close: () => Promise.race([pool.end(), new Promise<void>((r) => setTimeout(r, 5000).unref())])
 	};
 }
 

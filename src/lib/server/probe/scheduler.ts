@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pruneChecks, recordCheck } from '../db/queries/checks';
-import { claimSlot, pruneClaims } from '../db/queries/claims';
+import { claimSlots, pruneClaims, releaseFutureClaims } from '../db/queries/claims';
 import { listActiveMonitors, monitorsFingerprint, type ScheduledMonitor } from '../db/queries/monitors';
 import { WriteBuffer, isTransientDbError, within } from './write-buffer';
 import type { Db } from '../db/index';
@@ -57,6 +57,12 @@ interface Entry {
 	timer: NodeJS.Timeout | null;
 	lastSlot: number;
 	running: Promise<void> | null;
+	/**
+	 * The claim on the armed slot, made when it is armed, so that the database
+	 * round trip is off the probe's start: true = ours, false = another
+	 * worker's, null = database unreachable (probe anyway).
+	 */
+	claim: { slot: number; won: Promise<boolean | null> } | null;
 }
 
 // setTimeout overflows past 2^31-1 ms; longer waits re-arm in steps.
@@ -71,14 +77,13 @@ export function errorText(err: unknown): string {
 	return parts.join(': ');
 }
 
-/** A stable pseudo-random fraction in [0, 1) per monitor id (FNV-1a). */
+/**
+ * A stable fraction in [0, 1) per monitor id. Ids are mostly consecutive, and
+ * the golden-ratio sequence spreads consecutive integers more evenly than any
+ * hash (measured: FNV-1a put 22 of 50 monitors in one second of the minute).
+ */
 export function spreadFraction(id: number): number {
-	let h = 0x811c9dc5;
-	for (const ch of String(id)) {
-		h ^= ch.charCodeAt(0);
-		h = Math.imul(h, 0x01000193) >>> 0;
-	}
-	return h / 2 ** 32;
+	return (id * 0.6180339887498949) % 1;
 }
 
 export class Scheduler {
@@ -111,12 +116,18 @@ export class Scheduler {
 		});
 	}
 
-	/** One `bufferMinutes` worth of checks of every scheduled monitor. */
+	private capacity = 100;
+
+	/** One `bufferMinutes` worth of checks of every scheduled monitor (computed at refresh, kept through stop). */
 	private bufferCapacity(): number {
+		return this.capacity;
+	}
+
+	private updateCapacity() {
 		const ms = (this.o.bufferMinutes ?? 60) * 60_000;
 		let n = 0;
 		for (const e of this.entries.values()) n += Math.ceil(ms / e.intervalMs);
-		return Math.max(n, 100);
+		this.capacity = Math.max(n, 100);
 	}
 
 	async start(): Promise<void> {
@@ -145,6 +156,7 @@ export class Scheduler {
 		this.fingerprint = ''; // a later start() must load the monitors again
 		await Promise.race([Promise.allSettled(running), new Promise((r) => setTimeout(r, waitMs).unref?.())]);
 		await this.refreshing?.catch(() => {});
+		await releaseFutureClaims(this.o.db, this.workerId).catch(() => {});
 		const left = await this.buffer.drain(waitMs);
 		if (left) this.o.log.error(`stopping with ${left} results not written: the database is unreachable`);
 	}
@@ -188,7 +200,8 @@ export class Scheduler {
 				offsetMs: Math.floor(spreadFraction(m.id) * spread),
 				timer: null,
 				lastSlot: old?.lastSlot ?? 0,
-				running: old?.running ?? null
+				running: old?.running ?? null,
+				claim: null
 			};
 			this.entries.set(m.id, entry);
 			this.arm(entry);
@@ -199,6 +212,7 @@ export class Scheduler {
 				this.entries.delete(id);
 			}
 		}
+		this.updateCapacity();
 	}
 
 	private arm(e: Entry) {
@@ -213,11 +227,46 @@ export class Scheduler {
 			e.timer = setTimeout(() => this.arm(e), MAX_TIMER);
 			return;
 		}
+		e.claim = { slot: slot.getTime(), won: this.claim(e.m, slot) };
 		e.timer = setTimeout(() => this.fire(e, slot, due), Math.max(0, wait));
+	}
+
+	private pendingClaims: { m: ScheduledMonitor; slot: Date; resolve: (won: boolean | null) => void }[] = [];
+	private claimTimer: NodeJS.Timeout | null = null;
+
+	/** Claims made within a few ms go to the database as one statement. */
+	private claim(m: ScheduledMonitor, slot: Date): Promise<boolean | null> {
+		return new Promise((resolve) => {
+			this.pendingClaims.push({ m, slot, resolve });
+			this.claimTimer ??= setTimeout(() => void this.flushClaims(), 5);
+		});
+	}
+
+	private async flushClaims() {
+		this.claimTimer = null;
+		const batch = this.pendingClaims.splice(0, this.pendingClaims.length);
+		for (let i = 0; i < batch.length; i += 500) {
+			const part = batch.slice(i, i + 500);
+			try {
+				const won = await within(
+					claimSlots(this.o.db, part.map((c) => ({ monitorId: c.m.id, ts: c.slot })), this.workerId),
+					10_000,
+					'slot claim'
+				);
+				for (const c of part) c.resolve(won.has(`${c.m.id}@${c.slot.getTime()}`));
+			} catch (err) {
+				// No database, no coordination: probe anyway and let the buffer hold
+				// the result; the slot upsert keeps a second worker's copy out.
+				const transient = isTransientDbError(err);
+				if (!transient) this.o.log.error('could not claim slots', { error: errorText(err) });
+				for (const c of part) c.resolve(transient ? null : false);
+			}
+		}
 	}
 
 	private fire(e: Entry, slot: Date, due: number) {
 		if (this.stopped || this.entries.get(e.m.id) !== e) return;
+		const claim = e.claim?.slot === slot.getTime() ? e.claim.won : this.claim(e.m, slot);
 		e.lastSlot = slot.getTime();
 		e.timer = null;
 		this.arm(e);
@@ -227,25 +276,19 @@ export class Scheduler {
 			this.o.log.warn(`monitor ${e.m.tag}: previous check still running, slot ${slot.toISOString()} skipped`);
 			return;
 		}
-		e.running = this.execute(e.m, slot, due)
+		e.running = this.execute(e.m, slot, due, claim)
 			.catch((err) => this.o.log.error(`monitor ${e.m.tag}: check failed`, { error: String(err?.message ?? err) }))
 			.finally(() => {
 				e.running = null;
 			});
 	}
 
-	private async execute(m: ScheduledMonitor, slot: Date, due: number) {
-		const startedAt = Date.now();
-		try {
-			if (!(await within(claimSlot(this.o.db, m.id, slot, this.workerId), 2000, 'slot claim'))) {
-				this.stats.claimedElsewhere++;
-				return;
-			}
-		} catch (err) {
-			// No database, no coordination: probe anyway and let the buffer hold
-			// the result; the slot upsert keeps a second worker's copy out.
-			if (!isTransientDbError(err)) throw err;
+	private async execute(m: ScheduledMonitor, slot: Date, due: number, claim: Promise<boolean | null>) {
+		if ((await claim) === false) {
+			this.stats.claimedElsewhere++;
+			return;
 		}
+		const startedAt = Date.now();
 		const outcome = await runCheck(m.typeData.hosts, m.evalSource, this.o);
 		this.stats.checks++;
 		const r = await this.buffer.submit({
@@ -282,7 +325,7 @@ export class Scheduler {
 			await pruneClaims(this.o.db, new Date(Date.now() - 86_400_000));
 			if (n) this.o.log.info(`retention: removed ${n} checks older than ${this.o.retentionDays} days`);
 		} catch (err) {
-			this.o.log.warn('retention job failed', { error: String(err) });
+			this.o.log.warn('retention job failed', { error: errorText(err) });
 		}
 	}
 }

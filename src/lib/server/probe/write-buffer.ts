@@ -5,6 +5,8 @@
 import type { CheckInput } from '../db/queries/checks';
 import type { Logger } from '../log';
 
+const FLUSH_BATCH = 64;
+
 export type SubmitResult = 'written' | 'duplicate' | 'buffered' | 'rejected';
 
 /**
@@ -49,6 +51,8 @@ export class WriteBuffer {
 	private queue: CheckInput[] = [];
 	private flushing: Promise<void> | null = null;
 	private closed = false;
+	/** Set while results wait: the log says so once per episode, not once per check. */
+	private troubled = false;
 	dropped = 0;
 	written = 0;
 
@@ -75,7 +79,15 @@ export class WriteBuffer {
 				});
 				return 'rejected';
 			}
-			this.o.log.warn('database unreachable: buffering results until it returns', { error: errText(err) });
+			if (!this.troubled) {
+				this.troubled = true;
+				this.o.log.warn(
+					err instanceof TimeoutError
+						? 'database slow: buffering results and writing them in the background'
+						: 'database unreachable: buffering results until it returns',
+					{ error: errText(err) }
+				);
+			}
 			this.push(c);
 			return 'buffered';
 		}
@@ -96,20 +108,40 @@ export class WriteBuffer {
 	private async flush() {
 		const retry = this.o.retryMs ?? 1000;
 		while (this.queue.length > 0 && !this.closed) {
-			const c = this.queue[0];
-			try {
-				if (await within(this.o.write(c), 10_000, 'database write')) this.written++;
-				this.queue.shift();
-			} catch (err) {
-				if (!isTransientDbError(err)) {
-					this.queue.shift();
-					this.o.log.error(`buffered check for monitor ${c.monitorId} rejected by the database`, { error: errText(err) });
-					continue;
-				}
-				await new Promise((r) => setTimeout(r, retry));
-			}
+			// A batch from the head, written with one chain per monitor: monitors
+			// in parallel (a slow database still catches up), each monitor's own
+			// results strictly in order ("status now" and its changes depend on it).
+			const batch = this.queue.slice(0, FLUSH_BATCH);
+			const chains = new Map<number, CheckInput[]>();
+			for (const c of batch) chains.set(c.monitorId, [...(chains.get(c.monitorId) ?? []), c]);
+			const done = new Set<CheckInput>();
+			let transient = false;
+			await Promise.all(
+				[...chains.values()].map(async (chain) => {
+					for (const c of chain) {
+						try {
+							if (await within(this.o.write(c), 10_000, 'database write')) this.written++;
+							done.add(c);
+						} catch (err) {
+							if (isTransientDbError(err)) {
+								transient = true;
+								return; // keep the rest of this monitor's chain for the next round, in order
+							}
+							done.add(c);
+							this.o.log.error(`buffered check for monitor ${c.monitorId} rejected by the database`, {
+								error: errText(err)
+							});
+						}
+					}
+				})
+			);
+			this.queue = this.queue.filter((c) => !done.has(c));
+			if (transient) await new Promise((r) => setTimeout(r, retry));
 		}
-		if (!this.closed) this.o.log.info('outage buffer flushed');
+		if (!this.closed && this.troubled) {
+			this.troubled = false;
+			this.o.log.info('outage buffer flushed: every held result is written');
+		}
 	}
 
 	/** Tries to write what is left, for at most waitMs; returns how many results could not be written. */

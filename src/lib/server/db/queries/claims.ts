@@ -1,15 +1,54 @@
-import { lt } from 'drizzle-orm';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../index';
 import { slotClaims } from '../schema';
 
-/** True when this worker won the slot (the first insert wins; see slotClaims). */
+/**
+ * True when this worker holds the slot: it inserted the claim first, or had
+ * already (claiming again after a monitor edit must not lose our own slot).
+ */
 export async function claimSlot(db: Db, monitorId: number, ts: Date, workerId: string): Promise<boolean> {
 	const won = await db
 		.insert(slotClaims)
 		.values({ monitorId, ts, workerId })
-		.onConflictDoNothing()
+		.onConflictDoUpdate({
+			target: [slotClaims.monitorId, slotClaims.ts],
+			set: { claimedAt: sql`excluded.claimed_at` },
+			setWhere: sql`${slotClaims.workerId} = excluded.worker_id`
+		})
 		.returning({ ts: slotClaims.ts });
 	return won.length === 1;
+}
+
+/**
+ * Claims many slots in one statement (arming a thousand monitors at start
+ * must not be a thousand round trips). Returns the "monitorId@epochMs" keys
+ * this worker holds.
+ */
+export async function claimSlots(
+	db: Db,
+	slots: { monitorId: number; ts: Date }[],
+	workerId: string
+): Promise<Set<string>> {
+	if (slots.length === 0) return new Set();
+	const won = await db
+		.insert(slotClaims)
+		.values(slots.map((s) => ({ monitorId: s.monitorId, ts: s.ts, workerId })))
+		.onConflictDoUpdate({
+			target: [slotClaims.monitorId, slotClaims.ts],
+			set: { claimedAt: sql`excluded.claimed_at` },
+			setWhere: sql`${slotClaims.workerId} = excluded.worker_id`
+		})
+		.returning({ monitorId: slotClaims.monitorId, ts: slotClaims.ts });
+	return new Set(won.map((w) => `${w.monitorId}@${w.ts.getTime()}`));
+}
+
+/** Gives back a stopping worker's claims on slots still ahead, so a restart or another worker can take them. */
+export async function releaseFutureClaims(db: Db, workerId: string, now = new Date()): Promise<number> {
+	const r = await db
+		.delete(slotClaims)
+		.where(and(eq(slotClaims.workerId, workerId), gt(slotClaims.ts, now)))
+		.returning({ ts: slotClaims.ts });
+	return r.length;
 }
 
 /** Claims are only needed while a slot is in flight; keep a day for debugging. */

@@ -1,6 +1,8 @@
 import { error, json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { getPublicMonitor } from '$lib/server/api/monitors';
+import { readJson, removeMonitor, replaceMonitor, updateMonitor } from '$lib/server/api/write';
+import { reply, writeDeps } from '$lib/server/api/deps';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params, url }) => {
@@ -14,3 +16,17 @@ export const GET: RequestHandler = async ({ params, url }) => {
 	if (!monitor) error(404, `no public monitor with tag ${JSON.stringify(params.tag)}`);
 	return json(monitor);
 };
+
+/** Replace (or create) the monitor at this tag; a different tag in the body renames it. */
+export const PUT: RequestHandler = async ({ params, request }) => {
+	const body = await readJson(request);
+	return reply(body.ok ? await replaceMonitor(writeDeps(), params.tag, body.body) : body.reply);
+};
+
+/** Change some fields of the monitor. */
+export const PATCH: RequestHandler = async ({ params, request }) => {
+	const body = await readJson(request);
+	return reply(body.ok ? await updateMonitor(writeDeps(), params.tag, body.body) : body.reply);
+};
+
+export const DELETE: RequestHandler = async ({ params }) => reply(await removeMonitor(writeDeps(), params.tag));

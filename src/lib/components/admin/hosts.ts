@@ -1,0 +1,26 @@
+// Client-side checks for a host row, run on blur and then live (UI.md §7).
+// The server's validateMonitor stays the authority; these only answer sooner,
+// in the same words where they overlap.
+import type { HostForm } from '$lib/monitor-form';
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const looksIPv6 = (h: string) => h.includes(':');
+
+export function hostProblems(h: HostForm): Partial<Record<'host' | 'port' | 'timeout', string>> {
+	const out: Partial<Record<'host' | 'port' | 'timeout', string>> = {};
+	const host = h.host.trim();
+	if (!host) out.host = 'Host must not be empty';
+	else if (h.type === 'IP6' && IPV4.test(host)) out.host = 'IPv4 address in an IP6 row: switch type?';
+	else if (h.type === 'tcp' && looksIPv6(host)) out.host = 'IPv6 address in a tcp (IPv4) row: switch type?';
+	if (h.port.trim() !== '') {
+		const p = Number(h.port);
+		if (!Number.isInteger(p) || p < 1 || p > 65535) out.port = 'Port must be 1–65535';
+	}
+	if (h.timeout.trim() !== '') {
+		const t = Number(h.timeout);
+		if (!Number.isInteger(t) || t < 1 || t > 60000) out.timeout = 'Timeout must be 1–60000 ms';
+	}
+	return out;
+}
+
+export const newHost = (): HostForm => ({ type: 'tcp', host: '', port: '80', timeout: '1000' });

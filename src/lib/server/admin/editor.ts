@@ -1,0 +1,66 @@
+// The monitor editor's load and actions (create, edit, run now), shared by
+// /admin/monitors/new and /admin/monitors/[tag].
+import { error, fail, redirect } from '@sveltejs/kit';
+import { checkNow, getApp } from '../app';
+import { DEFAULT_EVAL } from '../eval/default.js';
+import { EVAL_TEMPLATES } from '../eval/templates.js';
+import { checkEvalSyntax } from '../eval/sandbox';
+import { monitorsChanged } from '../api/deps';
+import { presentOutcome } from '../api/write';
+import { getMonitorSpec, saveMonitor } from './monitors';
+import {
+	blankForm,
+	isDefaultEval,
+	readMonitorForm,
+	specToForm,
+	validateMonitorForm,
+	type MonitorForm
+} from './form';
+
+export async function loadEditor(tag: string | null) {
+	let form: MonitorForm = blankForm();
+	if (tag !== null) {
+		const spec = await getMonitorSpec(getApp().database.db, tag);
+		if (!spec) error(404, `No monitor with tag "${tag}"`);
+		form = specToForm(spec);
+	}
+	return {
+		original: tag,
+		form,
+		defaultEval: DEFAULT_EVAL,
+		templates: EVAL_TEMPLATES.map((t) => ({ id: t.id, name: t.name, description: t.description, source: t.source }))
+	};
+}
+
+/** Save: validate everything (fields, then eval syntax in the sandbox), write, refresh the scheduler. */
+export async function saveFromForm(request: Request, originalTag: string | null) {
+	const values = readMonitorForm(await request.formData());
+	const v = await validateMonitorForm(values, checkEvalSyntax);
+	if (!v.ok) return fail(400, { action: 'save' as const, values, errors: v.errors });
+	const r = await saveMonitor(getApp().database.db, v.value, originalTag);
+	if (!r.ok) {
+		if (r.status === 404) error(404, r.message);
+		return fail(409, { action: 'save' as const, values, errors: { [r.field]: r.message } as Record<string, string> });
+	}
+	monitorsChanged();
+	if (originalTag === null || r.tag !== originalTag) redirect(303, `/admin/monitors/${r.tag}/edit?saved=${r.created ? 'created' : 'renamed'}`);
+	return { action: 'save' as const, saved: true, savedAt: new Date().toISOString(), tag: r.tag };
+}
+
+/**
+ * Run now: probes the hosts as they stand in the form, saved or not, and runs
+ * the function in the sandbox. Only host problems stop it: a broken function
+ * is what run-now is for, and its exact error comes back as the result.
+ */
+export async function runFromForm(request: Request) {
+	const values = readMonitorForm(await request.formData());
+	const probeOnly = { ...values, tag: values.tag || 'unsaved', name: values.name || 'unsaved', eval: '' };
+	const v = await validateMonitorForm(probeOnly, async () => ({ ok: true }));
+	if (!v.ok) {
+		const errors = Object.fromEntries(Object.entries(v.errors).filter(([k]) => k === 'hosts' || k.startsWith('hosts.')));
+		if (Object.keys(errors).length) return fail(400, { action: 'run' as const, values, errors });
+	}
+	const hosts = v.ok ? v.value.type_data.hosts : [];
+	const outcome = await checkNow(hosts, isDefaultEval(values.eval) ? null : values.eval);
+	return { action: 'run' as const, run: presentOutcome(outcome) };
+}

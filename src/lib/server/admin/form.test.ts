@@ -1,0 +1,137 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkEvalSyntax, stopEval } from '../eval/sandbox';
+import { DEFAULT_EVAL } from '../eval/default.js';
+import { EVAL_TEMPLATES } from '../eval/templates.js';
+import { validateMonitor } from '../monitors/validate';
+import {
+	blankForm,
+	fieldKey,
+	formToSpec,
+	readMonitorForm,
+	specToForm,
+	validateMonitorForm,
+	type MonitorForm
+} from './form';
+
+afterAll(() => stopEval());
+
+function good(): MonitorForm {
+	return {
+		...blankForm(),
+		tag: 'db',
+		name: 'Database',
+		hosts: [
+			{ type: 'tcp', host: '127.0.0.1', port: '5432', timeout: '1000' },
+			{ type: 'IP6', host: '::1', port: '', timeout: '' }
+		]
+	};
+}
+
+function toFormData(f: MonitorForm): FormData {
+	const fd = new FormData();
+	for (const k of ['tag', 'name', 'description', 'cron', 'group', 'order', 'eval'] as const) fd.set(k, f[k]);
+	for (const k of ['public', 'active', 'show_hosts'] as const) if (f[k]) fd.set(k, 'on');
+	for (const h of f.hosts) {
+		fd.append('host_type', h.type);
+		fd.append('host_host', h.host);
+		fd.append('host_port', h.port);
+		fd.append('host_timeout', h.timeout);
+	}
+	return fd;
+}
+
+const errorsOf = async (patch: (f: MonitorForm) => void) => {
+	const f = good();
+	patch(f);
+	const r = await validateMonitorForm(f, checkEvalSyntax);
+	return r.ok ? {} : r.errors;
+};
+
+describe('monitor form', () => {
+	it('reads what was posted, hosts in order, checkboxes as booleans', () => {
+		const f = { ...good(), public: false, show_hosts: true, eval: 'x\r\ny' };
+		expect(readMonitorForm(toFormData(f))).toEqual({ ...f, eval: 'x\ny' });
+	});
+
+	it('turns the form into the spec format with defaults for empty port and timeout', async () => {
+		const r = await validateMonitorForm(good(), checkEvalSyntax);
+		expect(r).toEqual({
+			ok: true,
+			value: expect.objectContaining({
+				tag: 'db',
+				type: 'TCP',
+				eval: null,
+				cron: '* * * * *',
+				type_data: {
+					hosts: [
+						{ type: 'tcp', host: '127.0.0.1', port: 5432, timeout: 1000 },
+						{ type: 'IP6', host: '::1', port: 80, timeout: 1000 }
+					]
+				}
+			})
+		});
+	});
+
+	it('stores the default function as null and any other function as written', async () => {
+		expect(formToSpec({ ...good(), eval: DEFAULT_EVAL }).eval).toBeNull();
+		expect(formToSpec({ ...good(), eval: '  ' }).eval).toBeNull();
+		const q = EVAL_TEMPLATES.find((t) => t.id === 'quorum')!.source;
+		const r = await validateMonitorForm({ ...good(), eval: q }, checkEvalSyntax);
+		expect(r.ok && r.value.eval).toBe(q);
+	});
+
+	it('round-trips a saved monitor through the form unchanged', async () => {
+		const r = await validateMonitorForm({ ...good(), group: 'Core', order: '3', description: 'd' }, checkEvalSyntax);
+		if (!r.ok) throw new Error('invalid');
+		const again = await validateMonitorForm(specToForm(r.value), checkEvalSyntax);
+		expect(again).toEqual(r);
+	});
+
+	it('maps error paths to form fields', () => {
+		expect(fieldKey('type_data.hosts[2].port')).toBe('hosts.2.port');
+		expect(fieldKey('type_data.hosts')).toBe('hosts');
+		expect(fieldKey('tag')).toBe('tag');
+	});
+
+	it.each([
+		['port 0', (f: MonitorForm) => (f.hosts[0].port = '0'), 'hosts.0.port', 'Port must be 1-65535, got 0'],
+		['port 70000', (f: MonitorForm) => (f.hosts[0].port = '70000'), 'hosts.0.port', 'Port must be 1-65535, got 70000'],
+		['port text', (f: MonitorForm) => (f.hosts[1].port = 'http'), 'hosts.1.port', 'Port must be a number 1-65535, got "http"'],
+		['port fraction', (f: MonitorForm) => (f.hosts[0].port = '80.5'), 'hosts.0.port', 'Port must be a whole number 1-65535, got 80.5'],
+		['timeout 0', (f: MonitorForm) => (f.hosts[0].timeout = '0'), 'hosts.0.timeout', 'Timeout must be 1-60000 ms, got 0'],
+		['timeout 60001', (f: MonitorForm) => (f.hosts[0].timeout = '60001'), 'hosts.0.timeout', 'Timeout must be 1-60000 ms, got 60001'],
+		['empty host', (f: MonitorForm) => (f.hosts[0].host = ' '), 'hosts.0.host', 'Host must not be empty'],
+		['bad host', (f: MonitorForm) => (f.hosts[0].host = 'no such host!'), 'hosts.0.host', 'Host must be a host name or IP address, got "no such host!"'],
+		['IPv4 in IP6 row', (f: MonitorForm) => (f.hosts[1].host = '10.0.0.1'), 'hosts.1.host', 'Host "10.0.0.1" is an IPv4 address; use type "tcp"'],
+		['IPv6 in tcp row', (f: MonitorForm) => (f.hosts[0].host = '::1'), 'hosts.0.host', 'Host "::1" is an IPv6 address; use type "IP6"'],
+		['bad type', (f: MonitorForm) => (f.hosts[0].type = 'udp'), 'hosts.0.type', 'Type must be "tcp" (IPv4) or "IP6" (IPv6), got "udp"'],
+		['no hosts', (f: MonitorForm) => (f.hosts = []), 'hosts', 'Hosts needs at least one host'],
+		['tag with spaces', (f: MonitorForm) => (f.tag = 'My DB'), 'tag', expect.stringMatching(/^Tag must be 1-64 lowercase letters/)],
+		['empty name', (f: MonitorForm) => (f.name = '  '), 'name', 'Name must not be empty'],
+		['bad cron', (f: MonitorForm) => (f.cron = 'every minute'), 'cron', expect.stringMatching(/^Schedule invalid cron expression/)],
+		['cron too often', (f: MonitorForm) => (f.cron = '* * * * * *'), 'cron', expect.stringContaining('shortest allowed interval is 5 s')],
+		['order text', (f: MonitorForm) => (f.order = 'first'), 'order', 'Order must be a number, got "first"']
+	])('refuses %s with a message on the field', async (_name, patch, key, message) => {
+		const errors = await errorsOf(patch);
+		expect(errors).toEqual({ [key]: message });
+	});
+
+	it('reports an eval syntax error with its line, from the sandbox', async () => {
+		const errors = await errorsOf((f) => (f.eval = ';(async function (arrayOfPings) {\n    return {\n        status: "UP",,\n    }\n})'));
+		expect(Object.keys(errors)).toEqual(['eval']);
+		expect(errors.eval).toMatch(/SyntaxError: .* \(line 3, column \d+\)/);
+	});
+
+	it('gives the same words as the API and MONITORS_FILE for the same mistake', async () => {
+		const f = good();
+		f.hosts[0].port = '70000';
+		const api = validateMonitor(formToSpec(f));
+		const form = await validateMonitorForm(f, checkEvalSyntax);
+		expect(api.ok).toBe(false);
+		expect(form.ok).toBe(false);
+		if (!api.ok && !form.ok) {
+			expect(api.errors[0]).toEqual({ path: 'type_data.hosts[0].port', message: 'must be 1-65535, got 70000' });
+			expect(form.errors['hosts.0.port']).toBe(`Port ${api.errors[0].message}`);
+		}
+	});
+});

@@ -1,0 +1,176 @@
+// The monitor editor's form ⇄ the spec's JSON format. The form is read into
+// strings exactly as typed (so a failed save shows them again), turned into
+// spec JSON, and validated by the same validateMonitor the API and
+// MONITORS_FILE use, so every surface gives the same message for the same
+// mistake. Error paths map to form fields: type_data.hosts[2].port → hosts.2.port.
+import { DEFAULT_EVAL } from '../eval/default.js';
+import { validateMonitor, type FieldError, type MonitorInput } from '../monitors/validate';
+import type { SyntaxCheck } from '../eval/sandbox';
+
+import type { HostForm, MonitorForm } from '../../monitor-form';
+export type { HostForm, MonitorForm };
+
+const str = (fd: FormData, k: string) => {
+	const v = fd.get(k);
+	return typeof v === 'string' ? v : '';
+};
+
+/** Reads the editor's fields; hosts come as parallel lists host_type/host_host/host_port/host_timeout. */
+export function readMonitorForm(fd: FormData): MonitorForm {
+	const list = (k: string) => fd.getAll(k).map((v) => (typeof v === 'string' ? v : ''));
+	const types = list('host_type');
+	const hosts = list('host_host');
+	const ports = list('host_port');
+	const timeouts = list('host_timeout');
+	const n = Math.min(Math.max(types.length, hosts.length, ports.length, timeouts.length), 100);
+	return {
+		tag: str(fd, 'tag').trim(),
+		name: str(fd, 'name'),
+		description: str(fd, 'description'),
+		cron: str(fd, 'cron'),
+		group: str(fd, 'group'),
+		order: str(fd, 'order'),
+		public: fd.has('public'),
+		active: fd.has('active'),
+		show_hosts: fd.has('show_hosts'),
+		hosts: Array.from({ length: n }, (_, i) => ({
+			type: types[i] ?? 'tcp',
+			host: hosts[i] ?? '',
+			port: ports[i] ?? '',
+			timeout: timeouts[i] ?? ''
+		})),
+		eval: str(fd, 'eval').replace(/\r\n/g, '\n')
+	};
+}
+
+/** A typed number, or the text itself so validation can say what it got; empty → the default. */
+function num(s: string): number | string | undefined {
+	const t = s.trim();
+	if (t === '') return undefined;
+	const n = Number(t);
+	return Number.isFinite(n) ? n : t;
+}
+
+export const isDefaultEval = (source: string) => source.trim() === '' || source.trim() === DEFAULT_EVAL.trim();
+
+/** The form as spec JSON (unknown types pass through for validation to name). */
+export function formToSpec(f: MonitorForm): Record<string, unknown> {
+	return {
+		tag: f.tag,
+		name: f.name,
+		description: f.description,
+		type: 'TCP',
+		type_data: {
+			hosts: f.hosts.map((h) => ({ type: h.type, host: h.host, port: num(h.port), timeout: num(h.timeout) }))
+		},
+		eval: isDefaultEval(f.eval) ? null : f.eval,
+		cron: f.cron.trim() === '' ? undefined : f.cron,
+		public: f.public,
+		active: f.active,
+		show_hosts: f.show_hosts,
+		group: f.group.trim() === '' ? null : f.group,
+		order: num(f.order) ?? 0
+	};
+}
+
+/** The spec JSON of a saved monitor, as the form shows it. */
+export function specToForm(m: MonitorInput): MonitorForm {
+	return {
+		tag: m.tag,
+		name: m.name,
+		description: m.description,
+		cron: m.cron,
+		group: m.group ?? '',
+		order: String(m.order),
+		public: m.public,
+		active: m.active,
+		show_hosts: m.show_hosts,
+		hosts: m.type_data.hosts.map((h) => ({
+			type: h.type,
+			host: h.host,
+			port: String(h.port),
+			timeout: String(h.timeout)
+		})),
+		eval: m.eval ?? DEFAULT_EVAL
+	};
+}
+
+export function blankForm(): MonitorForm {
+	return {
+		tag: '',
+		name: '',
+		description: '',
+		cron: '* * * * *',
+		group: '',
+		order: '0',
+		public: true,
+		active: true,
+		show_hosts: false,
+		hosts: [{ type: 'tcp', host: '', port: '80', timeout: '1000' }],
+		eval: DEFAULT_EVAL
+	};
+}
+
+/** "type_data.hosts[2].port" → "hosts.2.port"; "type_data.hosts" → "hosts". */
+export function fieldKey(path: string): string {
+	return path
+		.replace(/^type_data\./, '')
+		.replace(/\[(\d+)\]/g, '.$1')
+		.replace(/^type_data$/, 'hosts');
+}
+
+const LABELS: Record<string, string> = {
+	tag: 'Tag',
+	name: 'Name',
+	description: 'Description',
+	cron: 'Schedule',
+	group: 'Group',
+	order: 'Order',
+	eval: 'Eval function',
+	hosts: 'Hosts',
+	type: 'Type',
+	host: 'Host',
+	port: 'Port',
+	timeout: 'Timeout'
+};
+
+/** "Port must be 1-65535, got 70000": the validator's message with the field's label in front. */
+export function labelled(key: string, message: string): string {
+	const last = key.split('.').filter((p) => !/^\d+$/.test(p)).pop() ?? '';
+	const label = LABELS[last];
+	if (!label || message === 'unknown field') return message;
+	return `${label} ${message}`;
+}
+
+export type FormErrors = Record<string, string>;
+
+export function toFormErrors(errors: FieldError[]): FormErrors {
+	const out: FormErrors = {};
+	for (const e of errors) {
+		const key = fieldKey(e.path) || 'form';
+		out[key] ??= labelled(key, e.message);
+	}
+	return out;
+}
+
+export type EvalCheck = (source: string | null) => Promise<SyntaxCheck>;
+
+export type FormValidation = { ok: true; value: MonitorInput } | { ok: false; errors: FormErrors };
+
+/** Validates the form completely: fields by validateMonitor, the eval's syntax in the sandbox. */
+export async function validateMonitorForm(f: MonitorForm, checkEval: EvalCheck): Promise<FormValidation> {
+	const r = validateMonitor(formToSpec(f));
+	const errors: FormErrors = r.ok ? {} : toFormErrors(r.errors);
+	const source = isDefaultEval(f.eval) ? null : f.eval;
+	if (source !== null && !errors.eval) {
+		const s = await checkEval(source);
+		if (!s.ok) errors.eval = evalErrorText(s);
+	}
+	if (!r.ok || Object.keys(errors).length) return { ok: false, errors };
+	return { ok: true, value: r.value };
+}
+
+export function evalErrorText(s: Extract<SyntaxCheck, { ok: false }>): string {
+	if (s.line === undefined || s.error.includes(`line ${s.line}`)) return s.error;
+	return `Line ${s.line}${s.column !== undefined ? `:${s.column}` : ''}: ${s.error}`;
+}

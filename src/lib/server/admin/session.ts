@@ -1,0 +1,64 @@
+// Sign-in, sign-out and setup as one call each for the route actions.
+import type { Cookies } from '@sveltejs/kit';
+import { getApp } from '../app';
+import { signIn } from '../auth/admins';
+import { createSession, deleteSession, SESSION_COOKIE, sessionCookieOptions } from '../auth/sessions';
+import { completeSetup } from '../auth/setup';
+
+/** Only same-site admin paths: an open redirect after sign-in would be a phishing aid. */
+export function safeNext(next: string | null): string {
+	if (!next || !next.startsWith('/admin') || next.startsWith('//') || next.includes('\\')) return '/admin/monitors';
+	if (next.startsWith('/admin/login') || next.startsWith('/admin/setup')) return '/admin/monitors';
+	return next;
+}
+
+async function startSession(cookies: Cookies, secure: boolean, adminId: number) {
+	const { token, expiresAt } = await createSession(getApp().database.db, adminId);
+	cookies.set(SESSION_COOKIE, token, sessionCookieOptions(secure, expiresAt));
+}
+
+export type LoginOutcome =
+	| { ok: true }
+	| { ok: false; status: 400 | 429; message: string; retryAfterS?: number };
+
+export async function login(
+	input: { email: string; password: string; address: string; secure: boolean },
+	cookies: Cookies
+): Promise<LoginOutcome> {
+	if (!input.email.trim() || !input.password) return { ok: false, status: 400, message: 'Enter your email and password' };
+	const r = await signIn(getApp().database.db, input.email, input.password, input.address);
+	if (r.ok) {
+		await startSession(cookies, input.secure, r.adminId);
+		return { ok: true };
+	}
+	if (r.reason === 'throttled') {
+		const min = Math.max(1, Math.ceil(r.retryAfterS / 60));
+		return {
+			ok: false,
+			status: 429,
+			message: `Too many failed sign-ins. Try again in ${min} minute${min === 1 ? '' : 's'}.`,
+			retryAfterS: r.retryAfterS
+		};
+	}
+	// Held back a little after repeated failures; the same words whether or not the email exists.
+	if (r.delayMs) await new Promise((res) => setTimeout(res, r.delayMs));
+	return { ok: false, status: 400, message: 'Email or password is not correct' };
+}
+
+export async function logout(token: string | null, cookies: Cookies): Promise<void> {
+	if (token) await deleteSession(getApp().database.db, token);
+	cookies.delete(SESSION_COOKIE, { path: '/' });
+}
+
+export async function setupFirstAdmin(
+	token: string,
+	input: { email: string; name: string; password: string; confirm: string; secure: boolean },
+	cookies: Cookies
+) {
+	const r = await completeSetup(getApp().database.db, token, input);
+	if (r.ok) {
+		await startSession(cookies, input.secure, r.adminId);
+		getApp().log.info(`first admin created through the setup link: ${input.email.trim().toLowerCase()}`);
+	}
+	return r;
+}

@@ -1,0 +1,125 @@
+// /api/v1 writes and run-now for machines, in the spec's JSON format. Every
+// body is validated completely (fields, then eval syntax) before anything is
+// written; a bad body gets 400 with one message per field and changes nothing.
+// The admin guard has already checked the key's scope.
+import type { Db } from '../db/index';
+import { validateMonitor, type FieldError, type MonitorInput } from '../monitors/validate';
+import { deleteMonitor, getMonitorSpec, saveMonitor } from '../admin/monitors';
+import type { EvalCheck } from '../admin/form';
+import type { CheckOutcome } from '../probe/check';
+import type { Host } from '../types';
+
+export interface WriteDeps {
+	db: Db;
+	checkEval: EvalCheck;
+	/** Called after any successful write, so the scheduler picks it up at once. */
+	changed: () => void;
+}
+
+export interface ApiReply {
+	status: number;
+	body: unknown;
+}
+
+const invalid = (errors: FieldError[]): ApiReply => ({
+	status: 400,
+	body: { error: 'invalid monitor; nothing was written', errors: errors.map((e) => ({ path: e.path, message: e.message })) }
+});
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Validates a body: shape via validateMonitor, then the eval's syntax in the sandbox. */
+export async function validateBody(body: unknown, checkEval: EvalCheck): Promise<{ ok: true; value: MonitorInput } | { ok: false; reply: ApiReply }> {
+	const r = validateMonitor(body);
+	if (!r.ok) return { ok: false, reply: invalid(r.errors) };
+	if (r.value.eval !== null) {
+		const s = await checkEval(r.value.eval);
+		if (!s.ok) return { ok: false, reply: invalid([{ path: 'eval', message: s.error }]) };
+	}
+	return { ok: true, value: r.value };
+}
+
+/** POST /api/v1/monitors */
+export async function createMonitor(d: WriteDeps, body: unknown): Promise<ApiReply> {
+	const v = await validateBody(body, d.checkEval);
+	if (!v.ok) return v.reply;
+	const r = await saveMonitor(d.db, v.value, null);
+	if (!r.ok) return { status: r.status, body: { error: r.message, errors: [{ path: r.field, message: r.message }] } };
+	d.changed();
+	return { status: 201, body: v.value };
+}
+
+/** PUT /api/v1/monitors/{tag}: the whole monitor; created when missing; a different body tag renames. */
+export async function replaceMonitor(d: WriteDeps, tag: string, body: unknown): Promise<ApiReply> {
+	const withTag = isObject(body) && body.tag === undefined ? { ...body, tag } : body;
+	const v = await validateBody(withTag, d.checkEval);
+	if (!v.ok) return v.reply;
+	const exists = (await getMonitorSpec(d.db, tag)) !== null;
+	const r = await saveMonitor(d.db, v.value, exists ? tag : null);
+	if (!r.ok) return { status: r.status, body: { error: r.message, errors: [{ path: r.field, message: r.message }] } };
+	d.changed();
+	return { status: exists ? 200 : 201, body: v.value };
+}
+
+/** PATCH /api/v1/monitors/{tag}: the given fields over the saved monitor (type_data is replaced whole). */
+export async function updateMonitor(d: WriteDeps, tag: string, body: unknown): Promise<ApiReply> {
+	if (!isObject(body)) return invalid([{ path: '', message: 'must be a JSON object of fields to change' }]);
+	const current = await getMonitorSpec(d.db, tag);
+	if (!current) return notFound(tag);
+	const v = await validateBody({ ...current, ...body }, d.checkEval);
+	if (!v.ok) return v.reply;
+	const r = await saveMonitor(d.db, v.value, tag);
+	if (!r.ok) return { status: r.status, body: { error: r.message, errors: [{ path: r.field, message: r.message }] } };
+	d.changed();
+	return { status: 200, body: v.value };
+}
+
+export async function removeMonitor(d: WriteDeps, tag: string): Promise<ApiReply> {
+	if (!(await deleteMonitor(d.db, tag))) return notFound(tag);
+	d.changed();
+	return { status: 204, body: null };
+}
+
+const notFound = (tag: string): ApiReply => ({ status: 404, body: { error: `no monitor with tag ${JSON.stringify(tag)}` } });
+
+export type CheckNow = (hosts: Host[], evalSource: string | null) => Promise<CheckOutcome>;
+
+/** Run-now output for machines and the editor: pings, result, timings. */
+export function presentOutcome(o: CheckOutcome, ranAt = new Date()) {
+	return {
+		ranAt: ranAt.toISOString(),
+		pings: o.pings,
+		result: o.result,
+		timings: { probeMs: o.probeMs, evalMs: o.evalMs }
+	};
+}
+
+/** POST /api/v1/monitors/{tag}/check: the saved monitor, now; nothing is stored. */
+export async function checkSaved(db: Db, tag: string, checkNow: CheckNow): Promise<ApiReply> {
+	const m = await getMonitorSpec(db, tag);
+	if (!m) return notFound(tag);
+	return { status: 200, body: { tag, ...presentOutcome(await checkNow(m.type_data.hosts, m.eval)) } };
+}
+
+/** POST /api/v1/check: an unsaved monitor body (tag and name may be left out); nothing is stored. */
+export async function checkBody(body: unknown, checkEval: EvalCheck, checkNow: CheckNow): Promise<ApiReply> {
+	const filled = isObject(body) ? { tag: 'unsaved', name: 'unsaved', type: 'TCP', ...body } : body;
+	const v = await validateBody(filled, checkEval);
+	if (!v.ok) return v.reply;
+	return { status: 200, body: presentOutcome(await checkNow(v.value.type_data.hosts, v.value.eval)) };
+}
+
+/** Reads a JSON body, or a 400 reply saying why not. */
+export async function readJson(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; reply: ApiReply }> {
+	const type = request.headers.get('content-type') ?? '';
+	if (!type.includes('application/json')) {
+		return { ok: false, reply: { status: 415, body: { error: 'send the monitor as JSON (content-type: application/json)' } } };
+	}
+	const text = await request.text();
+	if (text.length > 1_000_000) return { ok: false, reply: { status: 413, body: { error: 'body over 1 MB' } } };
+	try {
+		return { ok: true, body: JSON.parse(text) };
+	} catch (err) {
+		return { ok: false, reply: { status: 400, body: { error: `not valid JSON: ${(err as Error).message}` } } };
+	}
+}

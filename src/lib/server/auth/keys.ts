@@ -1,0 +1,66 @@
+// API keys: shown once at creation, stored as SHA-256, scoped read or write.
+import { desc, eq, isNull, and } from 'drizzle-orm';
+import type { Db } from '../db/index';
+import { apiKeys } from '../db/schema';
+import { randomToken, sha256 } from './crypto';
+
+export type KeyScope = 'read' | 'write';
+export const KEY_PREFIX = 'ph_';
+
+export async function createApiKey(db: Db, input: { name: string; scope: KeyScope; createdBy: number | null }) {
+	const key = KEY_PREFIX + randomToken();
+	const [row] = await db
+		.insert(apiKeys)
+		.values({
+			name: input.name.trim(),
+			prefix: key.slice(0, KEY_PREFIX.length + 6),
+			keyHash: sha256(key),
+			scope: input.scope,
+			createdBy: input.createdBy
+		})
+		.returning({ id: apiKeys.id });
+	return { id: row.id, key };
+}
+
+export function checkKeyInput(name: string, scope: string): Record<string, string> {
+	const errors: Record<string, string> = {};
+	if (!name.trim()) errors.name = 'Give the key a name, e.g. "deploy script"';
+	else if (name.length > 100) errors.name = 'Name must be at most 100 characters';
+	if (scope !== 'read' && scope !== 'write') errors.scope = 'Choose read or write';
+	return errors;
+}
+
+export async function listApiKeys(db: Db) {
+	return db
+		.select({
+			id: apiKeys.id,
+			name: apiKeys.name,
+			prefix: apiKeys.prefix,
+			scope: apiKeys.scope,
+			createdAt: apiKeys.createdAt,
+			lastUsedAt: apiKeys.lastUsedAt,
+			revokedAt: apiKeys.revokedAt
+		})
+		.from(apiKeys)
+		.orderBy(desc(apiKeys.createdAt));
+}
+
+export async function revokeApiKey(db: Db, id: number): Promise<boolean> {
+	const rows = await db
+		.update(apiKeys)
+		.set({ revokedAt: new Date() })
+		.where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+		.returning({ id: apiKeys.id });
+	return rows.length > 0;
+}
+
+/** The scope of a live key, or null. Records the use (at most once a minute per key). */
+export async function authenticateKey(db: Db, key: string, now = new Date()): Promise<{ id: number; scope: KeyScope } | null> {
+	if (!key.startsWith(KEY_PREFIX) || key.length > 200) return null;
+	const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, sha256(key))).limit(1);
+	if (!row || row.revokedAt) return null;
+	if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+		await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id));
+	}
+	return { id: row.id, scope: row.scope === 'write' ? 'write' : 'read' };
+}

@@ -1,0 +1,88 @@
+// The first admin. With no admin in the database, start-up either creates one
+// from ADMIN_EMAIL + ADMIN_PASSWORD (unattended), or prints a one-time setup
+// link to the log. The link's token is stored hashed, works once, and only
+// while no admin exists: the first visitor to the site never becomes owner.
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/index';
+import { setupTokens } from '../db/schema';
+import type { Logger } from '../log';
+import { countAdmins, createAdmin, type FieldErrors } from './admins';
+import { randomToken, sha256 } from './crypto';
+import { pruneSessions } from './sessions';
+
+export const SETUP_PATH = '/admin/setup/';
+
+/** A fresh setup token; earlier unused ones stop working. */
+export async function createSetupToken(db: Db): Promise<string> {
+	const token = randomToken();
+	await db.transaction(async (tx) => {
+		await tx.delete(setupTokens).where(isNull(setupTokens.usedAt));
+		await tx.insert(setupTokens).values({ tokenHash: sha256(token) });
+	});
+	return token;
+}
+
+/** Whether a setup token can still be used (unused, and no admin exists yet). */
+export async function setupTokenUsable(db: Db, token: string): Promise<boolean> {
+	if (!token || token.length > 200) return false;
+	const [row] = await db
+		.select()
+		.from(setupTokens)
+		.where(and(eq(setupTokens.tokenHash, sha256(token)), isNull(setupTokens.usedAt)))
+		.limit(1);
+	return !!row && (await countAdmins(db)) === 0;
+}
+
+export type SetupResult = { ok: true; adminId: number } | { ok: false; gone: true } | { ok: false; gone: false; errors: FieldErrors };
+
+/** Uses the token to create the first admin. The token is spent only when the admin is created. */
+export async function completeSetup(
+	db: Db,
+	token: string,
+	input: { email: string; name?: string; password: string; confirm: string }
+): Promise<SetupResult> {
+	if (!(await setupTokenUsable(db, token))) return { ok: false, gone: true };
+	if (input.password !== input.confirm) return { ok: false, gone: false, errors: { confirm: 'The two passwords differ' } };
+	// Claim the token first: of two racing submissions only one gets the row.
+	const claimed = await db
+		.update(setupTokens)
+		.set({ usedAt: new Date() })
+		.where(and(eq(setupTokens.tokenHash, sha256(token)), isNull(setupTokens.usedAt)))
+		.returning({ t: setupTokens.tokenHash });
+	if (claimed.length === 0) return { ok: false, gone: true };
+	const r = await createAdmin(db, input);
+	if (!r.ok) {
+		// Not created: give the token back so the admin can correct the form.
+		await db.update(setupTokens).set({ usedAt: null }).where(eq(setupTokens.tokenHash, sha256(token)));
+		return { ok: false, gone: false, errors: r.errors };
+	}
+	return { ok: true, adminId: r.id };
+}
+
+export interface FirstAdminOptions {
+	adminEmail?: string;
+	adminPassword?: string;
+	/** Where the site is reached, for the printed link (e.g. https://status.example.org). */
+	origin?: string;
+}
+
+/** Run at start: makes sure there is a way in. Returns the setup link when one was printed. */
+export async function ensureFirstAdmin(db: Db, opts: FirstAdminOptions, log: Logger): Promise<string | null> {
+	if ((await countAdmins(db)) > 0) return null;
+	if (opts.adminEmail && opts.adminPassword) {
+		const r = await createAdmin(db, { email: opts.adminEmail, password: opts.adminPassword });
+		if (!r.ok) throw new Error(`ADMIN_EMAIL/ADMIN_PASSWORD: ${Object.values(r.errors).join('; ')}`);
+		log.info(`created the first admin ${opts.adminEmail.trim().toLowerCase()} from ADMIN_EMAIL`);
+		return null;
+	}
+	const token = await createSetupToken(db);
+	const link = `${(opts.origin ?? 'http://localhost:3000').replace(/\/$/, '')}${SETUP_PATH}${token}`;
+	log.warn(`no admin yet: create the first one with this one-time link: ${link}`);
+	return link;
+}
+
+/** Start-up: drop expired sessions, then make sure there is a way in. */
+export async function initAuth(db: Db, opts: FirstAdminOptions, log: Logger): Promise<string | null> {
+	await pruneSessions(db);
+	return ensureFirstAdmin(db, opts, log);
+}

@@ -1,0 +1,6 @@
+import { redirect } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+
+// Editors live at /admin/monitors/{tag}/edit, so a monitor tagged "new" never
+// collides with /admin/monitors/new. This short form just forwards.
+export const load: PageServerLoad = ({ params }) => redirect(303, `/admin/monitors/${params.tag}/edit`);

@@ -1,0 +1,28 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getApp } from '$lib/server/app';
+import { setupTokenUsable } from '$lib/server/auth/setup';
+import { setupFirstAdmin } from '$lib/server/admin/session';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params, setHeaders }) => {
+	// The token is in the URL: never send it to another site as a referrer. Not
+	// "no-referrer": Chromium then posts forms with "Origin: null", which
+	// SvelteKit's CSRF check (rightly) refuses.
+	setHeaders({ 'referrer-policy': 'same-origin', 'cache-control': 'no-store' });
+	return { usable: await setupTokenUsable(getApp().database.db, params.token) };
+};
+
+export const actions: Actions = {
+	default: async ({ params, request, cookies, url }) => {
+		const fd = await request.formData();
+		const values = { email: String(fd.get('email') ?? ''), name: String(fd.get('name') ?? '') };
+		const r = await setupFirstAdmin(
+			params.token,
+			{ ...values, password: String(fd.get('password') ?? ''), confirm: String(fd.get('confirm') ?? ''), secure: url.protocol === 'https:' },
+			cookies
+		);
+		if (r.ok) redirect(303, '/admin/monitors');
+		if (r.gone) return fail(410, { values, gone: true, errors: {} as Record<string, string> });
+		return fail(400, { values, gone: false, errors: r.errors });
+	}
+};
