@@ -6,6 +6,31 @@
 /** u up · a amber (degraded or < 20 weighted min down) · r red (20-59) · s severe (≥ 60) · m maintenance · n no data */
 export type DayClass = 'u' | 'a' | 'r' | 's' | 'm' | 'n';
 
+/** A degraded minute weighs 30 % of a down minute (Statuspage, Instatus). */
+export const DEGRADED_WEIGHT = 0.3;
+
+/**
+ * The colour class of one day: UI.md §4, "Day colour". W = down + 0.3 ×
+ * degraded minutes, minutes = checks × slot length: under 20 amber, 20-59
+ * red, 60 and over severe. Degraded-only days never turn red; maintenance
+ * never counts as down. The one rule for the home page, monitor page and embed.
+ */
+export function dayClass(
+	c: { up: number; degraded: number; down: number; maintenance: number } | undefined,
+	slotMinutes: number
+): DayClass {
+	if (!c || c.up + c.degraded + c.down + c.maintenance === 0) return 'n';
+	if (c.down === 0) {
+		if (c.degraded > 0) return 'a';
+		if (c.maintenance > 0) return 'm';
+		return 'u';
+	}
+	const weighted = (c.down + DEGRADED_WEIGHT * c.degraded) * slotMinutes;
+	if (weighted < 20) return 'a';
+	if (weighted < 60) return 'r';
+	return 's';
+}
+
 export const BAR_DAYS = 90;
 export const BAR_PITCH = 8;
 export const BAR_SEG = 6;

@@ -5,7 +5,7 @@
 import { checkCron } from '../monitors/cron';
 import { uptimeRatio } from '../rollup';
 import { dayLengthMs, lastDays, zonedMidnight } from './zone';
-import type { DayClass } from '$lib/bar';
+import { dayClass, type DayClass } from '$lib/bar';
 
 export interface DayCounts {
 	up: number;
@@ -35,8 +35,7 @@ export interface DayStat {
 
 /** Below this share of the expected slots a day is drawn only partly filled. */
 export const FULL_COVERAGE = 0.95;
-/** A degraded minute weighs 30 % of a down minute (Statuspage, Instatus). */
-export const DEGRADED_WEIGHT = 0.3;
+export { DEGRADED_WEIGHT } from '$lib/bar';
 
 const slotCache = new Map<string, number>();
 
@@ -52,20 +51,7 @@ export function slotMs(cron: string, timeZone = 'UTC'): number {
 	return ms;
 }
 
-/** The colour class of one day: UI.md §4, "Day colour". */
-export function dayClass(c: DayCounts, slotMinutes: number): DayClass {
-	const checks = c.up + c.degraded + c.down + c.maintenance;
-	if (checks === 0) return 'n';
-	if (c.down === 0) {
-		if (c.degraded > 0) return 'a';
-		if (c.maintenance > 0) return 'm';
-		return 'u';
-	}
-	const weighted = (c.down + DEGRADED_WEIGHT * c.degraded) * slotMinutes;
-	if (weighted < 20) return 'a';
-	if (weighted < 60) return 'r';
-	return 's';
-}
+export { dayClass } from '$lib/bar';
 
 /**
  * Slots the day should have held: the whole day's length (23, 24 or 25 h) over
