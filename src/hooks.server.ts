@@ -7,6 +7,7 @@ import { adminGuard } from '$lib/server/hooks/admin-guard';
 import { initAuth } from '$lib/server/auth/setup';
 import { loadConfig } from '$lib/server/config';
 import { embedPolicy } from '$lib/server/hooks/embed';
+import { securityHeadersHandle } from '$lib/server/hooks/security';
 
 const SHUTDOWN = Symbol.for('porthole.shutdown-hook');
 
@@ -39,4 +40,5 @@ const theme: Handle = async ({ event, resolve }) => {
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%porthole.theme%', cls) });
 };
 
-export const handle = sequence(theme, noStoreApi, embedPolicy, adminGuard);
+// securityHeadersHandle is outermost so the guard's early 401s and redirects get the headers too.
+export const handle = sequence(securityHeadersHandle, theme, noStoreApi, embedPolicy, adminGuard);
