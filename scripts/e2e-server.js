@@ -37,6 +37,8 @@ process.env.PORT ??= '4173';
 process.env.HOST ??= '127.0.0.1';
 process.env.ORIGIN ??= `http://127.0.0.1:${process.env.PORT}`;
 delete process.env.DATABASE_URL;
+// Tests hammer one address (the guard walk, property tests); rate limiting has its own test server.
+process.env.RATE_LIMIT ??= 'off';
 console.log(`e2e server: data in ${dir}, echo listener on 127.0.0.1:${port}`);
 
 // The server prints its one-time setup link to the log, as it would for a

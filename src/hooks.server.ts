@@ -8,6 +8,7 @@ import { initAuth } from '$lib/server/auth/setup';
 import { loadConfig } from '$lib/server/config';
 import { embedPolicy } from '$lib/server/hooks/embed';
 import { securityHeadersHandle } from '$lib/server/hooks/security';
+import { rateLimit } from '$lib/server/hooks/ratelimit';
 
 const SHUTDOWN = Symbol.for('porthole.shutdown-hook');
 
@@ -40,5 +41,6 @@ const theme: Handle = async ({ event, resolve }) => {
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%porthole.theme%', cls) });
 };
 
-// securityHeadersHandle is outermost so the guard's early 401s and redirects get the headers too.
-export const handle = sequence(securityHeadersHandle, theme, noStoreApi, embedPolicy, adminGuard);
+// securityHeadersHandle is outermost so the guard's early 401s, redirects and 429s get the headers too;
+// rateLimit next, so a flood is refused before any session or database work.
+export const handle = sequence(securityHeadersHandle, rateLimit, theme, noStoreApi, embedPolicy, adminGuard);
