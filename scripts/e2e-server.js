@@ -27,6 +27,15 @@ const monitors = [
 		public: false,
 		cron: '*/5 * * * * *',
 		type_data: { hosts: [{ type: 'tcp', host: '127.0.0.1', port, timeout: 1000 }] }
+	},
+	{
+		// Public but switched off: must be as invisible as a hidden one.
+		tag: 'paused-inactive',
+		name: 'Paused maintenance thing',
+		type: 'TCP',
+		active: false,
+		cron: '*/5 * * * * *',
+		type_data: { hosts: [{ type: 'tcp', host: '127.0.0.1', port, timeout: 1000 }] }
 	}
 ];
 writeFileSync(join(dir, 'monitors.json'), JSON.stringify(monitors, null, 2));
