@@ -9,13 +9,13 @@
 // well under a minute.
 import { test, type APIRequestContext, type Page } from '@playwright/test';
 import fc from 'fast-check';
-import { validateMonitor } from '../../src/lib/server/monitors/validate';
+import { validateMonitor, validateMonitorList } from '../../src/lib/server/monitors/validate';
 import { readMonitorForm, validateMonitorForm } from '../../src/lib/server/admin/form';
 import { BASE, expect, signIn } from './admin-helpers';
 
 test.describe.configure({ mode: 'serial' });
 
-const RUNS = 30;
+const RUNS = 50;
 const MB = 1_000_001;
 let page: Page;
 let api: APIRequestContext;
@@ -247,5 +247,44 @@ test('the monitor form action: random, oversized and nonsense fields get 4xx wit
 			expect(j.type, text.slice(0, 300)).not.toBe('redirect');
 		}
 	}
+	expect(await snapshot()).toBe(before);
+});
+
+test('the import actions: random, malformed and wrongly typed monitor lists are refused and change nothing', async () => {
+	const before = await snapshot();
+	const list = fc.oneof(
+		anyBody,
+		fc.array(wronglyTyped, { minLength: 1, maxLength: 3 }).map((xs) => `[${xs.join(',')}]`)
+	);
+	for (const action of ['preview', 'apply']) {
+		let sent = 0;
+		await fc.assert(
+			fc.asyncProperty(list, async (text) => {
+				const p = parsed(text);
+				// An empty or valid list is a legitimate import (or a no-op): not what this property is about.
+				fc.pre(text.trim() !== '' && !(p.ok && (validateMonitorList(p.v).ok || (isObj(p.v) && validateMonitorList(p.v.monitors).ok))));
+				sent++;
+				await expectFormRefused(`import ${action} ${text.slice(0, 120)}`, await postForm(`/admin/import?/${action}`, [['json', text]]));
+			}),
+			{ numRuns: 25, seed: Number(process.env.PBT_SEED ?? Date.now() % 2 ** 31) }
+		);
+		expect(sent).toBeGreaterThan(10);
+	}
+	expect(await snapshot()).toBe(before);
+});
+
+test('writes to odd or unknown tags in the URL get 4xx and change nothing', async () => {
+	const before = await snapshot();
+	const tag = fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), fc.constantFrom('..', '%00', 'a'.repeat(5000), 'LOCAL-ECHO', 'local-echo ', ' ', '\u202e'));
+	await fc.assert(
+		fc.asyncProperty(tag, fc.constantFrom('PUT', 'PATCH', 'DELETE', 'POST'), async (t, method) => {
+			fc.pre(!['local-echo', 'secret-hidden', 'paused-inactive'].includes(t));
+			const url = `/api/v1/monitors/${encodeURIComponent(t)}${method === 'POST' ? '/check' : ''}`;
+			// PUT with an invalid body (no hosts) so it can never create the tag.
+			const r = await api.fetch(url, { method, headers: auth(), data: method === 'DELETE' || method === 'POST' ? undefined : JSON.stringify({ name: 1 }) });
+			await expect4xx(`${method} ${url}`, r);
+		}),
+		{ numRuns: RUNS, seed: Number(process.env.PBT_SEED ?? Date.now() % 2 ** 31) }
+	);
 	expect(await snapshot()).toBe(before);
 });
