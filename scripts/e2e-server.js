@@ -1,6 +1,7 @@
 // Starts the built server for Playwright with a throwaway embedded database,
 // and a monitors.json pointing at a TCP listener this script owns on
 // 127.0.0.1, so pages show real checks. Nothing here touches another address.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,6 +49,13 @@ process.env.ORIGIN ??= `http://127.0.0.1:${process.env.PORT}`;
 delete process.env.DATABASE_URL;
 // Tests hammer one address (the guard walk, property tests); rate limiting has its own test server.
 process.env.RATE_LIMIT ??= 'off';
+// History for the status pages: demo monitors (pointing at the same local
+// listener) with 90 days of rollups, including a known 42-minute outage on
+// demo-1 three days ago. Seeded before the server opens the PGlite folder.
+execFileSync('npx', ['tsx', 'scripts/demo.ts', '--monitors', '4', '--days', '90', '--port', String(port), '--seed', '7'], {
+	stdio: 'inherit',
+	env: process.env
+});
 console.log(`e2e server: data in ${dir}, echo listener on 127.0.0.1:${port}`);
 
 // The server prints its one-time setup link to the log, as it would for a

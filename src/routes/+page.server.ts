@@ -1,9 +1,8 @@
 import { getApp } from '$lib/server/app';
-import { listPublicMonitors } from '$lib/server/api/monitors';
+import { homeData } from '$lib/server/pages/home';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
-	const app = getApp();
-	const { monitors } = await listPublicMonitors(app.database.db, app.config.siteTimezone);
-	return { title: app.config.siteTitle, monitors };
+	const { database, config } = getApp();
+	return homeData(database.db, { title: config.siteTitle, timeZone: config.siteTimezone });
 };

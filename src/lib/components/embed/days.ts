@@ -1,33 +1,9 @@
-// Day classes for the embed's 90-day bar (UI.md §4), client-safe. A stand-in
-// until the home page's bar component (issue 3) is shared: same rule, simpler
-// drawing (no partial-coverage fill, no tooltip).
+// The embed's 90-day bar (UI.md §4), client-safe: the day rule is the shared
+// one in $lib/bar; the drawing is simpler (no partial-coverage fill, no tooltip).
 
-/** u up · a amber (degraded, or down under 20 min) · r red (20–59 min) · s severe (≥ 60 min) · m maintenance · n no data */
-export type DayClass = 'u' | 'a' | 'r' | 's' | 'm' | 'n';
+import { dayClass, type DayClass } from '../../bar';
 
-export interface DayCounts {
-	up: number;
-	degraded: number;
-	down: number;
-	maintenance: number;
-}
-
-/**
- * Statuspage-style minute thresholds: W = down + 0.3 × degraded minutes,
- * minutes = checks × slot length. Degraded-only days never turn red.
- */
-export function dayClass(c: DayCounts | undefined, slotMinutes: number): DayClass {
-	if (!c || c.up + c.degraded + c.down + c.maintenance === 0) return 'n';
-	if (c.down === 0) {
-		if (c.degraded > 0) return 'a';
-		if (c.maintenance > 0) return 'm';
-		return 'u';
-	}
-	const w = (c.down + 0.3 * c.degraded) * slotMinutes;
-	if (w < 20) return 'a';
-	if (w < 60) return 'r';
-	return 's';
-}
+export { dayClass, type DayClass };
 
 /** The last `n` calendar days ending at `today` (YYYY-MM-DD), oldest first. */
 export function lastDays(today: string, n: number): string[] {

@@ -14,9 +14,8 @@
 // themselves) and ref()'d while they hold a task or work is queued, so a
 // script awaiting evaluate() does not exit under it.
 
+import { resolvePackageExport } from '../worker-url';
 import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { MONITOR_STATUSES, type EvalResult, type MonitorStatus, type Ping } from '../types';
 import { DEFAULT_EVAL } from './default.js';
 
@@ -47,33 +46,9 @@ const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGeneration
 /** Workers that die before they are ready, in a row, before queued work is failed. */
 const MAX_START_FAILURES = 3;
 
-/**
- * Where the worker file is: the package's own export "porthole/eval-worker"
- * (package.json "exports"), resolved against this module.
- *
- * 1. `import.meta.resolve`: plain Node ESM (tsx), the `node build` output, and
- *    Vite's module runner (vite dev SSR, Vitest) where it provides one;
- * 2. otherwise CommonJS resolution of the same specifier from this file
- *    (package self-reference honours "exports" there too).
- * Both find the nearest package.json named "porthole" above this module's
- * file, so the tree (or image) must carry package.json and src/lib/server/eval/*.js.
- */
+/** The worker file, by package self-reference (see resolvePackageExport). */
 export function resolveEvalWorkerUrl(): URL {
-	const failures: string[] = [];
-	try {
-		if (typeof import.meta.resolve === 'function') {
-			return new URL(import.meta.resolve(EVAL_WORKER_SPECIFIER));
-		}
-		failures.push('import.meta.resolve: not available');
-	} catch (err) {
-		failures.push(`import.meta.resolve: ${(err as Error).message}`);
-	}
-	try {
-		return pathToFileURL(createRequire(import.meta.url).resolve(EVAL_WORKER_SPECIFIER));
-	} catch (err) {
-		failures.push(`require.resolve: ${(err as Error).message}`);
-	}
-	throw new Error(`cannot resolve ${EVAL_WORKER_SPECIFIER}: ${failures.join('; ')}`);
+	return resolvePackageExport(EVAL_WORKER_SPECIFIER);
 }
 
 type EvalMessage = {

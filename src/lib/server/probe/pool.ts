@@ -12,9 +12,8 @@
 // A request that gets no answer within a generous bound (see #deadline) also
 // resolves with error pings, and the worker is replaced. probe() never rejects.
 
+import { resolvePackageExport } from '../worker-url';
 import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import type { Host, Ping } from '../types';
 
 export const PROBE_WORKER_SPECIFIER = 'porthole/probe-worker';
@@ -28,34 +27,9 @@ export interface ProbeWorkerOptions {
 	graceMs?: number;
 }
 
-/**
- * Where the worker file is: the package's own export "porthole/probe-worker"
- * (package.json "exports"), resolved against this module.
- *
- * 1. `import.meta.resolve` — plain Node ESM and the `node build` output, and
- *    Vite's module runner (vite dev SSR, Vitest) when it can install its
- *    resolve hook;
- * 2. otherwise CommonJS resolution of the same specifier from this file
- *    (package self-reference honours "exports" there too).
- * Both find the nearest package.json named "porthole" above this module's file,
- * so the source tree (or image) must carry package.json and src/lib/server/probe/*.js.
- */
+/** The worker file, by package self-reference (see resolvePackageExport). */
 export function resolveProbeWorkerUrl(): URL {
-	const failures: string[] = [];
-	try {
-		if (typeof import.meta.resolve === 'function') {
-			return new URL(import.meta.resolve(PROBE_WORKER_SPECIFIER));
-		}
-		failures.push('import.meta.resolve: not available');
-	} catch (err) {
-		failures.push(`import.meta.resolve: ${(err as Error).message}`);
-	}
-	try {
-		return pathToFileURL(createRequire(import.meta.url).resolve(PROBE_WORKER_SPECIFIER));
-	} catch (err) {
-		failures.push(`require.resolve: ${(err as Error).message}`);
-	}
-	throw new Error(`cannot resolve ${PROBE_WORKER_SPECIFIER}: ${failures.join('; ')}`);
+	return resolvePackageExport(PROBE_WORKER_SPECIFIER);
 }
 
 /** A stand-in ping for a host whose probe result was lost. */

@@ -1,0 +1,157 @@
+// Client-safe geometry of the 90-day bar (UI.md §4): one SVG per row, one
+// <path> per colour class, each day a 6-unit rectangle on a pitch of 8. The
+// server computes the class letters; this file only draws them, on the server
+// (first paint) and in the browser (live refresh) alike.
+
+/** u up · a amber (degraded or < 20 weighted min down) · r red (20-59) · s severe (≥ 60) · m maintenance · n no data */
+export type DayClass = 'u' | 'a' | 'r' | 's' | 'm' | 'n';
+
+/** A degraded minute weighs 30 % of a down minute (Statuspage, Instatus). */
+export const DEGRADED_WEIGHT = 0.3;
+
+/**
+ * The colour class of one day: UI.md §4, "Day colour". W = down + 0.3 ×
+ * degraded minutes, minutes = checks × slot length: under 20 amber, 20-59
+ * red, 60 and over severe. Degraded-only days never turn red; maintenance
+ * never counts as down. The one rule for the home page, monitor page and embed.
+ */
+export function dayClass(
+	c: { up: number; degraded: number; down: number; maintenance: number } | undefined,
+	slotMinutes: number
+): DayClass {
+	if (!c || c.up + c.degraded + c.down + c.maintenance === 0) return 'n';
+	if (c.down === 0) {
+		if (c.degraded > 0) return 'a';
+		if (c.maintenance > 0) return 'm';
+		return 'u';
+	}
+	const weighted = (c.down + DEGRADED_WEIGHT * c.degraded) * slotMinutes;
+	if (weighted < 20) return 'a';
+	if (weighted < 60) return 'r';
+	return 's';
+}
+
+export const BAR_DAYS = 90;
+export const BAR_PITCH = 8;
+export const BAR_SEG = 6;
+export const BAR_HEIGHT = 32;
+export const BAR_WIDTH = (BAR_DAYS - 1) * BAR_PITCH + BAR_SEG; // 718
+
+/** Drawing order: grey first so a partial day's colour sits over nothing. */
+export const CLASS_ORDER: DayClass[] = ['n', 'u', 'm', 'a', 'r', 's'];
+
+/** Tailwind fill classes, spelled out so the scanner sees them. */
+export const CLASS_FILL: Record<DayClass, string> = {
+	u: 'fill-up',
+	a: 'fill-degraded',
+	r: 'fill-down',
+	s: 'fill-severe',
+	m: 'fill-maintenance',
+	n: 'fill-nodata'
+};
+
+export const CLASS_WORD: Record<DayClass, string> = {
+	u: 'up',
+	a: 'degraded',
+	r: 'down',
+	s: 'down',
+	m: 'maintenance',
+	n: 'no data'
+};
+
+/** Tailwind stroke classes for the runs of whole days. */
+export const CLASS_STROKE: Record<DayClass, string> = {
+	u: 'stroke-up',
+	a: 'stroke-degraded',
+	r: 'stroke-down',
+	s: 'stroke-severe',
+	m: 'stroke-maintenance',
+	n: 'stroke-nodata'
+};
+
+const round = (v: number) => Math.round(v * 10) / 10;
+
+export interface BarPath {
+	cls: DayClass;
+	/** stroke: runs of whole days drawn as one dashed line each; fill: partly filled days. */
+	kind: 'stroke' | 'fill';
+	path: string;
+}
+
+/**
+ * Path data per class. Consecutive days of one class are one line segment
+ * stroked 32 units wide with a 6-on/2-off dash, so a run of k days is one
+ * "M x 16h len" however long it is (the dash pattern restarts at each
+ * subpath): a quiet row is a few dozen bytes, not 90 rectangles. `partial`
+ * lists [day index, coverage] for partly checked days: grey in the runs,
+ * with the colour filled from the bottom at that share of the height.
+ */
+export function barPaths(d: string, partial: [number, number][] = []): BarPath[] {
+	const cov = new Map(partial);
+	const runs: Record<DayClass, string> = { u: '', a: '', r: '', s: '', m: '', n: '' };
+	const fills: Record<DayClass, string> = { u: '', a: '', r: '', s: '', m: '', n: '' };
+	const eff = (k: number) => (cov.has(k) ? 'n' : d[k]) as DayClass;
+	let i = 0;
+	while (i < d.length) {
+		const c = eff(i);
+		let j = i + 1;
+		while (j < d.length && eff(j) === c) j++;
+		if (c in runs) runs[c] += `M${i * BAR_PITCH} 16h${(j - i) * BAR_PITCH - (BAR_PITCH - BAR_SEG)}`;
+		i = j;
+	}
+	for (const [k, c] of cov) {
+		const cls = d[k] as DayClass;
+		if (!(cls in fills) || cls === 'n') continue;
+		const h = Math.max(1, round(BAR_HEIGHT * c));
+		fills[cls] += `M${k * BAR_PITCH} ${round(BAR_HEIGHT - h)}h${BAR_SEG}v${h}h-${BAR_SEG}z`;
+	}
+	const out: BarPath[] = [];
+	for (const cls of CLASS_ORDER) if (runs[cls]) out.push({ cls, kind: 'stroke', path: runs[cls] });
+	for (const cls of CLASS_ORDER) if (fills[cls]) out.push({ cls, kind: 'fill', path: fills[cls] });
+	return out;
+}
+
+/** The days a stroke path covers (for tests and tools): "M8 16h22" → 1, 2, 3. */
+export function strokeDays(path: string): number[] {
+	const out: number[] = [];
+	for (const m of path.matchAll(/M(\d+) 16h(\d+)/g)) {
+		const first = Number(m[1]) / BAR_PITCH;
+		const n = (Number(m[2]) + (BAR_PITCH - BAR_SEG)) / BAR_PITCH;
+		for (let k = 0; k < n; k++) out.push(first + k);
+	}
+	return out;
+}
+
+const shortFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' });
+
+/** "14 Oct" for day i of a bar starting on firstDay (YYYY-MM-DD). */
+export function barDay(firstDay: string, i: number): string {
+	const t = Date.parse(`${firstDay}T12:00:00Z`) + i * 86_400_000;
+	return shortFmt.format(t);
+}
+
+/** "API gateway, 90 days: 86 up, 2 degraded, 1 down (worst 14 Oct, 42 min), 1 no data; 99.96 % uptime" */
+export function barLabelText(name: string, d: string, w: [number, number] | null, uptime: number | null, firstDay: string): string {
+	const c: Record<DayClass, number> = { u: 0, a: 0, r: 0, s: 0, m: 0, n: 0 };
+	for (const ch of d) if (ch in c) c[ch as DayClass]++;
+	const down = c.r + c.s;
+	const worst = w ? ` (worst ${barDay(firstDay, w[0])}, ${Math.round(w[1] * 10) / 10} min)` : '';
+	const parts = [`${c.u} up`, `${c.a} degraded`, `${down} down${down ? worst : ''}`];
+	if (c.m) parts.push(`${c.m} maintenance`);
+	parts.push(`${c.n} no data`);
+	const up = uptime === null ? 'no uptime data' : `${(Math.floor(uptime * 10000) / 100).toFixed(2)} % uptime`;
+	return `${name}, ${d.length} days: ${parts.join(', ')}; ${up}`;
+}
+
+/** The day index under a pointer at clientX over a bar whose box is rect. */
+export function dayIndexAt(clientX: number, rect: { left: number; width: number }, days = BAR_DAYS): number {
+	const units = ((clientX - rect.left) / rect.width) * BAR_WIDTH;
+	return Math.max(0, Math.min(days - 1, Math.floor((units + (BAR_PITCH - BAR_SEG) / 2) / BAR_PITCH)));
+}
+
+/** Counts per class word, for the bar's aria-label. */
+export function classCounts(d: string): Record<'up' | 'degraded' | 'down' | 'maintenance' | 'no data', number> {
+	const out = { up: 0, degraded: 0, down: 0, maintenance: 0, 'no data': 0 };
+	for (const ch of d) out[CLASS_WORD[ch as DayClass] as keyof typeof out]++;
+	return out;
+}

@@ -1,0 +1,72 @@
+// The overall headline (UI.md §6) from the latest status of each public
+// monitor: DOWN > DEGRADED > MAINTENANCE > UP. Monitors without recent data
+// are named under the headline and never counted as up.
+import type { Shown } from '$lib/status';
+import { clock, hm } from './format';
+import { zoneLabel } from './zone';
+
+export interface BannerInput {
+	name: string;
+	/** null when the monitor has no check, or none within three slots. */
+	status: Shown;
+	lastCheck: Date | null;
+}
+
+export interface Banner {
+	/** Colour of the banner: the state's fill, or NODATA grey. */
+	state: Shown;
+	headline: string;
+	subline: string;
+	/** "1 monitor has no recent data", or ''. */
+	note: string;
+}
+
+export const REFRESH_SECONDS = 60;
+
+function names(list: BannerInput[], max = 3): string {
+	const n = list.map((m) => m.name);
+	return n.length <= max ? n.join(', ') : `${n.slice(0, max).join(', ')} and ${n.length - max} more`;
+}
+
+export function banner(monitors: BannerInput[], now: Date, timeZone: string): Banner {
+	const tz = zoneLabel(timeZone);
+	if (monitors.length === 0) return { state: 'NODATA', headline: 'No monitors to show yet', subline: '', note: '' };
+	const by = (s: Shown) => monitors.filter((m) => m.status === s);
+	const down = by('DOWN');
+	const degraded = by('DEGRADED');
+	const maint = by('MAINTENANCE');
+	const nodata = by('NODATA');
+	const withData = monitors.length - nodata.length;
+	const note = nodata.length
+		? `${nodata.length} monitor${nodata.length === 1 ? ' has' : 's have'} no recent data: ${names(nodata)}`
+		: '';
+	if (withData === 0) {
+		const last = monitors.reduce<Date | null>((a, m) => (m.lastCheck && (!a || m.lastCheck > a) ? m.lastCheck : a), null);
+		return {
+			state: 'NODATA',
+			headline: 'Status unknown',
+			subline: last ? `No checks since ${hm(last, timeZone)} ${tz}, data may be stale` : 'Waiting for the first check',
+			note: ''
+		};
+	}
+	if (down.length > 0) {
+		if (down.length === monitors.length)
+			return { state: 'DOWN', headline: 'Major outage', subline: `All ${monitors.length} monitors are down`, note };
+		return {
+			state: 'DOWN',
+			headline: 'Partial outage',
+			subline: `${down.length} of ${monitors.length} monitors down: ${names(down)}`,
+			note
+		};
+	}
+	if (degraded.length > 0)
+		return { state: 'DEGRADED', headline: 'Degraded performance', subline: `Slow or partly failing: ${names(degraded)}`, note };
+	if (maint.length > 0)
+		return { state: 'MAINTENANCE', headline: 'Maintenance in progress', subline: `Under maintenance: ${names(maint)}`, note };
+	return {
+		state: 'UP',
+		headline: 'All systems operational',
+		subline: `Updated ${clock(now, timeZone)} ${tz} · refreshes every ${REFRESH_SECONDS} s`,
+		note
+	};
+}

@@ -1,0 +1,249 @@
+// The 90-day bar's maths (UI.md §4): each calendar day of the site zone gets
+// one colour class from its daily rollup. Minutes are checks × the monitor's
+// slot length (from its cron), so a monitor checked every 5 s and one checked
+// every 5 min give the same colour for the same outage.
+import { checkCron } from '../monitors/cron';
+import { uptimeRatio } from '../rollup';
+import { dayLengthMs, lastDays, zonedMidnight } from './zone';
+import { dayClass, type DayClass } from '$lib/bar';
+
+export interface DayCounts {
+	up: number;
+	degraded: number;
+	down: number;
+	maintenance: number;
+	latencySum: number;
+	latencyCount: number;
+}
+
+export interface DayStat {
+	day: string;
+	cls: DayClass;
+	/** Share of the day's expected slots that were checked, 0-1 (capped at 1). */
+	coverage: number;
+	checks: number;
+	expected: number;
+	downMin: number;
+	degradedMin: number;
+	maintenanceMin: number;
+	/** Fraction 0-1; null when no UP/DEGRADED/DOWN check ran. */
+	uptime: number | null;
+	avgLatency: number | null;
+	/** Today: the day is not over yet. */
+	today: boolean;
+}
+
+/** Below this share of the expected slots a day is drawn only partly filled. */
+export const FULL_COVERAGE = 0.95;
+export { DEGRADED_WEIGHT } from '$lib/bar';
+
+const slotCache = new Map<string, number>();
+
+/** The monitor's slot length in ms (the shortest gap of its cron); 60 s if the cron is unusable. */
+export function slotMs(cron: string, timeZone = 'UTC'): number {
+	const key = `${timeZone} ${cron}`;
+	let ms = slotCache.get(key);
+	if (ms === undefined) {
+		const c = checkCron(cron, timeZone);
+		ms = c.ok ? c.intervalMs : 60_000;
+		slotCache.set(key, ms);
+	}
+	return ms;
+}
+
+export { dayClass } from '$lib/bar';
+
+/**
+ * Slots the day should have held: the whole day's length (23, 24 or 25 h) over
+ * the slot, or for today the slots so far, and never before the monitor existed.
+ */
+export function expectedSlots(day: string, timeZone: string, slot: number, now: number, createdAt?: number): number {
+	const start = zonedMidnight(day, timeZone);
+	const end = start + dayLengthMs(day, timeZone);
+	const from = createdAt !== undefined ? Math.max(start, createdAt) : start;
+	const to = Math.min(end, now);
+	if (to <= from) return 0;
+	return Math.max(1, Math.floor((to - from) / slot));
+}
+
+/**
+ * The request's calendar: the last n days in the site zone with their start
+ * and length, computed once and shared by every row (a home page with 1,000
+ * monitors must not redo zone arithmetic 90,000 times).
+ */
+export interface Calendar {
+	days: string[];
+	index: Map<string, number>;
+	starts: number[];
+	lengths: number[];
+	now: number;
+	timeZone: string;
+	expectedBySlot: Map<number, number[]>;
+}
+
+export function calendar(n: number, now: Date, timeZone: string): Calendar {
+	const days = lastDays(n, now, timeZone);
+	const starts = days.map((d) => zonedMidnight(d, timeZone));
+	const lengths = days.map((d) => dayLengthMs(d, timeZone));
+	return { days, index: new Map(days.map((d, i) => [d, i])), starts, lengths, now: now.getTime(), timeZone, expectedBySlot: new Map() };
+}
+
+/** Expected slots per calendar day for a slot length (today: so far), memoised per calendar. */
+export function expectedFor(cal: Calendar, slot: number): number[] {
+	let e = cal.expectedBySlot.get(slot);
+	if (!e) {
+		e = cal.starts.map((start, i) => {
+			const to = Math.min(start + cal.lengths[i], cal.now);
+			return to <= start ? 0 : Math.max(1, Math.floor((to - start) / slot));
+		});
+		cal.expectedBySlot.set(slot, e);
+	}
+	return e;
+}
+
+/** Per-day counts of one monitor, indexed like the calendar's days (home page fast path). */
+export interface DayArrays {
+	up: Int32Array;
+	degraded: Int32Array;
+	down: Int32Array;
+	maintenance: Int32Array;
+}
+
+export const emptyDayArrays = (n: number): DayArrays => ({
+	up: new Int32Array(n),
+	degraded: new Int32Array(n),
+	down: new Int32Array(n),
+	maintenance: new Int32Array(n)
+});
+
+export interface RowBar {
+	bar: BarData;
+	uptime90: number | null;
+	uptime30: number | null;
+	/** Class counts and the worst day by down minutes, for the bar's label. */
+	counts: Record<DayClass, number>;
+	worst: { index: number; downMin: number } | null;
+}
+
+export interface TodayCounts {
+	up: number;
+	degraded: number;
+	down: number;
+	maintenance: number;
+}
+
+/**
+ * Classes, partial days and window uptimes for one row, with the same rules
+ * as dayStat. `today`, when given, replaces the arrays' last day (the home
+ * page keeps finished days cached and reads only today afresh).
+ */
+export function rowBar(cal: Calendar, slot: number, a: DayArrays, today?: TodayCounts): RowBar {
+	const n = cal.days.length;
+	const expected = expectedFor(cal, slot);
+	const slotMinutes = slot / 60_000;
+	const counts: Record<DayClass, number> = { u: 0, a: 0, r: 0, s: 0, m: 0, n: 0 };
+	const p: [number, number][] = [];
+	let d = '';
+	let worst: RowBar['worst'] = null;
+	let up90 = 0, dg90 = 0, dn90 = 0, up30 = 0, dg30 = 0, dn30 = 0;
+	const c = { up: 0, degraded: 0, down: 0, maintenance: 0, latencySum: 0, latencyCount: 0 };
+	for (let i = 0; i < n; i++) {
+		const src = today && i === n - 1 ? today : null;
+		c.up = src ? src.up : a.up[i];
+		c.degraded = src ? src.degraded : a.degraded[i];
+		c.down = src ? src.down : a.down[i];
+		c.maintenance = src ? src.maintenance : a.maintenance[i];
+		const cls = dayClass(c, slotMinutes);
+		d += cls;
+		counts[cls]++;
+		const checks = c.up + c.degraded + c.down + c.maintenance;
+		if (cls !== 'n' && expected[i] > 0 && checks / expected[i] < FULL_COVERAGE) p.push([i, Math.round((checks / expected[i]) * 100) / 100]);
+		if (c.down > 0 && (!worst || c.down * slotMinutes > worst.downMin)) worst = { index: i, downMin: c.down * slotMinutes };
+		up90 += c.up;
+		dg90 += c.degraded;
+		dn90 += c.down;
+		if (i >= n - 30) {
+			up30 += c.up;
+			dg30 += c.degraded;
+			dn30 += c.down;
+		}
+	}
+	return {
+		bar: { d, p, w: worst ? [worst.index, worst.downMin] : null },
+		uptime90: uptimeRatio({ up: up90, degraded: dg90, down: dn90 }),
+		uptime30: uptimeRatio({ up: up30, degraded: dg30, down: dn30 }),
+		counts,
+		worst
+	};
+}
+
+export function dayStat(
+	day: string,
+	c: DayCounts | undefined,
+	opts: { timeZone: string; slotMs: number; now: number; today: string }
+): DayStat {
+	const counts = c ?? { up: 0, degraded: 0, down: 0, maintenance: 0, latencySum: 0, latencyCount: 0 };
+	const slotMinutes = opts.slotMs / 60_000;
+	const checks = counts.up + counts.degraded + counts.down + counts.maintenance;
+	const expected = expectedSlots(day, opts.timeZone, opts.slotMs, opts.now);
+	return {
+		day,
+		cls: dayClass(counts, slotMinutes),
+		coverage: checks === 0 ? 0 : expected === 0 ? 1 : Math.min(1, checks / expected),
+		checks,
+		expected,
+		downMin: counts.down * slotMinutes,
+		degradedMin: counts.degraded * slotMinutes,
+		maintenanceMin: counts.maintenance * slotMinutes,
+		uptime: uptimeRatio(counts),
+		avgLatency: counts.latencyCount > 0 ? counts.latencySum / counts.latencyCount : null,
+		today: day === opts.today
+	};
+}
+
+/** The last n days of one monitor, oldest first; `byDay` holds its check_days rows. */
+export function dayStats(
+	byDay: Map<string, DayCounts>,
+	opts: { n: number; timeZone: string; slotMs: number; now: Date }
+): DayStat[] {
+	const days = lastDays(opts.n, opts.now, opts.timeZone);
+	const today = days[days.length - 1];
+	const o = { timeZone: opts.timeZone, slotMs: opts.slotMs, now: opts.now.getTime(), today };
+	return days.map((d) => dayStat(d, byDay.get(d), o));
+}
+
+/** Uptime over the last `n` of the given days (MAINTENANCE and no-data days left out). */
+export function uptimeOver(byDay: Map<string, DayCounts>, days: string[]): number | null {
+	let up = 0;
+	let degraded = 0;
+	let down = 0;
+	for (const d of days) {
+		const c = byDay.get(d);
+		if (!c) continue;
+		up += c.up;
+		degraded += c.degraded;
+		down += c.down;
+	}
+	return uptimeRatio({ up, degraded, down });
+}
+
+/** The compact form the page carries: 90 class letters and the partly covered days. */
+export interface BarData {
+	d: string;
+	/** [day index, coverage 0-1 rounded to 2 places] for days under FULL_COVERAGE. */
+	p: [number, number][];
+	/** The day with the most down minutes, [index, minutes], for the bar's label; null without any. */
+	w: [number, number] | null;
+}
+
+export function barData(stats: DayStat[]): BarData {
+	const p: [number, number][] = [];
+	stats.forEach((s, i) => {
+		if (s.cls !== 'n' && s.coverage < FULL_COVERAGE) p.push([i, Math.round(s.coverage * 100) / 100]);
+	});
+	let w: [number, number] | null = null;
+	stats.forEach((s, i) => {
+		if (s.downMin > 0 && (!w || s.downMin > w[1])) w = [i, s.downMin];
+	});
+	return { d: stats.map((s) => s.cls).join(''), p, w };
+}
