@@ -6,6 +6,9 @@ import { expect, signIn } from './admin-helpers';
 
 const ROUTES: [string, number][] = [
 	['/', 200],
+	['/monitors/local-echo', 200],
+	['/monitors/local-echo/days.json', 200],
+	['/home.json', 200],
 	['/api/health', 200],
 	['/api/v1/monitors', 200],
 	['/api/v1/monitors/local-echo', 200],
@@ -70,6 +73,11 @@ test('pages work under the policy with no CSP violations', async ({ page }) => {
 	const violations = watchCsp(page);
 	await page.goto('/');
 	await expect(page.getByText('Local echo').first()).toBeVisible();
+	// The monitor page draws its latency chart (Chart.js) on a canvas.
+	await page.goto('/monitors/local-echo');
+	await expect(page.locator('canvas').first()).toBeVisible();
+	await page.goto('/monitors/demo-1');
+	await expect(page.locator('canvas').first()).toBeVisible();
 	await page.goto('/embed/local-echo?theme=dark');
 	await expect(page.getByText('Local echo').first()).toBeVisible();
 	await signIn(page);

@@ -26,7 +26,8 @@ test.describe('home page', () => {
 	test('shows every public monitor with a 90-day bar, and nothing hidden', async ({ page }) => {
 		const errors = watchErrors(page);
 		await page.goto('/');
-		const rows = page.locator('[data-row]');
+		// journey-db is made by the admin journey when the whole suite runs on one server before this file.
+		const rows = page.locator('[data-row]:not([data-tag="journey-db"])');
 		await expect(rows).toHaveCount(5);
 		for (const tag of await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-tag')!))) {
 			await expect(page.locator(`[data-bar][data-tag="${tag}"]`)).toHaveAttribute('data-d', /^[uarsmn]{90}$/);
