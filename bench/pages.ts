@@ -78,7 +78,7 @@ async function startServer(url: string): Promise<{ base: string; child: ChildPro
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;
 	const child = spawn(process.execPath, ['build'], {
-		env: { ...process.env, DATABASE_URL: url, PROBE_WORKER: 'off', PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, LOG_LEVEL: 'warn' },
+		env: { ...process.env, DATABASE_URL: url, PROBE_WORKER: 'off', PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, LOG_LEVEL: 'warn', RATE_LIMIT: 'off' },
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
 	for (let i = 0; i < 100; i++) {

@@ -28,6 +28,15 @@ const monitors = [
 		public: false,
 		cron: '*/5 * * * * *',
 		type_data: { hosts: [{ type: 'tcp', host: '127.0.0.1', port, timeout: 1000 }] }
+	},
+	{
+		// Public but switched off: must be as invisible as a hidden one.
+		tag: 'paused-inactive',
+		name: 'Paused maintenance thing',
+		type: 'TCP',
+		active: false,
+		cron: '*/5 * * * * *',
+		type_data: { hosts: [{ type: 'tcp', host: '127.0.0.1', port, timeout: 1000 }] }
 	}
 ];
 writeFileSync(join(dir, 'monitors.json'), JSON.stringify(monitors, null, 2));
@@ -38,6 +47,8 @@ process.env.PORT ??= '4173';
 process.env.HOST ??= '127.0.0.1';
 process.env.ORIGIN ??= `http://127.0.0.1:${process.env.PORT}`;
 delete process.env.DATABASE_URL;
+// Tests hammer one address (the guard walk, property tests); rate limiting has its own test server.
+process.env.RATE_LIMIT ??= 'off';
 // History for the status pages: demo monitors (pointing at the same local
 // listener) with 90 days of rollups, including a known 42-minute outage on
 // demo-1 three days ago. Seeded before the server opens the PGlite folder.

@@ -7,6 +7,8 @@ import { adminGuard } from '$lib/server/hooks/admin-guard';
 import { initAuth } from '$lib/server/auth/setup';
 import { loadConfig } from '$lib/server/config';
 import { embedPolicy } from '$lib/server/hooks/embed';
+import { securityHeadersHandle } from '$lib/server/hooks/security';
+import { rateLimit } from '$lib/server/hooks/ratelimit';
 
 const SHUTDOWN = Symbol.for('porthole.shutdown-hook');
 
@@ -39,4 +41,6 @@ const theme: Handle = async ({ event, resolve }) => {
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%porthole.theme%', cls) });
 };
 
-export const handle = sequence(theme, noStoreApi, embedPolicy, adminGuard);
+// securityHeadersHandle is outermost so the guard's early 401s, redirects and 429s get the headers too;
+// rateLimit next, so a flood is refused before any session or database work.
+export const handle = sequence(securityHeadersHandle, rateLimit, theme, noStoreApi, embedPolicy, adminGuard);

@@ -142,9 +142,9 @@ test('admin journey: setup link, sign in, editor with run-now, save, UP then DOW
 	await page.getByLabel('Password').fill(PASSWORD);
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await expect(page).toHaveURL(/\/admin\/monitors$/);
-	// Nothing changed during the guard walk: still just the two fixtures (plus the
-	// demo-* monitors scripts/e2e-server.js seeds with history for the status pages).
-	await expect(page.locator('tbody tr[data-tag]:not([data-tag^="demo-"])')).toHaveCount(2);
+	// Nothing changed during the guard walk: still just the three fixtures (public, hidden, inactive;
+	// plus the demo-* monitors scripts/e2e-server.js seeds with history for the status pages).
+	await expect(page.locator('tbody tr[data-tag]:not([data-tag^="demo-"])')).toHaveCount(3);
 	expect((await page.request.get('/admin/monitors')).headers()['cache-control']).toBe('private, no-store');
 	await page.screenshot({ path: 'tests/artifacts/admin-monitors.png' });
 

@@ -48,6 +48,21 @@ function isTimeZone(tz: string) {
 	}
 }
 
+/** "300/60s", "100/1m", "5000/1h" → {limit, windowMs}; "off" → null. */
+export function parseRateLimit(v: string | undefined): { limit: number; windowMs: number } | null | string {
+	const s = (v ?? '').trim().toLowerCase();
+	if (s === '') return { limit: 300, windowMs: 60_000 };
+	if (['off', 'false', '0', 'no'].includes(s)) return null;
+	const m = /^(\d{1,7})\s*\/\s*(\d{1,5})?\s*(s|m|h)$/.exec(s);
+	const unit = m ? { s: 1000, m: 60_000, h: 3_600_000 }[m[3] as 's' | 'm' | 'h'] : 0;
+	const limit = m ? Number(m[1]) : 0;
+	const windowMs = m ? Number(m[2] ?? 1) * unit : 0;
+	if (!m || limit < 1 || windowMs < 1000 || windowMs > 86_400_000) {
+		return `RATE_LIMIT must look like "300/60s" (requests per window, window 1s-24h) or "off", got ${JSON.stringify(v)}`;
+	}
+	return { limit, windowMs };
+}
+
 const schema = z.object({
 	DATABASE_URL: optionalString,
 	DATA_DIR: optionalString.transform((v) => v ?? './data'),
@@ -75,6 +90,28 @@ const schema = z.object({
 	ADMIN_PASSWORD: z.string().optional().transform((v) => (v ? v : undefined)),
 	// adapter-node's public origin; used here only to print a full setup link.
 	ORIGIN: optionalString,
+	// Requests per client address per window on public endpoints; "off" when a proxy limits already, or for benchmarks.
+	RATE_LIMIT: z
+		.string()
+		.optional()
+		.transform((v, ctx) => {
+			const r = parseRateLimit(v);
+			if (typeof r === 'string') {
+				ctx.addIssue({ code: 'custom', message: r });
+				return z.NEVER;
+			}
+			return r;
+		}),
+	// Behind a reverse proxy: the header it sets with the client address (e.g. x-forwarded-for).
+	// Unset: the socket address. Never trusted unless named here, since clients can send any header.
+	TRUSTED_PROXY_HEADER: optionalString.transform((v, ctx) => {
+		if (v === undefined) return undefined;
+		if (!/^[a-z0-9-]+$/i.test(v)) {
+			ctx.addIssue({ code: 'custom', message: `TRUSTED_PROXY_HEADER must be a header name, got ${JSON.stringify(v)}` });
+			return z.NEVER;
+		}
+		return v.toLowerCase();
+	}),
 	LOG_LEVEL: z
 		.enum(['debug', 'info', 'warn', 'error'])
 		.optional()
@@ -99,6 +136,9 @@ export interface Config {
 	adminEmail: string | undefined;
 	adminPassword: string | undefined;
 	origin: string | undefined;
+	/** null: rate limiting off. */
+	rateLimit: { limit: number; windowMs: number } | null;
+	trustedProxyHeader: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -130,6 +170,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		logLevel: e.LOG_LEVEL,
 		adminEmail: e.ADMIN_EMAIL,
 		adminPassword: e.ADMIN_PASSWORD,
-		origin: e.ORIGIN
+		origin: e.ORIGIN,
+		rateLimit: e.RATE_LIMIT,
+		trustedProxyHeader: e.TRUSTED_PROXY_HEADER
 	};
 }

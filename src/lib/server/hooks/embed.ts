@@ -1,7 +1,7 @@
 // Framing policy. Only the embed widget (/embed/{tag}) may be shown inside
 // another site's frame; every other response forbids it (clickjacking on the
-// admin pages, and no reason for the rest), with CSP frame-ancestors for
-// current browsers and X-Frame-Options for old ones. The embed also takes its
+// admin pages, and no reason for the rest). isEmbedPath is the one test;
+// hooks/security.ts sets the headers from it. The embed also takes its
 // theme from ?theme= instead of the visitor's cookie, which a third-party
 // frame would not send anyway.
 import type { Handle } from '@sveltejs/kit';
@@ -25,18 +25,6 @@ export const embedPolicy: Handle = async ({ event, resolve }) => {
 		event,
 		embed ? { transformPageChunk: ({ html }) => html.replace('%porthole.theme%', cls) } : undefined
 	);
-	if (embed) return response;
-	const csp = response.headers.get('content-security-policy');
-	const value = csp ? `${csp}; frame-ancestors 'none'` : "frame-ancestors 'none'";
-	try {
-		response.headers.set('content-security-policy', value);
-		response.headers.set('x-frame-options', 'DENY');
-		return response;
-	} catch {
-		// Some responses (redirects, fetched ones) have immutable headers: copy them.
-		const headers = new Headers(response.headers);
-		headers.set('content-security-policy', value);
-		headers.set('x-frame-options', 'DENY');
-		return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-	}
+	// Framing headers (frame-ancestors, X-Frame-Options) are set in one place: hooks/security.ts.
+	return response;
 };

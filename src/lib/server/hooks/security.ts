@@ -1,0 +1,59 @@
+// Security headers on every response: pages, JSON, SVG badges, redirects and
+// errors alike. Pages get SvelteKit's own Content-Security-Policy (kit.csp in
+// svelte.config.js, mode 'auto': the inline bootstrap script gets a nonce or
+// hash, so script-src needs neither 'unsafe-inline' nor 'unsafe-eval');
+// anything without one (JSON, plain-text errors, redirects) gets a strict
+// default. This is the one place that decides framing: only the embed widget
+// (isEmbedPath) may be framed by another site.
+import { isRedirect, type Handle } from '@sveltejs/kit';
+import { isEmbedPath } from './embed';
+
+/** For responses that carry no policy of their own: they load nothing, so they may load nothing. */
+export const DEFAULT_CSP = "default-src 'none'; base-uri 'none'; form-action 'self'";
+
+/**
+ * same-origin: the setup link carries its token in the URL and must never
+ * leave as a referrer, and 'no-referrer' would make Chromium post forms with
+ * "Origin: null" (refused by the CSRF check). Nothing here needs more.
+ */
+export const REFERRER_POLICY = 'same-origin';
+
+/** The headers a response to `pathname` gets, given the CSP it already has (if any). */
+export function securityHeaders(pathname: string, existingCsp: string | null): Record<string, string> {
+	const embed = isEmbedPath(pathname);
+	let csp = existingCsp ?? DEFAULT_CSP;
+	const h: Record<string, string> = { 'x-content-type-options': 'nosniff' };
+	if (!embed) {
+		if (!/frame-ancestors/.test(csp)) csp = `${csp}; frame-ancestors 'none'`;
+		h['x-frame-options'] = 'DENY';
+	}
+	h['content-security-policy'] = csp;
+	return h;
+}
+
+function withHeaders(response: Response, pathname: string): Response {
+	const set = securityHeaders(pathname, response.headers.get('content-security-policy'));
+	if (!response.headers.has('referrer-policy')) set['referrer-policy'] = REFERRER_POLICY;
+	try {
+		for (const [k, v] of Object.entries(set)) response.headers.set(k, v);
+		return response;
+	} catch {
+		// Some responses (fetched ones, Response.redirect) have immutable headers: copy them.
+		const headers = new Headers(response.headers);
+		for (const [k, v] of Object.entries(set)) headers.set(k, v);
+		return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+	}
+}
+
+/** First in the sequence, so it also covers responses other handles return early (guard's 401s and redirects). */
+export const securityHeadersHandle: Handle = async ({ event, resolve }) => {
+	let response: Response;
+	try {
+		response = await resolve(event);
+	} catch (e) {
+		// A redirect thrown by a handle would otherwise leave as SvelteKit's bare 3xx.
+		if (!isRedirect(e)) throw e;
+		response = new Response(null, { status: e.status, headers: { location: e.location } });
+	}
+	return withHeaders(response, event.url.pathname);
+};
