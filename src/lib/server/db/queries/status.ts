@@ -1,5 +1,6 @@
 // Read side for "status now" and uptime windows. Reads monitor_state and the
 // rollups only, with a fixed number of queries whatever the monitor count.
+import { zonedMidnight } from '../../pages/zone';
 import { and, asc, eq, gte, inArray, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../index';
 import { checkDays, checkHours, checks, monitors, monitorState } from '../schema';
@@ -214,37 +215,9 @@ export async function latencyWindows(
 /** First instant of a window (for raw-check queries): 24h from the hour, else the site-zone day start. */
 export function windowStart(window: UptimeWindow, now: Date, timeZone: string): Date {
 	if (window === '24h') return new Date(hourBucket(now).getTime() - 23 * 3_600_000);
-	const day = windowStartDay(WINDOW_DAYS[window], now, timeZone);
-	// Midnight of that date in the site zone: shift by the zone's offset, then
-	// once more with the offset at the result (DST changes between the two).
-	const guess = Date.parse(`${day}T00:00:00Z`);
-	let t = guess - zoneOffsetMs(new Date(guess), timeZone);
-	t = guess - zoneOffsetMs(new Date(t), timeZone);
-	return new Date(t);
+	return new Date(zonedMidnight(windowStartDay(WINDOW_DAYS[window], now, timeZone), timeZone));
 }
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's offset from UTC at instant d, in ms (east positive). */
-function zoneOffsetMs(d: Date, timeZone: string): number {
-	let f = offsetFormatters.get(timeZone);
-	if (!f) {
-		f = new Intl.DateTimeFormat('en-US', {
-			timeZone,
-			hourCycle: 'h23',
-			year: 'numeric',
-			month: 'numeric',
-			day: 'numeric',
-			hour: 'numeric',
-			minute: 'numeric',
-			second: 'numeric'
-		});
-		offsetFormatters.set(timeZone, f);
-	}
-	const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
-	const asUtc = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
-	return asUtc - Math.floor(d.getTime() / 1000) * 1000;
-}
 
 /**
  * The p-th percentile (0-1) of UP/DEGRADED check latencies of one monitor
