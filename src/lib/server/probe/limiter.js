@@ -1,0 +1,158 @@
+// The socket cap: a FIFO semaphore of probe slots, one per socket in flight,
+// so thousands of probes queue instead of running out of file descriptors.
+// Plain ESM JavaScript (it runs in the probe worker thread with tcp.js).
+
+/** Default cap on probes (sockets) in flight per thread. */
+export const DEFAULT_MAX_SOCKETS = 256;
+
+/**
+ * @param {unknown} max
+ * @returns {number}
+ */
+function checkMax(max) {
+	if (max === Infinity || (typeof max === 'number' && Number.isInteger(max) && max >= 1)) {
+		return max;
+	}
+	throw new RangeError(`maxSockets must be an integer >= 1 (or Infinity), got ${String(max)}`);
+}
+
+/**
+ * A counting semaphore for sockets in flight. FIFO; no timers, no promises on
+ * the fast path.
+ */
+export class Limiter {
+	/** @type {number} */
+	#max;
+	#active = 0;
+	/** @type {Array<(() => void) | undefined>} */
+	#queue = [];
+	#head = 0;
+	#draining = false;
+
+	/** @param {number} max slots; an integer >= 1, or Infinity */
+	constructor(max) {
+		this.#max = checkMax(max);
+	}
+
+	/** Number of slots. Raising it starts queued tasks at once; lowering it lets running ones finish. */
+	get max() {
+		return this.#max;
+	}
+	set max(max) {
+		this.#max = checkMax(max);
+		this.#drain();
+	}
+
+	/** Slots held now. */
+	get active() {
+		return this.#active;
+	}
+
+	/** Tasks waiting for a slot. */
+	get pending() {
+		return this.#queue.length - this.#head;
+	}
+
+	/**
+	 * Run `task` once it holds a slot: synchronously if one is free now,
+	 * otherwise in FIFO order as slots are released. The task owns the slot and
+	 * must call `release()` exactly once. A task that throws synchronously has
+	 * its slot released and the exception rethrown asynchronously (like any
+	 * uncaught exception).
+	 * @param {() => void} task
+	 */
+	run(task) {
+		if (this.#active < this.#max && this.pending === 0) {
+			this.#active++;
+			this.#start(task);
+		} else {
+			this.#queue.push(task);
+		}
+	}
+
+	/**
+	 * Promise form of `run`: resolves, once a slot is held, to a function that
+	 * releases it (calling that function more than once is harmless).
+	 * @returns {Promise<() => void>}
+	 */
+	acquire() {
+		return new Promise((resolve) => {
+			this.run(() => {
+				let held = true;
+				resolve(() => {
+					if (held) {
+						held = false;
+						this.release();
+					}
+				});
+			});
+		});
+	}
+
+	/** Give back a slot taken by `run`. */
+	release() {
+		if (this.#active <= 0) throw new Error('Limiter.release() called with no slot held');
+		this.#active--;
+		this.#drain();
+	}
+
+	/** @param {() => void} task */
+	#start(task) {
+		try {
+			task();
+		} catch (err) {
+			this.#active--;
+			process.nextTick(() => {
+				throw err;
+			});
+		}
+	}
+
+	#drain() {
+		// Not re-entrant: a task that releases synchronously (a probe that fails
+		// before connecting) lets this loop go on instead of recursing.
+		if (this.#draining) return;
+		this.#draining = true;
+		try {
+			while (this.#active < this.#max && this.#head < this.#queue.length) {
+				const task = /** @type {() => void} */ (this.#queue[this.#head]);
+				this.#queue[this.#head++] = undefined;
+				this.#active++;
+				this.#start(task);
+			}
+			if (this.#head === this.#queue.length) {
+				this.#queue.length = 0;
+				this.#head = 0;
+			} else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+				this.#queue = this.#queue.slice(this.#head);
+				this.#head = 0;
+			}
+		} finally {
+			this.#draining = false;
+		}
+	}
+}
+
+/**
+ * @param {number} max slots; an integer >= 1, or Infinity
+ * @returns {Limiter}
+ */
+export function createLimiter(max) {
+	return new Limiter(max);
+}
+
+/** The limiter probeHost and probeHosts use unless given another: one per thread. */
+export const defaultLimiter = new Limiter(DEFAULT_MAX_SOCKETS);
+
+/**
+ * Change the default limiter's cap (default 256).
+ * @param {number} max an integer >= 1, or Infinity
+ */
+export function setMaxSockets(max) {
+	defaultLimiter.max = max;
+}
+
+/** @returns {number} the default limiter's cap */
+export function getMaxSockets() {
+	return defaultLimiter.max;
+}
