@@ -6,6 +6,7 @@ import { startApp, stopApp } from '$lib/server/app';
 import { adminGuard } from '$lib/server/hooks/admin-guard';
 import { initAuth } from '$lib/server/auth/setup';
 import { loadConfig } from '$lib/server/config';
+import { compress } from '$lib/server/hooks/compress';
 import { embedPolicy } from '$lib/server/hooks/embed';
 import { securityHeadersHandle } from '$lib/server/hooks/security';
 import { rateLimit } from '$lib/server/hooks/ratelimit';
@@ -41,6 +42,7 @@ const theme: Handle = async ({ event, resolve }) => {
 	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%porthole.theme%', cls) });
 };
 
-// securityHeadersHandle is outermost so the guard's early 401s, redirects and 429s get the headers too;
-// rateLimit next, so a flood is refused before any session or database work.
-export const handle = sequence(securityHeadersHandle, rateLimit, theme, noStoreApi, embedPolicy, adminGuard);
+// compress wraps everything, so it encodes the final body; securityHeadersHandle comes next so the guard's
+// early 401s, redirects and 429s get the headers too; rateLimit next, so a flood is refused before any
+// session or database work.
+export const handle = sequence(compress, securityHeadersHandle, rateLimit, theme, noStoreApi, embedPolicy, adminGuard);

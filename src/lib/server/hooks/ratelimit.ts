@@ -15,7 +15,9 @@ let limiter: RateLimiter | null = null;
 
 export const rateLimit: Handle = async ({ event, resolve }) => {
 	const { config } = getApp();
-	if (!config.rateLimit || !rateLimited(event.url.pathname)) return resolve(event);
+	// A page's own data fetch during server rendering (the home page reads
+	// /home.json) is part of the visit already counted, not a second request.
+	if (!config.rateLimit || event.isSubRequest || !rateLimited(event.url.pathname)) return resolve(event);
 	if (!limiter || limiter.limit !== config.rateLimit.limit || limiter.windowMs !== config.rateLimit.windowMs) {
 		limiter = new RateLimiter(config.rateLimit);
 	}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barData, dayClass, dayStat, dayStats, expectedSlots, slotMs, uptimeOver, type DayCounts } from './bar';
+import { barData, calendar, dayClass, dayStat, dayStats, emptyDayArrays, expectedSlots, rowBar, slotMs, uptimeOver, type DayCounts } from './bar';
 import { addDays, dayLengthMs, lastDays, zonedMidnight } from './zone';
 import { barLabelText, barPaths, dayIndexAt, strokeDays, BAR_WIDTH } from '$lib/bar';
 import { dayKey, mergeDelta, rollupDelta } from '../rollup';
@@ -149,5 +149,49 @@ describe('bar geometry', () => {
 		expect(dayIndexAt(100 + 8 * 42 + 3, rect)).toBe(42);
 		expect(dayIndexAt(100 + BAR_WIDTH, rect)).toBe(89);
 		expect(dayIndexAt(0, rect)).toBe(0);
+	});
+});
+
+describe('home rows (rowBar, finished days memoised)', () => {
+	const tz = 'Europe/Berlin';
+	const now = new Date('2026-07-10T10:00:00Z');
+	const slot = 5 * 60_000;
+
+	it('agrees with the per-day rule (dayStats → barData) and takes today afresh on every call', () => {
+		const cal = calendar(90, now, tz);
+		const a = emptyDayArrays(90);
+		const byDay = new Map<string, DayCounts>();
+		const put = (i: number, c: Partial<DayCounts>) => {
+			const full = { up: 0, degraded: 0, down: 0, maintenance: 0, latencySum: 0, latencyCount: 0, ...c };
+			a.up[i] = full.up;
+			a.degraded[i] = full.degraded;
+			a.down[i] = full.down;
+			a.maintenance[i] = full.maintenance;
+			byDay.set(cal.days[i], full);
+		};
+		put(10, { up: 288 });
+		put(50, { up: 280, down: 8 });
+		put(60, { up: 100 }); // partly checked
+		put(70, { maintenance: 288 });
+		put(87, { up: 270, degraded: 18 });
+		put(88, { up: 200, down: 13 });
+		const today = { up: 100, degraded: 0, down: 5, maintenance: 0 };
+		byDay.set(cal.days[89], { ...today, latencySum: 0, latencyCount: 0 });
+
+		const want = barData(dayStats(byDay, { n: 90, timeZone: tz, slotMs: slot, now }));
+		const first = rowBar(cal, slot, a, today);
+		expect(first.bar).toEqual(want);
+		const days = cal.days;
+		expect(first.uptime90).toBeCloseTo(uptimeOver(byDay, days)!, 12);
+		expect(first.uptime30).toBeCloseTo(uptimeOver(byDay, days.slice(60))!, 12);
+
+		// Same finished days (memoised), a different today: only the last day and the totals move.
+		const again = rowBar(cal, slot, a, { up: 110, degraded: 0, down: 0, maintenance: 0 });
+		expect(again.bar.d.slice(0, 89)).toBe(first.bar.d.slice(0, 89));
+		expect(again.bar.d[89]).toBe('u');
+		expect(first.bar.d[89]).toBe('r');
+		expect(again.uptime90).toBeGreaterThan(first.uptime90!);
+		// The memo is not mutated by a call.
+		expect(rowBar(cal, slot, a, today)).toEqual(first);
 	});
 });

@@ -132,6 +132,67 @@ export interface TodayCounts {
 	maintenance: number;
 }
 
+interface Acc {
+	d: string;
+	p: [number, number][];
+	counts: Record<DayClass, number>;
+	worst: RowBar['worst'];
+	up90: number;
+	dg90: number;
+	dn90: number;
+	up30: number;
+	dg30: number;
+	dn30: number;
+}
+
+/** Adds day i with counts c to the row's running totals (the one rule for every day of a row). */
+function addDay(acc: Acc, i: number, n: number, c: TodayCounts, expected: number, slotMinutes: number) {
+	const cls = dayClass(c, slotMinutes);
+	acc.d += cls;
+	acc.counts[cls]++;
+	const checks = c.up + c.degraded + c.down + c.maintenance;
+	if (cls !== 'n' && expected > 0 && checks / expected < FULL_COVERAGE) acc.p.push([i, Math.round((checks / expected) * 100) / 100]);
+	if (c.down > 0 && (!acc.worst || c.down * slotMinutes > acc.worst.downMin)) acc.worst = { index: i, downMin: c.down * slotMinutes };
+	acc.up90 += c.up;
+	acc.dg90 += c.degraded;
+	acc.dn90 += c.down;
+	if (i >= n - 30) {
+		acc.up30 += c.up;
+		acc.dg30 += c.degraded;
+		acc.dn30 += c.down;
+	}
+}
+
+/**
+ * The finished days of a row, memoised per cached DayArrays: the home page
+ * reuses its finished days for a minute, so each row's 89 past days are
+ * classified once a minute, not on every request.
+ */
+const pastMemo = new WeakMap<DayArrays, Map<string, Readonly<Acc>>>();
+
+function pastDays(cal: Calendar, slot: number, a: DayArrays): Readonly<Acc> {
+	const n = cal.days.length;
+	const key = `${slot} ${cal.timeZone} ${cal.days[0]} ${n}`;
+	let byKey = pastMemo.get(a);
+	if (!byKey) pastMemo.set(a, (byKey = new Map()));
+	let acc = byKey.get(key);
+	if (!acc) {
+		const expected = expectedFor(cal, slot);
+		const slotMinutes = slot / 60_000;
+		const next: Acc = { d: '', p: [], counts: { u: 0, a: 0, r: 0, s: 0, m: 0, n: 0 }, worst: null, up90: 0, dg90: 0, dn90: 0, up30: 0, dg30: 0, dn30: 0 };
+		const c = { up: 0, degraded: 0, down: 0, maintenance: 0 };
+		for (let i = 0; i < n - 1; i++) {
+			c.up = a.up[i];
+			c.degraded = a.degraded[i];
+			c.down = a.down[i];
+			c.maintenance = a.maintenance[i];
+			addDay(next, i, n, c, expected[i], slotMinutes);
+		}
+		byKey.set(key, (acc = next));
+	}
+	return acc;
+}
+
 /**
  * Classes, partial days and window uptimes for one row, with the same rules
  * as dayStat. `today`, when given, replaces the arrays' last day (the home
@@ -139,41 +200,16 @@ export interface TodayCounts {
  */
 export function rowBar(cal: Calendar, slot: number, a: DayArrays, today?: TodayCounts): RowBar {
 	const n = cal.days.length;
-	const expected = expectedFor(cal, slot);
-	const slotMinutes = slot / 60_000;
-	const counts: Record<DayClass, number> = { u: 0, a: 0, r: 0, s: 0, m: 0, n: 0 };
-	const p: [number, number][] = [];
-	let d = '';
-	let worst: RowBar['worst'] = null;
-	let up90 = 0, dg90 = 0, dn90 = 0, up30 = 0, dg30 = 0, dn30 = 0;
-	const c = { up: 0, degraded: 0, down: 0, maintenance: 0, latencySum: 0, latencyCount: 0 };
-	for (let i = 0; i < n; i++) {
-		const src = today && i === n - 1 ? today : null;
-		c.up = src ? src.up : a.up[i];
-		c.degraded = src ? src.degraded : a.degraded[i];
-		c.down = src ? src.down : a.down[i];
-		c.maintenance = src ? src.maintenance : a.maintenance[i];
-		const cls = dayClass(c, slotMinutes);
-		d += cls;
-		counts[cls]++;
-		const checks = c.up + c.degraded + c.down + c.maintenance;
-		if (cls !== 'n' && expected[i] > 0 && checks / expected[i] < FULL_COVERAGE) p.push([i, Math.round((checks / expected[i]) * 100) / 100]);
-		if (c.down > 0 && (!worst || c.down * slotMinutes > worst.downMin)) worst = { index: i, downMin: c.down * slotMinutes };
-		up90 += c.up;
-		dg90 += c.degraded;
-		dn90 += c.down;
-		if (i >= n - 30) {
-			up30 += c.up;
-			dg30 += c.degraded;
-			dn30 += c.down;
-		}
-	}
+	const past = pastDays(cal, slot, a);
+	const acc: Acc = { ...past, p: past.p.slice(), counts: { ...past.counts } };
+	const last = today ?? { up: a.up[n - 1], degraded: a.degraded[n - 1], down: a.down[n - 1], maintenance: a.maintenance[n - 1] };
+	addDay(acc, n - 1, n, last, expectedFor(cal, slot)[n - 1], slot / 60_000);
 	return {
-		bar: { d, p, w: worst ? [worst.index, worst.downMin] : null },
-		uptime90: uptimeRatio({ up: up90, degraded: dg90, down: dn90 }),
-		uptime30: uptimeRatio({ up: up30, degraded: dg30, down: dn30 }),
-		counts,
-		worst
+		bar: { d: acc.d, p: acc.p, w: acc.worst ? [acc.worst.index, acc.worst.downMin] : null },
+		uptime90: uptimeRatio({ up: acc.up90, degraded: acc.dg90, down: acc.dn90 }),
+		uptime30: uptimeRatio({ up: acc.up30, degraded: acc.dg30, down: acc.dn30 }),
+		counts: acc.counts,
+		worst: acc.worst
 	};
 }
 

@@ -9,7 +9,7 @@ import { BAR_DAYS, type DayClass } from '$lib/bar';
 import { calendar, emptyDayArrays, rowBar, slotMs, type BarData, type Calendar, type DayArrays, type TodayCounts, type DayStat } from './bar';
 import { banner, REFRESH_SECONDS, type Banner } from './banner';
 import { clock, minutes, shortDay, zoneLabel } from './format';
-import { formatUptime } from '$lib/status';
+import { packRow, type PackedRow } from '$lib/row-html';
 
 /** A monitor with no check within this many slots counts as "no recent data". */
 export const STALE_SLOTS = 3;
@@ -29,7 +29,8 @@ export interface HomeRow {
 
 export interface HomeGroup {
 	name: string | null;
-	rows: HomeRow[];
+	/** Packed for the wire (see PackedRow); unpackRow gives a HomeRow back. */
+	rows: PackedRow[];
 	open: boolean;
 	/** "▲ 1 degraded · 6 monitors" */
 	summary: string;
@@ -184,14 +185,15 @@ export async function homeData(db: Db, opts: { title: string; timeZone: string; 
 		};
 	});
 
-	const groups: HomeGroup[] = [];
+	const groups: (HomeGroup & { full: HomeRow[] })[] = [];
 	for (const r of rows) {
 		let g = groups[groups.length - 1];
-		if (!g || g.name !== r.group) groups.push((g = { name: r.group, rows: [], open: true, summary: '', worst: 'UP' }));
-		g.rows.push(r.row);
+		if (!g || g.name !== r.group) groups.push((g = { name: r.group, rows: [], full: [], open: true, summary: '', worst: 'UP' }));
+		g.full.push(r.row);
+		g.rows.push(packRow(r.row));
 	}
 	for (const g of groups) {
-		Object.assign(g, groupSummary(g.rows));
+		Object.assign(g, groupSummary(g.full));
 		g.open = rows.length <= OPEN_ALL_MAX || g.worst !== 'UP';
 	}
 
@@ -208,7 +210,7 @@ export async function homeData(db: Db, opts: { title: string; timeZone: string; 
 			now,
 			tz
 		),
-		groups,
+		groups: groups.map(({ full: _, ...g }) => g),
 		count: rows.length
 	};
 }

@@ -10,6 +10,7 @@ import { monitorPage } from './monitor';
 import { latencySeries } from './latency';
 import { banner } from './banner';
 import { barLabelText } from '$lib/bar';
+import { unpackRow } from '$lib/row-html';
 
 // Berlin in summer is UTC+2: the site's day starts at 22:00 UTC the evening before.
 const TZ = 'Europe/Berlin';
@@ -49,12 +50,12 @@ describe.each(DRIVERS)('status pages on %s', (driver) => {
 
 		const h = await homeData(t.db, { title: 'Status', timeZone: TZ, now: NOW });
 		expect(h.count).toBe(2);
-		expect(h.groups.map((g) => [g.name, g.rows.map((r) => r.tag)])).toEqual([
+		expect(h.groups.map((g) => [g.name, g.rows.map((r) => unpackRow(r).tag)])).toEqual([
 			[null, ['db']],
 			['Core', ['api']]
 		]);
 		expect(JSON.stringify(h)).not.toContain('secret');
-		const api = h.groups[1].rows[0];
+		const api = unpackRow(h.groups[1].rows[0]);
 		expect(api.bar.d).toHaveLength(90);
 		// index 88 = 9 July (yesterday in Berlin): 25 min down → red; 8 July untouched.
 		expect(api.bar.d.slice(86)).toBe('nnru');
@@ -68,14 +69,14 @@ describe.each(DRIVERS)('status pages on %s', (driver) => {
 	it('home: stale status counts as no data, and today is refreshed while finished days are reused', async () => {
 		await check('api', new Date('2026-07-10T08:00:00Z'), 'UP');
 		const first = await homeData(t.db, { title: 'S', timeZone: TZ, now: NOW });
-		expect(first.groups[1].rows[0].status).toBe('NODATA');
+		expect(unpackRow(first.groups[1].rows[0]).status).toBe('NODATA');
 		// A late write into a finished day is picked up after the cache's minute, a write today at once.
 		await check('api', new Date('2026-07-09T12:00:00Z'), 'DOWN');
 		await check('api', new Date('2026-07-10T09:55:00Z'), 'DOWN');
 		const again = await homeData(t.db, { title: 'S', timeZone: TZ, now: new Date(NOW.getTime() + 1000) });
-		expect(again.groups[1].rows[0].bar.d.slice(88)).toBe('na');
+		expect(unpackRow(again.groups[1].rows[0]).bar.d.slice(88)).toBe('na');
 		const later = await homeData(t.db, { title: 'S', timeZone: TZ, now: new Date(NOW.getTime() + 61_000) });
-		expect(later.groups[1].rows[0].bar.d.slice(88)).toBe('aa');
+		expect(unpackRow(later.groups[1].rows[0]).bar.d.slice(88)).toBe('aa');
 	});
 
 	it('day tooltips and the monitor page; hidden monitors are unknown', async () => {
