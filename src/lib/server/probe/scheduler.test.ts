@@ -160,6 +160,30 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 		await listener.close();
 	});
 
+	it('an edit saved while a check is in flight does not stall the monitor', { timeout: 40_000 }, async () => {
+		// The eval runs into its 1 s limit, so each check is in flight for ~1 s after its slot.
+		await seed(t, [monitor('busy', listener.port, { eval: ';(function (p) { while (true) {} })' })]);
+		const events: CheckEvent[] = [];
+		const s = makeScheduler(t, events);
+		await s.start();
+		try {
+			await waitFor(() => events.find((e) => e.written), 12_000, 'first check');
+			// Wait for the next slot's check to be running (slots are whole 5 s, no spread), then save an edit.
+			await waitFor(() => Date.now() % 5000 > 200 && Date.now() % 5000 < 600, 6_000, 'a check in flight');
+			await seed(t, [monitor('busy', listener.port, { name: 'busy, mended' })]);
+			const mended = await waitFor(
+				() => events.find((e) => e.outcome.result.status === 'UP' && e.written),
+				15_000,
+				'a check with the edited (healthy) monitor'
+			);
+			expect(mended.tag).toBe('busy');
+			expect(s.stats.skippedOverlap).toBeLessThanOrEqual(1);
+		} finally {
+			await s.stop();
+			await listener.close();
+		}
+	});
+
 	it('applies a monitor edit without a restart', { timeout: 40_000 }, async () => {
 		const other = await listen('127.0.0.1');
 		await seed(t, [monitor('moving', listener.port)]);

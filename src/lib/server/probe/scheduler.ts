@@ -276,11 +276,16 @@ export class Scheduler {
 			this.o.log.warn(`monitor ${e.m.tag}: previous check still running, slot ${slot.toISOString()} skipped`);
 			return;
 		}
-		e.running = this.execute(e.m, slot, due, claim)
+		const running: Promise<void> = this.execute(e.m, slot, due, claim)
 			.catch((err) => this.o.log.error(`monitor ${e.m.tag}: check failed`, { error: String(err?.message ?? err) }))
 			.finally(() => {
-				e.running = null;
+				// An edit saved meanwhile replaced the entry and carried this promise over
+				// (reload): clear it there too, or the monitor would skip every slot after.
+				const current = this.entries.get(e.m.id);
+				if (current?.running === running) current.running = null;
+				if (e.running === running) e.running = null;
 			});
+		e.running = running;
 	}
 
 	private async execute(m: ScheduledMonitor, slot: Date, due: number, claim: Promise<boolean | null>) {

@@ -29,10 +29,15 @@ export async function claimSlots(
 	slots: { monitorId: number; ts: Date }[],
 	workerId: string
 ): Promise<Set<string>> {
-	if (slots.length === 0) return new Set();
+	// One slot twice in a statement is an error in PostgreSQL ("ON CONFLICT DO
+	// UPDATE command cannot affect row a second time"): a monitor edited while
+	// its slot's claim was pending arms that slot again within the same batch.
+	const unique = new Map<string, { monitorId: number; ts: Date }>();
+	for (const s of slots) unique.set(`${s.monitorId}@${s.ts.getTime()}`, s);
+	if (unique.size === 0) return new Set();
 	const won = await db
 		.insert(slotClaims)
-		.values(slots.map((s) => ({ monitorId: s.monitorId, ts: s.ts, workerId })))
+		.values([...unique.values()].map((s) => ({ monitorId: s.monitorId, ts: s.ts, workerId })))
 		.onConflictDoUpdate({
 			target: [slotClaims.monitorId, slotClaims.ts],
 			set: { claimedAt: sql`excluded.claimed_at` },
