@@ -107,6 +107,9 @@ describe.each(DRIVERS)('import/export on %s', (driver) => {
 		expect(await setMonitorSwitch(t.db, 'www', 'active', false)).toBe(true);
 		const list = await listAdminMonitors(t.db);
 		expect(list.find((m) => m.tag === 'www')).toMatchObject({ public: false, active: false, status: null, uptime24h: null });
+		// A string no tag can be (NUL would make Postgres refuse the query) is simply not found.
+		expect(await setMonitorSwitch(t.db, 'www\u0000', 'active', true)).toBe(false);
+		expect(await deleteMonitor(t.db, 'www\u0000')).toBe(false);
 		expect(await deleteMonitor(t.db, 'www')).toBe(true);
 		expect(await deleteMonitor(t.db, 'www')).toBe(false);
 		expect((await listAdminMonitors(t.db)).map((m) => m.tag)).toEqual(['postgres-db']);
