@@ -231,7 +231,7 @@ test('login, setup link and logout: bad bodies get 4xx with a message; no sessio
 
 // Values the property filters above would skip, because the server's own checks used to let them
 // through to the database, which then failed (a 500): NUL in text, ids past Postgres' integer range.
-test('text the database cannot store and out-of-range ids are refused with a message and change nothing', async () => {
+test('text the database cannot store (NUL, in fields and in URLs) and out-of-range ids are refused and change nothing', async () => {
 	const created = await postForm(api, '/admin/keys?/create', [['name', 'nul tests'], ['scope', 'write']]);
 	const key = String((undevalue(JSON.parse((await created.json()).data)) as { created: { key: string } }).created.key);
 	expect(key).toMatch(/^ph_/);
@@ -269,6 +269,19 @@ test('text the database cannot store and out-of-range ids are refused with a mes
 		const t = await r.text();
 		expect(r.status(), `${method} ${url} ${JSON.stringify(body)} → ${t.slice(0, 200)}`).toBe(400);
 		expect(t).toMatch(/NUL/);
+	}
+	// A NUL in a URL's tag: no monitor has it, on every route that takes a tag.
+	const nul = encodeURIComponent('local-echo\u0000');
+	for (const method of ['PUT', 'PATCH', 'DELETE']) {
+		const r = await api.fetch(`/api/v1/monitors/${nul}`, { method, headers: auth, data: method === 'DELETE' ? undefined : JSON.stringify({ ...valid, tag: undefined }) });
+		expect([400, 404], `${method} /api/v1/monitors/${nul} → ${r.status()}`).toContain(r.status());
+	}
+	const reads = ['/api/v1/monitors/', '/monitors/', '/embed/', '/admin/monitors/'].map((p) => `${p}${nul}`);
+	reads.push(...['days.json', 'latency.json'].map((f) => `/monitors/${nul}/${f}`), `/api/v1/monitors/${nul}/check`, `/admin/monitors/${nul}/edit`);
+	reads.push(...['status.svg', 'uptime.json', 'dot.svg'].map((f) => `/badge/${nul}/${f}`), `/embed/${nul}/snippet.json`);
+	for (const url of reads) {
+		const r = await api.fetch(url, { method: url.endsWith('/check') ? 'POST' : 'GET', headers: { authorization: `Bearer ${key}` }, maxRedirects: 0 });
+		expect([303, 404], `${url} → ${r.status()}`).toContain(r.status());
 	}
 	expect(await snapshot()).toBe(before);
 });
