@@ -23,17 +23,15 @@
 // of the minute it starts in. The run stops by itself (and a watchdog bounds it).
 // CPU is process.cpuUsage() over the span: main thread, probe worker and eval
 // workers alike; the Postgres backends and the listeners are shown, not counted.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { and, count, gte, inArray, lt, sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../src/lib/server/db/index';
 import { adminUrl, createScratchPostgres } from '../src/lib/server/db/testing';
 import { upsertMonitors } from '../src/lib/server/db/queries/monitors';
 import { checks, monitors } from '../src/lib/server/db/schema';
-import { validateMonitor, type MonitorInput } from '../src/lib/server/monitors/validate';
 import { Scheduler, type CheckEvent } from '../src/lib/server/probe/scheduler';
 import { probe, startProbeWorker, stopProbeWorker } from '../src/lib/server/probe/pool';
 import { evaluate, stopEval } from '../src/lib/server/eval/sandbox';
@@ -41,18 +39,9 @@ import { runCheck } from '../src/lib/server/probe/check';
 import { createLogger, type Logger } from '../src/lib/server/log';
 import type { Host } from '../src/lib/server/types';
 import { asc, fmt, pct, report, type PhaseResult, type Slim } from './scale-report';
+import { arg, childStats, clock, gitState, lifetime, MIN, procCpuMs, say, sleep, sleepUntil, startListeners, tcpMonitor } from './lib';
 
 // ---- arguments ------------------------------------------------------------
-function arg(name: string, fallback: number, min: number, max: number): number {
-	const i = process.argv.indexOf(`--${name}`);
-	if (i < 0) return fallback;
-	const n = Number(process.argv[i + 1]);
-	if (!Number.isInteger(n) || n < min || n > max) {
-		console.error(`--${name} must be an integer ${min}-${max}, got ${JSON.stringify(process.argv[i + 1])}`);
-		process.exit(2);
-	}
-	return n;
-}
 const N = arg('monitors', 1000, 1, 20_000);
 const HOSTS = arg('hosts', 3, 1, 100);
 const MINUTES = arg('minutes', 2, 1, 10);
@@ -65,50 +54,6 @@ const DUMP = (() => {
 	}
 	return i < 0 ? undefined : process.argv[i + 1];
 })();
-
-// ---- small helpers --------------------------------------------------------
-const MIN = 60_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-const sleepUntil = (t: number) => sleep(t - Date.now());
-const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
-const say = (msg: string) => console.log(`${clock(Date.now())}  ${msg}`);
-
-// Linux /proc figures (informational; absent elsewhere).
-let CLK_TCK = 100;
-try {
-	CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-} catch {}
-/** utime + stime of a process or thread, in ms, or null when unreadable. */
-function procCpuMs(path: string): number | null {
-	try {
-		const s = readFileSync(path, 'utf8');
-		const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-		return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
-	} catch {
-		return null;
-	}
-}
-
-// ---- listeners child ------------------------------------------------------
-function startListeners(n: number): Promise<{ child: ChildProcess; ports: number[] }> {
-	const file = fileURLToPath(new URL('./scale-listeners.js', import.meta.url));
-	const child = spawn(process.execPath, [file, String(n)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-	return new Promise((resolve, reject) => {
-		child.once('error', reject);
-		child.once('exit', (code) => reject(new Error(`listeners exited with ${code}`)));
-		child.once('message', (m: { ports: number[] }) => resolve({ child, ports: m.ports }));
-	});
-}
-function childStats(child: ChildProcess): Promise<{ accepts: number; cpuMs: number }> {
-	return new Promise((resolve) => {
-		const t = setTimeout(() => resolve({ accepts: NaN, cpuMs: NaN }), 2000);
-		child.once('message', (m: { accepts: number; cpu: NodeJS.CpuUsage }) => {
-			clearTimeout(t);
-			resolve({ accepts: m.accepts, cpuMs: (m.cpu.user + m.cpu.system) / 1000 });
-		});
-		child.send('stats');
-	});
-}
 
 // ---- Postgres backends' CPU (what the loop costs the database) --------------
 class PgCpu {
@@ -248,59 +193,31 @@ async function runPhase(ctx: Ctx, name: string, ids: number[], prepare?: () => P
 	};
 }
 
-/** The commit measured, and whether src/ had uncommitted changes. */
-function gitState(): string {
-	try {
-		const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-		const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-		return dirty ? `${head} + ${dirty.split('\n').length} uncommitted path(s) under src/` : head;
-	} catch {
-		return 'unknown (not a git checkout)';
-	}
-}
-
 // ---- main -----------------------------------------------------------------
 function hostsFor(i: number, ports: number[]): Host[] {
 	return Array.from({ length: HOSTS }, (_, j) => ({ type: 'tcp', host: '127.0.0.1', port: ports[(i * HOSTS + j) % ports.length], timeout: 1000 }));
 }
-function monitorInput(tag: string, hosts: Host[], active: boolean): MonitorInput {
-	const r = validateMonitor({ tag, name: tag, type: 'TCP', type_data: { hosts }, cron: '* * * * *', active });
-	if (!r.ok) throw new Error(`bad fixture ${tag}: ${JSON.stringify(r.errors)}`);
-	return r.value;
-}
 
 async function main() {
-	const cleanup: (() => Promise<unknown> | void)[] = [];
-	const runCleanup = async () => {
-		for (const f of cleanup.splice(0).reverse()) await Promise.resolve(f()).catch((e) => console.error('cleanup:', e));
-	};
 	// Bounded: warm-ups, measured minutes, setup and slack. Never hangs.
-	const boundMs = (2 * (MINUTES + 1) + 4) * MIN;
-	const watchdog = setTimeout(() => {
-		console.error(`scale bench: still running after ${boundMs / MIN} min; giving up`);
-		void runCleanup().finally(() => process.exit(3));
-	}, boundMs);
-	watchdog.unref();
-	process.once('SIGINT', () => void runCleanup().finally(() => process.exit(130)));
-
+	const life = lifetime('scale bench', (2 * (MINUTES + 1) + 4) * MIN);
 	console.log(`probe-loop scale bench — Node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'})`);
 	console.log(`${N} monitors x ${HOSTS} hosts, cron '* * * * *', ${MINUTES} measured minute(s) per phase, ${LISTENERS} listeners`);
 	console.log(`tree: ${gitState()}`);
 	console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 	try {
 		const { child, ports } = await startListeners(LISTENERS);
-		child.removeAllListeners('exit');
-		cleanup.push(() => void child.kill());
+		life.defer(() => void child.kill());
 		const scratch = await createScratchPostgres();
-		cleanup.push(() => scratch.drop());
+		life.defer(() => scratch.drop());
 		const database = await openDatabase({ url: scratch.url });
-		cleanup.push(() => database.close());
+		life.defer(() => database.close());
 		const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
-		cleanup.push(() => admin.end());
+		life.defer(() => admin.end());
 		const dbName = new URL(scratch.url).pathname.slice(1);
 		const procOk = procCpuMs(`/proc/${process.pid}/stat`) !== null;
 		startProbeWorker({ maxSockets: 256 });
-		cleanup.push(() => stopProbeWorker(), () => stopEval());
+		life.defer(() => stopProbeWorker(), () => stopEval());
 
 		// The loop's warnings, printed (the first 10) and timed, so warm-up and span can be told apart.
 		const base = createLogger('warn', 'scale');
@@ -311,8 +228,8 @@ async function main() {
 		const log = { times, debug() {}, info() {}, warn: noted(base.warn), error: noted(base.error) };
 
 		// Fixtures: A's monitor active, B's monitors created inactive now (ids A=1, B=2..N+1).
-		const aInput = monitorInput('scale-a', hostsFor(0, ports), true);
-		const bInputs = Array.from({ length: N }, (_, i) => monitorInput(`scale-b-${String(i).padStart(5, '0')}`, hostsFor(i, ports), false));
+		const aInput = tcpMonitor('scale-a', hostsFor(0, ports), true);
+		const bInputs = Array.from({ length: N }, (_, i) => tcpMonitor(`scale-b-${String(i).padStart(5, '0')}`, hostsFor(i, ports), false));
 		await upsertMonitors(database.db, [aInput]);
 		await upsertMonitors(database.db, bInputs);
 		const idRows = await database.db.select({ id: monitors.id, tag: monitors.tag }).from(monitors);
@@ -342,7 +259,7 @@ async function main() {
 		}
 		report({ ref: refSorted, a, b, hosts: HOSTS, minutes: MINUTES });
 	} finally {
-		await runCleanup();
+		await life.run();
 	}
 }
 

@@ -11,12 +11,12 @@ import { test, type APIRequestContext, type Page } from '@playwright/test';
 import fc from 'fast-check';
 import { validateMonitor, validateMonitorList } from '../../src/lib/server/monitors/validate';
 import { readMonitorForm, validateMonitorForm } from '../../src/lib/server/admin/form';
-import { BASE, expect, signIn } from './admin-helpers';
+import { expect, signIn } from './admin-helpers';
+import { expectFormRefused, MB, monitorFormBody as formBody, monitorsSnapshot, postForm as post } from './pbt-helpers';
 
 test.describe.configure({ mode: 'serial' });
 
 const RUNS = 50;
-const MB = 1_000_001;
 let page: Page;
 let api: APIRequestContext;
 let key = '';
@@ -38,13 +38,7 @@ test.afterAll(async () => {
 });
 
 /** Everything a write could change: the admin export (every field of every monitor) and the public list. */
-async function snapshot(): Promise<string> {
-	const exp = await api.get('/admin/export.json');
-	expect(exp.status()).toBe(200);
-	const list = await api.get('/api/v1/monitors');
-	const pub = (await list.json()).monitors.map((m: { tag: string; name: string }) => [m.tag, m.name]);
-	return (await exp.text()) + JSON.stringify(pub);
-}
+const snapshot = () => monitorsSnapshot(api);
 
 const VALID = {
 	tag: 'pbt-valid',
@@ -183,40 +177,7 @@ test('API writes: oversized bodies and wrong content types get 4xx and change no
 	expect(await snapshot()).toBe(before);
 });
 
-// The editor form: every field it reads, plus a few it does not.
-const FIELDS = ['tag', 'name', 'description', 'cron', 'group', 'order', 'public', 'active', 'show_hosts', 'eval', 'host_type', 'host_host', 'host_port', 'host_timeout', 'x', '__proto__'];
-const fieldValue = fc.oneof(
-	fc.string({ maxLength: 30 }),
-	fc.constantFrom('', '127.0.0.1', '-1', '99999', '1e309', 'NaN', '0x10', 'tcp', 'udp', '* * * * *', '61 * * * *', 'pbt-form', '\u0000', 'return 1 +'),
-	fc.integer().map(String)
-);
-const formBody = fc.array(fc.tuple(fc.constantFrom(...FIELDS), fieldValue), { maxLength: 14 });
-
-/** Posts the form as the browser's enhanced form does (one value per field; keys are unique here). */
-async function postForm(url: string, pairs: [string, string][]) {
-	return api.fetch(url, {
-		method: 'POST',
-		// SvelteKit's own enhanced-form request: JSON answer, CSRF origin check passes.
-		headers: { origin: BASE, accept: 'application/json', 'x-sveltekit-action': 'true' },
-		multipart: Object.fromEntries(pairs)
-	});
-}
-
-async function expectFormRefused(label: string, r: Awaited<ReturnType<APIRequestContext['fetch']>>) {
-	const text = await r.text();
-	expect(r.status(), `${label} → ${r.status()} ${text.slice(0, 300)}`).toBeLessThan(500);
-	const j = JSON.parse(text);
-	expect(['failure', 'error'], `${label}: ${text.slice(0, 300)}`).toContain(j.type);
-	if (j.type === 'failure') {
-		expect(j.status).toBeGreaterThanOrEqual(400);
-		expect(j.status).toBeLessThan(500);
-		expect(text, `${label}: names the problem`).toMatch(/errors/);
-	} else {
-		expect(r.status()).toBeGreaterThanOrEqual(400);
-		expect(r.status()).toBeLessThan(500);
-		expect(String(j.error?.message ?? '').length).toBeGreaterThan(3);
-	}
-}
+const postForm = (url: string, pairs: [string, string][]) => post(api, url, pairs);
 
 test('the monitor form action: random, oversized and nonsense fields get 4xx with a message and change nothing', async () => {
 	test.setTimeout(90_000);

@@ -10,12 +10,14 @@ import { presentOutcome } from '../api/write';
 import { getMonitorSpec, saveMonitor } from './monitors';
 import {
 	blankForm,
+	checkRunHosts,
 	isDefaultEval,
 	readMonitorForm,
 	specToForm,
 	validateMonitorForm,
 	type MonitorForm
 } from './form';
+import { readForm } from './request';
 
 export async function loadEditor(tag: string | null) {
 	let form: MonitorForm = blankForm();
@@ -34,7 +36,7 @@ export async function loadEditor(tag: string | null) {
 
 /** Save: validate everything (fields, then eval syntax in the sandbox), write, refresh the scheduler. */
 export async function saveFromForm(request: Request, originalTag: string | null) {
-	const values = readMonitorForm(await request.formData());
+	const values = readMonitorForm(await readForm(request));
 	const v = await validateMonitorForm(values, checkEvalSyntax);
 	if (!v.ok) return fail(400, { action: 'save' as const, values, errors: v.errors });
 	const r = await saveMonitor(getApp().database.db, v.value, originalTag);
@@ -53,14 +55,9 @@ export async function saveFromForm(request: Request, originalTag: string | null)
  * is what run-now is for, and its exact error comes back as the result.
  */
 export async function runFromForm(request: Request) {
-	const values = readMonitorForm(await request.formData());
-	const probeOnly = { ...values, tag: values.tag || 'unsaved', name: values.name || 'unsaved', eval: '' };
-	const v = await validateMonitorForm(probeOnly, async () => ({ ok: true }));
-	if (!v.ok) {
-		const errors = Object.fromEntries(Object.entries(v.errors).filter(([k]) => k === 'hosts' || k.startsWith('hosts.')));
-		if (Object.keys(errors).length) return fail(400, { action: 'run' as const, values, errors });
-	}
-	const hosts = v.ok ? v.value.type_data.hosts : [];
-	const outcome = await checkNow(hosts, isDefaultEval(values.eval) ? null : values.eval);
+	const values = readMonitorForm(await readForm(request));
+	const hosts = await checkRunHosts(values);
+	if (!hosts.ok) return fail(400, { action: 'run' as const, values, errors: hosts.errors });
+	const outcome = await checkNow(hosts.hosts, isDefaultEval(values.eval) ? null : values.eval);
 	return { action: 'run' as const, run: presentOutcome(outcome) };
 }

@@ -5,6 +5,7 @@ import { EVAL_TEMPLATES } from '../eval/templates.js';
 import { validateMonitor } from '../monitors/validate';
 import {
 	blankForm,
+	checkRunHosts,
 	fieldKey,
 	formToSpec,
 	readMonitorForm,
@@ -133,5 +134,22 @@ describe('monitor form', () => {
 			expect(api.errors[0]).toEqual({ path: 'type_data.hosts[0].port', message: 'must be 1-65535, got 70000' });
 			expect(form.errors['hosts.0.port']).toBe(`Port ${api.errors[0].message}`);
 		}
+	});
+});
+
+describe('run now', () => {
+	it('checks the hosts alone: half-typed other fields do not stop it, and never turn into "no hosts"', async () => {
+		const f = { ...good(), tag: 'Not A Tag', name: '', cron: 'every now and then', order: 'x', eval: 'not js (' };
+		const r = await checkRunHosts(f);
+		expect(r).toEqual({ ok: true, hosts: [
+			{ type: 'tcp', host: '127.0.0.1', port: 5432, timeout: 1000 },
+			{ type: 'IP6', host: '::1', port: 80, timeout: 1000 }
+		] });
+	});
+
+	it('refuses bad or missing hosts with the save form\'s messages', async () => {
+		const bad = await checkRunHosts({ ...good(), hosts: [{ type: 'tcp', host: '127.0.0.1', port: '70000', timeout: '' }] });
+		expect(bad).toEqual({ ok: false, errors: { 'hosts.0.port': 'Port must be 1-65535, got 70000' } });
+		expect(await checkRunHosts({ ...good(), hosts: [] })).toEqual({ ok: false, errors: { hosts: 'Hosts needs at least one host' } });
 	});
 });

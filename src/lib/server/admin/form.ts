@@ -6,14 +6,11 @@
 import { DEFAULT_EVAL } from '../eval/default.js';
 import { validateMonitor, type FieldError, type MonitorInput } from '../monitors/validate';
 import type { SyntaxCheck } from '../eval/sandbox';
+import { formString } from './request';
 
 import type { HostForm, MonitorForm } from '../../monitor-form';
 export type { HostForm, MonitorForm };
 
-const str = (fd: FormData, k: string) => {
-	const v = fd.get(k);
-	return typeof v === 'string' ? v : '';
-};
 
 /** Reads the editor's fields; hosts come as parallel lists host_type/host_host/host_port/host_timeout. */
 export function readMonitorForm(fd: FormData): MonitorForm {
@@ -24,12 +21,12 @@ export function readMonitorForm(fd: FormData): MonitorForm {
 	const timeouts = list('host_timeout');
 	const n = Math.min(Math.max(types.length, hosts.length, ports.length, timeouts.length), 100);
 	return {
-		tag: str(fd, 'tag').trim(),
-		name: str(fd, 'name'),
-		description: str(fd, 'description'),
-		cron: str(fd, 'cron'),
-		group: str(fd, 'group'),
-		order: str(fd, 'order'),
+		tag: formString(fd, 'tag').trim(),
+		name: formString(fd, 'name'),
+		description: formString(fd, 'description'),
+		cron: formString(fd, 'cron'),
+		group: formString(fd, 'group'),
+		order: formString(fd, 'order'),
 		public: fd.has('public'),
 		active: fd.has('active'),
 		show_hosts: fd.has('show_hosts'),
@@ -39,7 +36,7 @@ export function readMonitorForm(fd: FormData): MonitorForm {
 			port: ports[i] ?? '',
 			timeout: timeouts[i] ?? ''
 		})),
-		eval: str(fd, 'eval').replace(/\r\n/g, '\n')
+		eval: formString(fd, 'eval').replace(/\r\n/g, '\n')
 	};
 }
 
@@ -168,6 +165,19 @@ export async function validateMonitorForm(f: MonitorForm, checkEval: EvalCheck):
 	}
 	if (!r.ok || Object.keys(errors).length) return { ok: false, errors };
 	return { ok: true, value: r.value };
+}
+
+export type RunHosts = { ok: true; hosts: MonitorInput['type_data']['hosts'] } | { ok: false; errors: FormErrors };
+
+/**
+ * Run now's check: the hosts alone, validated as a save would validate them.
+ * The other fields may be half-typed (run-now works on unsaved forms) and the
+ * function may be broken (showing its exact error is what run-now is for).
+ */
+export async function checkRunHosts(f: MonitorForm): Promise<RunHosts> {
+	const probeOnly: MonitorForm = { ...blankForm(), tag: 'unsaved', name: 'unsaved', hosts: f.hosts };
+	const v = await validateMonitorForm(probeOnly, async () => ({ ok: true }));
+	return v.ok ? { ok: true, hosts: v.value.type_data.hosts } : { ok: false, errors: v.errors };
 }
 
 export function evalErrorText(s: Extract<SyntaxCheck, { ok: false }>): string {

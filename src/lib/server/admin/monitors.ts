@@ -5,7 +5,7 @@ import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
 import { checkHours, monitorState, monitors } from '../db/schema';
 import { getMonitorByTag, inputToRow, listMonitors, rowToInput } from '../db/queries/monitors';
-import type { MonitorInput } from '../monitors/validate';
+import { isTag, type MonitorInput } from '../monitors/validate';
 
 export type SaveResult =
 	| { ok: true; tag: string; created: boolean }
@@ -42,11 +42,13 @@ const conflict = (tag: string) => ({
 });
 
 export async function deleteMonitor(db: Db, tag: string): Promise<boolean> {
+	if (!isTag(tag)) return false; // no monitor has it (and a NUL in it would make Postgres refuse the query)
 	const rows = await db.delete(monitors).where(eq(monitors.tag, tag)).returning({ id: monitors.id });
 	return rows.length > 0;
 }
 
 export async function setMonitorSwitch(db: Db, tag: string, which: 'active' | 'public', on: boolean): Promise<boolean> {
+	if (!isTag(tag)) return false;
 	const set = which === 'active' ? { active: on } : { isPublic: on };
 	const rows = await db
 		.update(monitors)

@@ -26,6 +26,8 @@ export async function login(
 	cookies: Cookies
 ): Promise<LoginOutcome> {
 	if (!input.email.trim() || !input.password) return { ok: false, status: 400, message: 'Enter your email and password' };
+	// No address has them, and NUL cannot even be looked up (Postgres text refuses it): answer before the throttle.
+	if (/[\u0000-\u001f\u007f]/.test(input.email)) return { ok: false, status: 400, message: 'Email must not contain control characters' };
 	const r = await signIn(getApp().database.db, input.email, input.password, input.address);
 	if (r.ok) {
 		await startSession(cookies, input.secure, r.adminId);

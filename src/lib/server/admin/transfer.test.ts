@@ -5,7 +5,7 @@ import { monitors } from '../db/schema';
 import { checkEvalSyntax, stopEval } from '../eval/sandbox';
 import { EVAL_TEMPLATES } from '../eval/templates.js';
 import { applyImport, exportMonitors, planImport } from './transfer';
-import { deleteMonitor, listAdminMonitors, saveMonitor, setMonitorSwitch } from './monitors';
+import { deleteMonitor, getMonitorSpec, listAdminMonitors, saveMonitor, setMonitorSwitch } from './monitors';
 import { validateMonitor } from '../monitors/validate';
 
 const SPEC = readFileSync('tests/fixtures/spec-monitors.json', 'utf8');
@@ -107,6 +107,10 @@ describe.each(DRIVERS)('import/export on %s', (driver) => {
 		expect(await setMonitorSwitch(t.db, 'www', 'active', false)).toBe(true);
 		const list = await listAdminMonitors(t.db);
 		expect(list.find((m) => m.tag === 'www')).toMatchObject({ public: false, active: false, status: null, uptime24h: null });
+		// A string no tag can be (NUL would make Postgres refuse the query) is simply not found.
+		expect(await setMonitorSwitch(t.db, 'www\u0000', 'active', true)).toBe(false);
+		expect(await getMonitorSpec(t.db, 'www\u0000')).toBeNull();
+		expect(await deleteMonitor(t.db, 'www\u0000')).toBe(false);
 		expect(await deleteMonitor(t.db, 'www')).toBe(true);
 		expect(await deleteMonitor(t.db, 'www')).toBe(false);
 		expect((await listAdminMonitors(t.db)).map((m) => m.tag)).toEqual(['postgres-db']);

@@ -16,6 +16,8 @@ import {
 } from './throttle';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+// Postgres text cannot hold NUL; the other control characters have no place in an address or a name.
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export const normalEmail = (email: string) => email.trim().toLowerCase();
 
@@ -35,8 +37,10 @@ export async function listAdmins(db: Db) {
 
 export function checkNewAdmin(input: { email: string; name?: string; password: string }): FieldErrors {
 	const errors: FieldErrors = {};
-	if (!EMAIL.test(input.email.trim()) || input.email.length > 254) errors.email = 'Enter an email address like ops@example.org';
+	if (!EMAIL.test(input.email.trim()) || input.email.length > 254 || CONTROL.test(input.email))
+		errors.email = 'Enter an email address like ops@example.org';
 	if ((input.name ?? '').length > 100) errors.name = 'Name must be at most 100 characters';
+	else if (CONTROL.test(input.name ?? '')) errors.name = 'Name must not contain control characters';
 	const p = passwordProblem(input.password);
 	if (p) errors.password = `Password ${p}`;
 	return errors;

@@ -3,11 +3,11 @@ import { eq } from 'drizzle-orm';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
 import { admins, apiKeys, loginThrottle, sessions, setupTokens } from '../db/schema';
 import { hashPassword, sha256, verifyPassword } from './crypto';
-import { changePassword, countAdmins, createAdmin, signIn } from './admins';
+import { changePassword, checkNewAdmin, countAdmins, createAdmin, signIn } from './admins';
 import { createSession, deleteSession, SESSION_MS, validateSession } from './sessions';
 import { DEFAULT_THROTTLE, type ThrottlePolicy } from './throttle';
 import { completeSetup, ensureFirstAdmin, setupTokenUsable } from './setup';
-import { authenticateKey, createApiKey, revokeApiKey } from './keys';
+import { authenticateKey, checkKeyInput, createApiKey, parseKeyId, revokeApiKey } from './keys';
 import type { Logger } from '../log';
 
 const DAY = 86_400_000;
@@ -35,6 +35,23 @@ describe('passwords', () => {
 		expect(await verifyPassword('not a hash', PW)).toBe(false);
 		// Salted: the same password never hashes the same way twice.
 		expect(await hashPassword(PW)).not.toBe(h);
+	});
+});
+
+describe('form input checks', () => {
+	it('takes a key id only as plain digits within Postgres\' integer range', () => {
+		expect(parseKeyId('1')).toBe(1);
+		expect(parseKeyId('2147483647')).toBe(2 ** 31 - 1);
+		for (const s of ['', '0', '-1', ' 1', '1.5', '1e3', '0x1', '2147483648', '99999999999', 'NaN', '１']) expect(parseKeyId(s), s).toBeNull();
+	});
+
+	it('refuses control characters (NUL above all: Postgres cannot store it) in key names and admin emails and names', () => {
+		expect(checkKeyInput('deploy', 'read')).toEqual({});
+		expect(checkKeyInput('deploy\u0000', 'read')).toEqual({ name: 'Name must not contain control characters' });
+		expect(checkKeyInput('tab\tname', 'write')).toEqual({ name: 'Name must not contain control characters' });
+		expect(checkNewAdmin({ email: 'ops@example.org', name: 'Ops', password: PW })).toEqual({});
+		expect(Object.keys(checkNewAdmin({ email: 'ops\u0000@example.org', password: PW }))).toEqual(['email']);
+		expect(checkNewAdmin({ email: 'ops@example.org', name: 'O\u0000ps', password: PW })).toEqual({ name: 'Name must not contain control characters' });
 	});
 });
 

@@ -5,6 +5,7 @@ import { apiKeys } from '../db/schema';
 import { randomToken, sha256 } from './crypto';
 
 export type KeyScope = 'read' | 'write';
+const CONTROL = /[\u0000-\u001f\u007f]/;
 export const KEY_PREFIX = 'ph_';
 
 export async function createApiKey(db: Db, input: { name: string; scope: KeyScope; createdBy: number | null }) {
@@ -26,8 +27,17 @@ export function checkKeyInput(name: string, scope: string): Record<string, strin
 	const errors: Record<string, string> = {};
 	if (!name.trim()) errors.name = 'Give the key a name, e.g. "deploy script"';
 	else if (name.length > 100) errors.name = 'Name must be at most 100 characters';
+	// Postgres text cannot hold NUL, and the rest would garble the keys list.
+	else if (CONTROL.test(name)) errors.name = 'Name must not contain control characters';
 	if (scope !== 'read' && scope !== 'write') errors.scope = 'Choose read or write';
 	return errors;
+}
+
+/** A key's id as the revoke form sends it: digits only, within Postgres' integer range; else null. */
+export function parseKeyId(s: string): number | null {
+	if (!/^\d{1,10}$/.test(s)) return null;
+	const id = Number(s);
+	return id >= 1 && id <= 2 ** 31 - 1 ? id : null;
 }
 
 export async function listApiKeys(db: Db) {

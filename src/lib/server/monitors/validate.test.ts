@@ -68,6 +68,13 @@ describe('monitor validation', () => {
 		expect(lines({})).toEqual(['monitors: must be an array of monitors, got {}']);
 	});
 
+	it('refuses NUL in any text field, which Postgres cannot store', () => {
+		for (const f of ['name', 'description', 'eval', 'group']) {
+			expect(lines([{ ...base, [f]: 'a\u0000b' }]), f).toEqual([`monitors[0].${f}: must not contain NUL characters (\\u0000)`]);
+		}
+		expect(lines([{ ...base, name: 'tab\there' }])).toEqual([]);
+	});
+
 	it('refuses duplicate tags, naming both places', () => {
 		expect(lines([base, { ...base, name: 'again' }])).toEqual([
 			'monitors[1].tag: duplicate tag "db" (also monitors[0])'

@@ -54,7 +54,12 @@ export const hostSchema = z
 			ctx.addIssue({ code: 'custom', path: ['host'], message: `${got(h.host)} is an IPv4 address; use type "tcp"` });
 	});
 
+// Postgres text (and jsonb) cannot hold NUL: refused here with a message instead of failing the write.
+const noNul = [(s: string) => !s.includes('\u0000'), { error: 'must not contain NUL characters (\\u0000)' }] as const;
+
 const TAG = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
+/** Whether a string can be a monitor's tag at all (every stored tag passed validation). */
+export const isTag = (s: string) => TAG.test(s);
 export const MAX_EVAL_BYTES = 64 * 1024;
 
 export const monitorInputSchema = z
@@ -69,7 +74,8 @@ export const monitorInputSchema = z
 			.string({ error: (i) => `must be a string, got ${got(i.input)}` })
 			.trim()
 			.min(1, { error: 'must not be empty' })
-			.max(200, { error: 'must be at most 200 characters' }),
+			.max(200, { error: 'must be at most 200 characters' })
+			.refine(...noNul),
 		type: z.literal('TCP', { error: (i) => `only "TCP" monitors are supported, got ${got(i.input)}` }),
 		type_data: z
 			.object(
@@ -85,10 +91,12 @@ export const monitorInputSchema = z
 		description: z
 			.string({ error: (i) => `must be a string, got ${got(i.input)}` })
 			.max(2000, { error: 'must be at most 2000 characters' })
+			.refine(...noNul)
 			.default(''),
 		eval: z
 			.string({ error: (i) => `must be the source of a function, got ${got(i.input)}` })
 			.max(MAX_EVAL_BYTES, { error: `must be at most ${MAX_EVAL_BYTES} characters` })
+			.refine(...noNul)
 			.nullable()
 			.default(null)
 			.transform((s) => (s && s.trim() !== '' ? s : null)),
@@ -107,6 +115,7 @@ export const monitorInputSchema = z
 			.string({ error: (i) => `must be a string, got ${got(i.input)}` })
 			.trim()
 			.max(100)
+			.refine(...noNul)
 			.nullable()
 			.default(null)
 			.transform((g) => (g ? g : null)),

@@ -8,6 +8,7 @@ import { BAR_DAYS, type DayClass } from '$lib/bar';
 import { dayStats, slotMs, type DayCounts, type DayStat } from './bar';
 import { count, hm, longDay, minutes, zoneLabel } from './format';
 import { lastDays } from './zone';
+import { isTag } from '../monitors/validate';
 
 export interface DayTip {
 	day: string;
@@ -21,6 +22,7 @@ export interface DayTip {
 
 /** A public, active monitor by tag (id, name, cron), or undefined: hidden ones are treated as unknown. */
 export async function publicMonitorByTag(db: Db, tag: string) {
+	if (!isTag(tag)) return undefined; // from the URL; a NUL in it would make Postgres refuse the query
 	const [m] = await db
 		.select()
 		.from(monitors)

@@ -14,6 +14,7 @@ import { clock, duration, hm, longDay, shortDay, zoneLabel } from './format';
 import { lastDays, zonedMidnight } from './zone';
 import { dayKey } from '../rollup';
 import { describeCron } from '../monitors/cron';
+import { isTag } from '../monitors/validate';
 import { isRange, type Range } from './latency';
 
 export const CHANGES_PER_PAGE = 20;
@@ -51,6 +52,8 @@ export async function monitorPage(
 	db: Db,
 	opts: { tag: string; timeZone: string; now?: Date; older?: string | null; range?: string | null }
 ) {
+	// The tag is from the URL: one no monitor can have is not looked up (a NUL in it would make Postgres refuse the query).
+	if (!isTag(opts.tag)) return null;
 	const now = opts.now ?? new Date();
 	const tz = opts.timeZone;
 	const [m] = await db

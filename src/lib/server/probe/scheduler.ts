@@ -86,6 +86,16 @@ export function spreadFraction(id: number): number {
 	return (id * 0.6180339887498949) % 1;
 }
 
+/** The default spread window for an interval: half of it, at most 30 s. */
+export function defaultSpreadMs(intervalMs: number): number {
+	return Math.min(intervalMs / 2, 30_000);
+}
+
+/** A monitor's fixed start offset into each slot (bench/soak uses it to know each check's planned start). */
+export function startOffsetMs(id: number, spreadMs: number): number {
+	return Math.floor(spreadFraction(id) * spreadMs);
+}
+
 export class Scheduler {
 	private entries = new Map<number, Entry>();
 	private fingerprint = '';
@@ -193,11 +203,11 @@ export class Scheduler {
 				this.entries.delete(m.id);
 				continue;
 			}
-			const spread = this.o.spreadMs ? this.o.spreadMs(cron.intervalMs) : Math.min(cron.intervalMs / 2, 30_000);
+			const spread = (this.o.spreadMs ?? defaultSpreadMs)(cron.intervalMs);
 			const entry: Entry = {
 				m,
 				intervalMs: cron.intervalMs,
-				offsetMs: Math.floor(spreadFraction(m.id) * spread),
+				offsetMs: startOffsetMs(m.id, spread),
 				timer: null,
 				lastSlot: old?.lastSlot ?? 0,
 				running: old?.running ?? null,

@@ -4,18 +4,19 @@ import { checkEvalSyntax } from '$lib/server/eval/sandbox';
 import { applyImport, planImport } from '$lib/server/admin/transfer';
 import { monitorsChanged } from '$lib/server/api/deps';
 import { errorLine } from '$lib/server/monitors/validate';
+import { formString, readForm } from '$lib/server/admin/request';
 import type { Actions } from './$types';
 
 async function readText(fd: FormData): Promise<string> {
 	const file = fd.get('file');
 	if (file instanceof File && file.size > 0) return file.text();
-	return String(fd.get('json') ?? '');
+	return formString(fd, 'json');
 }
 
 export const actions: Actions = {
 	/** Step 1: validate and show create / update / unchanged per tag. Nothing is written. */
 	preview: async ({ request }) => {
-		const text = await readText(await request.formData());
+		const text = await readText(await readForm(request));
 		if (!text.trim()) return fail(400, { text, errors: ['Choose a file or paste the JSON'] });
 		const plan = await planImport(getApp().database.db, text, checkEvalSyntax);
 		if (!plan.ok) return fail(400, { text, errors: plan.errors.map(errorLine) });
@@ -23,7 +24,7 @@ export const actions: Actions = {
 	},
 	/** Step 2: apply exactly the previewed text (validated again). */
 	apply: async ({ request }) => {
-		const text = String((await request.formData()).get('json') ?? '');
+		const text = formString(await readForm(request), 'json');
 		const r = await applyImport(getApp().database.db, text, checkEvalSyntax);
 		if (!r.ok) return fail(400, { text, errors: r.errors.map(errorLine) });
 		monitorsChanged();

@@ -1,15 +1,16 @@
 import { fail } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
-import { checkKeyInput, createApiKey, listApiKeys, revokeApiKey } from '$lib/server/auth/keys';
+import { checkKeyInput, createApiKey, listApiKeys, parseKeyId, revokeApiKey } from '$lib/server/auth/keys';
+import { formString, readForm } from '$lib/server/admin/request';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => ({ keys: await listApiKeys(getApp().database.db) });
 
 export const actions: Actions = {
 	create: async ({ request, locals }) => {
-		const fd = await request.formData();
-		const name = String(fd.get('name') ?? '');
-		const scope = String(fd.get('scope') ?? '');
+		const fd = await readForm(request);
+		const name = formString(fd, 'name');
+		const scope = formString(fd, 'scope');
 		const errors = checkKeyInput(name, scope);
 		if (Object.keys(errors).length) return fail(400, { values: { name, scope }, errors });
 		const { key } = await createApiKey(getApp().database.db, {
@@ -21,10 +22,9 @@ export const actions: Actions = {
 		return { created: { name: name.trim(), scope, key } };
 	},
 	revoke: async ({ request }) => {
-		const id = Number((await request.formData()).get('id'));
-		if (!Number.isInteger(id) || !(await revokeApiKey(getApp().database.db, id))) {
-			return fail(404, { message: 'No such live key' });
-		}
+		const id = parseKeyId(formString(await readForm(request), 'id'));
+		if (id === null) return fail(400, { message: 'id must be the number of a key' });
+		if (!(await revokeApiKey(getApp().database.db, id))) return fail(404, { message: 'No such live key' });
 		return { message: 'Key revoked: it stops working now' };
 	}
 };

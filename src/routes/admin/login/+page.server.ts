@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { countAdmins } from '$lib/server/auth/admins';
 import { login, safeNext } from '$lib/server/admin/session';
+import { formString, readForm } from '$lib/server/admin/request';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -12,10 +13,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async ({ request, cookies, url, getClientAddress, setHeaders }) => {
-		const fd = await request.formData();
-		const email = String(fd.get('email') ?? '');
+		const fd = await readForm(request);
+		const email = formString(fd, 'email');
 		const r = await login(
-			{ email, password: String(fd.get('password') ?? ''), address: getClientAddress(), secure: url.protocol === 'https:' },
+			{ email, password: formString(fd, 'password'), address: getClientAddress(), secure: url.protocol === 'https:' },
 			cookies
 		);
 		if (!r.ok) {

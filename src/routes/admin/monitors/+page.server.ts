@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { deleteMonitor, listAdminMonitors, setMonitorSwitch } from '$lib/server/admin/monitors';
 import { monitorsChanged } from '$lib/server/api/deps';
+import { formString, readForm } from '$lib/server/admin/request';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => ({
@@ -11,8 +12,8 @@ export const load: PageServerLoad = async () => ({
 export const actions: Actions = {
 	/** Flip "active" or "public" for one monitor. */
 	toggle: async ({ request }) => {
-		const fd = await request.formData();
-		const tag = String(fd.get('tag') ?? '');
+		const fd = await readForm(request);
+		const tag = formString(fd, 'tag');
 		const which = fd.get('which');
 		if (which !== 'active' && which !== 'public') return fail(400, { message: 'which must be "active" or "public"' });
 		const on = fd.get('on') === 'true';
@@ -22,9 +23,9 @@ export const actions: Actions = {
 	},
 	/** Delete after the admin typed the tag again. */
 	delete: async ({ request }) => {
-		const fd = await request.formData();
-		const tag = String(fd.get('tag') ?? '');
-		if (String(fd.get('confirm') ?? '').trim() !== tag) {
+		const fd = await readForm(request);
+		const tag = formString(fd, 'tag');
+		if (formString(fd, 'confirm').trim() !== tag) {
 			return fail(400, { message: `Type the tag "${tag}" to confirm deleting it`, deleting: tag });
 		}
 		if (!(await deleteMonitor(getApp().database.db, tag))) return fail(404, { message: `No monitor "${tag}"` });

@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../index';
 import { monitors, type MonitorRow, type NewMonitorRow } from '../schema';
-import type { MonitorInput } from '../../monitors/validate';
+import { isTag, type MonitorInput } from '../../monitors/validate';
 
 /** The spec's JSON format → a row. */
 export function inputToRow(m: MonitorInput): Omit<NewMonitorRow, 'id' | 'createdAt' | 'updatedAt'> {
@@ -81,6 +81,8 @@ export async function upsertMonitors(db: Db, inputs: MonitorInput[]): Promise<Up
 }
 
 export async function getMonitorByTag(db: Db, tag: string): Promise<MonitorRow | undefined> {
+	// Tags come from URLs: one no monitor can have is not looked up (a NUL in it would make Postgres refuse the query).
+	if (!isTag(tag)) return undefined;
 	const [row] = await db.select().from(monitors).where(eq(monitors.tag, tag)).limit(1);
 	return row;
 }

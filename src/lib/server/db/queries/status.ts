@@ -6,6 +6,7 @@ import type { Db } from '../index';
 import { checkDays, checkHours, checks, monitors, monitorState } from '../schema';
 import { dayKey, hourBucket, uptimeRatio } from '../../rollup';
 import type { MonitorStatus } from '../../types';
+import { isTag } from '../../monitors/validate';
 
 export const WINDOWS = ['24h', '7d', '30d', '90d'] as const;
 export type UptimeWindow = (typeof WINDOWS)[number];
@@ -46,7 +47,8 @@ export async function monitorSummaries(
 	const now = opts.now ?? new Date();
 	const conds = [eq(monitors.active, true)];
 	if (opts.publicOnly) conds.push(eq(monitors.isPublic, true));
-	if (opts.tags) conds.push(inArray(monitors.tag, opts.tags.length ? opts.tags : ['']));
+	// Only strings that can be tags reach the query (a NUL in one would make Postgres refuse it).
+	if (opts.tags) conds.push(inArray(monitors.tag, [...opts.tags.filter(isTag), '']));
 
 	const rows = await db
 		.select({

@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
 import { setupTokenUsable } from '$lib/server/auth/setup';
 import { setupFirstAdmin } from '$lib/server/admin/session';
+import { formString, readForm } from '$lib/server/admin/request';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, setHeaders }) => {
@@ -14,15 +15,18 @@ export const load: PageServerLoad = async ({ params, setHeaders }) => {
 
 export const actions: Actions = {
 	default: async ({ params, request, cookies, url }) => {
-		const fd = await request.formData();
-		const values = { email: String(fd.get('email') ?? ''), name: String(fd.get('name') ?? '') };
+		const fd = await readForm(request);
+		const values = { email: formString(fd, 'email'), name: formString(fd, 'name') };
 		const r = await setupFirstAdmin(
 			params.token,
-			{ ...values, password: String(fd.get('password') ?? ''), confirm: String(fd.get('confirm') ?? ''), secure: url.protocol === 'https:' },
+			{ ...values, password: formString(fd, 'password'), confirm: formString(fd, 'confirm'), secure: url.protocol === 'https:' },
 			cookies
 		);
 		if (r.ok) redirect(303, '/admin/monitors');
-		if (r.gone) return fail(410, { values, gone: true, errors: {} as Record<string, string> });
+		if (r.gone) {
+			const message = 'This setup link was used already or is not valid: sign in, or ask an admin';
+			return fail(410, { values, gone: true, message, errors: {} as Record<string, string> });
+		}
 		return fail(400, { values, gone: false, errors: r.errors });
 	}
 };
