@@ -22,10 +22,11 @@ export async function setupLink(): Promise<string> {
 }
 
 export async function signIn(page: Page) {
-	await page.goto('/admin/login');
+	// Type only after hydration: hydrating a bound input resets what was typed before it.
+	await page.goto('/admin/login', { waitUntil: 'networkidle' });
 	if (await page.getByTestId('no-admin').isVisible()) {
 		// Run alone (no journey before): create the admin through the link first.
-		await page.goto(new URL(await setupLink()).pathname);
+		await page.goto(new URL(await setupLink()).pathname, { waitUntil: 'networkidle' });
 		await page.getByLabel('Email').fill(EMAIL);
 		await page.getByLabel(/^Password/).fill(PASSWORD);
 		await page.getByLabel('Repeat password').fill(PASSWORD);
