@@ -53,7 +53,7 @@ export async function badgeResponse(r: BadgeRequest): Promise<Response> {
 export function badgeReply(r: BadgeRequest): Plain | Promise<Plain> {
 	const data = r.snapshot.current();
 	if (!data) return answer(prepareBadge(r, null) as Prepared, r.ifNoneMatch);
-	const key = `badge ${r.kind}.${r.format} ${r.tag} ${r.query.toString()} ${acceptsGzip(r.acceptEncoding) ? 'gz' : ''} ${r.maxAge} ${r.siteTitle}`;
+	const key = JSON.stringify(['badge', r.kind, r.format, r.tag, r.query.toString(), acceptsGzip(r.acceptEncoding), r.maxAge, r.siteTitle]);
 	const hit = cachedAnswer(data, key);
 	if (hit) return answer(hit, r.ifNoneMatch);
 	const p = prepareBadge(r, data);

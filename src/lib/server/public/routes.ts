@@ -39,18 +39,11 @@ export function statuspageAnswer(app: App, kind: 'status' | 'summary', q: Public
 		const body = withEtag(JSON.stringify({ error: 'status not loaded yet' }), 'application/json; charset=utf-8');
 		return answer(prepare(body, { status: 503, maxAge: 0, noStore: true }), null);
 	}
-	const gzip = acceptsGzip(q.acceptEncoding);
-	const key = `statuspage ${kind} ${q.origin} ${gzip ? 'gz' : ''} ${app.config.badgeMaxAge}`;
+	const { siteTitle: name, siteTimezone: timeZone, badgeMaxAge: maxAge } = app.config;
+	const key = JSON.stringify(['statuspage', kind, q.origin, acceptsGzip(q.acceptEncoding), name, timeZone, maxAge]);
 	const prepared =
 		cachedAnswer(data, key) ??
-		keepAnswer(
-			data,
-			key,
-			prepare(cachedJson(kind, data, { url: q.origin, name: app.config.siteTitle, timeZone: app.config.siteTimezone }), {
-				maxAge: app.config.badgeMaxAge,
-				acceptEncoding: q.acceptEncoding
-			})
-		);
+		keepAnswer(data, key, prepare(cachedJson(kind, data, { url: q.origin, name, timeZone }), { maxAge, acceptEncoding: q.acceptEncoding }));
 	return answer(prepared, q.ifNoneMatch);
 }
 
