@@ -14,6 +14,8 @@ ENV NODE_ENV=production \
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
+# npm start: adapter-node's handler behind the fast path for badges and /api/v2 JSON.
+COPY --from=build /app/server.js ./server.js
 # Applied at start by Drizzle's migrator.
 COPY --from=build /app/drizzle ./drizzle
 # The probe and eval workers (src/lib/server/{probe,eval}/worker.js) are plain
@@ -25,4 +27,4 @@ VOLUME /data
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:3000/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "build"]
+CMD ["node", "server.js"]

@@ -3,16 +3,25 @@
 // Creates a scratch Postgres database (TEST_DATABASE_URL / DATABASE_URL or
 // the local server), seeds 1,000 public monitors with 90 days of rollups
 // (built with the one rollup formula) and a live check each (recordCheck),
-// starts the built server (`node build`, PROBE_WORKER=off: the badge snapshot
-// then refreshes from the database, as with a separate worker process), and
-// runs autocannon in a second process: 100 connections for 20 s per URL.
-// Baseline in the same run: /api/health (one `select 1` per request).
-// Target: each badge ≥ 50 % of health's requests/s, p99 < 50 ms.
+// starts the built server as `npm start` does (`node server.js`, PROBE_WORKER=off:
+// the badge snapshot then refreshes from the database, as with a separate
+// worker process), and runs autocannon in a second process: 100 connections
+// for 20 s per URL. Baseline in the same run: /api/health (one `select 1` per
+// request, through SvelteKit). Target: each badge ≥ 50 % of health's
+// requests/s, p99 < 50 ms. Each run also prints the CPU share of the server
+// and of autocannon (Linux /proc), to tell which side was the limit, and a
+// last run measures the floor for the big uncompressed summary.json: a bare
+// node:http server sending the same bytes, i.e. what autocannon on this
+// machine can take in at all.
 //
 // BENCH_SECONDS and BENCH_CONNECTIONS override the defaults (20, 100);
+// BENCH_ENTRY=build runs adapter-node's own server (`node build`, every
+// request through SvelteKit) instead of server.js, for comparison;
 // BENCH_SEED_ONLY=1 seeds, times a snapshot rebuild, keeps the database and stops.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +38,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MONITORS = 1000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const ENTRY = process.env.BENCH_ENTRY === 'build' ? 'build' : 'server.js';
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same data. */
 function rng(seed: number) {
@@ -132,6 +142,17 @@ async function timeRebuild(url: string) {
 	}
 }
 
+/** A bare node:http server (own process) answering every request with the bytes in `file`. */
+async function startFloor(file: string, contentType: string, port: number): Promise<ChildProcess> {
+	const script = `const b=require('fs').readFileSync(${JSON.stringify(file)});require('http').createServer((q,s)=>{s.writeHead(200,{'content-type':${JSON.stringify(contentType)},'content-length':b.length});s.end(b)}).listen(${port},'127.0.0.1',()=>console.log('up'))`;
+	const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+	await new Promise<void>((resolve, reject) => {
+		child.stdout!.once('data', () => resolve());
+		child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
+	});
+	return child;
+}
+
 function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const s = createServer();
@@ -157,7 +178,7 @@ async function startServer(url: string, port: number): Promise<ChildProcess> {
 		RATE_LIMIT: 'off',
 		NODE_ENV: 'production'
 	};
-	const child = spawn(process.execPath, ['build'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+	const child = spawn(process.execPath, [ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
 	const deadline = Date.now() + 60_000;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
@@ -181,7 +202,22 @@ interface Result {
 	non2xx: number;
 	errors: number;
 	bytes: number;
+	/** CPU time over wall time (1 = one core busy), or null without /proc. */
+	serverCpu: number | null;
+	cannonCpu: number | null;
 }
+
+/** CPU seconds a process has used so far (Linux /proc; utime + stime at the usual 100 ticks/s), or null. */
+function cpuSeconds(pid: number | undefined): number | null {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / 100;
+	} catch {
+		return null;
+	}
+}
+
+let serverPid: number | undefined;
 
 /** autocannon in its own process, so the load generator never shares the server's event loop. */
 function cannon(name: string, url: string, seconds: number, headers: string[] = []): Promise<Result> {
@@ -192,10 +228,21 @@ function cannon(name: string, url: string, seconds: number, headers: string[] = 
 			stdio: ['ignore', 'pipe', 'inherit']
 		});
 		let out = '';
+		const t0 = performance.now();
+		const server0 = cpuSeconds(serverPid);
+		// autocannon's own CPU, sampled just before it exits (its startup is not load).
+		let cannonCpu: number | null = null;
+		const sample = setTimeout(() => {
+			const c = cpuSeconds(child.pid);
+			cannonCpu = c === null ? null : c / ((performance.now() - t0) / 1000);
+		}, Math.max(0, seconds * 1000 - 200));
 		child.stdout.on('data', (b) => (out += b));
 		child.on('error', reject);
 		child.on('close', (code) => {
+			clearTimeout(sample);
 			if (code !== 0) return reject(new Error(`autocannon exited with ${code}`));
+			const server1 = cpuSeconds(serverPid);
+			const wall = (performance.now() - t0) / 1000;
 			const j = JSON.parse(out);
 			resolve({
 				name,
@@ -204,7 +251,9 @@ function cannon(name: string, url: string, seconds: number, headers: string[] = 
 				p99: j.latency.p99,
 				non2xx: j.non2xx,
 				errors: j.errors + j.timeouts,
-				bytes: j.throughput.average
+				bytes: j.throughput.average,
+				serverCpu: server0 === null || server1 === null ? null : (server1 - server0) / wall,
+				cannonCpu
 			});
 		});
 	});
@@ -236,6 +285,7 @@ async function main() {
 		}
 		const port = await freePort();
 		server = await startServer(scratch.url, port);
+		serverPid = server.pid;
 		const base = `http://127.0.0.1:${port}`;
 		const tag = 'svc-0421';
 		const targets: [string, string, string[]?][] = [
@@ -250,7 +300,7 @@ async function main() {
 			if (!r.ok) throw new Error(`${url} answered ${r.status}`);
 		}
 		const summaryBytes = (await (await fetch(`${base}/api/v2/summary.json`)).text()).length;
-		console.log(`server on ${base} (PROBE_WORKER=off); summary.json is ${(summaryBytes / 1024).toFixed(0)} KB`);
+		console.log(`server: node ${ENTRY} on ${base} (PROBE_WORKER=off); summary.json is ${(summaryBytes / 1024).toFixed(0)} KB`);
 		console.log(`autocannon: ${CONNECTIONS} connections, ${SECONDS} s per URL (after a 3 s warm-up each)\n`);
 
 		// Health runs first and last; ratios use the mean of the two, so a
@@ -262,18 +312,39 @@ async function main() {
 			results.push(r);
 			console.log(`  done: ${name} (load average ${loadavg()[0].toFixed(1)})`);
 		}
+		// The floor: the same summary.json bytes from a server that does nothing else.
+		const dir = mkdtempSync(join(tmpdir(), 'porthole-bench-'));
+		const file = join(dir, 'summary.json');
+		writeFileSync(file, Buffer.from(await (await fetch(`${base}/api/v2/summary.json`)).arrayBuffer()));
+		const floorPort = await freePort();
+		const floor = await startFloor(file, 'application/json; charset=utf-8', floorPort);
+		let floorResult: Result;
+		try {
+			serverPid = floor.pid;
+			await cannon('floor', `http://127.0.0.1:${floorPort}/`, 3);
+			floorResult = await cannon('bare node:http, same summary bytes', `http://127.0.0.1:${floorPort}/`, SECONDS);
+			console.log(`  done: floor (load average ${loadavg()[0].toFixed(1)})`);
+		} finally {
+			floor.kill('SIGTERM');
+			rmSync(dir, { recursive: true, force: true });
+		}
 		const last = results.pop()!;
 		const base0 = { ...results[0], rps: (results[0].rps + last.rps) / 2 };
 		console.log(`health, first and last run: ${results[0].rps.toFixed(0)} and ${last.rps.toFixed(0)} req/s; ratios use the mean`);
 		const pad = (s: string, n: number) => s.padEnd(n);
 		const num = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-		console.log(`\n${pad('endpoint', 36)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'MB/s'.padStart(8)}${'vs health'.padStart(11)}  non-2xx/errors`);
-		for (const r of [...results, last]) {
+		const pct = (v: number | null) => (v === null ? '?' : `${num(v * 100)}%`);
+		console.log(
+			`\n${pad('endpoint', 36)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'MB/s'.padStart(8)}${'vs health'.padStart(11)}${'CPU srv/ac'.padStart(13)}  non-2xx/errors`
+		);
+		for (const r of [...results, last, floorResult]) {
 			const ratio = r.rps / base0.rps;
 			console.log(
-				`${pad(r === last ? '/api/health (again)' : r.name, 36)}${num(r.rps).padStart(9)}${num(r.p50).padStart(9)}${num(r.p99).padStart(9)}${num(r.bytes / 1e6, 1).padStart(8)}${`${num(ratio * 100)} %`.padStart(11)}  ${r.non2xx}/${r.errors}`
+				`${pad(r === last ? '/api/health (again)' : r.name, 36)}${num(r.rps).padStart(9)}${num(r.p50).padStart(9)}${num(r.p99).padStart(9)}${num(r.bytes / 1e6, 1).padStart(8)}${`${num(ratio * 100)} %`.padStart(11)}${`${pct(r.serverCpu)}/${pct(r.cannonCpu)}`.padStart(13)}  ${r.non2xx}/${r.errors}`
 			);
 		}
+		console.log('CPU srv/ac: share of one core used by the server and by autocannon during the run (2 cores: 100% each is the most)');
+		console.log('the last line is not Porthole: a bare server sending the same summary.json bytes, the most this client takes in here');
 		console.log('\ntarget: each badge ≥ 50 % of health req/s and p99 < 50 ms');
 		for (const r of results.slice(1)) {
 			const ok = r.rps >= 0.5 * base0.rps && r.p99 < 50;

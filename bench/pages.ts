@@ -77,7 +77,7 @@ function freePort(): Promise<number> {
 async function startServer(url: string): Promise<{ base: string; child: ChildProcess }> {
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;
-	const child = spawn(process.execPath, ['build'], {
+	const child = spawn(process.execPath, ['server.js'], {
 		env: { ...process.env, DATABASE_URL: url, PROBE_WORKER: 'off', PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, LOG_LEVEL: 'warn', RATE_LIMIT: 'off' },
 		stdio: ['ignore', 'ignore', 'inherit']
 	});

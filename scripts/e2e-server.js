@@ -71,4 +71,5 @@ for (const stream of ['log', 'error']) {
 		original(...args);
 	};
 }
-await import('../build/index.js');
+// The production entry (npm start): adapter-node's handler behind the badge/JSON fast path.
+await import('../server.js');

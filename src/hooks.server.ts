@@ -10,6 +10,8 @@ import { compress } from '$lib/server/hooks/compress';
 import { embedPolicy } from '$lib/server/hooks/embed';
 import { securityHeadersHandle } from '$lib/server/hooks/security';
 import { rateLimit } from '$lib/server/hooks/ratelimit';
+import { isPublicRead, publicReadHandle } from '$lib/server/hooks/public-read';
+import { exposeToServer } from '$lib/server/public/fast';
 
 const SHUTDOWN = Symbol.for('porthole.shutdown-hook');
 
@@ -19,6 +21,8 @@ export const init: ServerInit = async () => {
 	if (building) return;
 	const app = await startApp(loadConfig(env));
 	await initAuth(app.database.db, app.config, app.log);
+	// server.js answers badges and /api/v2 itself, from this app (public/fast.ts).
+	exposeToServer(app);
 	const g = globalThis as Record<symbol, unknown>;
 	if (!g[SHUTDOWN]) {
 		g[SHUTDOWN] = true;
@@ -45,4 +49,12 @@ const theme: Handle = async ({ event, resolve }) => {
 // compress wraps everything, so it encodes the final body; securityHeadersHandle comes next so the guard's
 // early 401s, redirects and 429s get the headers too; rateLimit next, so a flood is refused before any
 // session or database work.
-export const handle = sequence(compress, securityHeadersHandle, rateLimit, theme, noStoreApi, embedPolicy, adminGuard);
+const everything = sequence(compress, securityHeadersHandle, rateLimit, theme, noStoreApi, embedPolicy, adminGuard);
+
+// Badges and public JSON skip the handles that do nothing for them (see hooks/public-read.ts).
+export const handle: Handle = (input) => {
+	const { url, request } = input.event;
+	return isPublicRead(url.pathname, request.method, request.headers.get('cookie'))
+		? publicReadHandle(input)
+		: everything(input);
+};

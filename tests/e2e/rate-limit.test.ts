@@ -31,7 +31,7 @@ async function startServer(extra: Record<string, string>): Promise<Server> {
 	const port = await freePort();
 	const dir = mkdtempSync(join(tmpdir(), 'porthole-rl-'));
 	const base = `http://127.0.0.1:${port}`;
-	const child = spawn(process.execPath, ['build'], {
+	const child = spawn(process.execPath, ['server.js'], {
 		env: {
 			PATH: process.env.PATH,
 			HOME: process.env.HOME,
@@ -66,9 +66,11 @@ async function stop(s: Server) {
 
 test('over the limit a client gets 429 with Retry-After; health and admin are exempt', async () => {
 	test.setTimeout(120_000);
-	const [plain, proxied] = await Promise.all([
+	const [plain, proxied, adapterAddress] = await Promise.all([
 		startServer({ RATE_LIMIT: '5/60s' }),
-		startServer({ RATE_LIMIT: '5/60s', TRUSTED_PROXY_HEADER: 'x-forwarded-for' })
+		startServer({ RATE_LIMIT: '5/60s', TRUSTED_PROXY_HEADER: 'x-forwarded-for' }),
+		// No trusted header: the limit keys on adapter-node's client address, here from ADDRESS_HEADER.
+		startServer({ RATE_LIMIT: '5/60s', ADDRESS_HEADER: 'X-Forwarded-For', XFF_DEPTH: '1' })
 	]);
 	try {
 		// By socket address: five public requests, then refused.
@@ -91,9 +93,20 @@ test('over the limit a client gets 429 with Retry-After; health and admin are ex
 		const as = (ip: string) => ({ headers: { 'x-forwarded-for': `203.0.113.50, ${ip}` } });
 		for (let i = 0; i < 5; i++) expect((await fetch(`${proxied.base}/api/v1/monitors`, as('10.0.0.1'))).status).toBe(200);
 		expect((await fetch(`${proxied.base}/api/v1/monitors`, as('10.0.0.1'))).status).toBe(429);
+		expect((await fetch(`${proxied.base}/badge/x/status.svg`, as('10.0.0.1'))).status).toBe(429);
 		expect((await fetch(`${proxied.base}/api/v1/monitors`, as('10.0.0.2'))).status).toBe(200);
+		expect((await fetch(`${proxied.base}/badge/x/status.svg`, as('10.0.0.2'))).status).toBe(404); // the grey "not found"
+
+		// Badges and /api/v2 (answered by server.js's fast path) and pages (SvelteKit) share one
+		// budget per client, found the same way on both paths: here adapter-node's ADDRESS_HEADER.
+		const expected = [404, 200, 200, 200, 200, 429, 429];
+		const paths = ['/badge/x/status.svg', '/api/v2/status.json', '/api/v1/monitors', '/badge/_/uptime.json', '/', '/api/v2/summary.json', '/'];
+		const got: number[] = [];
+		for (const p of paths) got.push((await fetch(`${adapterAddress.base}${p}`, as('10.0.0.3'))).status);
+		expect(got).toEqual(expected);
+		expect((await fetch(`${adapterAddress.base}/badge/x/status.svg`, as('10.0.0.4'))).status).toBe(404);
 	} finally {
-		await Promise.all([stop(plain), stop(proxied)]);
+		await Promise.all([stop(plain), stop(proxied), stop(adapterAddress)]);
 	}
 });
 

@@ -88,7 +88,7 @@ const schema = z.object({
 	// The first admin, created unattended at start when no admin exists.
 	ADMIN_EMAIL: optionalString,
 	ADMIN_PASSWORD: z.string().optional().transform((v) => (v ? v : undefined)),
-	// adapter-node's public origin; used here only to print a full setup link.
+	// adapter-node's public origin: printed in the setup link, and the base of request URLs in server.js's fast path.
 	ORIGIN: optionalString,
 	// Requests per client address per window on public endpoints; "off" when a proxy limits already, or for benchmarks.
 	RATE_LIMIT: z
@@ -112,6 +112,15 @@ const schema = z.object({
 		}
 		return v.toLowerCase();
 	}),
+	// adapter-node's client address behind a proxy (a header; for x-forwarded-for, which entry
+	// from the end). SvelteKit reads them itself; read here too so server.js's fast path for badges
+	// and /api/v2 (public/fast.ts) keys the rate limit by the same address.
+	ADDRESS_HEADER: optionalString.transform((v) => v?.toLowerCase()),
+	XFF_DEPTH: int('XFF_DEPTH', 1, 1, 100),
+	// Where server.js listens (adapter-node's names and defaults), and how long a shutdown waits for open requests.
+	HOST: optionalString.transform((v) => v ?? '0.0.0.0'),
+	PORT: int('PORT', 3000, 0, 65_535),
+	SHUTDOWN_TIMEOUT: int('SHUTDOWN_TIMEOUT', 30, 0, 3600),
 	LOG_LEVEL: z
 		.enum(['debug', 'info', 'warn', 'error'])
 		.optional()
@@ -139,6 +148,11 @@ export interface Config {
 	/** null: rate limiting off. */
 	rateLimit: { limit: number; windowMs: number } | null;
 	trustedProxyHeader: string | undefined;
+	/** adapter-node's ADDRESS_HEADER (lower case) and XFF_DEPTH. */
+	addressHeader: string | undefined;
+	xffDepth: number;
+	/** server.js: address, port, and seconds a shutdown waits before closing open connections. */
+	listen: { host: string; port: number; shutdownTimeoutSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -172,6 +186,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		adminPassword: e.ADMIN_PASSWORD,
 		origin: e.ORIGIN,
 		rateLimit: e.RATE_LIMIT,
-		trustedProxyHeader: e.TRUSTED_PROXY_HEADER
+		trustedProxyHeader: e.TRUSTED_PROXY_HEADER,
+		addressHeader: e.ADDRESS_HEADER,
+		xffDepth: e.XFF_DEPTH,
+		listen: { host: e.HOST, port: e.PORT, shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT }
 	};
 }

@@ -3,6 +3,8 @@
 // /api/health is polled by load balancers and monitoring, so neither counts.
 import type { Handle } from '@sveltejs/kit';
 import { getApp } from '../app';
+import type { Config } from '../config';
+import { toResponse, type Plain } from '../public/http';
 import { clientKey, RateLimiter } from '../ratelimit';
 
 export function rateLimited(pathname: string): boolean {
@@ -11,28 +13,41 @@ export function rateLimited(pathname: string): boolean {
 	return true;
 }
 
+// One limiter per process, shared by this handle and server.js's fast path (public/fast.ts).
 let limiter: RateLimiter | null = null;
+const encoder = new TextEncoder();
 
-export const rateLimit: Handle = async ({ event, resolve }) => {
-	const { config } = getApp();
-	// A page's own data fetch during server rendering (the home page reads
-	// /home.json) is part of the visit already counted, not a second request.
-	if (!config.rateLimit || event.isSubRequest || !rateLimited(event.url.pathname)) return resolve(event);
+/**
+ * Takes one request from the client's budget: null to go on, or the 429 to
+ * send. `key` is called only when the path is limited.
+ */
+export function rateLimitRefusal(config: Config, pathname: string, key: () => string): Plain | null {
+	if (!config.rateLimit || !rateLimited(pathname)) return null;
 	if (!limiter || limiter.limit !== config.rateLimit.limit || limiter.windowMs !== config.rateLimit.windowMs) {
 		limiter = new RateLimiter(config.rateLimit);
 	}
-	const key = clientKey(event.request.headers, () => event.getClientAddress(), config.trustedProxyHeader);
-	const verdict = limiter.take(key);
-	if (verdict.ok) return resolve(event);
-	return new Response(
-		JSON.stringify({ error: `too many requests from this address; retry in ${verdict.retryAfterSeconds} s` }) + '\n',
-		{
-			status: 429,
-			headers: {
-				'content-type': 'application/json',
-				'retry-after': String(verdict.retryAfterSeconds),
-				'cache-control': 'no-store'
-			}
-		}
+	const verdict = limiter.take(key());
+	if (verdict.ok) return null;
+	return {
+		status: 429,
+		headers: {
+			'content-type': 'application/json',
+			'retry-after': String(verdict.retryAfterSeconds),
+			'cache-control': 'no-store'
+		},
+		body: encoder.encode(
+			JSON.stringify({ error: `too many requests from this address; retry in ${verdict.retryAfterSeconds} s` }) + '\n'
+		) as Uint8Array<ArrayBuffer>
+	};
+}
+
+export const rateLimit: Handle = async ({ event, resolve }) => {
+	// A page's own data fetch during server rendering (the home page reads
+	// /home.json) is part of the visit already counted, not a second request.
+	if (event.isSubRequest) return resolve(event);
+	const { config } = getApp();
+	const refusal = rateLimitRefusal(config, event.url.pathname, () =>
+		clientKey(event.request.headers, () => event.getClientAddress(), config.trustedProxyHeader)
 	);
+	return refusal ? toResponse(refusal) : resolve(event);
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CSP, securityHeaders } from './security';
+import { DEFAULT_CSP, REFERRER_POLICY, securityHeaders, withSecurityHeaders } from './security';
 
 describe('securityHeaders', () => {
 	it('forbids framing everywhere but the embed widget, and keeps a page policy it is given', () => {
@@ -16,5 +16,22 @@ describe('securityHeaders', () => {
 		const json = securityHeaders('/api/health', null);
 		expect(json['content-security-policy']).toBe(`${DEFAULT_CSP}; frame-ancestors 'none'`);
 		expect(json['content-security-policy']).not.toContain('unsafe-eval');
+	});
+});
+
+describe('withSecurityHeaders', () => {
+	it('adds what the handle adds, to a copy, keeping a policy and a referrer policy already set', () => {
+		const plain = { 'content-type': 'image/svg+xml', 'content-security-policy': "default-src 'none'" };
+		const h = withSecurityHeaders(plain, '/badge/api/status.svg');
+		expect(h).toEqual({
+			'content-type': 'image/svg+xml',
+			'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+			'x-content-type-options': 'nosniff',
+			'x-frame-options': 'DENY',
+			'referrer-policy': REFERRER_POLICY
+		});
+		expect(plain['content-security-policy']).toBe("default-src 'none'");
+		expect(withSecurityHeaders({ 'referrer-policy': 'no-referrer' }, '/x')['referrer-policy']).toBe('no-referrer');
+		expect(withSecurityHeaders({}, '/x')['content-security-policy']).toBe(`${DEFAULT_CSP}; frame-ancestors 'none'`);
 	});
 });

@@ -31,9 +31,23 @@ export function securityHeaders(pathname: string, existingCsp: string | null): R
 	return h;
 }
 
+/** Everything this handle sets on a response to `pathname`, given the CSP and Referrer-Policy it already has. */
+export function securityUpdates(pathname: string, existingCsp: string | null, hasReferrerPolicy: boolean): Record<string, string> {
+	const set = securityHeaders(pathname, existingCsp);
+	if (!hasReferrerPolicy) set['referrer-policy'] = REFERRER_POLICY;
+	return set;
+}
+
+/** The same for a plain record with lower-case names (server.js's fast path): a new record, the input untouched. */
+export function withSecurityHeaders(headers: Record<string, string>, pathname: string): Record<string, string> {
+	return {
+		...headers,
+		...securityUpdates(pathname, headers['content-security-policy'] ?? null, 'referrer-policy' in headers)
+	};
+}
+
 function withHeaders(response: Response, pathname: string): Response {
-	const set = securityHeaders(pathname, response.headers.get('content-security-policy'));
-	if (!response.headers.has('referrer-policy')) set['referrer-policy'] = REFERRER_POLICY;
+	const set = securityUpdates(pathname, response.headers.get('content-security-policy'), response.headers.has('referrer-policy'));
 	try {
 		for (const [k, v] of Object.entries(set)) response.headers.set(k, v);
 		return response;

@@ -20,7 +20,8 @@ import {
 } from '../badge/render';
 import { BADGE } from '../badge/colors';
 import type { PublicMonitor, SnapshotData, StatusSnapshot } from '../snapshot';
-import { send } from './http';
+import { acceptsGzip, answer, prepare, toResponse, type Plain, type Prepared } from './http';
+import { cachedAnswer, keepAnswer } from './cache';
 
 export const ALL_TAG = '_';
 
@@ -38,14 +39,35 @@ export interface BadgeRequest {
 
 const DEFAULT_LABEL: Record<BadgeKind, string> = { status: 'status', uptime: 'uptime', latency: 'latency', dot: 'status' };
 
+/** The route's answer as a Response (unit tests and the SvelteKit routes). */
 export async function badgeResponse(r: BadgeRequest): Promise<Response> {
+	return toResponse(await badgeReply(r));
+}
+
+/**
+ * The answer as plain data. Kept per snapshot by everything that shapes it
+ * (kind, format, tag, options, gzip, max-age, site title), so a repeated
+ * badge costs a lookup; only the p95 latency badge, which reads raw checks
+ * through its own cache, is built each time.
+ */
+export function badgeReply(r: BadgeRequest): Plain | Promise<Plain> {
+	const data = r.snapshot.current();
+	if (!data) return answer(prepareBadge(r, null) as Prepared, r.ifNoneMatch);
+	const key = JSON.stringify(['badge', r.kind, r.format, r.tag, r.query.toString(), acceptsGzip(r.acceptEncoding), r.maxAge, r.siteTitle]);
+	const hit = cachedAnswer(data, key);
+	if (hit) return answer(hit, r.ifNoneMatch);
+	const p = prepareBadge(r, data);
+	if (p instanceof Promise) return p.then((x) => answer(x, r.ifNoneMatch));
+	return answer(keepAnswer(data, key, p), r.ifNoneMatch);
+}
+
+function prepareBadge(r: BadgeRequest, data: SnapshotData | null): Prepared | Promise<Prepared> {
 	const parsed = parseBadgeOptions(r.kind, r.query);
 	if (!parsed.ok) {
 		// The reason is in the image itself, so a README author sees it in the preview.
 		return reply(r, { label: 'invalid badge', message: parsed.error, color: BADGE.DOWN }, defaults(), 400, true);
 	}
 	const o = parsed.value;
-	const data = r.snapshot.current();
 	if (!data) {
 		return reply(r, { label: o.label ?? DEFAULT_LABEL[r.kind], message: 'unavailable', color: BADGE.NODATA }, o, 503, true);
 	}
@@ -67,24 +89,27 @@ export async function badgeResponse(r: BadgeRequest): Promise<Response> {
 	if (r.kind === 'dot' && r.format === 'svg') {
 		return sendSvgDot(r, renderDot(m.status, dotTitle(o.label ?? m.name, m.status), o.animate, o.color), 200);
 	}
-	return reply(r, await monitorContent(r, m, o), o, 200);
+	if (r.kind === 'latency' && o.metric === 'p95') {
+		return r.snapshot.percentile(m, o.window, 0.95).then((ms) => reply(r, latencyContent(ms, o.metric, o.window), o, 200));
+	}
+	return reply(r, monitorContent(r, m, o), o, 200);
 }
 
 function defaults(): BadgeOptions {
 	return { style: 'flat', window: '24h', metric: 'avg', animate: false };
 }
 
-async function monitorContent(r: BadgeRequest, m: PublicMonitor, o: BadgeOptions): Promise<BadgeContent> {
+/** Content from the snapshot alone (p95 latency is handled by the caller). */
+function monitorContent(r: BadgeRequest, m: PublicMonitor, o: BadgeOptions): BadgeContent {
 	switch (r.kind) {
 		case 'status':
 		case 'dot': // the .json twin of a dot is its status
 			return statusContent(m.status, m.name);
 		case 'uptime':
 			return uptimeContent(m.uptime[o.window], o.window);
-		case 'latency': {
-			const ms = o.metric === 'p95' ? await r.snapshot.percentile(m, o.window, 0.95) : m.latencyStats[o.window][o.metric];
-			return latencyContent(ms, o.metric, o.window);
-		}
+		case 'latency':
+			// p95 never gets here: prepareBadge reads it from raw checks.
+			return latencyContent(o.metric === 'p95' ? null : m.latencyStats[o.window][o.metric], o.metric, o.window);
 	}
 }
 
@@ -101,19 +126,18 @@ function allContent(r: BadgeRequest, data: SnapshotData, o: BadgeOptions): Badge
 // An SVG opened on its own is a document: nothing in it may run or load.
 const SVG_CSP = { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" };
 
-function reply(r: BadgeRequest, content: BadgeContent, o: BadgeOptions, status: number, noStore = false): Response {
+function reply(r: BadgeRequest, content: BadgeContent, o: BadgeOptions, status: number, noStore = false): Prepared {
 	const c = withOptions(content, o);
 	const body = r.format === 'svg' ? renderSvg(c, o) : renderShieldsJson(c, o);
-	return send(body, {
+	return prepare(body, {
 		status,
 		maxAge: r.maxAge,
 		noStore,
-		ifNoneMatch: r.ifNoneMatch,
 		acceptEncoding: r.acceptEncoding,
 		extra: r.format === 'svg' ? SVG_CSP : {}
 	});
 }
 
-function sendSvgDot(r: BadgeRequest, body: Rendered, status: number): Response {
-	return send(body, { status, maxAge: r.maxAge, ifNoneMatch: r.ifNoneMatch, acceptEncoding: r.acceptEncoding, extra: SVG_CSP });
+function sendSvgDot(r: BadgeRequest, body: Rendered, status: number): Prepared {
+	return prepare(body, { status, maxAge: r.maxAge, acceptEncoding: r.acceptEncoding, extra: SVG_CSP });
 }

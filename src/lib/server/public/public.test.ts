@@ -5,7 +5,7 @@ import { upsertMonitors } from '../db/queries/monitors';
 import { validateMonitorList } from '../monitors/validate';
 import { StatusSnapshot } from '../snapshot';
 import type { MonitorStatus } from '../types';
-import { badgeResponse, type BadgeRequest } from './badges';
+import { badgeReply, badgeResponse, type BadgeRequest } from './badges';
 import { summaryJson } from './statuspage';
 import { openDatabase } from '../db/index';
 
@@ -159,6 +159,22 @@ describe.each(DRIVERS)('public reads on %s', (driver) => {
 		expect(stale.status).toBe(200);
 		const longer = await badgeResponse(req({ tag: 'api', maxAge: 300 }));
 		expect(longer.headers.get('cache-control')).toBe('public, max-age=300');
+	});
+
+	it('keeps each answer for the snapshot it was built from, and builds anew for a new one', async () => {
+		await seed();
+		const first = await badgeReply(req({ tag: 'mail', format: 'json' }));
+		// The same request again is a lookup: the very same answer.
+		expect(await badgeReply(req({ tag: 'mail', format: 'json' }))).toBe(first);
+		const q = (s: string) => req({ tag: 'mail', kind: 'uptime', format: 'json', query: new URLSearchParams(s) });
+		expect(await badgeReply(q('window=24h&label=x'))).toBe(await badgeReply(q('window=24h&label=x')));
+		expect(JSON.parse(new TextDecoder().decode(first.body!)).message).toBe('down');
+		await rec('mail', NOW, 'UP', 3);
+		await snap.refresh();
+		const next = await badgeReply(req({ tag: 'mail', format: 'json' }));
+		expect(next).not.toBe(first);
+		expect(JSON.parse(new TextDecoder().decode(next.body!)).message).toBe('up');
+		expect(next.headers.etag).not.toBe(first.headers.etag);
 	});
 
 	it('answers unknown and hidden tags with the same grey 404 badge', async () => {
