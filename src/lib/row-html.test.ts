@@ -51,7 +51,7 @@ describe('row markup', () => {
 		expect(bar.querySelector('path.fill-down')!.getAttribute('d')).toBe('M704 16h6v16h-6z');
 		expect(bar.getAttribute('aria-label')).toBe('API gateway, 90 days: 88 up, 0 degraded, 1 down (worst 8 Jul, 25 min), 1 no data; 99.98 % uptime');
 		expect(doc.querySelector('[data-uptime]')!.textContent).toBe('99.98 % uptime');
-		expect(doc.querySelector('.bar-l .n30')!.textContent).toBe('30 days ago');
+		expect(doc.querySelector('.bar-l .n30')!.textContent).toBe('99.96 % uptime');
 	});
 
 	it('the monitor page bar carries its own Enter target', () => {

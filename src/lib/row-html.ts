@@ -51,13 +51,13 @@ const pct = (u: number | null) => (u === null ? 'no data' : `${formatUptime(u * 
  */
 export function barHtml(b: BarProps): string {
 	let paths = '';
-	for (const x of barPaths(b.d, b.p)) paths += `<path class="${x.kind === 'stroke' ? CLASS_STROKE[x.cls] : CLASS_FILL[x.cls]}" d="${x.path}"></path>`;
+	for (const x of barPaths(b.d, b.p)) paths += `<path class="${x.kind === 'stroke' ? CLASS_STROKE[x.cls] : CLASS_FILL[x.cls]}" d="${x.path}"/>`;
 	const label = barLabelText(b.name, b.d, b.w, b.uptime90, b.firstDay);
 	return (
 		`<div class="bar" tabindex="0" role="img" aria-label="${esc(label)}" data-bar data-tag="${esc(b.tag)}" data-d="${esc(b.d)}"${b.href ? ` data-href="${esc(b.href)}"` : ''}>` +
-		`<svg viewBox="0 0 ${BAR_WIDTH} ${BAR_HEIGHT}" preserveAspectRatio="none" shape-rendering="crispEdges" aria-hidden="true">${paths}</svg></div>` +
-		`<div class="bar-l"><span><span class="n30">30 days ago</span><span class="n90">90 days ago</span></span> ` +
-		`<span><span class="n30">${pct(b.uptime30)}</span><span class="n90" data-uptime>${pct(b.uptime90)}</span></span> <span>Today</span></div>`
+		`<svg viewBox="0 0 ${BAR_WIDTH} ${BAR_HEIGHT}" preserveAspectRatio="none" aria-hidden="true">${paths}</svg></div>` +
+		// The legend's ends ("90 days ago" / "30 days ago", "Today") are CSS content (.bar-l): the same on every row.
+		`<div class="bar-l"><span class="n30">${pct(b.uptime30)}</span><span class="n90" data-uptime>${pct(b.uptime90)}</span></div>`
 	);
 }
 
@@ -104,7 +104,9 @@ export type PackedRow = [
 ];
 
 export function packRow(r: RowProps): PackedRow {
-	return [r.tag, r.name, r.description, r.status, r.bar.d, r.bar.p.flat(), r.bar.w, r.uptime90, r.uptime30];
+	const p: number[] = [];
+	for (const [i, c] of r.bar.p) p.push(i, c);
+	return [r.tag, r.name, r.description, r.status, r.bar.d, p, r.bar.w, r.uptime90, r.uptime30];
 }
 
 export function unpackRow(t: PackedRow): RowProps {
