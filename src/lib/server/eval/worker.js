@@ -17,14 +17,8 @@
 // thread and starts another.
 
 import { parentPort } from 'node:worker_threads';
-import {
-	DEFAULT_MEMORY_BYTES,
-	createEvalModule,
-	moduleFitsLimit,
-	moduleIsUsable,
-	runEval,
-	validateEvalSyntax
-} from './run.js';
+import { DEFAULT_MEMORY_BYTES, createEvalModule, moduleFitsLimit, moduleIsUsable } from './module.js';
+import { runEval, validateEvalSyntax } from './run.js';
 
 if (!parentPort) {
 	throw new Error('eval/worker.js must be started as a worker thread');
