@@ -63,7 +63,13 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 			? 'database: PostgreSQL (DATABASE_URL)'
 			: `database: embedded PGlite in ${config.dataDir}`
 	);
-	configureEval({ timeoutMs: config.evalTimeoutMs, memoryMb: config.evalMemoryMb, workers: config.evalWorkers });
+	configureEval({
+		timeoutMs: config.evalTimeoutMs,
+		memoryMb: config.evalMemoryMb,
+		workers: config.evalWorkers,
+		suspectAfterMs: config.evalQuarantineAfterMs,
+		quarantineWorkers: config.evalQuarantineWorkers
+	});
 	try {
 		if (config.monitorsFile) {
 			const r = await syncMonitorsFile(database.db, config.monitorsFile, evalSyntaxError);

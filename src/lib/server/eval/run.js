@@ -46,7 +46,8 @@ import { BOOT, EXPLAIN } from './vm-helpers.js';
  * @typedef {import('quickjs-emscripten-core').QuickJSContext} QuickJSContext
  * @typedef {import('quickjs-emscripten-core').QuickJSHandle} QuickJSHandle
  * @typedef {'UP' | 'DEGRADED' | 'DOWN' | 'MAINTENANCE'} Status
- * @typedef {{ status: Status, latency: number, error?: string, durationMs: number }} RunResult
+ * @typedef {'time' | 'memory' | 'crash'} Fault  which limit the code ran into, if any (see EvalResult.fault)
+ * @typedef {{ status: Status, latency: number, error?: string, fault?: Fault, durationMs: number }} RunResult
  * @typedef {{ timeoutMs?: number, memoryBytes?: number }} RunLimits
  * @typedef {{ ok: true } | { ok: false, error: string, line?: number, column?: number }} SyntaxCheck
  */
@@ -84,8 +85,8 @@ export function runEval(module, source, pings, limits = {}) {
 		error === undefined
 			? { status, latency, durationMs: performance.now() - started }
 			: { status, latency, error, durationMs: performance.now() - started };
-	/** @param {string} error */
-	const down = (error) => result('DOWN', 0, error);
+	/** @param {string} error @param {Fault} [fault] @returns {RunResult} */
+	const down = (error, fault) => (fault ? { ...result('DOWN', 0, error), fault } : result('DOWN', 0, error));
 
 	if (source == null) source = DEFAULT_EVAL;
 	if (typeof source !== 'string') return down(`eval source must be a string, not ${typeof source}`);
@@ -118,8 +119,8 @@ export function runEval(module, source, pings, limits = {}) {
 		if (gate) gate.capBytes = userCapBytes(memoryBytes) + HOST_RESERVE_BYTES;
 	};
 	const refusedBefore = gate ? gate.refused : 0;
-	const timedOut = () => down(`eval timed out after ${timeoutMs} ms`);
-	const outOfMemory = () => down(`eval ran out of memory (limit ${mb} MB)`);
+	const timedOut = () => down(`eval timed out after ${timeoutMs} ms`, 'time');
+	const outOfMemory = () => down(`eval ran out of memory (limit ${mb} MB)`, 'memory');
 
 	try {
 		hostPhase();
@@ -288,8 +289,8 @@ export function runEval(module, source, pings, limits = {}) {
 	} catch (err) {
 		// A host-side failure: the module's state can no longer be trusted.
 		markUnusable(module);
-		if (interrupted) return down(`eval timed out after ${timeoutMs} ms (sandbox crashed: ${errorText(err)})`);
-		return down(`eval crashed the sandbox: ${errorText(err)}`);
+		if (interrupted) return down(`eval timed out after ${timeoutMs} ms (sandbox crashed: ${errorText(err)})`, 'time');
+		return down(`eval crashed the sandbox: ${errorText(err)}`, 'crash');
 	} finally {
 		if (moduleIsUsable(module)) {
 			try {

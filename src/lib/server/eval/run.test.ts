@@ -273,7 +273,7 @@ describe('isolation', () => {
 describe('failures are DOWN with a message that names the cause', () => {
 	it('infinite loop: timeout, even inside try/catch', () => {
 		const r = run('(function () { while (true) {} })', undefined, FAST);
-		expect(r).toEqual({ status: 'DOWN', latency: 0, error: 'eval timed out after 300 ms', durationMs: expect.any(Number) });
+		expect(r).toEqual({ status: 'DOWN', latency: 0, error: 'eval timed out after 300 ms', fault: 'time', durationMs: expect.any(Number) });
 		expect(r.durationMs).toBeGreaterThanOrEqual(299);
 		expect(r.durationMs).toBeLessThan(1000);
 		expect(run('(function () { try { while (true) {} } catch (e) { return { status: "UP", latency: 1 } } })', undefined, FAST).error).toBe(
@@ -291,6 +291,7 @@ describe('failures are DOWN with a message that names the cause', () => {
 	it("a promise that can never settle is reported at once", () => {
 		const r = run('(function () { return new Promise(() => {}) })');
 		expect(r).toMatchObject({ status: 'DOWN', error: "eval's promise never settled" });
+		expect(r.fault).toBeUndefined(); // its own (immediate) answer, not a limit
 		expect(r.durationMs).toBeLessThan(200);
 		expect(run('(async function () { await new Promise(() => {}); return { status: "UP", latency: 1 } })').error).toBe(
 			"eval's promise never settled"
@@ -306,7 +307,7 @@ describe('failures are DOWN with a message that names the cause', () => {
 			'(function () { const a = []; while (true) a.push(new Uint8Array(1 << 20)) })'
 		];
 		for (const b of bombs) {
-			expect(run(b).error, b).toBe('eval ran out of memory (limit 32 MB)');
+			expect(run(b), b).toMatchObject({ error: 'eval ran out of memory (limit 32 MB)', fault: 'memory' });
 		}
 		expect(moduleMemoryBytes(Q)).toBeLessThanOrEqual(48 * 1024 * 1024);
 		expect(run(null, [ping('open', 2)])).toMatchObject({ status: 'UP', latency: 2 });
@@ -421,7 +422,10 @@ describe('failures are DOWN with a message that names the cause', () => {
 				throw new RangeError('Maximum call stack size exceeded');
 			}
 		} as unknown as QuickJSWASMModule;
-		expect(runEval(fake, null, []).error).toBe('eval crashed the sandbox: RangeError: Maximum call stack size exceeded');
+		expect(runEval(fake, null, [])).toMatchObject({
+			error: 'eval crashed the sandbox: RangeError: Maximum call stack size exceeded',
+			fault: 'crash'
+		});
 		expect(moduleIsUsable(fake)).toBe(false);
 		expect(runEval(fake, null, []).error).toBe('eval sandbox is unusable after an earlier crash');
 		expect(validateEvalSyntax(fake, '1')).toMatchObject({ ok: false });

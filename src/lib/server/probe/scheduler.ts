@@ -289,7 +289,8 @@ export class Scheduler {
 			return;
 		}
 		const startedAt = Date.now();
-		const outcome = await runCheck(m.typeData.hosts, m.evalSource, this.o);
+		// Keyed by monitor: a hostile eval is quarantined without touching other monitors' code.
+		const outcome = await runCheck(m.typeData.hosts, m.evalSource, this.o, `monitor:${m.id}`);
 		this.stats.checks++;
 		const r = await this.buffer.submit({
 			monitorId: m.id,

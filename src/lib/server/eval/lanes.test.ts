@@ -1,0 +1,164 @@
+// The quarantine policy with real worker threads and real hostile code.
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { EvalLanes } from './lanes';
+import type { EvalResult, Ping } from '../types';
+
+function ping(status: Ping['status'], latency: number): Ping {
+	return { status, latency, host: 'h', port: 6379, type: 'tcp' };
+}
+const OPEN = [ping('open', 7)];
+/** Unique hostile sources (a comment makes each one different code). */
+const LOOP = (n = 0) => `(function () { while (true) {} }) // ${n}`;
+const STALL = (n = 0) => `(function () { Array.prototype.indexOf.call({ length: 2 ** 53 - 1 }, 1) }) // ${n}`;
+const BOMB = (n = 0) => `(function () { let a = []; while (true) a.push(new Array(1e6).fill(1)) }) // ${n}`;
+const SPIN = (n = 0) => `(async function () { for (;;) await null }) // ${n}`;
+const HEALTHY = ';(async function (p) { return { status: "UP", latency: p[0].latency } })';
+/** Loops only when its first host is down: hostile on some inputs, clean on others. */
+const MOODY = '(function (p) { if (p[0].status !== "open") while (true) {} return { status: "UP", latency: p[0].latency } })';
+
+const TIMEOUT = 400;
+const SHORT = 50;
+let lanes: EvalLanes;
+
+beforeEach(() => {
+	lanes = new EvalLanes({ workers: 2, timeoutMs: TIMEOUT, graceMs: 150, suspectAfterMs: SHORT, quarantineWorkers: 1, forgiveAfter: 3 });
+});
+afterEach(() => lanes.stop());
+
+const refused = (r: EvalResult) => r.status === 'DOWN' && !!r.error?.startsWith('eval quarantined: ');
+
+describe('EvalLanes', () => {
+	it('healthy code runs in the main lane with its own answer', async () => {
+		expect(await lanes.evaluate(null, [ping('open', 4)], { key: 'a' })).toMatchObject({ status: 'UP', latency: 4 });
+		expect(await lanes.evaluate(HEALTHY, OPEN, { key: 'b' })).toMatchObject({ status: 'UP', latency: 7 });
+		// The function's own failures are answers, not faults: no quarantine.
+		expect((await lanes.evaluate('(function () { return new Promise(() => {}) })', OPEN, { key: 'c' })).error).toBe(
+			"eval's promise never settled"
+		);
+		expect((await lanes.evaluate('(function () { null.x })', OPEN, { key: 'd' })).error).toMatch(/^eval threw: TypeError/);
+		expect(lanes.main.accepted).toBe(4);
+		expect(lanes.quarantine.accepted).toBe(0);
+		expect(lanes.suspects).toBe(0);
+	});
+
+	it('an overrun of the short limit is re-run in quarantine with the full limit, and stays there', async () => {
+		const r = await lanes.evaluate(LOOP(), OPEN, { key: 'm1' });
+		expect(r).toMatchObject({ status: 'DOWN', error: `eval timed out after ${TIMEOUT} ms`, fault: 'time' });
+		expect(lanes.isSuspect(LOOP(), 'm1')).toBe(true);
+		expect(lanes.stats).toMatchObject({ suspected: 1, retried: 1 });
+		expect(lanes.main.accepted).toBe(1);
+		expect(lanes.quarantine.accepted).toBe(1);
+		// Another monitor running other code is not affected.
+		expect(await lanes.evaluate(HEALTHY, OPEN, { key: 'm2' })).toMatchObject({ status: 'UP' });
+		expect(lanes.main.accepted).toBe(2);
+		// The suspect's next check runs in quarantine only.
+		expect((await lanes.evaluate(LOOP(), OPEN, { key: 'm1' })).error).toBe(`eval timed out after ${TIMEOUT} ms`);
+		expect(lanes.main.accepted).toBe(2);
+		expect(lanes.quarantine.accepted).toBe(2);
+	});
+
+	it('a slow but honest function still gets its own answer, from quarantine', async () => {
+		const slow = '(function () { const t = Date.now(); while (Date.now() - t < 150) {} return { status: "UP", latency: 3 } })';
+		for (let i = 0; i < 5; i++) expect(await lanes.evaluate(slow, OPEN, { key: 's' })).toMatchObject({ status: 'UP', latency: 3 });
+		// Clean but never within the short limit: not forgiven, never back in the main lane.
+		expect(lanes.isSuspect(slow, 's')).toBe(true);
+		expect(lanes.main.accepted).toBe(1);
+		expect(lanes.quarantine.accepted).toBe(5);
+	});
+
+	it('a builtin that ignores the interrupt handler costs the main lane one short watchdog, then is terminated in quarantine', async () => {
+		const r = await lanes.evaluate(STALL(), OPEN, { key: 'st' });
+		expect(r).toMatchObject({ status: 'DOWN', error: `eval timed out after ${TIMEOUT} ms (sandbox terminated)`, fault: 'time' });
+		expect(lanes.main.terminations).toBe(1);
+		expect(lanes.quarantine.terminations).toBe(1);
+		expect(await lanes.evaluate(null, OPEN, { key: 'ok' })).toMatchObject({ status: 'UP' });
+	});
+
+	it('the main lane never receives a suspect task: a healthy eval behind 20 hostile ones finishes first', async () => {
+		const kinds = [LOOP, STALL, BOMB, SPIN];
+		const hostile = Array.from({ length: 20 }, (_, i) => ({ key: `h${i}`, source: kinds[i % 4](i) }));
+		// First offence: each costs the main lane at most the short limit (plus the watchdog's grace).
+		const first = await Promise.all(hostile.map((h) => lanes.evaluate(h.source, OPEN, { key: h.key })));
+		for (const r of first) expect(r.status).toBe('DOWN');
+		for (const h of hostile) expect(lanes.isSuspect(h.source, h.key)).toBe(true);
+		expect(lanes.suspects).toBe(20);
+
+		const mainBefore = lanes.main.accepted;
+		const done: string[] = [];
+		const track = (name: string, p: Promise<EvalResult>) => p.then((r) => (done.push(name), r));
+		const again = hostile.map((h) => track(h.key, lanes.evaluate(h.source, OPEN, { key: h.key })));
+		const healthy = track('healthy', lanes.evaluate(HEALTHY, [ping('open', 11)], { key: 'good' }));
+		const results = await Promise.all(again);
+		expect(await healthy).toMatchObject({ status: 'UP', latency: 11 });
+		// Structural: of the 21 evaluations only the healthy one went to the main lane.
+		expect(lanes.main.accepted - mainBefore).toBe(1);
+		// Every hostile call got exactly one answer: a limit it hit, or an immediate quarantine answer.
+		for (const r of results) {
+			expect(r.status).toBe('DOWN');
+			expect(r.error).toMatch(/^(eval quarantined: |eval timed out after|eval ran out of memory)/);
+		}
+		const ran = hostile.filter((_, i) => !refused(results[i])).map((h) => h.key);
+		expect(ran.length).toBeGreaterThan(0);
+		expect(ran.length).toBeLessThanOrEqual(2); // one running, one waiting: the lane's bound
+		// The healthy one did not wait for any hostile evaluation that actually ran.
+		for (const k of ran) expect(done.indexOf('healthy')).toBeLessThan(done.indexOf(k));
+	});
+
+	it('answers a suspect at once while its previous evaluation runs, or when the lane is full', async () => {
+		const keys = ['q1', 'q2', 'q3'];
+		for (const k of keys) await lanes.evaluate(BOMB(1), OPEN, { key: k, memoryMb: 8 }); // quick faults: suspects
+		const mainBefore = lanes.main.accepted;
+		const running = lanes.evaluate(LOOP(1), OPEN, { key: 'q1' }); // new code under q1: a fresh record, main lane
+		expect(lanes.main.accepted).toBe(mainBefore + 1);
+		await running; // now q1 is a suspect for LOOP(1) too
+		const a = lanes.evaluate(LOOP(1), OPEN, { key: 'q1' }); // runs
+		const b = lanes.evaluate(BOMB(1), OPEN, { key: 'q2', memoryMb: 8 }); // waits (queue of 1)
+		const c = await lanes.evaluate(BOMB(1), OPEN, { key: 'q3', memoryMb: 8 }); // lane full
+		const d = await lanes.evaluate(LOOP(1), OPEN, { key: 'q1' }); // its previous one is running
+		expect(c).toMatchObject({ status: 'DOWN', latency: 0, durationMs: 0 });
+		expect(c.error).toMatch(/^eval quarantined: the quarantine lane is full \(last fault: eval ran out of memory \(limit 8 MB\)\)$/);
+		expect(d.error).toMatch(/^eval quarantined: its previous evaluation is still running \(last fault: eval timed out after/);
+		expect((await a).error).toBe(`eval timed out after ${TIMEOUT} ms`);
+		expect((await b).error).toBe('eval ran out of memory (limit 8 MB)');
+		expect(lanes.main.accepted).toBe(mainBefore + 1);
+	});
+
+	it('a repeat offender backs off: it runs at checks 1, 2, 4, 8 and is answered at once in between', async () => {
+		const pattern: string[] = [];
+		for (let i = 0; i < 9; i++) {
+			const r = await lanes.evaluate(BOMB(2), OPEN, { key: 'rep', memoryMb: 8 });
+			pattern.push(refused(r) ? '-' : 'R');
+			if (refused(r) && i === 2) expect(r.error).toMatch(/^eval quarantined: 2 checks in a row hit a limit \(last: eval ran out of memory \(limit 8 MB\)\); it runs once every 2 checks until one is clean$/);
+		}
+		expect(pattern.join('')).toBe('RR-R---R-');
+		expect(lanes.main.accepted).toBe(1);
+	});
+
+	it('is forgiven after consecutive clean, fast runs, or when the code changes', async () => {
+		expect((await lanes.evaluate(MOODY, [ping('error', 0)], { key: 'f' })).fault).toBe('time');
+		expect(lanes.isSuspect(MOODY, 'f')).toBe(true);
+		for (let i = 0; i < 3; i++) expect(await lanes.evaluate(MOODY, [ping('open', i)], { key: 'f' })).toMatchObject({ status: 'UP', latency: i });
+		expect(lanes.quarantine.accepted).toBe(4); // the retry and three clean runs
+		expect(lanes.isSuspect(MOODY, 'f')).toBe(false);
+		expect(lanes.stats.forgiven).toBe(1);
+		const main = lanes.main.accepted;
+		expect(await lanes.evaluate(MOODY, OPEN, { key: 'f' })).toMatchObject({ status: 'UP' });
+		expect(lanes.main.accepted).toBe(main + 1);
+
+		// New code under the same key starts clean, whatever the old code did.
+		await lanes.evaluate(LOOP(3), OPEN, { key: 'g' });
+		expect(lanes.isSuspect(LOOP(3), 'g')).toBe(true);
+		expect(await lanes.evaluate(HEALTHY, OPEN, { key: 'g' })).toMatchObject({ status: 'UP' });
+		expect(lanes.main.accepted).toBe(main + 3);
+		expect(lanes.isSuspect(LOOP(3), 'g')).toBe(false);
+	});
+
+	it('without a key, identical code shares one record', async () => {
+		await lanes.evaluate(SPIN(4), OPEN);
+		expect(lanes.isSuspect(SPIN(4))).toBe(true);
+		expect(lanes.isSuspect(SPIN(4), 'some-monitor')).toBe(false);
+		const main = lanes.main.accepted;
+		await lanes.evaluate(SPIN(4), OPEN);
+		expect(lanes.main.accepted).toBe(main);
+	});
+});

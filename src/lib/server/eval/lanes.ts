@@ -1,0 +1,275 @@
+// Which eval code runs where, so that hostile functions (infinite loops,
+// memory bombs, builtins that ignore the interrupt handler) cannot delay
+// healthy ones: two worker pools ("lanes", see pool.ts) and a record of
+// misbehaviour per monitor (or per source, for calls without a key).
+//
+// - Main lane (EVAL_WORKERS threads). Every function starts here, held to a
+//   short limit (suspectAfterMs, default 100 ms; the spec's examples take
+//   about 1 ms) instead of the full EVAL_TIMEOUT_MS, with a short watchdog
+//   grace too. Code with a clean run on record goes before code without one,
+//   so a burst of new code cannot queue in front of known-good functions.
+// - A function that runs into a limit (time, memory, or a sandbox crash: the
+//   result's `fault`) becomes a suspect. If it only overran the short limit,
+//   it is run again at once in the quarantine lane with the full limit (an
+//   eval is a pure function of its pings, so a second run is safe): a slow
+//   but honest function still gets its own answer. From then on it runs only
+//   in the quarantine lane: the main lane never receives a suspect's task.
+// - Quarantine lane (quarantineWorkers threads, default 1), with a bounded
+//   queue. A suspect's evaluation is answered at once with DOWN and an error
+//   starting "eval quarantined:" when its previous evaluation is still in
+//   flight, when the lane's queue is full, or while it backs off after
+//   repeated faults (after 1, 2, 3, 4+ faulty checks in a row it runs every
+//   1st, 2nd, 4th, 8th check), so a crowd of hostile functions cannot keep
+//   a core busy or make a check wait without bound. Every call gets exactly
+//   one answer.
+// - Forgiveness: after forgiveAfter consecutive clean runs that each stayed
+//   within the short limit, or as soon as the code changes (a record holds a
+//   hash of the source it judged), a suspect goes back to the main lane.
+//   Code that is clean but always slower than the short limit stays in
+//   quarantine, where it still gets the full limit.
+//
+// Records live in this process's memory, least recently used dropped beyond
+// MAX_RECORDS; a restart forgets them, so each hostile function costs the
+// main lane its short limit once more.
+
+import { createHash } from 'node:crypto';
+import { EvalPool, EVAL_DEFAULTS, type EvalConfig, type EvalOptions, type SyntaxCheck } from './pool';
+import type { EvalResult, Ping } from '../types';
+
+export interface LanesConfig extends EvalConfig {
+	/** Worker threads in the quarantine lane (default 1). */
+	quarantineWorkers?: number;
+	/** Evaluations that may wait in the quarantine lane's queue (default: one per quarantine worker). */
+	quarantineQueue?: number;
+	/** Time limit in the main lane; code that overruns it is quarantined (default 100). */
+	suspectAfterMs?: number;
+	/** Consecutive clean, fast runs that take a suspect back to the main lane (default 10). */
+	forgiveAfter?: number;
+	/** A repeat offender runs at least every this many checks (default 8). */
+	maxBackoff?: number;
+}
+
+export interface LaneEvalOptions extends EvalOptions {
+	/** Whose record this evaluation counts towards, e.g. "monitor:12"; default: a hash of the source. */
+	key?: string;
+}
+
+interface LaneSettings {
+	quarantineWorkers: number;
+	quarantineQueue: number;
+	suspectAfterMs: number;
+	forgiveAfter: number;
+	maxBackoff: number;
+}
+
+export const LANE_DEFAULTS: Readonly<LaneSettings> = Object.freeze({
+	quarantineWorkers: 1,
+	quarantineQueue: 1,
+	suspectAfterMs: 100,
+	forgiveAfter: 10,
+	maxBackoff: 8
+});
+
+/** Records kept (least recently used dropped first): far more than the monitors of one install. */
+const MAX_RECORDS = 100_000;
+
+interface Record {
+	/** Hash of the source this record judged: other code starts a fresh record. */
+	hash: string;
+	suspect: boolean;
+	/** Consecutive clean runs within the short limit. */
+	clean: number;
+	/** Consecutive checks whose evaluation hit a limit. */
+	faults: number;
+	/** Checks still to answer at once (backoff). */
+	skip: number;
+	/** This key's evaluations queued or running in the quarantine lane. */
+	inFlight: number;
+	/** The last fault's error, quoted in quarantine answers. */
+	lastError: string;
+}
+
+function positive(v: unknown, fallback: number): number {
+	return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+function quarantined(reason: string): EvalResult {
+	return { status: 'DOWN', latency: 0, error: `eval quarantined: ${reason}`, durationMs: 0 };
+}
+
+export class EvalLanes {
+	readonly main: EvalPool;
+	readonly quarantine: EvalPool;
+	#lane: LaneSettings = { ...LANE_DEFAULTS };
+	#graceMs: number = EVAL_DEFAULTS.graceMs;
+	#records = new Map<string, Record>();
+	/** For diagnostics and the bench. */
+	readonly stats = {
+		/** Functions that became suspects. */
+		suspected: 0,
+		/** Suspects taken back to the main lane. */
+		forgiven: 0,
+		/** Overruns of the short limit run again in quarantine. */
+		retried: 0,
+		/** Evaluations answered at once, without running ("eval quarantined: ..."). */
+		refused: 0
+	};
+
+	constructor(config: LanesConfig = {}) {
+		this.main = new EvalPool();
+		this.quarantine = new EvalPool();
+		this.configure(config);
+	}
+
+	/** Change limits and lane sizes; applies to evaluations from now on. */
+	configure(config: LanesConfig): void {
+		const l = this.#lane;
+		l.quarantineWorkers = Math.max(1, Math.floor(positive(config.quarantineWorkers, l.quarantineWorkers)));
+		const queue = config.quarantineQueue;
+		if (typeof queue === 'number' && Number.isInteger(queue) && queue >= 0) l.quarantineQueue = queue;
+		else if (config.quarantineWorkers !== undefined) l.quarantineQueue = l.quarantineWorkers;
+		l.suspectAfterMs = positive(config.suspectAfterMs, l.suspectAfterMs);
+		l.forgiveAfter = Math.max(1, Math.floor(positive(config.forgiveAfter, l.forgiveAfter)));
+		l.maxBackoff = Math.max(1, Math.floor(positive(config.maxBackoff, l.maxBackoff)));
+		if (typeof config.graceMs === 'number' && config.graceMs >= 0) this.#graceMs = config.graceMs;
+		const shared = { timeoutMs: config.timeoutMs, memoryMb: config.memoryMb, url: config.url };
+		// The main lane's watchdog matches its short limit: a stall costs it little.
+		this.main.configure({ ...shared, workers: config.workers, graceMs: Math.min(this.#graceMs, l.suspectAfterMs) });
+		this.quarantine.configure({ ...shared, workers: l.quarantineWorkers, graceMs: this.#graceMs });
+	}
+
+	get config(): Readonly<LaneSettings & { workers: number; timeoutMs: number; memoryMb: number; graceMs: number }> {
+		const { workers, timeoutMs, memoryMb } = this.main.config;
+		return { ...this.#lane, workers, timeoutMs, memoryMb, graceMs: this.#graceMs };
+	}
+
+	/** Keys currently quarantined. */
+	get suspects(): number {
+		let n = 0;
+		for (const r of this.#records.values()) if (r.suspect) n++;
+		return n;
+	}
+
+	/** Whether this code (under this key) would run in the quarantine lane now. */
+	isSuspect(source: string | null, key?: string): boolean {
+		const hash = hashSource(source);
+		const r = this.#records.get(key ?? `source:${hash}`);
+		return !!r && r.hash === hash && r.suspect;
+	}
+
+	/**
+	 * Evaluate in the lane this code's record calls for. Never rejects;
+	 * `durationMs` excludes time spent queued (0 when answered at once).
+	 */
+	async evaluate(source: string | null | undefined, pings: Ping[], opts: LaneEvalOptions = {}): Promise<EvalResult> {
+		const limits = {
+			timeoutMs: positive(opts.timeoutMs, this.main.config.timeoutMs),
+			memoryMb: positive(opts.memoryMb, this.main.config.memoryMb)
+		};
+		// Not code at all: the pool answers DOWN at once, there is nothing to judge.
+		if (source != null && typeof source !== 'string') return this.main.evaluate(source, pings, limits);
+		const rec = this.#record(source ?? null, opts.key);
+		if (rec.suspect) {
+			if (rec.inFlight > 0) {
+				return this.#refuse(`its previous evaluation is still running (last fault: ${rec.lastError})`);
+			}
+			if (rec.skip > 0) {
+				rec.skip--;
+				const every = Math.min(2 ** (rec.faults - 1), this.#lane.maxBackoff);
+				return this.#refuse(
+					`${rec.faults} checks in a row hit a limit (last: ${rec.lastError}); it runs once every ${every} checks until one is clean`
+				);
+			}
+			return this.#runQuarantined(rec, source, pings, limits, '');
+		}
+
+		const short = Math.min(this.#lane.suspectAfterMs, limits.timeoutMs);
+		const r = await this.main.evaluate(source, pings, { ...limits, timeoutMs: short, urgent: rec.clean > 0 });
+		if (!r.fault) {
+			rec.clean++;
+			return r;
+		}
+		rec.suspect = true;
+		rec.clean = 0;
+		rec.lastError = r.error ?? r.fault;
+		this.stats.suspected++;
+		if (r.fault !== 'time' || short >= limits.timeoutMs) return this.#judged(rec, r);
+		this.stats.retried++;
+		return this.#runQuarantined(rec, source, pings, limits, `it ran over ${short} ms in the main lane and `);
+	}
+
+	/** Compile without running (main lane: compiling is bounded by the source's size). */
+	checkSyntax(source: string | null | undefined): Promise<SyntaxCheck> {
+		return this.main.checkSyntax(source);
+	}
+
+	/** Stop both lanes (queued and running evaluations resolve DOWN); records are kept. */
+	async stop(): Promise<void> {
+		await Promise.all([this.main.stop(), this.quarantine.stop()]);
+	}
+
+	async #runQuarantined(
+		rec: Record,
+		source: string | null | undefined,
+		pings: Ping[],
+		limits: { timeoutMs: number; memoryMb: number },
+		why: string
+	): Promise<EvalResult> {
+		if (this.quarantine.queued >= this.#lane.quarantineQueue) {
+			return this.#refuse(`${why}the quarantine lane is full (last fault: ${rec.lastError})`);
+		}
+		rec.inFlight++;
+		let r: EvalResult;
+		try {
+			r = await this.quarantine.evaluate(source, pings, limits);
+		} finally {
+			rec.inFlight--;
+		}
+		return this.#judged(rec, r);
+	}
+
+	/** Update a suspect's record with the outcome of a check that ran. */
+	#judged(rec: Record, r: EvalResult): EvalResult {
+		if (r.fault) {
+			rec.faults++;
+			rec.clean = 0;
+			rec.lastError = r.error ?? r.fault;
+			rec.skip = Math.min(2 ** (rec.faults - 1), this.#lane.maxBackoff) - 1;
+			return r;
+		}
+		rec.faults = 0;
+		rec.skip = 0;
+		rec.clean = r.durationMs <= this.#lane.suspectAfterMs ? rec.clean + 1 : 0;
+		if (rec.clean >= this.#lane.forgiveAfter) {
+			rec.suspect = false;
+			this.stats.forgiven++;
+		}
+		return r;
+	}
+
+	#refuse(reason: string): EvalResult {
+		this.stats.refused++;
+		return quarantined(reason);
+	}
+
+	/** This key's record (a fresh one if the code changed), marked most recently used. */
+	#record(source: string | null, key: string | undefined): Record {
+		const hash = hashSource(source);
+		const k = key ?? `source:${hash}`;
+		let rec = this.#records.get(k);
+		this.#records.delete(k);
+		if (!rec || rec.hash !== hash) {
+			rec = { hash, suspect: false, clean: 0, faults: 0, skip: 0, inFlight: 0, lastError: '' };
+			if (this.#records.size >= MAX_RECORDS) {
+				const oldest = this.#records.keys().next().value;
+				if (oldest !== undefined) this.#records.delete(oldest);
+			}
+		}
+		this.#records.set(k, rec);
+		return rec;
+	}
+}
+
+function hashSource(source: string | null): string {
+	return source === null ? 'default' : createHash('sha256').update(source).digest('base64url');
+}
