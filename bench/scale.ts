@@ -23,10 +23,9 @@
 // of the minute it starts in. The run stops by itself (and a watchdog bounds it).
 // CPU is process.cpuUsage() over the span: main thread, probe worker and eval
 // workers alike; the Postgres backends and the listeners are shown, not counted.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { and, count, gte, inArray, lt, sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../src/lib/server/db/index';
@@ -34,81 +33,35 @@ import { adminUrl, createScratchPostgres } from '../src/lib/server/db/testing';
 import { upsertMonitors } from '../src/lib/server/db/queries/monitors';
 import { checks, monitors } from '../src/lib/server/db/schema';
 import { validateMonitor, type MonitorInput } from '../src/lib/server/monitors/validate';
-import { Scheduler, type CheckEvent } from '../src/lib/server/probe/scheduler';
+import { Scheduler } from '../src/lib/server/probe/scheduler';
 import { probe, startProbeWorker, stopProbeWorker } from '../src/lib/server/probe/pool';
 import { evaluate, stopEval } from '../src/lib/server/eval/sandbox';
 import { runCheck } from '../src/lib/server/probe/check';
-import { createLogger, type Logger } from '../src/lib/server/log';
+import type { Logger } from '../src/lib/server/log';
 import type { Host } from '../src/lib/server/types';
 import { asc, fmt, pct, report, type PhaseResult, type Slim } from './scale-report';
+import {
+	MIN,
+	arg,
+	childStats,
+	clock,
+	countingLogger,
+	gitState,
+	procCpuMs,
+	say,
+	sleep,
+	sleepUntil,
+	slim,
+	startListeners,
+	textArg,
+	timedProbe
+} from './harness';
 
-// ---- arguments ------------------------------------------------------------
-function arg(name: string, fallback: number, min: number, max: number): number {
-	const i = process.argv.indexOf(`--${name}`);
-	if (i < 0) return fallback;
-	const n = Number(process.argv[i + 1]);
-	if (!Number.isInteger(n) || n < min || n > max) {
-		console.error(`--${name} must be an integer ${min}-${max}, got ${JSON.stringify(process.argv[i + 1])}`);
-		process.exit(2);
-	}
-	return n;
-}
 const N = arg('monitors', 1000, 1, 20_000);
 const HOSTS = arg('hosts', 3, 1, 100);
 const MINUTES = arg('minutes', 2, 1, 10);
 const LISTENERS = arg('listeners', 8, 1, 64);
-const DUMP = (() => {
-	const i = process.argv.indexOf('--dump');
-	if (i >= 0 && !process.argv[i + 1]) {
-		console.error('--dump needs a file name');
-		process.exit(2);
-	}
-	return i < 0 ? undefined : process.argv[i + 1];
-})();
-
-// ---- small helpers --------------------------------------------------------
-const MIN = 60_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-const sleepUntil = (t: number) => sleep(t - Date.now());
-const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
-const say = (msg: string) => console.log(`${clock(Date.now())}  ${msg}`);
-
-// Linux /proc figures (informational; absent elsewhere).
-let CLK_TCK = 100;
-try {
-	CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-} catch {}
-/** utime + stime of a process or thread, in ms, or null when unreadable. */
-function procCpuMs(path: string): number | null {
-	try {
-		const s = readFileSync(path, 'utf8');
-		const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-		return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
-	} catch {
-		return null;
-	}
-}
-
-// ---- listeners child ------------------------------------------------------
-function startListeners(n: number): Promise<{ child: ChildProcess; ports: number[] }> {
-	const file = fileURLToPath(new URL('./scale-listeners.js', import.meta.url));
-	const child = spawn(process.execPath, [file, String(n)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-	return new Promise((resolve, reject) => {
-		child.once('error', reject);
-		child.once('exit', (code) => reject(new Error(`listeners exited with ${code}`)));
-		child.once('message', (m: { ports: number[] }) => resolve({ child, ports: m.ports }));
-	});
-}
-function childStats(child: ChildProcess): Promise<{ accepts: number; cpuMs: number }> {
-	return new Promise((resolve) => {
-		const t = setTimeout(() => resolve({ accepts: NaN, cpuMs: NaN }), 2000);
-		child.once('message', (m: { accepts: number; cpu: NodeJS.CpuUsage }) => {
-			clearTimeout(t);
-			resolve({ accepts: m.accepts, cpuMs: (m.cpu.user + m.cpu.system) / 1000 });
-		});
-		child.send('stats');
-	});
-}
+const DUMP = textArg('dump');
 
 // ---- Postgres backends' CPU (what the loop costs the database) --------------
 class PgCpu {
@@ -133,35 +86,6 @@ class PgCpu {
 }
 
 // ---- a phase --------------------------------------------------------------
-// The scheduler's startedAt is taken before its slot claim (a database round
-// trip); the probe itself starts after it. This wrapper notes when probe() was
-// called, keyed by the pings array it returns (runCheck hands that very array
-// to onCheck), so lateness can be measured to the probe's start as well.
-const probeCalledAt = new WeakMap<object, number>();
-const timedProbe: typeof probe = async (hosts) => {
-	const t = Date.now();
-	const pings = await probe(hosts);
-	probeCalledAt.set(pings, t);
-	return pings;
-};
-
-const slim = (e: CheckEvent): Slim => ({
-	monitorId: e.monitorId,
-	slot: e.slot.getTime(),
-	due: e.due,
-	startedAt: e.startedAt,
-	probeAt: probeCalledAt.get(e.outcome.pings) ?? e.startedAt,
-	finishedAt: e.finishedAt,
-	latencies: e.outcome.pings.filter((p) => p.status === 'open').map((p) => p.latency),
-	notOpen: e.outcome.pings.filter((p) => p.status !== 'open').length,
-	checkLatency: e.outcome.result.latency,
-	status: e.outcome.result.status,
-	probeMs: e.outcome.probeMs,
-	evalMs: e.outcome.evalMs,
-	written: e.written,
-	buffered: e.buffered
-});
-
 interface Ctx {
 	database: Database;
 	log: Logger & { times: number[] };
@@ -248,17 +172,6 @@ async function runPhase(ctx: Ctx, name: string, ids: number[], prepare?: () => P
 	};
 }
 
-/** The commit measured, and whether src/ had uncommitted changes. */
-function gitState(): string {
-	try {
-		const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-		const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-		return dirty ? `${head} + ${dirty.split('\n').length} uncommitted path(s) under src/` : head;
-	} catch {
-		return 'unknown (not a git checkout)';
-	}
-}
-
 // ---- main -----------------------------------------------------------------
 function hostsFor(i: number, ports: number[]): Host[] {
 	return Array.from({ length: HOSTS }, (_, j) => ({ type: 'tcp', host: '127.0.0.1', port: ports[(i * HOSTS + j) % ports.length], timeout: 1000 }));
@@ -303,12 +216,7 @@ async function main() {
 		cleanup.push(() => stopProbeWorker(), () => stopEval());
 
 		// The loop's warnings, printed (the first 10) and timed, so warm-up and span can be told apart.
-		const base = createLogger('warn', 'scale');
-		const times: number[] = [];
-		const noted = (f: Logger['warn']) => (m: string, x?: Record<string, unknown>) => {
-			if (times.push(Date.now()) <= 10) f(m, x);
-		};
-		const log = { times, debug() {}, info() {}, warn: noted(base.warn), error: noted(base.error) };
+		const log = countingLogger('scale');
 
 		// Fixtures: A's monitor active, B's monitors created inactive now (ids A=1, B=2..N+1).
 		const aInput = monitorInput('scale-a', hostsFor(0, ports), true);

@@ -1,6 +1,11 @@
 // The quarantine policy with real worker threads and real hostile code.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { EvalLanes } from './lanes';
+import { EvalPool } from './pool';
 import type { EvalResult, Ping } from '../types';
 
 function ping(status: Ping['status'], latency: number): Ping {
@@ -64,6 +69,36 @@ describe('EvalLanes', () => {
 		expect(lanes.isSuspect(slow, 's')).toBe(true);
 		expect(lanes.main.accepted).toBe(1);
 		expect(lanes.quarantine.accepted).toBe(5);
+	});
+
+	it('an overrun that is fast when run again is a false alarm: the function is not quarantined', async () => {
+		// A main lane on a very busy machine: every evaluation of code marked "busy" overruns.
+		const dir = mkdtempSync(join(tmpdir(), 'porthole-lanes-'));
+		const busy = join(dir, 'busy.mjs');
+		writeFileSync(
+			busy,
+			`import { parentPort } from 'node:worker_threads';
+			parentPort.postMessage({ type: 'ready' });
+			parentPort.on('message', (m) => parentPort.postMessage({ id: m.id, result: m.source.includes('busy')
+				? { status: 'DOWN', latency: 0, error: 'eval timed out after ' + m.timeoutMs + ' ms', fault: 'time', durationMs: m.timeoutMs }
+				: { status: 'UP', latency: 1, durationMs: 1 } }));`
+		);
+		const l = new EvalLanes({ timeoutMs: TIMEOUT, suspectAfterMs: SHORT }, { main: new EvalPool({ url: pathToFileURL(busy) }), quarantine: new EvalPool() });
+		try {
+			const src = `${HEALTHY} // busy`;
+			// The real quarantine worker runs it fast: its own answer, no quarantine.
+			expect(await l.evaluate(src, OPEN, { key: 'k' })).toMatchObject({ status: 'UP', latency: 7 });
+			expect(l.stats).toMatchObject({ retried: 1, falseAlarms: 1, suspected: 0 });
+			expect(l.isSuspect(src, 'k')).toBe(false);
+			expect(await l.evaluate(src, OPEN, { key: 'k' })).toMatchObject({ status: 'UP', latency: 7 });
+			expect(l.main.accepted).toBe(2); // still tried in the main lane first
+			// Hostile code overruns in quarantine too: a suspect.
+			expect((await l.evaluate(`${LOOP()} // busy`, OPEN, { key: 'h' })).error).toBe(`eval timed out after ${TIMEOUT} ms`);
+			expect(l.isSuspect(`${LOOP()} // busy`, 'h')).toBe(true);
+		} finally {
+			await l.stop();
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	it('a builtin that ignores the interrupt handler costs the main lane one short watchdog, then is terminated in quarantine', async () => {

@@ -155,6 +155,25 @@ describe('through the worker pool', () => {
 		expect(pool.threadIds).toHaveLength(2);
 	});
 
+	it('a reply that arrived while the main thread was blocked wins over the watchdog', async () => {
+		const p = new EvalPool({ workers: 1, timeoutMs: 50, graceMs: 0 });
+		try {
+			await p.evaluate(null, [ping('open', 1)], { timeoutMs: 5000 }); // a ready worker
+			// From the event loop's check phase, so that its next turn starts with timers, then I/O.
+			await new Promise((resolve) => setImmediate(resolve));
+			const r = p.evaluate(null, [ping('open', 4)]);
+			// Block past the watchdog; the worker answers meanwhile (its reply waits in the queue).
+			const until = performance.now() + 800;
+			while (performance.now() < until) {
+				/* busy */
+			}
+			expect(await r).toMatchObject({ status: 'UP', latency: 4 });
+			expect(p.terminations).toBe(0);
+		} finally {
+			await p.stop();
+		}
+	});
+
 	it('urgent tasks go before waiting non-urgent ones, FIFO within each kind', async () => {
 		const p = new EvalPool({ workers: 1, timeoutMs: 400, graceMs: GRACE });
 		try {
@@ -207,6 +226,19 @@ describe('worker failures (fake workers)', () => {
 			parentPort.on('message', (m) => { if (m.source === 'crash') process.exit(3); parentPort.postMessage({ id: m.id, result: { status: 'UP', latency: 1, durationMs: 0 } }); });`
 		);
 		writeFileSync(join(dir, 'broken.mjs'), `throw new Error('cannot load');`);
+		// Replies with the ms since its last "crash" request, and is not ready for 300 ms after one.
+		writeFileSync(
+			join(dir, 'rebuild.mjs'),
+			`import { parentPort } from 'node:worker_threads';
+			let crashed = performance.now();
+			parentPort.postMessage({ type: 'ready' });
+			parentPort.on('message', (m) => {
+				const latency = performance.now() - crashed;
+				const rebuilding = m.source === 'crash';
+				if (rebuilding) { crashed = performance.now(); setTimeout(() => parentPort.postMessage({ type: 'ready' }), 300); }
+				parentPort.postMessage({ id: m.id, result: { status: 'UP', latency, durationMs: 0 }, rebuilding });
+			});`
+		);
 		writeFileSync(
 			join(dir, 'liar.mjs'),
 			`import { parentPort } from 'node:worker_threads';
@@ -227,6 +259,19 @@ describe('worker failures (fake workers)', () => {
 			expect(p.threadIds).toHaveLength(1);
 			expect(p.threadIds[0]).not.toBe(first);
 			expect(p.starts).toBe(2);
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it('a worker that rebuilds its module gets no task until it is ready again', async () => {
+		const p = new EvalPool({ workers: 1, url: pathToFileURL(join(dir, 'rebuild.mjs')) });
+		try {
+			await p.evaluate('ok', []);
+			const [, next] = await Promise.all([p.evaluate('crash', []), p.evaluate('ok', [])]);
+			// Sent only after the worker's second 'ready', 300 ms after the crash.
+			expect(next.latency).toBeGreaterThanOrEqual(290);
+			expect(p.starts).toBe(1);
 		} finally {
 			await p.stop();
 		}

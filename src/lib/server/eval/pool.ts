@@ -89,7 +89,8 @@ interface Slot {
 	dropped: boolean;
 }
 
-type WorkerReply = { type: 'ready' } | { id: number; result: unknown };
+/** `rebuilding`: the evaluation crashed the worker's module; it says 'ready' again when a new one is. */
+type WorkerReply = { type: 'ready' } | { id: number; result: unknown; rebuilding?: boolean };
 
 function down(error: string, durationMs: number, fault?: EvalFault): EvalResult {
 	return fault ? { status: 'DOWN', latency: 0, error, fault, durationMs } : { status: 'DOWN', latency: 0, error, durationMs };
@@ -278,7 +279,10 @@ export class EvalPool {
 		slot.task = task;
 		task.startedAt = performance.now();
 		const watchdogMs = Math.min(task.timeoutMs + this.#config.graceMs, 2 ** 31 - 1);
-		task.timer = setTimeout(() => this.#onOverrun(slot, task), watchdogMs);
+		// Timers run before I/O in the event loop: after a main-thread stall the
+		// watchdog would fire ahead of a reply that is already waiting. One
+		// setImmediate later that reply has been handled and the task is done.
+		task.timer = setTimeout(() => setImmediate(() => this.#onOverrun(slot, task)), watchdogMs);
 		try {
 			slot.worker.postMessage({ id: task.id, ...task.message });
 		} catch (err) {
@@ -305,6 +309,7 @@ export class EvalPool {
 		const task = slot.task;
 		if (!task || !('id' in msg) || msg.id !== task.id) return;
 		slot.task = undefined;
+		if (msg.rebuilding === true) slot.ready = false;
 		this.#finish(task, (d) => task.reply(msg.result, d));
 		this.#release(slot);
 	}

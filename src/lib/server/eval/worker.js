@@ -1,15 +1,17 @@
 // Eval worker thread entry (plain ESM JavaScript: it runs as bare Node).
 //
-// Started by sandbox.ts through the package export "porthole/eval-worker", so
+// Started by pool.ts through the package export "porthole/eval-worker", so
 // it ships as this very file (see DESIGN.md, "Shipping a worker file"). It may
 // import only Node built-ins, node_modules and sibling .js files.
 //
 // It loads the QuickJS WASM module once, then answers one request at a time
-// (the pool never sends a second before the first is answered; requests are
-// still chained, in order, should that ever happen):
+// (the pool never sends a second before the first is answered, nor while a
+// crashed module is rebuilt; requests are still chained, in order, should
+// that ever happen):
 //   out: {type: 'ready'}                                  module loaded, send work
 //   in:  {id, source, pings, timeoutMs, memoryBytes}      evaluate (fresh runtime)
-//   out: {id, result: {status, latency, error?, durationMs}}
+//   out: {id, result: {status, latency, error?, fault?, durationMs}, rebuilding}
+//   out: {type: 'ready'}                                  after `rebuilding: true`: a new module is ready
 //   in:  {id, kind: 'syntax', source}                     compile only
 //   out: {id, result: {ok: true} | {ok: false, error, line?, column?}}
 // Anything that escapes the sandbox's own limits (a builtin that ignores the
@@ -34,15 +36,24 @@ const port = parentPort;
 /** @type {QuickJSWASMModule | undefined} */
 let module;
 
+/** Pings for the warm-up evaluation. */
+const WARM_UP_PINGS = [{ status: 'open', latency: 1, host: '127.0.0.1', port: 1, type: 'tcp' }];
+
 /**
  * The module, rebuilt if an evaluation crashed it or grew its memory beyond
- * what this limit allows.
+ * what this limit allows. A new module runs one evaluation of the default
+ * function first: V8 compiles WASM functions lazily, on first call, which
+ * makes a fresh module's first evaluation 50-150 ms slower. That must not
+ * count against the first real task's time limit (the main lane's is short,
+ * see lanes.ts).
  * @param {number} [memoryBytes]
  */
 async function getModule(memoryBytes) {
 	if (!module || !moduleIsUsable(module) || !moduleFitsLimit(module, memoryBytes)) {
 		module = undefined;
-		module = await createEvalModule();
+		const fresh = await createEvalModule();
+		runEval(fresh, null, WARM_UP_PINGS, { timeoutMs: 10_000 });
+		module = fresh;
 	}
 	return module;
 }
@@ -71,13 +82,24 @@ async function handle(msg) {
 			timeoutMs: msg.timeoutMs,
 			memoryBytes: msg.memoryBytes
 		});
-		port.postMessage({ id, result });
+		port.postMessage({ id, result, rebuilding: !moduleIsUsable(m) });
 	} catch (err) {
 		const error = `eval worker failed: ${describe(err)}`;
 		port.postMessage({ id, result: { status: 'DOWN', latency: 0, error, durationMs: performance.now() - started } });
 	}
-	// Replace a module the evaluation crashed now, not on the next request's clock.
-	if (module && !moduleIsUsable(module)) await getModule(msg.memoryBytes);
+	// Replace a module the evaluation crashed now, not on the next request's
+	// clock: the pool sends nothing more until this 'ready'.
+	if (module && !moduleIsUsable(module)) {
+		try {
+			await getModule(msg.memoryBytes);
+			port.postMessage({ type: 'ready' });
+		} catch (err) {
+			// As at start: fatal, the pool replaces this thread.
+			setImmediate(() => {
+				throw err;
+			});
+		}
+	}
 }
 
 const ready = getModule(DEFAULT_MEMORY_BYTES).then(() => port.postMessage({ type: 'ready' }));
