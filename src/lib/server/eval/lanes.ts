@@ -17,7 +17,8 @@
 //   false alarm (a busy machine delayed it) and changes nothing. Code with a
 //   clean record goes first in the quarantine lane for that re-run. From
 //   then on a suspect runs only in the quarantine lane: the main lane never
-//   receives a suspect's task.
+//   receives a suspect's task. There, suspects whose last run was clean go
+//   before repeat offenders (and may use extra queue room).
 // - Quarantine lane (quarantineWorkers threads, default 1), with a bounded
 //   queue. A suspect's evaluation is answered at once with DOWN and an error
 //   starting "eval quarantined:" when its previous evaluation is still in
@@ -78,6 +79,13 @@ export const LANE_DEFAULTS: Readonly<LaneSettings> = Object.freeze({
 	forgiveAfter: 10,
 	maxBackoff: 8
 });
+
+/**
+ * Idle started threads the main lane keeps: a first offence that must be
+ * terminated (a memory bomb, a builtin that ignores the interrupt handler)
+ * then costs it no start-up time.
+ */
+const MAIN_SPARES = 1;
 
 /** Records kept (least recently used dropped first): far more than the monitors of one install. */
 const MAX_RECORDS = 100_000;
@@ -148,7 +156,12 @@ export class EvalLanes {
 		if (typeof config.graceMs === 'number' && config.graceMs >= 0) this.#graceMs = config.graceMs;
 		const shared = { timeoutMs: config.timeoutMs, memoryMb: config.memoryMb, url: config.url };
 		// The main lane's watchdog matches its short limit: a stall costs it little.
-		this.main.configure({ ...shared, workers: config.workers, graceMs: Math.min(this.#graceMs, l.suspectAfterMs) });
+		this.main.configure({
+			...shared,
+			workers: config.workers,
+			spares: MAIN_SPARES,
+			graceMs: Math.min(this.#graceMs, l.suspectAfterMs)
+		});
 		this.quarantine.configure({ ...shared, workers: l.quarantineWorkers, graceMs: this.#graceMs });
 	}
 
@@ -196,7 +209,8 @@ export class EvalLanes {
 					`${rec.faults} checks in a row hit a limit (last: ${rec.lastError}); it runs once every ${every} checks until one is clean`
 				);
 			}
-			const r = await this.#quarantined(rec, source, pings, limits, false);
+			// A suspect whose last run was clean (slow, or on probation) goes before repeat offenders.
+			const r = await this.#quarantined(rec, source, pings, limits, rec.faults === 0);
 			return r ? this.#judged(key, rec, r) : this.#refuse(`the quarantine lane is full (last fault: ${rec.lastError})`);
 		}
 

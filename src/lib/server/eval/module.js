@@ -17,6 +17,8 @@
 // A module whose evaluation crashed on the host side is marked unusable
 // (markUnusable): the caller must build a new one (the worker does).
 
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
 import releaseSyncVariant from '@jitl/quickjs-wasmfile-release-sync';
 
@@ -46,12 +48,25 @@ const gates = new WeakMap();
 const unusable = new WeakSet();
 
 /**
+ * The QuickJS WebAssembly code, compiled. A WebAssembly.Module can be sent to
+ * other threads (postMessage, workerData) and shares its compiled code with
+ * them, functions V8 compiled lazily since included: a thread given one starts
+ * without compiling anything (see eval/worker.js).
+ * @returns {Promise<WebAssembly.Module>}
+ */
+export async function compileEvalWasm() {
+	const file = createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
+	return WebAssembly.compile(await readFile(file));
+}
+
+/**
  * A QuickJS WASM module (release-sync variant) for runEval, with a memory gate.
  * About 15 ms; make one per thread and reuse it (each evaluation gets its own
  * runtime), unless moduleIsUsable() says it died.
+ * @param {WebAssembly.Module} [wasmModule]  compiled code to use (compileEvalWasm); default: load and compile the file
  * @returns {Promise<QuickJSWASMModule>}
  */
-export async function createEvalModule() {
+export async function createEvalModule(wasmModule) {
 	const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: 32768 });
 	/** @type {MemoryGate} */
 	const gate = { capBytes: Infinity, refused: 0, memory };
@@ -68,7 +83,7 @@ export async function createEvalModule() {
 		}
 	});
 	const module = await newQuickJSWASMModuleFromVariant(
-		newVariant(releaseSyncVariant, { wasmMemory: memory })
+		newVariant(releaseSyncVariant, wasmModule ? { wasmMemory: memory, wasmModule } : { wasmMemory: memory })
 	);
 	gates.set(module, gate);
 	return module;

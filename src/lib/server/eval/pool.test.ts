@@ -21,6 +21,14 @@ const STALLS = [
 const LOOP = '(function () { while (true) {} })';
 const BOMB = '(function () { let a = []; while (true) a.push(new Array(1e6).fill(1)) })';
 
+async function waitUntil(f: () => boolean, ms = 5000): Promise<void> {
+	const end = performance.now() + ms;
+	while (!f()) {
+		if (performance.now() > end) throw new Error('condition not met in time');
+		await new Promise((r) => setTimeout(r, 20));
+	}
+}
+
 const TIMEOUT = 300;
 const GRACE = 250;
 let pool: EvalPool;
@@ -169,6 +177,27 @@ describe('through the worker pool', () => {
 			}
 			expect(await r).toMatchObject({ status: 'UP', latency: 4 });
 			expect(p.terminations).toBe(0);
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it('a spare worker takes the next task at once when one is terminated, and never adds concurrency', async () => {
+		const p = new EvalPool({ workers: 1, spares: 1, timeoutMs: TIMEOUT, graceMs: GRACE });
+		try {
+			await p.evaluate(null, [ping('open', 1)]);
+			await waitUntil(() => p.threadIds.length === 2);
+			const loops = [p.evaluate(LOOP, []), p.evaluate(LOOP, [])];
+			expect([p.busy, p.queued]).toEqual([1, 1]);
+			await Promise.all(loops);
+			await waitUntil(() => p.threadIds.length === 2);
+			const starts = p.starts;
+			expect((await p.evaluate(STALLS[0], [])).fault).toBe('time');
+			// The spare is ready: the next task starts now, not after a new worker's start-up.
+			const next = p.evaluate(null, [ping('open', 2)]);
+			expect(p.busy).toBe(1);
+			expect(await next).toMatchObject({ status: 'UP', latency: 2 });
+			expect(p.starts).toBe(starts + 1);
 		} finally {
 			await p.stop();
 		}

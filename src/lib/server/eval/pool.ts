@@ -41,13 +41,19 @@ export interface EvalConfig extends EvalOptions {
 	workers?: number;
 	/** Watchdog slack on top of timeoutMs before a worker is terminated (default 250). */
 	graceMs?: number;
+	/**
+	 * Started workers kept idle on top of `workers` (default 0): when a worker
+	 * is terminated, a spare takes the next task at once while its replacement
+	 * starts. Never more than `workers` evaluations run at a time.
+	 */
+	spares?: number;
 	/** Worker entry; default: resolveEvalWorkerUrl(). For tests. */
 	url?: URL;
 }
 
 export type SyntaxCheck = { ok: true } | { ok: false; error: string; line?: number; column?: number };
 
-export const EVAL_DEFAULTS = Object.freeze({ timeoutMs: 1000, memoryMb: 32, workers: 2, graceMs: 250 });
+export const EVAL_DEFAULTS = Object.freeze({ timeoutMs: 1000, memoryMb: 32, workers: 2, graceMs: 250, spares: 0 });
 
 /** Per-thread V8 heap cap: a second line of defence (QuickJS's heap is WASM memory, outside it). */
 const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 };
@@ -90,7 +96,15 @@ interface Slot {
 }
 
 /** `rebuilding`: the evaluation crashed the worker's module; it says 'ready' again when a new one is. */
-type WorkerReply = { type: 'ready' } | { id: number; result: unknown; rebuilding?: boolean };
+type WorkerReply = { type: 'ready'; wasmModule?: unknown } | { id: number; result: unknown; rebuilding?: boolean };
+
+/**
+ * QuickJS's compiled WebAssembly, from the first worker that compiled it,
+ * handed to every worker started after (both lanes): a replacement for a
+ * terminated worker then starts in milliseconds instead of compiling again
+ * (100-300 ms of CPU, more on a busy machine).
+ */
+let sharedWasm: WebAssembly.Module | undefined;
 
 function down(error: string, durationMs: number, fault?: EvalFault): EvalResult {
 	return fault ? { status: 'DOWN', latency: 0, error, fault, durationMs } : { status: 'DOWN', latency: 0, error, durationMs };
@@ -148,10 +162,11 @@ export class EvalPool {
 		c.memoryMb = positive(config.memoryMb, c.memoryMb);
 		c.graceMs = typeof config.graceMs === 'number' && config.graceMs >= 0 ? config.graceMs : c.graceMs;
 		if (config.workers !== undefined) c.workers = Math.max(1, Math.floor(positive(config.workers, c.workers)));
+		if (typeof config.spares === 'number' && Number.isInteger(config.spares) && config.spares >= 0) c.spares = config.spares;
 		if (config.url) this.#url = config.url;
 		// Shrink: drop idle extras now; busy extras go when their task ends (#release).
 		for (const slot of [...this.#slots]) {
-			if (this.#slots.length <= c.workers) break;
+			if (this.#slots.length <= this.#threads) break;
 			if (!slot.task) this.#drop(slot);
 		}
 		if (this.#slots.length > 0 || this.queued > 0) this.#pump();
@@ -217,6 +232,11 @@ export class EvalPool {
 		this.#started = false;
 	}
 
+	/** Threads the pool keeps: the workers and their spares. */
+	get #threads(): number {
+		return this.#config.workers + this.#config.spares;
+	}
+
 	#enqueue(task: Task): void {
 		this.#started = true;
 		(task.urgent ? this.#urgent : this.#queue).push(task);
@@ -231,13 +251,13 @@ export class EvalPool {
 	#pump(): void {
 		while (
 			(this.#started || this.queued > 0) &&
-			this.#slots.length < this.#config.workers &&
+			this.#slots.length < this.#threads &&
 			this.#startFailures < MAX_START_FAILURES
 		) {
 			if (!this.#spawn()) break;
 		}
 		for (const slot of this.#slots) {
-			if (this.queued === 0) break;
+			if (this.queued === 0 || this.busy >= this.#config.workers) break;
 			if (slot.ready && !slot.task && !slot.dropped) this.#dispatch(slot, (this.#urgent.shift() ?? this.#queue.shift()) as Task);
 		}
 		const waiting = this.queued > 0;
@@ -253,7 +273,8 @@ export class EvalPool {
 			this.#url ??= resolveEvalWorkerUrl();
 			worker = new Worker(this.#url, {
 				name: 'porthole-eval',
-				resourceLimits: WORKER_RESOURCE_LIMITS
+				resourceLimits: WORKER_RESOURCE_LIMITS,
+				workerData: sharedWasm ? { wasmModule: sharedWasm } : undefined
 			});
 		} catch (err) {
 			this.#startFailed(`cannot start eval worker: ${(err as Error).message}`);
@@ -301,6 +322,7 @@ export class EvalPool {
 	#onMessage(slot: Slot, msg: WorkerReply): void {
 		if (slot.dropped) return;
 		if ('type' in msg && msg.type === 'ready') {
+			if (msg.wasmModule instanceof WebAssembly.Module) sharedWasm ??= msg.wasmModule;
 			slot.ready = true;
 			this.#startFailures = 0;
 			this.#release(slot);
@@ -316,7 +338,7 @@ export class EvalPool {
 
 	/** A slot became free: retire it if the pool shrank, then hand out work. */
 	#release(slot: Slot): void {
-		if (this.#slots.length > this.#config.workers && !slot.task) this.#drop(slot);
+		if (this.#slots.length > this.#threads && !slot.task) this.#drop(slot);
 		this.#pump();
 	}
 

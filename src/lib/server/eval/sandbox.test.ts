@@ -22,11 +22,12 @@ describe('module API (process-wide lanes)', () => {
 		expect((await evaluate(LOOP, [], { key: 'loop', timeoutMs: 200 })).error).toBe('eval timed out after 200 ms');
 		expect((await evaluate(BOMB, [], { timeoutMs: 5000 })).error).toBe('eval ran out of memory (limit 24 MB)');
 		expect(await checkEvalSyntax('(p) => ({ status: "UP", latency: 1 })')).toEqual({ ok: true });
-		expect(lanes.main.threadIds).toHaveLength(1);
+		// The main lane keeps a started spare thread beside its workers.
+		expect(lanes.main.threadIds).toHaveLength(2);
 		expect(lanes.quarantine.threadIds).toHaveLength(1);
 		configureEval({ workers: 2 });
 		expect(await evaluate(null, [ping('open', 1)])).toMatchObject({ status: 'UP' });
-		expect(lanes.main.threadIds).toHaveLength(2);
+		expect(lanes.main.threadIds).toHaveLength(3);
 		await stopEval();
 		expect(lanes.main.threadIds).toEqual([]);
 		expect(lanes.quarantine.threadIds).toEqual([]);

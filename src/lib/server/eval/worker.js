@@ -8,7 +8,8 @@
 // (the pool never sends a second before the first is answered, nor while a
 // crashed module is rebuilt; requests are still chained, in order, should
 // that ever happen):
-//   out: {type: 'ready'}                                  module loaded, send work
+//   out: {type: 'ready', wasmModule?}                     module loaded, send work (and the
+//                                                         compiled code, for the next threads)
 //   in:  {id, source, pings, timeoutMs, memoryBytes}      evaluate (fresh runtime)
 //   out: {id, result: {status, latency, error?, fault?, durationMs}, rebuilding}
 //   out: {type: 'ready'}                                  after `rebuilding: true`: a new module is ready
@@ -18,8 +19,8 @@
 // interrupt handler, say) is the pool's watchdog's job: it terminates this
 // thread and starts another.
 
-import { parentPort } from 'node:worker_threads';
-import { DEFAULT_MEMORY_BYTES, createEvalModule, moduleFitsLimit, moduleIsUsable } from './module.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { DEFAULT_MEMORY_BYTES, compileEvalWasm, createEvalModule, moduleFitsLimit, moduleIsUsable } from './module.js';
 import { runEval, validateEvalSyntax } from './run.js';
 
 if (!parentPort) {
@@ -36,6 +37,22 @@ const port = parentPort;
 /** @type {QuickJSWASMModule | undefined} */
 let module;
 
+/**
+ * The compiled QuickJS code: from the pool (workerData.wasmModule, shared by
+ * every eval thread of the process, so a replacement thread starts without
+ * compiling), or compiled here and sent to the pool with 'ready'.
+ * @type {WebAssembly.Module | undefined}
+ */
+let wasm = workerData?.wasmModule instanceof WebAssembly.Module ? workerData.wasmModule : undefined;
+const shareWasm = !wasm;
+if (!wasm) {
+	try {
+		wasm = await compileEvalWasm();
+	} catch {
+		// createEvalModule() then loads the file its own way.
+	}
+}
+
 /** Pings for the warm-up evaluation. */
 const WARM_UP_PINGS = [{ status: 'open', latency: 1, host: '127.0.0.1', port: 1, type: 'tcp' }];
 
@@ -51,7 +68,7 @@ const WARM_UP_PINGS = [{ status: 'open', latency: 1, host: '127.0.0.1', port: 1,
 async function getModule(memoryBytes) {
 	if (!module || !moduleIsUsable(module) || !moduleFitsLimit(module, memoryBytes)) {
 		module = undefined;
-		const fresh = await createEvalModule();
+		const fresh = await createEvalModule(wasm);
 		runEval(fresh, null, WARM_UP_PINGS, { timeoutMs: 10_000 });
 		module = fresh;
 	}
@@ -102,7 +119,9 @@ async function handle(msg) {
 	}
 }
 
-const ready = getModule(DEFAULT_MEMORY_BYTES).then(() => port.postMessage({ type: 'ready' }));
+const ready = getModule(DEFAULT_MEMORY_BYTES).then(() =>
+	port.postMessage(shareWasm && wasm ? { type: 'ready', wasmModule: wasm } : { type: 'ready' })
+);
 // A failure to load the module is fatal: let it surface as the worker's 'error'.
 ready.catch((err) => {
 	setImmediate(() => {
