@@ -1,6 +1,6 @@
 // Hostile-eval bench:
 //   npx tsx bench/hostile.ts [--healthy 800] [--hostile 200] [--baseline-minutes 1] [--minutes 2]
-//                            [--every 60] [--hosts 3] [--listeners 8]
+//                            [--every 60] [--hosts 3] [--listeners 8] [--dump events.json]
 // Takes about baseline-minutes + minutes + 1 minutes (default ~4). Prints
 // figures with verdicts; exit code 0 either way. Bounded by a watchdog.
 //
@@ -24,6 +24,7 @@
 // scheduler's spread offset): to the probe's start (a probe wrapper notes it)
 // and to the result written (the scheduler's onCheck, after the write).
 // Rows are counted in the database per span: every slot must have one.
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { and, count, gte, inArray, like, lt, sql } from 'drizzle-orm';
 import { openDatabase } from '../src/lib/server/db/index';
@@ -39,7 +40,7 @@ import { loadConfig } from '../src/lib/server/config';
 import { evalSettings } from '../src/lib/server/app';
 import type { Host } from '../src/lib/server/types';
 import { asc, fmt, pct, type Slim } from './scale-report';
-import { MIN, arg, clock, countingLogger, gitState, say, sleep, sleepUntil, slim, startListeners, timedProbe } from './harness';
+import { MIN, arg, clock, countingLogger, gitState, say, sleep, sleepUntil, slim, startListeners, textArg, timedProbe } from './harness';
 
 const HEALTHY = arg('healthy', 800, 1, 20_000);
 const HOSTILE = arg('hostile', 200, 0, 20_000);
@@ -48,6 +49,7 @@ const MINUTES = arg('minutes', 2, 1, 10);
 const EVERY = arg('every', 60, 5, 60);
 const HOSTS = arg('hosts', 3, 1, 20);
 const LISTENERS = arg('listeners', 8, 1, 64);
+const DUMP = textArg('dump');
 if (60 % EVERY !== 0) {
 	console.error(`--every must divide 60 (5, 6, 10, 12, 15, 20, 30 or 60 seconds), got ${EVERY}`);
 	process.exit(2);
@@ -250,6 +252,10 @@ async function main() {
 			.from(checks)
 			.where(and(inArray(checks.monitorId, healthyIds), gte(checks.ts, new Date(m0)), lt(checks.ts, new Date(m2)), sql`${checks.status} <> 'UP'`));
 
+		if (DUMP) {
+			writeFileSync(DUMP, JSON.stringify({ m0, m1, m2, healthyIds, hostileIds, events, changes }));
+			say(`events written to ${DUMP}`);
+		}
 		const span = (from: number, to: number) => events.filter((e) => e.slot >= from && e.slot < to);
 		const healthyA = span(m0, m1).filter((e) => isHealthy.has(e.monitorId));
 		const healthyB = span(m1, m2).filter((e) => isHealthy.has(e.monitorId));

@@ -19,8 +19,8 @@
 //   then on a suspect runs only in the quarantine lane: the main lane never
 //   receives a suspect's task. There, suspects whose last run was clean go
 //   before repeat offenders (and may use extra queue room).
-// - Quarantine lane (quarantineWorkers threads, default 1), with a bounded
-//   queue. A suspect's evaluation is answered at once with DOWN and an error
+// - Quarantine lane (quarantineWorkers threads, default 1, at a lower CPU
+//   priority on Linux), with a bounded queue. A suspect's evaluation is answered at once with DOWN and an error
 //   starting "eval quarantined:" when its previous evaluation is still in
 //   flight, when the lane's queue is full, or while it backs off after
 //   repeated faults (after 1, 2, 3, 4+ faulty checks in a row it runs every
@@ -86,6 +86,9 @@ export const LANE_DEFAULTS: Readonly<LaneSettings> = Object.freeze({
  * then costs it no start-up time.
  */
 const MAIN_SPARES = 1;
+
+/** The quarantine lane's threads yield the CPU to everything else (Linux; see eval/worker.js). */
+const QUARANTINE_NICE = 10;
 
 /** Records kept (least recently used dropped first): far more than the monitors of one install. */
 const MAX_RECORDS = 100_000;
@@ -162,7 +165,7 @@ export class EvalLanes {
 			spares: MAIN_SPARES,
 			graceMs: Math.min(this.#graceMs, l.suspectAfterMs)
 		});
-		this.quarantine.configure({ ...shared, workers: l.quarantineWorkers, graceMs: this.#graceMs });
+		this.quarantine.configure({ ...shared, workers: l.quarantineWorkers, graceMs: this.#graceMs, nice: QUARANTINE_NICE });
 	}
 
 	get config(): Readonly<LaneSettings & { workers: number; timeoutMs: number; memoryMb: number; graceMs: number }> {

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -198,6 +198,28 @@ describe('through the worker pool', () => {
 			expect(p.busy).toBe(1);
 			expect(await next).toMatchObject({ status: 'UP', latency: 2 });
 			expect(p.starts).toBe(starts + 1);
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it.skipIf(process.platform !== 'linux')('nice: the workers\' threads run at a lower CPU priority', async () => {
+		/** Threads of this process with this nice value (field 19 of /proc/self/task/<tid>/stat). */
+		const niced = (n: number) =>
+			readdirSync('/proc/self/task').filter((tid) => {
+				try {
+					const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+					return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) === n;
+				} catch {
+					return false; // the thread ended meanwhile
+				}
+			}).length;
+		const before = niced(10);
+		const p = new EvalPool({ workers: 2, nice: 10 });
+		try {
+			expect(await p.evaluate(null, [ping('open', 3)])).toMatchObject({ status: 'UP', latency: 3 });
+			await waitUntil(() => niced(10) >= before + 2);
+			expect(niced(10)).toBe(before + 2);
 		} finally {
 			await p.stop();
 		}

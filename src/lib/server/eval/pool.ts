@@ -47,13 +47,15 @@ export interface EvalConfig extends EvalOptions {
 	 * starts. Never more than `workers` evaluations run at a time.
 	 */
 	spares?: number;
+	/** CPU niceness for the workers' threads, 0-19 (Linux; default 0: the process's priority). */
+	nice?: number;
 	/** Worker entry; default: resolveEvalWorkerUrl(). For tests. */
 	url?: URL;
 }
 
 export type SyntaxCheck = { ok: true } | { ok: false; error: string; line?: number; column?: number };
 
-export const EVAL_DEFAULTS = Object.freeze({ timeoutMs: 1000, memoryMb: 32, workers: 2, graceMs: 250, spares: 0 });
+export const EVAL_DEFAULTS = Object.freeze({ timeoutMs: 1000, memoryMb: 32, workers: 2, graceMs: 250, spares: 0, nice: 0 });
 
 /** Per-thread V8 heap cap: a second line of defence (QuickJS's heap is WASM memory, outside it). */
 const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 };
@@ -163,6 +165,7 @@ export class EvalPool {
 		c.graceMs = typeof config.graceMs === 'number' && config.graceMs >= 0 ? config.graceMs : c.graceMs;
 		if (config.workers !== undefined) c.workers = Math.max(1, Math.floor(positive(config.workers, c.workers)));
 		if (typeof config.spares === 'number' && Number.isInteger(config.spares) && config.spares >= 0) c.spares = config.spares;
+		if (typeof config.nice === 'number' && Number.isInteger(config.nice)) c.nice = Math.min(19, Math.max(0, config.nice));
 		if (config.url) this.#url = config.url;
 		// Shrink: drop idle extras now; busy extras go when their task ends (#release).
 		for (const slot of [...this.#slots]) {
@@ -274,7 +277,7 @@ export class EvalPool {
 			worker = new Worker(this.#url, {
 				name: 'porthole-eval',
 				resourceLimits: WORKER_RESOURCE_LIMITS,
-				workerData: sharedWasm ? { wasmModule: sharedWasm } : undefined
+				workerData: { wasmModule: sharedWasm, nice: this.#config.nice || undefined }
 			});
 		} catch (err) {
 			this.#startFailed(`cannot start eval worker: ${(err as Error).message}`);

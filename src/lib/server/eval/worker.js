@@ -19,6 +19,8 @@
 // interrupt handler, say) is the pool's watchdog's job: it terminates this
 // thread and starts another.
 
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_MEMORY_BYTES, compileEvalWasm, createEvalModule, moduleFitsLimit, moduleIsUsable } from './module.js';
 import { runEval, validateEvalSyntax } from './run.js';
@@ -36,6 +38,19 @@ const port = parentPort;
 
 /** @type {QuickJSWASMModule | undefined} */
 let module;
+
+// A lower CPU priority for this thread when the pool asks (the quarantine
+// lane: its code must not take CPU from anything else). Linux only: there a
+// thread's id (from /proc/thread-self) works where a process id is expected;
+// elsewhere the request is ignored.
+if (typeof workerData?.nice === 'number') {
+	try {
+		const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+		if (Number.isInteger(tid) && tid > 0) setPriority(tid, workerData.nice);
+	} catch {
+		/* not Linux, or not allowed: run at the process's priority */
+	}
+}
 
 /**
  * The compiled QuickJS code: from the pool (workerData.wasmModule, shared by
