@@ -133,7 +133,7 @@ async function main() {
 			`baseline ${BASELINE_MIN} min, hostile ${MINUTES} min, ${LISTENERS} listeners`
 	);
 	console.log(
-		`eval: timeout ${settings.timeoutMs} ms, ${settings.memoryMb} MB, main lane ${settings.workers} worker(s) ` +
+		`eval: timeout ${settings.timeoutMs} ms, ${settings.memoryMb} MB; main and probation lanes ${settings.workers} worker(s) each ` +
 			`(limit ${settings.suspectAfterMs} ms), quarantine ${settings.quarantineWorkers} worker(s)`
 	);
 	console.log(`tree: ${gitState()}`);
@@ -339,8 +339,9 @@ async function main() {
 				`answered at once ${lanes.stats.refused}, forgiven ${lanes.stats.forgiven}`
 		);
 		console.log(
-			`  main lane: ${lanes.main.accepted} evaluations, ${lanes.main.terminations} workers terminated, ${lanes.main.starts} started; ` +
-				`quarantine: ${lanes.quarantine.accepted} evaluations, ${lanes.quarantine.terminations} terminated, ${lanes.quarantine.starts} started`
+			`  evaluations / workers terminated / started: main ${lanes.main.accepted} / ${lanes.main.terminations} / ${lanes.main.starts}, ` +
+				`probation ${lanes.probation.accepted} / ${lanes.probation.terminations} / ${lanes.probation.starts}, ` +
+				`quarantine ${lanes.quarantine.accepted} / ${lanes.quarantine.terminations} / ${lanes.quarantine.starts}`
 		);
 		const st = scheduler.stats;
 		console.log(

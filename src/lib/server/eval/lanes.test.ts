@@ -33,7 +33,7 @@ afterEach(() => lanes.stop());
 const refused = (r: EvalResult) => r.status === 'DOWN' && !!r.error?.startsWith('eval quarantined: ');
 
 describe('EvalLanes', () => {
-	it('healthy code runs in the main lane with its own answer', async () => {
+	it('new code runs on probation, code with a clean run in the main lane, each with its own answer', async () => {
 		expect(await lanes.evaluate(null, [ping('open', 4)], { key: 'a' })).toMatchObject({ status: 'UP', latency: 4 });
 		expect(await lanes.evaluate(HEALTHY, OPEN, { key: 'b' })).toMatchObject({ status: 'UP', latency: 7 });
 		// The function's own failures are answers, not faults: no quarantine.
@@ -41,7 +41,10 @@ describe('EvalLanes', () => {
 			"eval's promise never settled"
 		);
 		expect((await lanes.evaluate('(function () { null.x })', OPEN, { key: 'd' })).error).toMatch(/^eval threw: TypeError/);
-		expect(lanes.main.accepted).toBe(4);
+		expect([lanes.probation.accepted, lanes.main.accepted]).toEqual([4, 0]);
+		expect(await lanes.evaluate(HEALTHY, [ping('open', 9)], { key: 'b' })).toMatchObject({ status: 'UP', latency: 9 });
+		expect(await lanes.evaluate(null, [ping('open', 5)], { key: 'a' })).toMatchObject({ status: 'UP', latency: 5 });
+		expect([lanes.probation.accepted, lanes.main.accepted]).toEqual([4, 2]);
 		expect(lanes.quarantine.accepted).toBe(0);
 		expect(lanes.suspects).toBe(0);
 	});
@@ -51,28 +54,26 @@ describe('EvalLanes', () => {
 		expect(r).toMatchObject({ status: 'DOWN', error: `eval timed out after ${TIMEOUT} ms`, fault: 'time' });
 		expect(lanes.isSuspect(LOOP(), 'm1')).toBe(true);
 		expect(lanes.stats).toMatchObject({ suspected: 1, retried: 1 });
-		expect(lanes.main.accepted).toBe(1);
+		expect(lanes.probation.accepted).toBe(1);
 		expect(lanes.quarantine.accepted).toBe(1);
 		// Another monitor running other code is not affected.
 		expect(await lanes.evaluate(HEALTHY, OPEN, { key: 'm2' })).toMatchObject({ status: 'UP' });
-		expect(lanes.main.accepted).toBe(2);
+		expect(lanes.probation.accepted).toBe(2);
 		// The suspect's next check runs in quarantine only.
 		expect((await lanes.evaluate(LOOP(), OPEN, { key: 'm1' })).error).toBe(`eval timed out after ${TIMEOUT} ms`);
-		expect(lanes.main.accepted).toBe(2);
-		expect(lanes.quarantine.accepted).toBe(2);
+		expect([lanes.main.accepted, lanes.probation.accepted, lanes.quarantine.accepted]).toEqual([0, 2, 2]);
 	});
 
 	it('a slow but honest function still gets its own answer, from quarantine', async () => {
 		const slow = '(function () { const t = Date.now(); while (Date.now() - t < 150) {} return { status: "UP", latency: 3 } })';
 		for (let i = 0; i < 5; i++) expect(await lanes.evaluate(slow, OPEN, { key: 's' })).toMatchObject({ status: 'UP', latency: 3 });
-		// Clean but never within the short limit: not forgiven, never back in the main lane.
+		// Clean but never within the short limit: not forgiven, never out of quarantine.
 		expect(lanes.isSuspect(slow, 's')).toBe(true);
-		expect(lanes.main.accepted).toBe(1);
-		expect(lanes.quarantine.accepted).toBe(5);
+		expect([lanes.main.accepted, lanes.probation.accepted, lanes.quarantine.accepted]).toEqual([0, 1, 5]);
 	});
 
 	it('an overrun that is fast when run again is a false alarm: the function is not quarantined', async () => {
-		// A main lane on a very busy machine: every evaluation of code marked "busy" overruns.
+		// Main and probation lanes on a very busy machine: every evaluation of code marked "busy" overruns.
 		const dir = mkdtempSync(join(tmpdir(), 'porthole-lanes-'));
 		const busy = join(dir, 'busy.mjs');
 		writeFileSync(
@@ -83,15 +84,18 @@ describe('EvalLanes', () => {
 				? { status: 'DOWN', latency: 0, error: 'eval timed out after ' + m.timeoutMs + ' ms', fault: 'time', durationMs: m.timeoutMs }
 				: { status: 'UP', latency: 1, durationMs: 1 } }));`
 		);
-		const l = new EvalLanes({ timeoutMs: TIMEOUT, suspectAfterMs: SHORT }, { main: new EvalPool({ url: pathToFileURL(busy) }), quarantine: new EvalPool() });
+		const fake = () => new EvalPool({ url: pathToFileURL(busy) });
+		const l = new EvalLanes({ timeoutMs: TIMEOUT, suspectAfterMs: SHORT }, { main: fake(), probation: fake() });
 		try {
 			const src = `${HEALTHY} // busy`;
 			// The real quarantine worker runs it fast: its own answer, no quarantine.
 			expect(await l.evaluate(src, OPEN, { key: 'k' })).toMatchObject({ status: 'UP', latency: 7 });
 			expect(l.stats).toMatchObject({ retried: 1, falseAlarms: 1, suspected: 0 });
 			expect(l.isSuspect(src, 'k')).toBe(false);
+			// A clean record now: tried in the main lane first, then again in quarantine (first there).
 			expect(await l.evaluate(src, OPEN, { key: 'k' })).toMatchObject({ status: 'UP', latency: 7 });
-			expect(l.main.accepted).toBe(2); // still tried in the main lane first
+			expect([l.probation.accepted, l.main.accepted, l.quarantine.accepted]).toEqual([1, 1, 2]);
+			expect(l.stats).toMatchObject({ retried: 2, falseAlarms: 2, suspected: 0 });
 			// Hostile code overruns in quarantine too: a suspect.
 			expect((await l.evaluate(`${LOOP()} // busy`, OPEN, { key: 'h' })).error).toBe(`eval timed out after ${TIMEOUT} ms`);
 			expect(l.isSuspect(`${LOOP()} // busy`, 'h')).toBe(true);
@@ -101,32 +105,35 @@ describe('EvalLanes', () => {
 		}
 	});
 
-	it('a builtin that ignores the interrupt handler costs the main lane one short watchdog, then is terminated in quarantine', async () => {
+	it('a builtin that ignores the interrupt handler costs probation one short watchdog, then is terminated in quarantine', async () => {
 		const r = await lanes.evaluate(STALL(), OPEN, { key: 'st' });
 		expect(r).toMatchObject({ status: 'DOWN', error: `eval timed out after ${TIMEOUT} ms (sandbox terminated)`, fault: 'time' });
-		expect(lanes.main.terminations).toBe(1);
+		expect(lanes.probation.terminations).toBe(1);
 		expect(lanes.quarantine.terminations).toBe(1);
 		expect(await lanes.evaluate(null, OPEN, { key: 'ok' })).toMatchObject({ status: 'UP' });
 	});
 
-	it('the main lane never receives a suspect task: a healthy eval behind 20 hostile ones finishes first', async () => {
+	it('the main lane never receives untried or suspect code: a healthy eval behind 20 hostile ones finishes first', async () => {
 		const kinds = [LOOP, STALL, BOMB, SPIN];
 		const hostile = Array.from({ length: 20 }, (_, i) => ({ key: `h${i}`, source: kinds[i % 4](i) }));
-		// First offence: each costs the main lane at most the short limit (plus the watchdog's grace).
+		expect(await lanes.evaluate(HEALTHY, OPEN, { key: 'good' })).toMatchObject({ status: 'UP' }); // a clean record
+		// First offences: on probation, each costs it at most the short limit (plus the watchdog's grace).
 		const first = await Promise.all(hostile.map((h) => lanes.evaluate(h.source, OPEN, { key: h.key })));
 		for (const r of first) expect(r.status).toBe('DOWN');
 		for (const h of hostile) expect(lanes.isSuspect(h.source, h.key)).toBe(true);
 		expect(lanes.suspects).toBe(20);
+		expect(lanes.main.accepted).toBe(0);
 
-		const mainBefore = lanes.main.accepted;
+		const probationBefore = lanes.probation.accepted;
 		const done: string[] = [];
 		const track = (name: string, p: Promise<EvalResult>) => p.then((r) => (done.push(name), r));
 		const again = hostile.map((h) => track(h.key, lanes.evaluate(h.source, OPEN, { key: h.key })));
 		const healthy = track('healthy', lanes.evaluate(HEALTHY, [ping('open', 11)], { key: 'good' }));
 		const results = await Promise.all(again);
 		expect(await healthy).toMatchObject({ status: 'UP', latency: 11 });
-		// Structural: of the 21 evaluations only the healthy one went to the main lane.
-		expect(lanes.main.accepted - mainBefore).toBe(1);
+		// Structural: of the 21 evaluations only the healthy one went to the main lane, none to probation.
+		expect(lanes.main.accepted).toBe(1);
+		expect(lanes.probation.accepted).toBe(probationBefore);
 		// Every hostile call got exactly one answer: a limit it hit, or an immediate quarantine answer.
 		for (const r of results) {
 			expect(r.status).toBe('DOWN');
@@ -143,9 +150,9 @@ describe('EvalLanes', () => {
 	it('answers a suspect at once while its previous evaluation runs, or when the lane is full', async () => {
 		const keys = ['q1', 'q2', 'q3'];
 		for (const k of keys) await lanes.evaluate(BOMB(1), OPEN, { key: k, memoryMb: 8 }); // quick faults: suspects
-		const mainBefore = lanes.main.accepted;
-		const running = lanes.evaluate(LOOP(1), OPEN, { key: 'q1' }); // new code under q1: a fresh record, main lane
-		expect(lanes.main.accepted).toBe(mainBefore + 1);
+		const before = lanes.probation.accepted;
+		const running = lanes.evaluate(LOOP(1), OPEN, { key: 'q1' }); // new code under q1: a fresh record, on probation
+		expect(lanes.probation.accepted).toBe(before + 1);
 		await running; // now q1 is a suspect for LOOP(1) too
 		const a = lanes.evaluate(LOOP(1), OPEN, { key: 'q1' }); // runs
 		const b = lanes.evaluate(BOMB(1), OPEN, { key: 'q2', memoryMb: 8 }); // waits (queue of 1)
@@ -156,7 +163,8 @@ describe('EvalLanes', () => {
 		expect(d.error).toMatch(/^eval quarantined: its previous evaluation is still running \(last fault: eval timed out after/);
 		expect((await a).error).toBe(`eval timed out after ${TIMEOUT} ms`);
 		expect((await b).error).toBe('eval ran out of memory (limit 8 MB)');
-		expect(lanes.main.accepted).toBe(mainBefore + 1);
+		expect(lanes.probation.accepted).toBe(before + 1);
+		expect(lanes.main.accepted).toBe(0);
 	});
 
 	it('a repeat offender backs off: it runs at checks 1, 2, 4, 8 and is answered at once in between', async () => {
@@ -167,7 +175,7 @@ describe('EvalLanes', () => {
 			if (refused(r) && i === 2) expect(r.error).toMatch(/^eval quarantined: 2 checks in a row hit a limit \(last: eval ran out of memory \(limit 8 MB\)\); it runs once every 2 checks until one is clean$/);
 		}
 		expect(pattern.join('')).toBe('RR-R---R-');
-		expect(lanes.main.accepted).toBe(1);
+		expect([lanes.main.accepted, lanes.probation.accepted, lanes.quarantine.accepted]).toEqual([0, 1, 3]);
 	});
 
 	it('is forgiven after consecutive clean, fast runs, or when the code changes', async () => {
@@ -181,11 +189,12 @@ describe('EvalLanes', () => {
 		expect(await lanes.evaluate(MOODY, OPEN, { key: 'f' })).toMatchObject({ status: 'UP' });
 		expect(lanes.main.accepted).toBe(main + 1);
 
-		// New code under the same key starts clean, whatever the old code did.
+		// New code under the same key starts afresh (on probation), whatever the old code did.
 		await lanes.evaluate(LOOP(3), OPEN, { key: 'g' });
 		expect(lanes.isSuspect(LOOP(3), 'g')).toBe(true);
+		const probation = lanes.probation.accepted;
 		expect(await lanes.evaluate(HEALTHY, OPEN, { key: 'g' })).toMatchObject({ status: 'UP' });
-		expect(lanes.main.accepted).toBe(main + 3);
+		expect(lanes.probation.accepted).toBe(probation + 1);
 		expect(lanes.isSuspect(LOOP(3), 'g')).toBe(false);
 	});
 
@@ -193,8 +202,8 @@ describe('EvalLanes', () => {
 		await lanes.evaluate(SPIN(4), OPEN);
 		expect(lanes.isSuspect(SPIN(4))).toBe(true);
 		expect(lanes.isSuspect(SPIN(4), 'some-monitor')).toBe(false);
-		const main = lanes.main.accepted;
+		const probation = lanes.probation.accepted;
 		await lanes.evaluate(SPIN(4), OPEN);
-		expect(lanes.main.accepted).toBe(main);
+		expect(lanes.probation.accepted).toBe(probation);
 	});
 });

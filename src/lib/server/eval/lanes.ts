@@ -1,13 +1,15 @@
 // Which eval code runs where, so that hostile functions (infinite loops,
 // memory bombs, builtins that ignore the interrupt handler) cannot delay
-// healthy ones: two worker pools ("lanes", see pool.ts) and a record of
+// healthy ones: three worker pools ("lanes", see pool.ts) and a record of
 // misbehaviour per monitor (or per source, for calls without a key).
 //
-// - Main lane (EVAL_WORKERS threads). Every function starts here, held to a
-//   short limit (suspectAfterMs, default 100 ms; the spec's examples take
-//   about 1 ms) instead of the full EVAL_TIMEOUT_MS, with a short watchdog
-//   grace too. Code with a clean run on record goes before code without one,
-//   so a burst of new code cannot queue in front of known-good functions.
+// - Main lane (EVAL_WORKERS threads): only code with a clean run on record.
+// - Probation lane (EVAL_WORKERS threads and a started spare, at a lower CPU
+//   priority on Linux): code without one yet (new, edited, or after a
+//   restart), so a burst of new hostile code never queues in front of
+//   known-good functions nor takes their CPU. Both lanes hold code to a short
+//   limit (suspectAfterMs, default 100 ms; the spec's examples take about
+//   1 ms) instead of the full EVAL_TIMEOUT_MS, with a short watchdog grace.
 // - A function that runs into a limit (memory, a sandbox crash, or the full
 //   time limit: the result's `fault`) becomes a suspect. One that overran the
 //   short limit is run again at once in the quarantine lane with the full
@@ -16,26 +18,27 @@
 //   but honest function still gets its own answer), a fast clean run was a
 //   false alarm (a busy machine delayed it) and changes nothing. Code with a
 //   clean record goes first in the quarantine lane for that re-run. From
-//   then on a suspect runs only in the quarantine lane: the main lane never
-//   receives a suspect's task. There, suspects whose last run was clean go
-//   before repeat offenders (and may use extra queue room).
-// - Quarantine lane (quarantineWorkers threads, default 1, at a lower CPU
-//   priority on Linux), with a bounded queue. A suspect's evaluation is answered at once with DOWN and an error
-//   starting "eval quarantined:" when its previous evaluation is still in
-//   flight, when the lane's queue is full, or while it backs off after
-//   repeated faults (after 1, 2, 3, 4+ faulty checks in a row it runs every
-//   1st, 2nd, 4th, 8th check), so a crowd of hostile functions cannot keep
-//   a core busy or make a check wait without bound. Every call gets exactly
-//   one answer.
+//   then on a suspect runs only in the quarantine lane: the main and
+//   probation lanes never receive a suspect's task.
+// - Quarantine lane (quarantineWorkers threads, default 1, at a still lower
+//   CPU priority on Linux), with a bounded queue. Suspects whose last run was
+//   clean go first (and may use extra queue room). A suspect's evaluation is
+//   answered at once with DOWN and an error starting "eval quarantined:"
+//   when its previous evaluation is still in flight, when the lane's queue
+//   is full, or while it backs off after repeated faults (after 1, 2, 3, 4+
+//   faulty checks in a row it runs every 1st, 2nd, 4th, 8th check), so a
+//   crowd of hostile functions cannot keep a core busy or make a check wait
+//   without bound. Every call gets exactly one answer.
 // - Forgiveness: after forgiveAfter consecutive clean runs that each stayed
 //   within the short limit, or as soon as the code changes (a record holds a
-//   hash of the source it judged), a suspect goes back to the main lane.
-//   Code that is clean but always slower than the short limit stays in
-//   quarantine, where it still gets the full limit.
+//   hash of the source it judged), a suspect leaves quarantine (back to the
+//   main lane, or to probation for new code). Code that is clean but always
+//   slower than the short limit stays in quarantine, where it still gets
+//   the full limit.
 //
 // Records live in this process's memory, least recently used dropped beyond
-// MAX_RECORDS; a restart forgets them, so each hostile function costs the
-// main lane its short limit once more.
+// MAX_RECORDS; a restart forgets them: every function is on probation again,
+// and each hostile one costs the probation lane its short limit once more.
 
 import { createHash } from 'node:crypto';
 import { EvalPool, EVAL_DEFAULTS, type EvalConfig, type EvalOptions, type SyntaxCheck } from './pool';
@@ -46,9 +49,9 @@ export interface LanesConfig extends EvalConfig {
 	quarantineWorkers?: number;
 	/** Evaluations that may wait in the quarantine lane's queue (default: one per quarantine worker). */
 	quarantineQueue?: number;
-	/** Time limit in the main lane; code that overruns it is quarantined (default 100). */
+	/** Time limit in the main and probation lanes; code that overruns it is quarantined (default 100). */
 	suspectAfterMs?: number;
-	/** Consecutive clean, fast runs that take a suspect back to the main lane (default 10). */
+	/** Consecutive clean, fast runs that take a suspect out of quarantine (default 10). */
 	forgiveAfter?: number;
 	/** A repeat offender runs at least every this many checks (default 8). */
 	maxBackoff?: number;
@@ -81,11 +84,13 @@ export const LANE_DEFAULTS: Readonly<LaneSettings> = Object.freeze({
 });
 
 /**
- * Idle started threads the main lane keeps: a first offence that must be
- * terminated (a memory bomb, a builtin that ignores the interrupt handler)
+ * Idle started threads the probation lane keeps: a first offence that must
+ * be terminated (a memory bomb, a builtin that ignores the interrupt handler)
  * then costs it no start-up time.
  */
-const MAIN_SPARES = 1;
+const PROBATION_SPARES = 1;
+/** Untried code yields the CPU to known-good code (Linux; see eval/worker.js). */
+const PROBATION_NICE = 5;
 
 /** The quarantine lane's threads yield the CPU to everything else (Linux; see eval/worker.js). */
 const QUARANTINE_NICE = 10;
@@ -119,6 +124,7 @@ function quarantined(reason: string): EvalResult {
 
 export class EvalLanes {
 	readonly main: EvalPool;
+	readonly probation: EvalPool;
 	readonly quarantine: EvalPool;
 	#lane: LaneSettings = { ...LANE_DEFAULTS };
 	#graceMs: number = EVAL_DEFAULTS.graceMs;
@@ -127,7 +133,7 @@ export class EvalLanes {
 	readonly stats = {
 		/** Functions that became suspects. */
 		suspected: 0,
-		/** Suspects taken back to the main lane. */
+		/** Suspects taken out of quarantine. */
 		forgiven: 0,
 		/** Overruns of the short limit run again in quarantine. */
 		retried: 0,
@@ -140,9 +146,10 @@ export class EvalLanes {
 	onChange: ((c: LaneChange) => void) | undefined;
 
 	/** `pools` replaces the lanes' pools (tests: a fake worker standing in for a busy machine). */
-	constructor(config: LanesConfig = {}, pools?: { main: EvalPool; quarantine: EvalPool }) {
-		this.main = pools?.main ?? new EvalPool();
-		this.quarantine = pools?.quarantine ?? new EvalPool();
+	constructor(config: LanesConfig = {}, pools: { main?: EvalPool; probation?: EvalPool; quarantine?: EvalPool } = {}) {
+		this.main = pools.main ?? new EvalPool();
+		this.probation = pools.probation ?? new EvalPool();
+		this.quarantine = pools.quarantine ?? new EvalPool();
 		this.configure(config);
 	}
 
@@ -158,13 +165,10 @@ export class EvalLanes {
 		l.maxBackoff = Math.max(1, Math.floor(positive(config.maxBackoff, l.maxBackoff)));
 		if (typeof config.graceMs === 'number' && config.graceMs >= 0) this.#graceMs = config.graceMs;
 		const shared = { timeoutMs: config.timeoutMs, memoryMb: config.memoryMb, url: config.url };
-		// The main lane's watchdog matches its short limit: a stall costs it little.
-		this.main.configure({
-			...shared,
-			workers: config.workers,
-			spares: MAIN_SPARES,
-			graceMs: Math.min(this.#graceMs, l.suspectAfterMs)
-		});
+		// The short limit's watchdog grace is short too: a stall costs little.
+		const graceMs = Math.min(this.#graceMs, l.suspectAfterMs);
+		this.main.configure({ ...shared, workers: config.workers, graceMs });
+		this.probation.configure({ ...shared, workers: config.workers, graceMs, spares: PROBATION_SPARES, nice: PROBATION_NICE });
 		this.quarantine.configure({ ...shared, workers: l.quarantineWorkers, graceMs: this.#graceMs, nice: QUARANTINE_NICE });
 	}
 
@@ -219,7 +223,7 @@ export class EvalLanes {
 
 		const short = Math.min(this.#lane.suspectAfterMs, limits.timeoutMs);
 		const proven = rec.clean > 0;
-		const r = await this.main.evaluate(source, pings, { ...limits, timeoutMs: short, urgent: proven });
+		const r = await (proven ? this.main : this.probation).evaluate(source, pings, { ...limits, timeoutMs: short });
 		if (!r.fault) {
 			rec.clean++;
 			return r;
@@ -237,7 +241,7 @@ export class EvalLanes {
 		const again = await this.#quarantined(rec, source, pings, limits, proven);
 		if (!again) {
 			this.#suspect(key, rec, r);
-			return this.#refuse(`it ran over ${short} ms in the main lane and the quarantine lane is full`);
+			return this.#refuse(`it ran over ${short} ms and the quarantine lane is full`);
 		}
 		if (!again.fault && again.durationMs <= short) {
 			// Fast this time, on the same input: a one-off, not the code's doing.
@@ -249,14 +253,14 @@ export class EvalLanes {
 		return this.#judged(key, rec, again);
 	}
 
-	/** Compile without running (main lane: compiling is bounded by the source's size). */
+	/** Compile without running (untried code: the probation lane). */
 	checkSyntax(source: string | null | undefined): Promise<SyntaxCheck> {
-		return this.main.checkSyntax(source);
+		return this.probation.checkSyntax(source);
 	}
 
-	/** Stop both lanes (queued and running evaluations resolve DOWN); records are kept. */
+	/** Stop every lane (queued and running evaluations resolve DOWN); records are kept. */
 	async stop(): Promise<void> {
-		await Promise.all([this.main.stop(), this.quarantine.stop()]);
+		await Promise.all([this.main.stop(), this.probation.stop(), this.quarantine.stop()]);
 	}
 
 	/** Run in the quarantine lane; null (at once) when its queue has no room. */

@@ -22,15 +22,16 @@ describe('module API (process-wide lanes)', () => {
 		expect((await evaluate(LOOP, [], { key: 'loop', timeoutMs: 200 })).error).toBe('eval timed out after 200 ms');
 		expect((await evaluate(BOMB, [], { timeoutMs: 5000 })).error).toBe('eval ran out of memory (limit 24 MB)');
 		expect(await checkEvalSyntax('(p) => ({ status: "UP", latency: 1 })')).toEqual({ ok: true });
-		// The main lane keeps a started spare thread beside its workers.
-		expect(lanes.main.threadIds).toHaveLength(2);
+		// Probation keeps a started spare thread beside its workers; the default function has a clean run: main lane.
+		expect(lanes.probation.threadIds).toHaveLength(2);
+		expect(lanes.main.threadIds).toHaveLength(0);
 		expect(lanes.quarantine.threadIds).toHaveLength(1);
 		configureEval({ workers: 2 });
 		expect(await evaluate(null, [ping('open', 1)])).toMatchObject({ status: 'UP' });
-		expect(lanes.main.threadIds).toHaveLength(3);
+		expect(lanes.main.threadIds).toHaveLength(2);
+		expect(lanes.probation.threadIds).toHaveLength(3);
 		await stopEval();
-		expect(lanes.main.threadIds).toEqual([]);
-		expect(lanes.quarantine.threadIds).toEqual([]);
+		expect([...lanes.main.threadIds, ...lanes.probation.threadIds, ...lanes.quarantine.threadIds]).toEqual([]);
 		configureEval({ workers: 2, timeoutMs: 1000, memoryMb: 32 });
 	});
 });

@@ -1,8 +1,8 @@
 // The process-wide eval sandbox: what the app, the probe loop and the admin
-// pages call. Two pools of worker threads (pool.ts) behind a quarantine policy
-// (lanes.ts): healthy functions run in the main lane, functions that hit a
-// limit run in a bounded quarantine lane, so hostile code cannot delay them.
-// Workers start on first use.
+// pages call. Three pools of worker threads (pool.ts) behind a quarantine
+// policy (lanes.ts): functions with a clean record run in the main lane, new
+// ones on probation, and functions that hit a limit in a bounded quarantine
+// lane, so hostile code cannot delay healthy code. Workers start on first use.
 
 import { EvalLanes, type LaneEvalOptions, type LanesConfig } from './lanes';
 import type { SyntaxCheck } from './pool';

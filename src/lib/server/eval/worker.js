@@ -39,11 +39,15 @@ const port = parentPort;
 /** @type {QuickJSWASMModule | undefined} */
 let module;
 
-// A lower CPU priority for this thread when the pool asks (the quarantine
-// lane: its code must not take CPU from anything else). Linux only: there a
-// thread's id (from /proc/thread-self) works where a process id is expected;
-// elsewhere the request is ignored.
-if (typeof workerData?.nice === 'number') {
+/**
+ * A lower CPU priority for this thread when the pool asks (the quarantine
+ * lane: its code must not take CPU from anything else), once it is ready: its
+ * start-up runs at full priority, so a replacement is not slow to come on a
+ * busy machine. Linux only: there a thread's id (from /proc/thread-self)
+ * works where a process id is expected; elsewhere the request is ignored.
+ */
+function lowerPriority() {
+	if (typeof workerData?.nice !== 'number') return;
 	try {
 		const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
 		if (Number.isInteger(tid) && tid > 0) setPriority(tid, workerData.nice);
@@ -134,9 +138,10 @@ async function handle(msg) {
 	}
 }
 
-const ready = getModule(DEFAULT_MEMORY_BYTES).then(() =>
-	port.postMessage(shareWasm && wasm ? { type: 'ready', wasmModule: wasm } : { type: 'ready' })
-);
+const ready = getModule(DEFAULT_MEMORY_BYTES).then(() => {
+	lowerPriority();
+	port.postMessage(shareWasm && wasm ? { type: 'ready', wasmModule: wasm } : { type: 'ready' });
+});
 // A failure to load the module is fatal: let it surface as the worker's 'error'.
 ready.catch((err) => {
 	setImmediate(() => {
