@@ -1,8 +1,9 @@
 // Main-thread side of the eval sandbox: a small pool of worker threads, each
 // running one evaluation at a time (QuickJS/WASM, fresh runtime per call, see
 // run.js) from one queue: urgent tasks first, FIFO within each kind. The
-// process runs two such pools, a main lane and a quarantine lane (lanes.ts
-// decides which code runs where); sandbox.ts is the process-wide entry point.
+// process runs three such pools, the main, probation and quarantine lanes
+// (lanes.ts decides which code runs where); sandbox.ts is the process-wide
+// entry point.
 //
 // The worker enforces the time and memory limits itself (interrupt handler,
 // gated WASM memory). Some builtins never call QuickJS's interrupt handler
@@ -19,8 +20,11 @@
 
 import { resolvePackageExport } from '../worker-url';
 import { Worker } from 'node:worker_threads';
-import { EVAL_FAULTS, MONITOR_STATUSES, type EvalFault, type EvalResult, type MonitorStatus, type Ping } from '../types';
+import type { EvalFault, EvalResult, Ping } from '../types';
 import { DEFAULT_EVAL } from './default.js';
+import { checkResult, checkSyntaxReply, down, type SyntaxCheck } from './replies';
+
+export type { SyntaxCheck } from './replies';
 
 export const EVAL_WORKER_SPECIFIER = 'porthole/eval-worker';
 
@@ -53,7 +57,6 @@ export interface EvalConfig extends EvalOptions {
 	url?: URL;
 }
 
-export type SyntaxCheck = { ok: true } | { ok: false; error: string; line?: number; column?: number };
 
 export const EVAL_DEFAULTS = Object.freeze({ timeoutMs: 1000, memoryMb: 32, workers: 2, graceMs: 250, spares: 0, nice: 0 });
 
@@ -107,10 +110,6 @@ type WorkerReply = { type: 'ready'; wasmModule?: unknown } | { id: number; resul
  * (100-300 ms of CPU, more on a busy machine).
  */
 let sharedWasm: WebAssembly.Module | undefined;
-
-function down(error: string, durationMs: number, fault?: EvalFault): EvalResult {
-	return fault ? { status: 'DOWN', latency: 0, error, fault, durationMs } : { status: 'DOWN', latency: 0, error, durationMs };
-}
 
 function positive(v: unknown, fallback: number): number {
 	return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback;
@@ -386,34 +385,4 @@ export class EvalPool {
 		slot.worker.unref();
 		void slot.worker.terminate().catch(() => 0);
 	}
-}
-
-/** A worker's eval reply, trusted only after checking its shape. */
-function checkResult(result: unknown, durationMs: number): EvalResult {
-	const r = result as Partial<EvalResult> | null;
-	if (
-		!r ||
-		typeof r !== 'object' ||
-		!(MONITOR_STATUSES as readonly unknown[]).includes(r.status) ||
-		typeof r.latency !== 'number' ||
-		!Number.isFinite(r.latency)
-	) {
-		return down('eval sandbox sent a malformed reply', durationMs);
-	}
-	const out: EvalResult = { status: r.status as MonitorStatus, latency: r.latency, durationMs };
-	if (typeof r.error === 'string') out.error = r.error;
-	if ((EVAL_FAULTS as readonly unknown[]).includes(r.fault)) out.fault = r.fault;
-	return out;
-}
-
-function checkSyntaxReply(result: unknown): SyntaxCheck {
-	const r = result as { ok?: unknown; error?: unknown; line?: unknown; column?: unknown } | null;
-	if (r && r.ok === true) return { ok: true };
-	if (r && r.ok === false && typeof r.error === 'string') {
-		const out: SyntaxCheck = { ok: false, error: r.error };
-		if (typeof r.line === 'number') out.line = r.line;
-		if (typeof r.column === 'number') out.column = r.column;
-		return out;
-	}
-	return { ok: false, error: 'eval sandbox sent a malformed reply' };
 }
