@@ -43,6 +43,12 @@ export interface EvalResult {
 	 * code is quarantined (eval/lanes.ts); other failures are its own answers.
 	 */
 	fault?: EvalFault;
+	/**
+	 * Set when the answer came without the code running to its end, for reasons
+	 * not its own (quarantine, the sandbox busy past the check's deadline, or
+	 * stopped): it says nothing about the code.
+	 */
+	notRun?: true;
 	/** Wall-clock ms the evaluation took, sandbox start-up included. */
 	durationMs: number;
 }

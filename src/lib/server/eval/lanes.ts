@@ -60,6 +60,12 @@ export interface LanesConfig extends EvalConfig {
 export interface LaneEvalOptions extends EvalOptions {
 	/** Whose record this evaluation counts towards, e.g. "monitor:12"; default: a hash of the source. */
 	key?: string;
+	/**
+	 * When the answer is needed by (epoch ms; the scheduler: before the next
+	 * check is due). An evaluation that could not end by then is not started:
+	 * DOWN with `notRun`, never a slot left without its row.
+	 */
+	deadline?: number;
 }
 
 interface LaneSettings {
@@ -119,7 +125,7 @@ function positive(v: unknown, fallback: number): number {
 }
 
 function quarantined(reason: string): EvalResult {
-	return { status: 'DOWN', latency: 0, error: `eval quarantined: ${reason}`, durationMs: 0 };
+	return { status: 'DOWN', latency: 0, error: `eval quarantined: ${reason}`, notRun: true, durationMs: 0 };
 }
 
 export class EvalLanes {
@@ -167,9 +173,9 @@ export class EvalLanes {
 		const shared = { timeoutMs: config.timeoutMs, memoryMb: config.memoryMb, url: config.url };
 		// The short limit's watchdog grace is short too: a stall costs little.
 		const graceMs = Math.min(this.#graceMs, l.suspectAfterMs);
-		this.main.configure({ ...shared, workers: config.workers, graceMs });
-		this.probation.configure({ ...shared, workers: config.workers, graceMs, spares: PROBATION_SPARES, nice: PROBATION_NICE });
-		this.quarantine.configure({ ...shared, workers: l.quarantineWorkers, graceMs: this.#graceMs, nice: QUARANTINE_NICE });
+		this.main.configure({ ...shared, name: 'main', workers: config.workers, graceMs });
+		this.probation.configure({ ...shared, name: 'probation', workers: config.workers, graceMs, spares: PROBATION_SPARES, nice: PROBATION_NICE });
+		this.quarantine.configure({ ...shared, name: 'quarantine', workers: l.quarantineWorkers, graceMs: this.#graceMs, nice: QUARANTINE_NICE });
 	}
 
 	get config(): Readonly<LaneSettings & { workers: number; timeoutMs: number; memoryMb: number; graceMs: number }> {
@@ -205,6 +211,9 @@ export class EvalLanes {
 		const hash = hashSource(source ?? null);
 		const key = opts.key ?? `source:${hash}`;
 		const rec = this.#record(key, hash);
+		const deadline = typeof opts.deadline === 'number' && Number.isFinite(opts.deadline) ? opts.deadline : undefined;
+		/** The latest start in a lane that lets a run of `ms` (and its watchdog) end by the deadline. */
+		const startBy = (pool: EvalPool, ms: number) => (deadline === undefined ? undefined : deadline - ms - pool.config.graceMs);
 		if (rec.suspect) {
 			if (rec.inFlight > 0) {
 				return this.#refuse(`its previous evaluation is still running (last fault: ${rec.lastError})`);
@@ -217,13 +226,16 @@ export class EvalLanes {
 				);
 			}
 			// A suspect whose last run was clean (slow, or on probation) goes before repeat offenders.
-			const r = await this.#quarantined(rec, source, pings, limits, rec.faults === 0);
-			return r ? this.#judged(key, rec, r) : this.#refuse(`the quarantine lane is full (last fault: ${rec.lastError})`);
+			const r = await this.#quarantined(rec, source, pings, limits, rec.faults === 0, startBy(this.quarantine, limits.timeoutMs));
+			if (!r) return this.#refuse(`the quarantine lane is full (last fault: ${rec.lastError})`);
+			return r.notRun ? r : this.#judged(key, rec, r);
 		}
 
 		const short = Math.min(this.#lane.suspectAfterMs, limits.timeoutMs);
 		const proven = rec.clean > 0;
-		const r = await (proven ? this.main : this.probation).evaluate(source, pings, { ...limits, timeoutMs: short });
+		const lane = proven ? this.main : this.probation;
+		const r = await lane.evaluate(source, pings, { ...limits, timeoutMs: short, startBy: startBy(lane, short) });
+		if (r.notRun) return r;
 		if (!r.fault) {
 			rec.clean++;
 			return r;
@@ -238,10 +250,10 @@ export class EvalLanes {
 		// machine can push a healthy evaluation past the short limit, so code
 		// with a clean record goes first there and may use extra queue room.
 		this.stats.retried++;
-		const again = await this.#quarantined(rec, source, pings, limits, proven);
-		if (!again) {
+		const again = await this.#quarantined(rec, source, pings, limits, proven, startBy(this.quarantine, limits.timeoutMs));
+		if (!again || again.notRun) {
 			this.#suspect(key, rec, r);
-			return this.#refuse(`it ran over ${short} ms and the quarantine lane is full`);
+			return again ?? this.#refuse(`it ran over ${short} ms and the quarantine lane is full`);
 		}
 		if (!again.fault && again.durationMs <= short) {
 			// Fast this time, on the same input: a one-off, not the code's doing.
@@ -269,12 +281,13 @@ export class EvalLanes {
 		source: string | null | undefined,
 		pings: Ping[],
 		limits: { timeoutMs: number; memoryMb: number },
-		urgent: boolean
+		urgent: boolean,
+		startBy: number | undefined
 	): Promise<EvalResult> | null {
 		const room = this.#lane.quarantineQueue * (urgent ? 2 : 1);
 		if (this.quarantine.queued >= room) return null;
 		rec.inFlight++;
-		return this.quarantine.evaluate(source, pings, { ...limits, urgent }).finally(() => rec.inFlight--);
+		return this.quarantine.evaluate(source, pings, { ...limits, urgent, startBy }).finally(() => rec.inFlight--);
 	}
 
 	#suspect(key: string, rec: Record, r: EvalResult): void {

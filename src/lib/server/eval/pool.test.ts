@@ -225,6 +225,25 @@ describe('through the worker pool', () => {
 		}
 	});
 
+	it('a task no worker took by its startBy is answered without running', async () => {
+		const p = new EvalPool({ workers: 1, timeoutMs: 400, graceMs: GRACE });
+		try {
+			await p.evaluate(null, [ping('open', 1)]); // a ready worker
+			let blockerDone = false;
+			const blocker = p.evaluate(LOOP, []).then((r) => ((blockerDone = true), r));
+			const late = await p.evaluate(null, [ping('open', 2)], { startBy: Date.now() + 100 });
+			expect(late).toMatchObject({ status: 'DOWN', latency: 0, notRun: true, durationMs: 0 });
+			expect(late.error).toBe('eval could not start in time for the next check (eval lane, 0 others waiting)');
+			expect(blockerDone).toBe(false); // answered while the worker was still busy
+			expect((await p.evaluate(null, [], { startBy: Date.now() - 1 })).notRun).toBe(true);
+			expect((await blocker).fault).toBe('time');
+			// In time: it runs as usual.
+			expect(await p.evaluate(null, [ping('open', 3)], { startBy: Date.now() + 5000 })).toMatchObject({ status: 'UP', latency: 3 });
+		} finally {
+			await p.stop();
+		}
+	});
+
 	it('urgent tasks go before waiting non-urgent ones, FIFO within each kind', async () => {
 		const p = new EvalPool({ workers: 1, timeoutMs: 400, graceMs: GRACE });
 		try {

@@ -20,9 +20,9 @@
 
 import { resolvePackageExport } from '../worker-url';
 import { Worker } from 'node:worker_threads';
-import type { EvalFault, EvalResult, Ping } from '../types';
+import type { EvalResult, Ping } from '../types';
 import { DEFAULT_EVAL } from './default.js';
-import { checkResult, checkSyntaxReply, down, type SyntaxCheck } from './replies';
+import { checkResult, checkSyntaxReply, down, type FailureKind, type SyntaxCheck } from './replies';
 
 export type { SyntaxCheck } from './replies';
 
@@ -38,6 +38,12 @@ export interface EvalOptions {
 export interface PoolEvalOptions extends EvalOptions {
 	/** Run before every non-urgent task waiting (lanes.ts: code with a clean record). */
 	urgent?: boolean;
+	/**
+	 * Latest start (epoch ms): if no worker has taken the task by then, it is
+	 * answered DOWN without running (`notRun`), so the check it belongs to
+	 * ends before the next one is due.
+	 */
+	startBy?: number;
 }
 
 export interface EvalConfig extends EvalOptions {
@@ -53,12 +59,13 @@ export interface EvalConfig extends EvalOptions {
 	spares?: number;
 	/** CPU niceness for the workers' threads, 0-19 (Linux; default 0: the process's priority). */
 	nice?: number;
+	/** The lane's name, in messages and thread names (default "eval"). */
+	name?: string;
 	/** Worker entry; default: resolveEvalWorkerUrl(). For tests. */
 	url?: URL;
 }
 
-
-export const EVAL_DEFAULTS = Object.freeze({ timeoutMs: 1000, memoryMb: 32, workers: 2, graceMs: 250, spares: 0, nice: 0 });
+export const EVAL_DEFAULTS = Object.freeze({ timeoutMs: 1000, memoryMb: 32, workers: 2, graceMs: 250, spares: 0, nice: 0, name: 'eval' });
 
 /** Per-thread V8 heap cap: a second line of defence (QuickJS's heap is WASM memory, outside it). */
 const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 };
@@ -86,10 +93,12 @@ interface Task {
 	urgent: boolean;
 	/** Settle with the worker's reply (validated here). */
 	reply: (result: unknown, durationMs: number) => void;
-	/** Settle with a failure that names the cause (and the limit the code hit, if it did). */
-	fail: (error: string, durationMs: number, fault?: EvalFault) => void;
+	/** Settle with a failure that names the cause (and the limit the code hit, or that it did not run). */
+	fail: (error: string, durationMs: number, kind?: FailureKind) => void;
 	startedAt?: number;
 	timer?: ReturnType<typeof setTimeout>;
+	startBy?: number;
+	expiry?: ReturnType<typeof setTimeout>;
 }
 
 interface Slot {
@@ -105,7 +114,7 @@ type WorkerReply = { type: 'ready'; wasmModule?: unknown } | { id: number; resul
 
 /**
  * QuickJS's compiled WebAssembly, from the first worker that compiled it,
- * handed to every worker started after (both lanes): a replacement for a
+ * handed to every worker started after (in every lane): a replacement for a
  * terminated worker then starts in milliseconds instead of compiling again
  * (100-300 ms of CPU, more on a busy machine).
  */
@@ -165,6 +174,7 @@ export class EvalPool {
 		if (config.workers !== undefined) c.workers = Math.max(1, Math.floor(positive(config.workers, c.workers)));
 		if (typeof config.spares === 'number' && Number.isInteger(config.spares) && config.spares >= 0) c.spares = config.spares;
 		if (typeof config.nice === 'number' && Number.isInteger(config.nice)) c.nice = Math.min(19, Math.max(0, config.nice));
+		if (typeof config.name === 'string' && config.name) c.name = config.name;
 		if (config.url) this.#url = config.url;
 		// Shrink: drop idle extras now; busy extras go when their task ends (#release).
 		for (const slot of [...this.#slots]) {
@@ -195,8 +205,9 @@ export class EvalPool {
 				message,
 				timeoutMs,
 				urgent: opts.urgent === true,
+				startBy: typeof opts.startBy === 'number' && Number.isFinite(opts.startBy) ? opts.startBy : undefined,
 				reply: (result, durationMs) => resolve(checkResult(result, durationMs)),
-				fail: (error, durationMs, fault) => resolve(down(error, durationMs, fault))
+				fail: (error, durationMs, kind) => resolve(down(error, durationMs, kind))
 			});
 		});
 	}
@@ -219,14 +230,14 @@ export class EvalPool {
 
 	/** Terminate every worker; queued and running tasks resolve DOWN. The pool restarts on next use. */
 	async stop(): Promise<void> {
-		for (const t of this.#takeQueued()) t.fail('eval sandbox stopped', 0);
+		for (const t of this.#takeQueued()) t.fail('eval sandbox stopped', 0, 'notRun');
 		const slots = this.#slots.splice(0);
 		await Promise.all(
 			slots.map((slot) => {
 				slot.dropped = true;
 				const t = slot.task;
 				slot.task = undefined;
-				if (t) this.#finish(t, (d) => t.fail('eval sandbox stopped', d));
+				if (t) this.#finish(t, (d) => t.fail('eval sandbox stopped', d, 'notRun'));
 				return slot.worker.terminate().catch(() => 0);
 			})
 		);
@@ -241,6 +252,12 @@ export class EvalPool {
 
 	#enqueue(task: Task): void {
 		this.#started = true;
+		if (task.startBy !== undefined) {
+			const wait = task.startBy - Date.now();
+			if (wait <= 0) return this.#expire(task, false);
+			task.expiry = setTimeout(() => this.#expire(task, true), wait);
+			task.expiry.unref?.();
+		}
 		(task.urgent ? this.#urgent : this.#queue).push(task);
 		if (this.#startFailures >= MAX_START_FAILURES) {
 			// The last workers could not start: give it one more try for this task.
@@ -274,7 +291,7 @@ export class EvalPool {
 		try {
 			this.#url ??= resolveEvalWorkerUrl();
 			worker = new Worker(this.#url, {
-				name: 'porthole-eval',
+				name: `porthole-${this.#config.name}`,
 				resourceLimits: WORKER_RESOURCE_LIMITS,
 				workerData: { wasmModule: sharedWasm, nice: this.#config.nice || undefined }
 			});
@@ -298,7 +315,20 @@ export class EvalPool {
 		return true;
 	}
 
+	/** A task no worker took by its latest start: answered without running. */
+	#expire(task: Task, queued: boolean): void {
+		if (queued) {
+			const q = task.urgent ? this.#urgent : this.#queue;
+			const i = q.indexOf(task);
+			if (i < 0) return; // taken meanwhile (stop)
+			q.splice(i, 1);
+		}
+		const others = this.queued;
+		task.fail(`eval could not start in time for the next check (${this.#config.name} lane, ${others} others waiting)`, 0, 'notRun');
+	}
+
 	#dispatch(slot: Slot, task: Task): void {
+		clearTimeout(task.expiry);
 		slot.task = task;
 		task.startedAt = performance.now();
 		const watchdogMs = Math.min(task.timeoutMs + this.#config.graceMs, 2 ** 31 - 1);
@@ -311,7 +341,7 @@ export class EvalPool {
 		} catch (err) {
 			// e.g. pings that cannot be cloned: the worker never saw the task.
 			slot.task = undefined;
-			this.#finish(task, (d) => task.fail(`eval input could not be sent to the sandbox: ${(err as Error).message}`, d));
+			this.#finish(task, (d) => task.fail(`eval input could not be sent to the sandbox: ${(err as Error).message}`, d, 'notRun'));
 		}
 	}
 
@@ -369,7 +399,7 @@ export class EvalPool {
 		this.#startFailures++;
 		this.#lastStartError = why;
 		if (this.#startFailures >= MAX_START_FAILURES && this.#slots.every((s) => !s.ready)) {
-			for (const t of this.#takeQueued()) t.fail(`eval sandbox cannot start: ${this.#lastStartError}`, 0);
+			for (const t of this.#takeQueued()) t.fail(`eval sandbox cannot start: ${this.#lastStartError}`, 0, 'notRun');
 		}
 	}
 

@@ -4,9 +4,15 @@ import { EVAL_FAULTS, MONITOR_STATUSES, type EvalFault, type EvalResult, type Mo
 
 export type SyntaxCheck = { ok: true } | { ok: false; error: string; line?: number; column?: number };
 
-/** A DOWN result standing in for an evaluation that failed; `fault` when it hit a limit. */
-export function down(error: string, durationMs: number, fault?: EvalFault): EvalResult {
-	return fault ? { status: 'DOWN', latency: 0, error, fault, durationMs } : { status: 'DOWN', latency: 0, error, durationMs };
+/** Why an evaluation failed, beyond its message: a limit the code hit, or it did not run (EvalResult). */
+export type FailureKind = EvalFault | 'notRun';
+
+/** A DOWN result standing in for an evaluation that failed. */
+export function down(error: string, durationMs: number, kind?: FailureKind): EvalResult {
+	const r: EvalResult = { status: 'DOWN', latency: 0, error, durationMs };
+	if (kind === 'notRun') r.notRun = true;
+	else if (kind) r.fault = kind;
+	return r;
 }
 
 /** A worker's eval reply, trusted only after checking its shape. */

@@ -40,8 +40,9 @@ const port = parentPort;
 let module;
 
 /**
- * A lower CPU priority for this thread when the pool asks (the quarantine
- * lane: its code must not take CPU from anything else), once it is ready: its
+ * A lower CPU priority for this thread when the pool asks (the probation and
+ * quarantine lanes: untried or suspect code must not take CPU from known-good
+ * code and the rest of the process), once it is ready: its
  * start-up runs at full priority, so a replacement is not slow to come on a
  * busy machine. Linux only: there a thread's id (from /proc/thread-self)
  * works where a process id is expected; elsewhere the request is ignored.

@@ -65,6 +65,9 @@ interface Entry {
 	claim: { slot: number; won: Promise<boolean | null> } | null;
 }
 
+/** Time kept, before the next check is due, for writing this one's result. */
+const WRITE_SLACK_MS = 250;
+
 // setTimeout overflows past 2^31-1 ms; longer waits re-arm in steps.
 const MAX_TIMER = 2 ** 30;
 
@@ -276,21 +279,26 @@ export class Scheduler {
 			this.o.log.warn(`monitor ${e.m.tag}: previous check still running, slot ${slot.toISOString()} skipped`);
 			return;
 		}
-		e.running = this.execute(e.m, slot, due, claim)
+		e.running = this.execute(e.m, slot, due, e.intervalMs, claim)
 			.catch((err) => this.o.log.error(`monitor ${e.m.tag}: check failed`, { error: String(err?.message ?? err) }))
 			.finally(() => {
 				e.running = null;
 			});
 	}
 
-	private async execute(m: ScheduledMonitor, slot: Date, due: number, claim: Promise<boolean | null>) {
+	private async execute(m: ScheduledMonitor, slot: Date, due: number, intervalMs: number, claim: Promise<boolean | null>) {
 		if ((await claim) === false) {
 			this.stats.claimedElsewhere++;
 			return;
 		}
 		const startedAt = Date.now();
 		// Keyed by monitor: a hostile eval is quarantined without touching other monitors' code.
-		const outcome = await runCheck(m.typeData.hosts, m.evalSource, this.o, `monitor:${m.id}`);
+		// The eval answers before the next check is due (its shortest gap), so a
+		// busy sandbox costs this slot a DOWN with its cause, never the next slot.
+		const outcome = await runCheck(m.typeData.hosts, m.evalSource, this.o, {
+			key: `monitor:${m.id}`,
+			deadline: due + intervalMs - WRITE_SLACK_MS
+		});
 		this.stats.checks++;
 		const r = await this.buffer.submit({
 			monitorId: m.id,
