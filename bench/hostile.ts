@@ -91,7 +91,8 @@ function cause(error: string | null | undefined): string {
 	return error
 		.replace(/ \(last fault: .*\)$/, '')
 		.replace(/^eval quarantined: \d+ checks in a row hit a limit .*$/, 'eval quarantined: backing off after repeated faults')
-		.replace(/^(eval quarantined: it ran over )\d+( ms)/, '$1N$2');
+		.replace(/^(eval quarantined: it ran over )\d+( ms)/, '$1N$2')
+		.replace(/\d+ others waiting\)$/, 'N others waiting)');
 }
 
 // ---- figures ----------------------------------------------------------------

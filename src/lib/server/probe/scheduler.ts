@@ -65,8 +65,12 @@ interface Entry {
 	claim: { slot: number; won: Promise<boolean | null> } | null;
 }
 
-/** Time kept, before the next check is due, for writing this one's result. */
-const WRITE_SLACK_MS = 250;
+/**
+ * Time kept, before the next check is due, for writing this one's result:
+ * a second, or a fifth of the interval if that is more (a busy database on a
+ * loaded machine took up to a second per write in bench/hostile.ts --every 10).
+ */
+const writeSlackMs = (intervalMs: number) => Math.max(1000, intervalMs / 5);
 
 // setTimeout overflows past 2^31-1 ms; longer waits re-arm in steps.
 const MAX_TIMER = 2 ** 30;
@@ -297,7 +301,7 @@ export class Scheduler {
 		// busy sandbox costs this slot a DOWN with its cause, never the next slot.
 		const outcome = await runCheck(m.typeData.hosts, m.evalSource, this.o, {
 			key: `monitor:${m.id}`,
-			deadline: due + intervalMs - WRITE_SLACK_MS
+			deadline: due + intervalMs - writeSlackMs(intervalMs)
 		});
 		this.stats.checks++;
 		const r = await this.buffer.submit({
