@@ -51,6 +51,8 @@ export interface EvalResult {
 	notRun?: true;
 	/** Wall-clock ms the evaluation took, sandbox start-up included. */
 	durationMs: number;
+	/** CPU ms the evaluation used, where the sandbox can tell (Linux; 10 ms steps). */
+	cpuMs?: number;
 }
 
 export const EVAL_FAULTS = ['time', 'memory', 'crash'] as const;

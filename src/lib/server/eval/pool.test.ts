@@ -296,6 +296,18 @@ describe('worker failures (fake workers)', () => {
 			parentPort.on('message', (m) => { if (m.source === 'crash') process.exit(3); parentPort.postMessage({ id: m.id, result: { status: 'UP', latency: 1, durationMs: 0 } }); });`
 		);
 		writeFileSync(join(dir, 'broken.mjs'), `throw new Error('cannot load');`);
+		// Answers after sleeping 400 ms without using the CPU (as if waiting for a core), and says its thread id.
+		writeFileSync(
+			join(dir, 'sleepy.mjs'),
+			`import { parentPort } from 'node:worker_threads';
+			import { readlinkSync } from 'node:fs';
+			const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+			parentPort.postMessage({ type: 'ready', tid });
+			parentPort.on('message', (m) => {
+				Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+				parentPort.postMessage({ id: m.id, result: { status: 'UP', latency: 1, durationMs: 400 } });
+			});`
+		);
 		// Replies with the ms since its last "crash" request, and is not ready for 300 ms after one.
 		writeFileSync(
 			join(dir, 'rebuild.mjs'),
@@ -342,6 +354,23 @@ describe('worker failures (fake workers)', () => {
 			// Sent only after the worker's second 'ready', 300 ms after the crash.
 			expect(next.latency).toBeGreaterThanOrEqual(290);
 			expect(p.starts).toBe(1);
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it.skipIf(process.platform !== 'linux')('with wallMs the watchdog counts CPU time: a worker waiting (not running) is not terminated', async () => {
+		const p = new EvalPool({ workers: 1, graceMs: 50, url: pathToFileURL(join(dir, 'sleepy.mjs')) });
+		try {
+			// A wall-clock limit: terminated at 100 ms.
+			expect(await p.evaluate('x', [], { timeoutMs: 50 })).toMatchObject({ fault: 'time' });
+			expect(p.terminations).toBe(1);
+			// A CPU budget within a 1 s wall cap: its answer comes at 400 ms.
+			expect(await p.evaluate('x', [], { timeoutMs: 50, wallMs: 1000 })).toMatchObject({ status: 'UP', latency: 1 });
+			expect(p.terminations).toBe(1);
+			// The wall cap still holds.
+			expect(await p.evaluate('x', [], { timeoutMs: 50, wallMs: 200 })).toMatchObject({ fault: 'time' });
+			expect(p.terminations).toBe(2);
 		} finally {
 			await p.stop();
 		}

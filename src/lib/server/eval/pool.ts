@@ -23,6 +23,7 @@ import { Worker } from 'node:worker_threads';
 import type { EvalResult, Ping } from '../types';
 import { DEFAULT_EVAL } from './default.js';
 import { checkResult, checkSyntaxReply, down, type FailureKind, type SyntaxCheck } from './replies';
+import { threadCpuMs } from './cpu.js';
 
 export type { SyntaxCheck } from './replies';
 
@@ -44,6 +45,12 @@ export interface PoolEvalOptions extends EvalOptions {
 	 * ends before the next one is due.
 	 */
 	startBy?: number;
+	/**
+	 * With it, timeoutMs counts the worker thread's CPU time (Linux; elsewhere
+	 * wall time as usual) and wallMs caps the wall time: a healthy evaluation
+	 * that waits for a core on a busy machine is not cut short for it.
+	 */
+	wallMs?: number;
 }
 
 export interface EvalConfig extends EvalOptions {
@@ -83,6 +90,7 @@ type EvalMessage = {
 	pings: Ping[];
 	timeoutMs: number;
 	memoryBytes: number;
+	wallMs?: number;
 };
 type SyntaxMessage = { kind: 'syntax'; source: string };
 
@@ -97,12 +105,16 @@ interface Task {
 	fail: (error: string, durationMs: number, kind?: FailureKind) => void;
 	startedAt?: number;
 	timer?: ReturnType<typeof setTimeout>;
+	/** The worker thread's CPU ms when the task was handed to it (CPU budgets only). */
+	cpuAtStart?: number | null;
 	startBy?: number;
 	expiry?: ReturnType<typeof setTimeout>;
 }
 
 interface Slot {
 	worker: Worker;
+	/** The worker's OS thread id (Linux), from its 'ready': for its CPU time. */
+	tid?: number;
 	ready: boolean;
 	task?: Task;
 	/** Terminated or replaced by us: its exit is expected. */
@@ -110,7 +122,7 @@ interface Slot {
 }
 
 /** `rebuilding`: the evaluation crashed the worker's module; it says 'ready' again when a new one is. */
-type WorkerReply = { type: 'ready'; wasmModule?: unknown } | { id: number; result: unknown; rebuilding?: boolean };
+type WorkerReply = { type: 'ready'; wasmModule?: unknown; tid?: unknown } | { id: number; result: unknown; rebuilding?: boolean };
 
 /**
  * QuickJS's compiled WebAssembly, from the first worker that compiled it,
@@ -195,6 +207,7 @@ export class EvalPool {
 			timeoutMs,
 			memoryBytes: Math.round(memoryMb * 1024 * 1024)
 		};
+		if (typeof opts.wallMs === 'number' && opts.wallMs > timeoutMs) message.wallMs = opts.wallMs;
 		if (typeof message.source !== 'string') {
 			return Promise.resolve(down(`eval source must be a string, not ${typeof message.source}`, 0));
 		}
@@ -331,11 +344,8 @@ export class EvalPool {
 		clearTimeout(task.expiry);
 		slot.task = task;
 		task.startedAt = performance.now();
-		const watchdogMs = Math.min(task.timeoutMs + this.#config.graceMs, 2 ** 31 - 1);
-		// Timers run before I/O in the event loop: after a main-thread stall the
-		// watchdog would fire ahead of a reply that is already waiting. One
-		// setImmediate later that reply has been handled and the task is done.
-		task.timer = setTimeout(() => setImmediate(() => this.#onOverrun(slot, task)), watchdogMs);
+		if (task.message.kind === 'eval' && task.message.wallMs && slot.tid !== undefined) task.cpuAtStart = threadCpuMs(slot.tid);
+		this.#watch(slot, task, task.timeoutMs + this.#config.graceMs);
 		try {
 			slot.worker.postMessage({ id: task.id, ...task.message });
 		} catch (err) {
@@ -355,6 +365,7 @@ export class EvalPool {
 		if (slot.dropped) return;
 		if ('type' in msg && msg.type === 'ready') {
 			if (msg.wasmModule instanceof WebAssembly.Module) sharedWasm ??= msg.wasmModule;
+			if (typeof msg.tid === 'number' && Number.isInteger(msg.tid)) slot.tid = msg.tid;
 			slot.ready = true;
 			this.#startFailures = 0;
 			this.#release(slot);
@@ -374,8 +385,23 @@ export class EvalPool {
 		this.#pump();
 	}
 
+	#watch(slot: Slot, task: Task, ms: number): void {
+		// Timers run before I/O in the event loop: after a main-thread stall the
+		// watchdog would fire ahead of a reply that is already waiting. One
+		// setImmediate later that reply has been handled and the task is done.
+		task.timer = setTimeout(() => setImmediate(() => this.#onOverrun(slot, task)), Math.min(ms, 2 ** 31 - 1));
+	}
+
 	#onOverrun(slot: Slot, task: Task): void {
 		if (slot.task !== task) return;
+		// A CPU budget: a worker that has not used it yet was waiting for a core; watch again, up to the wall cap.
+		const grace = this.#config.graceMs;
+		const wallMs = task.message.kind === 'eval' ? task.message.wallMs : undefined;
+		if (wallMs && task.cpuAtStart != null && slot.tid !== undefined) {
+			const used = (threadCpuMs(slot.tid) ?? Infinity) - task.cpuAtStart;
+			const left = wallMs + grace - (performance.now() - (task.startedAt ?? 0));
+			if (used < task.timeoutMs + grace && left > 0) return this.#watch(slot, task, Math.min(left, Math.max(10, task.timeoutMs + grace - used)));
+		}
 		slot.task = undefined;
 		this.terminations++;
 		this.#drop(slot);

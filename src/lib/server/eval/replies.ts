@@ -30,6 +30,7 @@ export function checkResult(result: unknown, durationMs: number): EvalResult {
 	const out: EvalResult = { status: r.status as MonitorStatus, latency: r.latency, durationMs };
 	if (typeof r.error === 'string') out.error = r.error;
 	if ((EVAL_FAULTS as readonly unknown[]).includes(r.fault)) out.fault = r.fault;
+	if (typeof r.cpuMs === 'number' && Number.isFinite(r.cpuMs) && r.cpuMs >= 0) out.cpuMs = r.cpuMs;
 	return out;
 }
 

@@ -12,7 +12,10 @@
 //
 // Limits, and the QuickJS traps behind them:
 // - Time: an interrupt handler with a wall-clock deadline covering the whole
-//   evaluation, awaited promises included. We keep our own `interrupted` flag
+//   evaluation, awaited promises included; or, given a CPU clock (`cpuMs`),
+//   a budget of this thread's CPU time within a wall-clock cap (`wallMs`),
+//   so that waiting for a core on a busy machine is not counted against the
+//   code (the lanes' short limit, see lanes.ts). We keep our own `interrupted` flag
 //   (the handler sets it) to tell a timeout from other InternalErrors. Some
 //   builtins never call the interrupt handler (e.g. Array.prototype.indexOf on
 //   an array-like of length 2**53-1): only the watchdog in sandbox.ts, which
@@ -48,7 +51,8 @@ import { BOOT, EXPLAIN } from './vm-helpers.js';
  * @typedef {'UP' | 'DEGRADED' | 'DOWN' | 'MAINTENANCE'} Status
  * @typedef {'time' | 'memory' | 'crash'} Fault  which limit the code ran into, if any (see EvalResult.fault)
  * @typedef {{ status: Status, latency: number, error?: string, fault?: Fault, durationMs: number }} RunResult
- * @typedef {{ timeoutMs?: number, memoryBytes?: number }} RunLimits
+ * @typedef {{ timeoutMs?: number, memoryBytes?: number, cpuMs?: () => number | null, wallMs?: number }} RunLimits
+ *   cpuMs: this thread's CPU clock (ms); with it timeoutMs is CPU time, and wallMs (default timeoutMs) caps wall time
  * @typedef {{ ok: true } | { ok: false, error: string, line?: number, column?: number }} SyntaxCheck
  */
 
@@ -79,7 +83,22 @@ export function runEval(module, source, pings, limits = {}) {
 	const started = performance.now();
 	const timeoutMs = positive(limits.timeoutMs, DEFAULT_TIMEOUT_MS);
 	const memoryBytes = positive(limits.memoryBytes, DEFAULT_MEMORY_BYTES);
-	const deadline = started + timeoutMs;
+	let deadline = started + timeoutMs;
+	// A CPU budget: past the wall deadline, extend it by the budget not used yet, up to the wall cap.
+	const cpuStart = limits.cpuMs?.() ?? null;
+	const wallCap = started + Math.max(timeoutMs, positive(limits.wallMs, timeoutMs));
+	const overdue = () => {
+		const now = performance.now();
+		if (now <= deadline) return false;
+		if (cpuStart !== null && limits.cpuMs && now < wallCap) {
+			const used = (limits.cpuMs() ?? Infinity) - cpuStart;
+			if (used < timeoutMs) {
+				deadline = Math.min(wallCap, now + Math.max(5, timeoutMs - used));
+				return false;
+			}
+		}
+		return true;
+	};
 	/** @param {Status} status @param {number} latency @param {string} [error] @returns {RunResult} */
 	const result = (status, latency, error) =>
 		error === undefined
@@ -128,7 +147,7 @@ export function runEval(module, source, pings, limits = {}) {
 		rt.setMemoryLimit(memoryBytes);
 		rt.setMaxStackSize(MAX_STACK_BYTES);
 		rt.setInterruptHandler(() => {
-			if (interrupted || performance.now() > deadline) interrupted = true;
+			if (interrupted || overdue()) interrupted = true;
 			return interrupted;
 		});
 		ctx = rt.newContext();
@@ -251,7 +270,7 @@ export function runEval(module, source, pings, limits = {}) {
 				break;
 			}
 			if (state.type === 'rejected') return failure(keep(state.error), 'run');
-			if (interrupted || performance.now() > deadline) return timedOut();
+			if (interrupted || overdue()) return timedOut();
 			// No timers exist in the VM: with no job left, nothing can settle it.
 			if (!rt.hasPendingJob()) return down("eval's promise never settled");
 			const jobs = rt.executePendingJobs(JOB_BATCH);

@@ -288,6 +288,20 @@ describe('failures are DOWN with a message that names the cause', () => {
 		expect(run('(async function () { await null; for (;;) {} })', undefined, FAST).error).toBe('eval timed out after 300 ms');
 	});
 
+	it('a CPU budget (cpuMs): waiting for a core does not count, the wall cap still holds', () => {
+		const LOOP = '(function () { while (true) {} })';
+		// A clock that never advances: the code never uses its budget; the wall cap stops it.
+		const stalled = run(LOOP, undefined, { timeoutMs: 50, wallMs: 300, cpuMs: () => 0 });
+		expect(stalled).toMatchObject({ error: 'eval timed out after 50 ms', fault: 'time' });
+		expect(stalled.durationMs).toBeGreaterThanOrEqual(299);
+		// A clock that runs with the wall: the budget is spent at 50 ms, long before the cap.
+		const spent = run(LOOP, undefined, { timeoutMs: 50, wallMs: 5000, cpuMs: () => performance.now() });
+		expect(spent.error).toBe('eval timed out after 50 ms');
+		expect(spent.durationMs).toBeLessThan(2500);
+		// Healthy code is unaffected.
+		expect(run(null, [ping('open', 4)], { timeoutMs: 50, wallMs: 300, cpuMs: () => 0 })).toMatchObject({ status: 'UP', latency: 4 });
+	});
+
 	it("a promise that can never settle is reported at once", () => {
 		const r = run('(function () { return new Promise(() => {}) })');
 		expect(r).toMatchObject({ status: 'DOWN', error: "eval's promise never settled" });

@@ -8,9 +8,10 @@
 // (the pool never sends a second before the first is answered, nor while a
 // crashed module is rebuilt; requests are still chained, in order, should
 // that ever happen):
-//   out: {type: 'ready', wasmModule?}                     module loaded, send work (and the
+//   out: {type: 'ready', tid, wasmModule?}                module loaded, send work (and the
 //                                                         compiled code, for the next threads)
-//   in:  {id, source, pings, timeoutMs, memoryBytes}      evaluate (fresh runtime)
+//   in:  {id, source, pings, timeoutMs, memoryBytes, wallMs?}  evaluate (fresh runtime; with wallMs,
+//                                                         timeoutMs is this thread's CPU time)
 //   out: {id, result: {status, latency, error?, fault?, durationMs}, rebuilding}
 //   out: {type: 'ready'}                                  after `rebuilding: true`: a new module is ready
 //   in:  {id, kind: 'syntax', source}                     compile only
@@ -19,11 +20,11 @@
 // interrupt handler, say) is the pool's watchdog's job: it terminates this
 // thread and starts another.
 
-import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_MEMORY_BYTES, compileEvalWasm, createEvalModule, moduleFitsLimit, moduleIsUsable } from './module.js';
 import { runEval, validateEvalSyntax } from './run.js';
+import { currentThreadId, threadCpuMs } from './cpu.js';
 
 if (!parentPort) {
 	throw new Error('eval/worker.js must be started as a worker thread');
@@ -32,7 +33,7 @@ const port = parentPort;
 
 /**
  * @typedef {import('quickjs-emscripten-core').QuickJSWASMModule} QuickJSWASMModule
- * @typedef {{ id: number, kind?: 'eval', source: string, pings: unknown, timeoutMs?: number, memoryBytes?: number }} EvalRequest
+ * @typedef {{ id: number, kind?: 'eval', source: string, pings: unknown, timeoutMs?: number, memoryBytes?: number, wallMs?: number }} EvalRequest
  * @typedef {{ id: number, kind: 'syntax', source: string }} SyntaxRequest
  */
 
@@ -48,14 +49,18 @@ let module;
  * works where a process id is expected; elsewhere the request is ignored.
  */
 function lowerPriority() {
-	if (typeof workerData?.nice !== 'number') return;
+	if (typeof workerData?.nice !== 'number' || tid === undefined) return;
 	try {
-		const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-		if (Number.isInteger(tid) && tid > 0) setPriority(tid, workerData.nice);
+		setPriority(tid, workerData.nice);
 	} catch {
-		/* not Linux, or not allowed: run at the process's priority */
+		/* not allowed: run at the process's priority */
 	}
 }
+
+/** This thread's OS id (Linux): for its priority, and sent with 'ready' so the pool can read its CPU time. */
+const tid = currentThreadId();
+/** Whether this thread's CPU time can be read (CPU budgets, see run.js). */
+const hasCpuClock = threadCpuMs() !== null;
 
 /**
  * The compiled QuickJS code: from the pool (workerData.wasmModule, shared by
@@ -115,11 +120,14 @@ async function handle(msg) {
 	const started = performance.now();
 	try {
 		const m = await getModule(msg.memoryBytes);
+		const cpu0 = hasCpuClock ? threadCpuMs() : null;
 		const result = runEval(m, msg.source, msg.pings, {
 			timeoutMs: msg.timeoutMs,
-			memoryBytes: msg.memoryBytes
+			memoryBytes: msg.memoryBytes,
+			...(msg.wallMs && hasCpuClock ? { cpuMs: () => threadCpuMs(), wallMs: msg.wallMs } : {})
 		});
-		port.postMessage({ id, result, rebuilding: !moduleIsUsable(m) });
+		const cpu1 = cpu0 === null ? null : threadCpuMs();
+		port.postMessage({ id, result: cpu1 === null ? result : { ...result, cpuMs: cpu1 - cpu0 }, rebuilding: !moduleIsUsable(m) });
 	} catch (err) {
 		const error = `eval worker failed: ${describe(err)}`;
 		port.postMessage({ id, result: { status: 'DOWN', latency: 0, error, durationMs: performance.now() - started } });
@@ -141,7 +149,7 @@ async function handle(msg) {
 
 const ready = getModule(DEFAULT_MEMORY_BYTES).then(() => {
 	lowerPriority();
-	port.postMessage(shareWasm && wasm ? { type: 'ready', wasmModule: wasm } : { type: 'ready' });
+	port.postMessage(shareWasm && wasm ? { type: 'ready', tid, wasmModule: wasm } : { type: 'ready', tid });
 });
 // A failure to load the module is fatal: let it surface as the worker's 'error'.
 ready.catch((err) => {

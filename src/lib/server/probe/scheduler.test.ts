@@ -10,6 +10,7 @@ import { silentLogger } from '../log';
 import { probe, startProbeWorker, stopProbeWorker } from './pool';
 import { evaluate, getEvalLanes, stopEval } from '../eval/sandbox';
 import { Scheduler, type CheckEvent } from './scheduler';
+import type { EvalCheckOptions, EvaluateFn } from './check';
 import { listen, type Listener } from '../../../../tests/fixtures/tcp';
 
 const EVERY_5S = '*/5 * * * * *';
@@ -24,11 +25,11 @@ async function seed(t: TestDatabase, list: unknown[]) {
 	await upsertMonitors(t.db, r.value);
 }
 
-function makeScheduler(t: TestDatabase, events: CheckEvent[]) {
+function makeScheduler(t: TestDatabase, events: CheckEvent[], evaluateFn: EvaluateFn = evaluate) {
 	return new Scheduler({
 		db: t.db,
 		probe,
-		evaluate,
+		evaluate: evaluateFn,
 		timeZone: 'UTC',
 		log: silentLogger,
 		refreshMs: 200,
@@ -142,7 +143,11 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 			monitor('wrong-shape', listener.port, { eval: ';(async function (p) { return { status: "FINE", latency: 1 } })' })
 		]);
 		const events: CheckEvent[] = [];
-		const s = makeScheduler(t, events);
+		const asked: string[] = [];
+		const s = makeScheduler(t, events, (source, pings, opts?: EvalCheckOptions) => {
+			asked.push(`${opts?.key} ${opts?.deadline}`);
+			return evaluate(source, pings, opts);
+		});
 		await s.start();
 		const count = (tag: string) => events.filter((e) => e.tag === tag && e.written).length;
 		try {
@@ -160,6 +165,8 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 		const lanes = getEvalLanes();
 		expect(lanes.isSuspect(LOOP, `monitor:${ids.get('hostile')}`)).toBe(true);
 		expect(lanes.isSuspect(LOOP)).toBe(false);
+		// Every evaluation was asked for with its monitor's key and a deadline a second before the next check is due.
+		for (const e of events) expect(asked).toContain(`monitor:${e.monitorId} ${e.due + 5000 - 1000}`);
 		// Every slot each loop ran got its row, hostile ones included; none was skipped.
 		expect(s.stats.skippedOverlap).toBe(0);
 		const rows = await t.db.select().from(checks);
