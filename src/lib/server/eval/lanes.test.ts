@@ -23,6 +23,8 @@ const MOODY = '(function (p) { if (p[0].status !== "open") while (true) {} retur
 
 const TIMEOUT = 400;
 const SHORT = 50;
+/** The full limit in quarantine: the sandbox's own interrupt, or (on a very busy machine) the watchdog. */
+const TIMED_OUT = new RegExp(`^eval timed out after ${TIMEOUT} ms( \\(sandbox terminated\\))?$`);
 let lanes: EvalLanes;
 
 beforeEach(() => {
@@ -51,7 +53,7 @@ describe('EvalLanes', () => {
 
 	it('an overrun of the short limit is re-run in quarantine with the full limit, and stays there', async () => {
 		const r = await lanes.evaluate(LOOP(), OPEN, { key: 'm1' });
-		expect(r).toMatchObject({ status: 'DOWN', error: `eval timed out after ${TIMEOUT} ms`, fault: 'time' });
+		expect(r).toMatchObject({ status: 'DOWN', error: expect.stringMatching(TIMED_OUT), fault: 'time' });
 		expect(lanes.isSuspect(LOOP(), 'm1')).toBe(true);
 		expect(lanes.stats).toMatchObject({ suspected: 1, retried: 1 });
 		expect(lanes.probation.accepted).toBe(1);
@@ -60,16 +62,22 @@ describe('EvalLanes', () => {
 		expect(await lanes.evaluate(HEALTHY, OPEN, { key: 'm2' })).toMatchObject({ status: 'UP' });
 		expect(lanes.probation.accepted).toBe(2);
 		// The suspect's next check runs in quarantine only.
-		expect((await lanes.evaluate(LOOP(), OPEN, { key: 'm1' })).error).toBe(`eval timed out after ${TIMEOUT} ms`);
+		expect((await lanes.evaluate(LOOP(), OPEN, { key: 'm1' })).error).toMatch(TIMED_OUT);
 		expect([lanes.main.accepted, lanes.probation.accepted, lanes.quarantine.accepted]).toEqual([0, 2, 2]);
 	});
 
 	it('a slow but honest function still gets its own answer, from quarantine', async () => {
-		const slow = '(function () { const t = Date.now(); while (Date.now() - t < 150) {} return { status: "UP", latency: 3 } })';
-		for (let i = 0; i < 5; i++) expect(await lanes.evaluate(slow, OPEN, { key: 's' })).toMatchObject({ status: 'UP', latency: 3 });
-		// Clean but never within the short limit: not forgiven, never out of quarantine.
-		expect(lanes.isSuspect(slow, 's')).toBe(true);
-		expect([lanes.main.accepted, lanes.probation.accepted, lanes.quarantine.accepted]).toEqual([0, 1, 5]);
+		// About 200 ms of CPU: over the short limit, well within a 3 s full limit even on a busy machine.
+		const slow = '(function () { let x = 0; for (let i = 0; i < 4e6; i++) x += i; return { status: "UP", latency: 3 } })';
+		const l = new EvalLanes({ timeoutMs: 3000, suspectAfterMs: SHORT, forgiveAfter: 3 });
+		try {
+			for (let i = 0; i < 4; i++) expect(await l.evaluate(slow, OPEN, { key: 's' })).toMatchObject({ status: 'UP', latency: 3 });
+			// Clean but never within the short limit: not forgiven, never out of quarantine.
+			expect(l.isSuspect(slow, 's')).toBe(true);
+			expect([l.main.accepted, l.probation.accepted, l.quarantine.accepted]).toEqual([0, 1, 4]);
+		} finally {
+			await l.stop();
+		}
 	});
 
 	it('an overrun that is fast when run again is a false alarm: the function is not quarantined', async () => {
@@ -97,7 +105,7 @@ describe('EvalLanes', () => {
 			expect([l.probation.accepted, l.main.accepted, l.quarantine.accepted]).toEqual([1, 1, 2]);
 			expect(l.stats).toMatchObject({ retried: 2, falseAlarms: 2, suspected: 0 });
 			// Hostile code overruns in quarantine too: a suspect.
-			expect((await l.evaluate(`${LOOP()} // busy`, OPEN, { key: 'h' })).error).toBe(`eval timed out after ${TIMEOUT} ms`);
+			expect((await l.evaluate(`${LOOP()} // busy`, OPEN, { key: 'h' })).error).toMatch(TIMED_OUT);
 			expect(l.isSuspect(`${LOOP()} // busy`, 'h')).toBe(true);
 		} finally {
 			await l.stop();
@@ -161,7 +169,7 @@ describe('EvalLanes', () => {
 		expect(c).toMatchObject({ status: 'DOWN', latency: 0, durationMs: 0 });
 		expect(c.error).toMatch(/^eval quarantined: the quarantine lane is full \(last fault: eval ran out of memory \(limit 8 MB\)\)$/);
 		expect(d.error).toMatch(/^eval quarantined: its previous evaluation is still running \(last fault: eval timed out after/);
-		expect((await a).error).toBe(`eval timed out after ${TIMEOUT} ms`);
+		expect((await a).error).toMatch(TIMED_OUT);
 		expect((await b).error).toBe('eval ran out of memory (limit 8 MB)');
 		expect(lanes.probation.accepted).toBe(before + 1);
 		expect(lanes.main.accepted).toBe(0);
@@ -206,7 +214,7 @@ describe('EvalLanes', () => {
 		expect(lanes.stats.suspected).toBe(0);
 		// Time enough: it runs, and is judged, as usual.
 		const r2 = await lanes.evaluate(LOOP(5), OPEN, { key: 'dl', deadline: Date.now() + 10_000 });
-		expect(r2).toMatchObject({ error: `eval timed out after ${TIMEOUT} ms`, fault: 'time' });
+		expect(r2).toMatchObject({ error: expect.stringMatching(TIMED_OUT), fault: 'time' });
 		expect(lanes.isSuspect(LOOP(5), 'dl')).toBe(true);
 	});
 

@@ -53,7 +53,6 @@ import { BOOT, EXPLAIN } from './vm-helpers.js';
  * @typedef {{ status: Status, latency: number, error?: string, fault?: Fault, durationMs: number }} RunResult
  * @typedef {{ timeoutMs?: number, memoryBytes?: number, cpuMs?: () => number | null, wallMs?: number }} RunLimits
  *   cpuMs: this thread's CPU clock (ms); with it timeoutMs is CPU time, and wallMs (default timeoutMs) caps wall time
- * @typedef {{ ok: true } | { ok: false, error: string, line?: number, column?: number }} SyntaxCheck
  */
 
 /** Same list as MONITOR_STATUSES in ../types.ts (which a worker cannot import); a test keeps them equal. */
@@ -62,7 +61,7 @@ export const DEFAULT_TIMEOUT_MS = 1000;
 /** See the header: larger values let deep recursion overflow the host stack. */
 export const MAX_STACK_BYTES = 64 * 1024;
 /** The file name QuickJS reports in stacks for admin code. */
-const USER_FILE = 'eval.js';
+export const USER_FILE = 'eval.js';
 const INTERNAL_FILE = 'porthole-eval-internal.js';
 
 /** Pending promise jobs run per batch between two deadline checks. */
@@ -325,67 +324,12 @@ export function runEval(module, source, pings, limits = {}) {
 }
 
 /**
- * Compile an eval function without running it. For the admin editor and
- * config validation: catches syntax errors only (not "is it a function").
- * @param {QuickJSWASMModule} module
- * @param {string} source
- * @returns {SyntaxCheck}
- */
-export function validateEvalSyntax(module, source) {
-	if (typeof source !== 'string') return { ok: false, error: 'eval source must be a string' };
-	if (!moduleIsUsable(module)) return { ok: false, error: 'eval sandbox is unusable after an earlier crash' };
-	const gate = memoryGate(module);
-	if (gate) gate.capBytes = userCapBytes(DEFAULT_MEMORY_BYTES);
-	let rt;
-	let ctx;
-	/** @type {QuickJSHandle | undefined} */
-	let handle;
-	try {
-		rt = module.newRuntime();
-		rt.setMemoryLimit(DEFAULT_MEMORY_BYTES);
-		rt.setMaxStackSize(MAX_STACK_BYTES);
-		ctx = rt.newContext();
-		const r = ctx.evalCode(source, USER_FILE, { type: 'global', compileOnly: true });
-		if (!r.error) {
-			handle = r.value;
-			return { ok: true };
-		}
-		handle = r.error;
-		// A fresh context has run no admin code: dumping the SyntaxError is safe.
-		const e = ctx.dump(r.error);
-		const name = typeof e?.name === 'string' ? e.name : 'Error';
-		const message = typeof e?.message === 'string' ? e.message.slice(0, 500) : String(e).slice(0, 500);
-		if (name === 'InternalError' && message === 'out of memory') {
-			return { ok: false, error: 'eval source is too large to compile' };
-		}
-		const where = locate(typeof e?.stack === 'string' ? e.stack : '');
-		return where.line
-			? { ok: false, error: `${name}: ${message} (line ${where.line}, column ${where.column})`, line: where.line, column: where.column }
-			: { ok: false, error: `${name}: ${message}` };
-	} catch (err) {
-		markUnusable(module);
-		return { ok: false, error: `eval sandbox crashed while compiling: ${errorText(err)}` };
-	} finally {
-		if (moduleIsUsable(module)) {
-			try {
-				if (handle?.alive) handle.dispose();
-				ctx?.dispose();
-				rt?.dispose();
-			} catch {
-				markUnusable(module);
-			}
-		}
-		if (gate) gate.capBytes = Infinity;
-	}
-}
-
-/**
  * Where in the admin's code an error points, from a QuickJS stack:
  * compile errors read "    at eval.js:4:17", runtime frames "    at f (eval.js:3:10)".
  * @param {string} stack
  * @returns {{ line?: number, column?: number, compile: boolean }}
  */
-function locate(stack) {
+export function locate(stack) {
 	const compile = /^\s*at eval\.js:(\d+):(\d+)\s*$/m.exec(stack.split('\n')[0] ?? '');
 	if (compile) return { line: Number(compile[1]), column: Number(compile[2]), compile: true };
 	const frame = /\(eval\.js:(\d+)(?::(\d+))?\)/.exec(stack);
@@ -410,7 +354,7 @@ function formatMb(bytes) {
 }
 
 /** @param {unknown} err */
-function errorText(err) {
+export function errorText(err) {
 	if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);
 	return String(err).slice(0, 300);
 }

@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
-import { EVAL_STATUSES, runEval, validateEvalSyntax } from './run.js';
+import { EVAL_STATUSES, runEval } from './run.js';
+import { validateEvalSyntax } from './syntax.js';
 import { createEvalModule, moduleIsUsable, moduleMemoryBytes } from './module.js';
 import { DEFAULT_EVAL } from './default.js';
 import { EVAL_TEMPLATES } from './templates.js';

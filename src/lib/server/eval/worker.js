@@ -23,7 +23,8 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_MEMORY_BYTES, compileEvalWasm, createEvalModule, moduleFitsLimit, moduleIsUsable } from './module.js';
-import { runEval, validateEvalSyntax } from './run.js';
+import { runEval } from './run.js';
+import { validateEvalSyntax } from './syntax.js';
 import { currentThreadId, threadCpuMs } from './cpu.js';
 
 if (!parentPort) {
@@ -127,7 +128,8 @@ async function handle(msg) {
 			...(msg.wallMs && hasCpuClock ? { cpuMs: () => threadCpuMs(), wallMs: msg.wallMs } : {})
 		});
 		const cpu1 = cpu0 === null ? null : threadCpuMs();
-		port.postMessage({ id, result: cpu1 === null ? result : { ...result, cpuMs: cpu1 - cpu0 }, rebuilding: !moduleIsUsable(m) });
+		const cpuMs = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : undefined;
+		port.postMessage({ id, result: cpuMs === undefined ? result : { ...result, cpuMs }, rebuilding: !moduleIsUsable(m) });
 	} catch (err) {
 		const error = `eval worker failed: ${describe(err)}`;
 		port.postMessage({ id, result: { status: 'DOWN', latency: 0, error, durationMs: performance.now() - started } });
