@@ -31,6 +31,10 @@
 //   faulty checks in a row it runs every 1st, 2nd, 4th, 8th check), so a
 //   crowd of hostile functions cannot keep a core busy or make a check wait
 //   without bound. Every call gets exactly one answer.
+// - Deadline: an evaluation given one (the scheduler: before the monitor's
+//   next check is due) is not started in a lane where it could not end by
+//   then; it is answered DOWN "eval could not start in time..." (`notRun`,
+//   nothing learnt about the code), so no slot is left without its row.
 // - Forgiveness: after forgiveAfter consecutive clean runs that each stayed
 //   within the short limit, or as soon as the code changes (a record holds a
 //   hash of the source it judged), a suspect leaves quarantine (back to the
