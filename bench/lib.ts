@@ -20,6 +20,18 @@ export function arg(name: string, fallback: number, min: number, max: number): n
 	return n;
 }
 
+/** `--name <text>` from the command line, or undefined (exit 2 if the value is missing). */
+export function textArg(name: string): string | undefined {
+	const i = process.argv.indexOf(`--${name}`);
+	if (i < 0) return undefined;
+	const v = process.argv[i + 1];
+	if (!v || v.startsWith('--')) {
+		console.error(`--${name} needs a value`);
+		process.exit(2);
+	}
+	return v;
+}
+
 // ---- time -----------------------------------------------------------------
 export const MIN = 60_000;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));

@@ -32,28 +32,22 @@ import { openDatabase, type Database } from '../src/lib/server/db/index';
 import { adminUrl, createScratchPostgres } from '../src/lib/server/db/testing';
 import { upsertMonitors } from '../src/lib/server/db/queries/monitors';
 import { checks, monitors } from '../src/lib/server/db/schema';
-import { Scheduler, type CheckEvent } from '../src/lib/server/probe/scheduler';
+import { Scheduler } from '../src/lib/server/probe/scheduler';
 import { probe, startProbeWorker, stopProbeWorker } from '../src/lib/server/probe/pool';
 import { evaluate, stopEval } from '../src/lib/server/eval/sandbox';
 import { runCheck } from '../src/lib/server/probe/check';
-import { createLogger, type Logger } from '../src/lib/server/log';
+import type { Logger } from '../src/lib/server/log';
 import type { Host } from '../src/lib/server/types';
 import { asc, fmt, pct, report, type PhaseResult, type Slim } from './scale-report';
-import { arg, childStats, clock, gitState, lifetime, MIN, procCpuMs, say, sleep, sleepUntil, startListeners, tcpMonitor } from './lib';
+import { arg, childStats, clock, gitState, lifetime, MIN, procCpuMs, say, sleep, sleepUntil, startListeners, tcpMonitor, textArg } from './lib';
+import { countingLogger, slim, timedProbe } from './events';
 
 // ---- arguments ------------------------------------------------------------
 const N = arg('monitors', 1000, 1, 20_000);
 const HOSTS = arg('hosts', 3, 1, 100);
 const MINUTES = arg('minutes', 2, 1, 10);
 const LISTENERS = arg('listeners', 8, 1, 64);
-const DUMP = (() => {
-	const i = process.argv.indexOf('--dump');
-	if (i >= 0 && !process.argv[i + 1]) {
-		console.error('--dump needs a file name');
-		process.exit(2);
-	}
-	return i < 0 ? undefined : process.argv[i + 1];
-})();
+const DUMP = textArg('dump');
 
 // ---- Postgres backends' CPU (what the loop costs the database) --------------
 class PgCpu {
@@ -78,35 +72,6 @@ class PgCpu {
 }
 
 // ---- a phase --------------------------------------------------------------
-// The scheduler's startedAt is taken before its slot claim (a database round
-// trip); the probe itself starts after it. This wrapper notes when probe() was
-// called, keyed by the pings array it returns (runCheck hands that very array
-// to onCheck), so lateness can be measured to the probe's start as well.
-const probeCalledAt = new WeakMap<object, number>();
-const timedProbe: typeof probe = async (hosts) => {
-	const t = Date.now();
-	const pings = await probe(hosts);
-	probeCalledAt.set(pings, t);
-	return pings;
-};
-
-const slim = (e: CheckEvent): Slim => ({
-	monitorId: e.monitorId,
-	slot: e.slot.getTime(),
-	due: e.due,
-	startedAt: e.startedAt,
-	probeAt: probeCalledAt.get(e.outcome.pings) ?? e.startedAt,
-	finishedAt: e.finishedAt,
-	latencies: e.outcome.pings.filter((p) => p.status === 'open').map((p) => p.latency),
-	notOpen: e.outcome.pings.filter((p) => p.status !== 'open').length,
-	checkLatency: e.outcome.result.latency,
-	status: e.outcome.result.status,
-	probeMs: e.outcome.probeMs,
-	evalMs: e.outcome.evalMs,
-	written: e.written,
-	buffered: e.buffered
-});
-
 interface Ctx {
 	database: Database;
 	log: Logger & { times: number[] };
@@ -220,12 +185,7 @@ async function main() {
 		life.defer(() => stopProbeWorker(), () => stopEval());
 
 		// The loop's warnings, printed (the first 10) and timed, so warm-up and span can be told apart.
-		const base = createLogger('warn', 'scale');
-		const times: number[] = [];
-		const noted = (f: Logger['warn']) => (m: string, x?: Record<string, unknown>) => {
-			if (times.push(Date.now()) <= 10) f(m, x);
-		};
-		const log = { times, debug() {}, info() {}, warn: noted(base.warn), error: noted(base.error) };
+		const log = countingLogger('scale');
 
 		// Fixtures: A's monitor active, B's monitors created inactive now (ids A=1, B=2..N+1).
 		const aInput = tcpMonitor('scale-a', hostsFor(0, ports), true);

@@ -7,7 +7,7 @@ import { createLogger, type Logger } from './log';
 import { syncMonitorsFile } from './monitors/file';
 import { Scheduler, type SchedulerOptions } from './probe/scheduler';
 import { probe, startProbeWorker, stopProbeWorker } from './probe/pool';
-import { checkEvalSyntax, configureEval, evaluate, stopEval } from './eval/sandbox';
+import { checkEvalSyntax, configureEval, evaluate, getEvalLanes, stopEval, type LanesConfig } from './eval/sandbox';
 import type { Host } from './types';
 import { runCheck } from './probe/check';
 import { StatusSnapshot } from './snapshot';
@@ -31,6 +31,17 @@ const holder: Holder = ((globalThis as Record<symbol, unknown>)[KEY] as Holder) 
 export async function evalSyntaxError(source: string): Promise<string | null> {
 	const r = await checkEvalSyntax(source);
 	return r.ok ? null : r.error;
+}
+
+/** The eval sandbox's settings from the config (also used by the benches). */
+export function evalSettings(config: Config): LanesConfig {
+	return {
+		timeoutMs: config.evalTimeoutMs,
+		memoryMb: config.evalMemoryMb,
+		workers: config.evalWorkers,
+		suspectAfterMs: config.evalQuarantineAfterMs,
+		quarantineWorkers: config.evalQuarantineWorkers
+	};
 }
 
 export interface StartOptions {
@@ -63,7 +74,11 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 			? 'database: PostgreSQL (DATABASE_URL)'
 			: `database: embedded PGlite in ${config.dataDir}`
 	);
-	configureEval({ timeoutMs: config.evalTimeoutMs, memoryMb: config.evalMemoryMb, workers: config.evalWorkers });
+	configureEval(evalSettings(config));
+	getEvalLanes().onChange = (c) =>
+		c.change === 'suspected'
+			? log.warn(`eval of ${c.key} quarantined: ${c.error}`)
+			: log.info(`eval of ${c.key} forgiven: back in the main lane`);
 	try {
 		if (config.monitorsFile) {
 			const r = await syncMonitorsFile(database.db, config.monitorsFile, evalSyntaxError);

@@ -72,6 +72,9 @@ const schema = z.object({
 	EVAL_TIMEOUT_MS: int('EVAL_TIMEOUT_MS', 1000, 10, 60_000),
 	EVAL_MEMORY_MB: int('EVAL_MEMORY_MB', 32, 4, 1024),
 	EVAL_WORKERS: int('EVAL_WORKERS', 2, 1, 64),
+	// Eval code that overruns EVAL_QUARANTINE_AFTER_MS or hits a limit runs from then on in its own lane.
+	EVAL_QUARANTINE_AFTER_MS: int('EVAL_QUARANTINE_AFTER_MS', 100, 10, 60_000),
+	EVAL_QUARANTINE_WORKERS: int('EVAL_QUARANTINE_WORKERS', 1, 1, 16),
 	RETENTION_DAYS: int('RETENTION_DAYS', 90, 1, 3650),
 	OUTAGE_BUFFER_MINUTES: int('OUTAGE_BUFFER_MINUTES', 60, 1, 7 * 24 * 60),
 	// Seconds browsers and README proxies (GitHub's camo) may cache a badge or public JSON before revalidating.
@@ -136,6 +139,8 @@ export interface Config {
 	evalTimeoutMs: number;
 	evalMemoryMb: number;
 	evalWorkers: number;
+	evalQuarantineAfterMs: number;
+	evalQuarantineWorkers: number;
 	retentionDays: number;
 	outageBufferMinutes: number;
 	badgeMaxAge: number;
@@ -176,6 +181,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		evalTimeoutMs: e.EVAL_TIMEOUT_MS,
 		evalMemoryMb: e.EVAL_MEMORY_MB,
 		evalWorkers: e.EVAL_WORKERS,
+		evalQuarantineAfterMs: e.EVAL_QUARANTINE_AFTER_MS,
+		evalQuarantineWorkers: e.EVAL_QUARANTINE_WORKERS,
 		retentionDays: e.RETENTION_DAYS,
 		outageBufferMinutes: e.OUTAGE_BUFFER_MINUTES,
 		badgeMaxAge: e.BADGE_MAX_AGE,

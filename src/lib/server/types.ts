@@ -37,6 +37,23 @@ export interface EvalResult {
 	latency: number;
 	/** Set when the function failed (threw, timed out, wrong shape…): names the cause. */
 	error?: string;
+	/**
+	 * Set when the code ran into a sandbox limit: the time limit (including a
+	 * watchdog termination), the memory limit, or a crash of the sandbox. Such
+	 * code is quarantined (eval/lanes.ts); other failures are its own answers.
+	 */
+	fault?: EvalFault;
+	/**
+	 * Set when the answer came without the code running to its end, for reasons
+	 * not its own (quarantine, the sandbox busy past the check's deadline, or
+	 * stopped): it says nothing about the code.
+	 */
+	notRun?: true;
 	/** Wall-clock ms the evaluation took, sandbox start-up included. */
 	durationMs: number;
+	/** CPU ms the evaluation used, where the sandbox can tell (Linux; 10 ms steps). */
+	cpuMs?: number;
 }
+
+export const EVAL_FAULTS = ['time', 'memory', 'crash'] as const;
+export type EvalFault = (typeof EVAL_FAULTS)[number];

@@ -12,20 +12,19 @@
 //
 // Limits, and the QuickJS traps behind them:
 // - Time: an interrupt handler with a wall-clock deadline covering the whole
-//   evaluation, awaited promises included. We keep our own `interrupted` flag
+//   evaluation, awaited promises included; or, given a CPU clock (`cpuMs`),
+//   a budget of this thread's CPU time within a wall-clock cap (`wallMs`),
+//   so that waiting for a core on a busy machine is not counted against the
+//   code (the lanes' short limit, see lanes.ts). We keep our own `interrupted` flag
 //   (the handler sets it) to tell a timeout from other InternalErrors. Some
 //   builtins never call the interrupt handler (e.g. Array.prototype.indexOf on
 //   an array-like of length 2**53-1): only the watchdog in sandbox.ts, which
 //   terminates the worker thread, stops those.
-// - Memory: `runtime.setMemoryLimit` alone is NOT a limit in this build. The
-//   emscripten build has no malloc_usable_size, so QuickJS adds a constant 8
-//   bytes per allocation to its total while checking only each request's own
-//   size: many sub-limit allocations grow the WASM heap without bound (up to
-//   2 GiB; quickjs-emscripten issues #255, #271). So createEvalModule() gives
-//   the module a WebAssembly.Memory whose grow() we gate: while admin code
-//   runs, the whole linear memory may not exceed the limit plus a small fixed
-//   overhead; failed growth makes malloc return NULL, which QuickJS reports as
-//   InternalError "out of memory". setMemoryLimit stays, for single requests.
+// - Memory: a WASM memory whose growth is gated (module.js explains why
+//   `runtime.setMemoryLimit` alone is not a limit in this build): while admin
+//   code runs, linear memory may not exceed the limit plus a fixed overhead;
+//   refused growth surfaces as InternalError "out of memory".
+//   setMemoryLimit stays, for single requests.
 // - Stack: setMaxStackSize(64 KiB). QuickJS measures emscripten's shadow stack
 //   while the WASM frames live on the host thread's native stack; with larger
 //   limits deep recursion (or a deeply nested JSON.parse) overflows the host
@@ -34,167 +33,45 @@
 //   JS_FreeRuntime's assertion) marks the module unusable: the caller must
 //   build a new one (the worker does, see moduleIsUsable).
 
-import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
-import releaseSyncVariant from '@jitl/quickjs-wasmfile-release-sync';
 import { DEFAULT_EVAL } from './default.js';
+import {
+	DEFAULT_MEMORY_BYTES,
+	HOST_RESERVE_BYTES,
+	markUnusable,
+	memoryGate,
+	moduleIsUsable,
+	userCapBytes
+} from './module.js';
+import { BOOT, EXPLAIN } from './vm-helpers.js';
 
 /**
  * @typedef {import('quickjs-emscripten-core').QuickJSWASMModule} QuickJSWASMModule
  * @typedef {import('quickjs-emscripten-core').QuickJSContext} QuickJSContext
  * @typedef {import('quickjs-emscripten-core').QuickJSHandle} QuickJSHandle
  * @typedef {'UP' | 'DEGRADED' | 'DOWN' | 'MAINTENANCE'} Status
- * @typedef {{ status: Status, latency: number, error?: string, durationMs: number }} RunResult
- * @typedef {{ timeoutMs?: number, memoryBytes?: number }} RunLimits
- * @typedef {{ ok: true } | { ok: false, error: string, line?: number, column?: number }} SyntaxCheck
+ * @typedef {'time' | 'memory' | 'crash'} Fault  which limit the code ran into, if any (see EvalResult.fault)
+ * @typedef {{ status: Status, latency: number, error?: string, fault?: Fault, durationMs: number }} RunResult
+ * @typedef {{ timeoutMs?: number, memoryBytes?: number, cpuMs?: () => number | null, wallMs?: number }} RunLimits
+ *   cpuMs: this thread's CPU clock (ms); with it timeoutMs is CPU time, and wallMs (default timeoutMs) caps wall time
  */
 
 /** Same list as MONITOR_STATUSES in ../types.ts (which a worker cannot import); a test keeps them equal. */
 export const EVAL_STATUSES = /** @type {const} */ (['UP', 'DEGRADED', 'DOWN', 'MAINTENANCE']);
 export const DEFAULT_TIMEOUT_MS = 1000;
-export const DEFAULT_MEMORY_BYTES = 32 * 1024 * 1024;
 /** See the header: larger values let deep recursion overflow the host stack. */
 export const MAX_STACK_BYTES = 64 * 1024;
 /** The file name QuickJS reports in stacks for admin code. */
-const USER_FILE = 'eval.js';
+export const USER_FILE = 'eval.js';
 const INTERNAL_FILE = 'porthole-eval-internal.js';
 
-const WASM_PAGE = 64 * 1024;
-/** The prebuilt module imports a memory of at least 256 pages (16 MiB). */
-const INITIAL_PAGES = 256;
-/** Static data, the C stack, and a fresh runtime + context: added to the admin's limit. */
-const ENGINE_OVERHEAD_BYTES = 4 * 1024 * 1024;
-/** Extra room for the host to read results and errors after the admin's code hit the limit. */
-const HOST_RESERVE_BYTES = 8 * 1024 * 1024;
 /** Pending promise jobs run per batch between two deadline checks. */
 const JOB_BATCH = 256;
 
 /**
- * @typedef {object} MemoryGate
- * @property {number} capBytes  linear memory may not grow beyond this
- * @property {number} refused   growth requests refused so far
- * @property {WebAssembly.Memory} memory
- */
-
-/** @type {WeakMap<QuickJSWASMModule, MemoryGate>} */
-const gates = new WeakMap();
-/** @type {WeakSet<QuickJSWASMModule>} */
-const unusable = new WeakSet();
-
-/**
- * A QuickJS WASM module (release-sync variant) for runEval, with a memory gate.
- * About 15 ms; make one per thread and reuse it (each evaluation gets its own
- * runtime), unless moduleIsUsable() says it died.
- * @returns {Promise<QuickJSWASMModule>}
- */
-export async function createEvalModule() {
-	const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: 32768 });
-	/** @type {MemoryGate} */
-	const gate = { capBytes: Infinity, refused: 0, memory };
-	const grow = memory.grow;
-	// Emscripten's heap resize calls wasmMemory.grow() from JS; refusing it
-	// (by throwing, which it catches) makes sbrk and then malloc fail.
-	Object.defineProperty(memory, 'grow', {
-		value: /** @param {number} delta */ (delta) => {
-			if (memory.buffer.byteLength + delta * WASM_PAGE > gate.capBytes) {
-				gate.refused++;
-				throw new RangeError('eval memory cap reached');
-			}
-			return grow.call(memory, delta);
-		}
-	});
-	const module = await newQuickJSWASMModuleFromVariant(
-		newVariant(releaseSyncVariant, { wasmMemory: memory })
-	);
-	gates.set(module, gate);
-	return module;
-}
-
-/**
- * False once an evaluation crashed the module on the host side (see header).
- * @param {QuickJSWASMModule} module
- */
-export function moduleIsUsable(module) {
-	return !unusable.has(module);
-}
-
-/**
- * Whether the module's linear memory (which never shrinks) is within what an
- * evaluation limited to `memoryBytes` may use; if not, an earlier evaluation
- * with a larger limit grew it, and a new module gives this limit its meaning.
- * @param {QuickJSWASMModule} module
- * @param {number} [memoryBytes]
- */
-export function moduleFitsLimit(module, memoryBytes = DEFAULT_MEMORY_BYTES) {
-	return moduleMemoryBytes(module) <= userCapBytes(positive(memoryBytes, DEFAULT_MEMORY_BYTES)) + HOST_RESERVE_BYTES;
-}
-
-/** @param {number} memoryBytes */
-function userCapBytes(memoryBytes) {
-	return Math.max(INITIAL_PAGES * WASM_PAGE, memoryBytes + ENGINE_OVERHEAD_BYTES);
-}
-
-/**
- * Bytes of WASM linear memory the module holds (it never shrinks).
- * @param {QuickJSWASMModule} module
- */
-export function moduleMemoryBytes(module) {
-	return module.getWasmMemory().buffer.byteLength;
-}
-
-// Trusted helpers. BOOT is compiled in each fresh context BEFORE the admin's
-// code, so it holds the original builtins whatever that code later replaces;
-// it is kept tiny because QuickJS compiles ~150 ns per character and this runs
-// on every evaluation. EXPLAIN (describing bad values and thrown errors) is
-// only compiled on a failure path, after the admin's code: it therefore uses
-// nothing global, only the intrinsics BOOT captured and passes in. Helpers
-// return primitives, or arrays of values built here (own data properties, so
-// reading them runs no admin code).
-const BOOT = `(function (apply, parse, resolve, P) {
-	'use strict';
-	return [
-		function (json) { return parse(json); },
-		function (v) { return apply(resolve, P, [v]); },
-		function (r) { return r === null || (typeof r !== 'object' && typeof r !== 'function') ? 0 : [r.status, r.latency]; },
-		[apply, JSON.stringify, String.prototype.slice, Array.isArray, String]
-	];
-})(Reflect.apply, JSON.parse, Promise.resolve, Promise)`;
-
-const EXPLAIN = `(function (intrinsics) {
-	'use strict';
-	var apply = intrinsics[0], stringify = intrinsics[1], slice = intrinsics[2];
-	var isArray = intrinsics[3], Str = intrinsics[4];
-	function short(s, n) { return s.length > n ? apply(slice, s, [0, n]) + '...' : s; }
-	function text(v, n) { return typeof v === 'string' ? short(v, n) : ''; }
-	function describe(v) {
-		var t = typeof v;
-		if (v === null) return 'null';
-		if (t === 'string') return v.length > 64 ? 'a string of ' + v.length + ' characters' : stringify(v);
-		if (t === 'number' || t === 'boolean' || t === 'undefined') return '' + v;
-		if (t === 'bigint') return v + 'n';
-		if (t === 'symbol') return 'a symbol';
-		if (t === 'function') return 'a function';
-		return isArray(v) ? 'an array' : 'an object';
-	}
-	function error(e) {
-		var name = '', message = '', stack = '';
-		if (e !== null && (typeof e === 'object' || typeof e === 'function')) {
-			try { name = text(e.name, 100); } catch (x) {}
-			try { message = text(e.message, 500); } catch (x) {}
-			try { stack = text(e.stack, 4000); } catch (x) {}
-			if (!name && !message) { try { message = text(Str(e), 500) || describe(e); } catch (x) { message = describe(e); } }
-		} else {
-			message = typeof e === 'string' ? short(e, 500) : describe(e);
-		}
-		return [name, message, stack];
-	}
-	return [describe, error];
-})`;
-
-/**
  * Evaluate an admin's eval function on a copy of `pings`, in a fresh QuickJS
- * runtime of `module` (from createEvalModule; a plain module works but has
- * no real memory limit, see header). Never throws; failures are DOWN results
- * whose `error` names the cause.
+ * runtime of `module` (from createEvalModule in module.js; a plain module
+ * works but has no real memory limit). Never throws; failures are DOWN
+ * results whose `error` names the cause.
  * @param {QuickJSWASMModule} module
  * @param {string | null | undefined} source  the function's source; null/undefined = DEFAULT_EVAL
  * @param {unknown} pings                     the probe results (JSON-serialisable)
@@ -205,14 +82,29 @@ export function runEval(module, source, pings, limits = {}) {
 	const started = performance.now();
 	const timeoutMs = positive(limits.timeoutMs, DEFAULT_TIMEOUT_MS);
 	const memoryBytes = positive(limits.memoryBytes, DEFAULT_MEMORY_BYTES);
-	const deadline = started + timeoutMs;
+	let deadline = started + timeoutMs;
+	// A CPU budget: past the wall deadline, extend it by the budget not used yet, up to the wall cap.
+	const cpuStart = limits.cpuMs?.() ?? null;
+	const wallCap = started + Math.max(timeoutMs, positive(limits.wallMs, timeoutMs));
+	const overdue = () => {
+		const now = performance.now();
+		if (now <= deadline) return false;
+		if (cpuStart !== null && limits.cpuMs && now < wallCap) {
+			const used = (limits.cpuMs() ?? Infinity) - cpuStart;
+			if (used < timeoutMs) {
+				deadline = Math.min(wallCap, now + Math.max(5, timeoutMs - used));
+				return false;
+			}
+		}
+		return true;
+	};
 	/** @param {Status} status @param {number} latency @param {string} [error] @returns {RunResult} */
 	const result = (status, latency, error) =>
 		error === undefined
 			? { status, latency, durationMs: performance.now() - started }
 			: { status, latency, error, durationMs: performance.now() - started };
-	/** @param {string} error */
-	const down = (error) => result('DOWN', 0, error);
+	/** @param {string} error @param {Fault} [fault] @returns {RunResult} */
+	const down = (error, fault) => (fault ? { ...result('DOWN', 0, error), fault } : result('DOWN', 0, error));
 
 	if (source == null) source = DEFAULT_EVAL;
 	if (typeof source !== 'string') return down(`eval source must be a string, not ${typeof source}`);
@@ -225,7 +117,7 @@ export function runEval(module, source, pings, limits = {}) {
 	}
 	if (json === undefined) json = 'null';
 
-	const gate = gates.get(module);
+	const gate = memoryGate(module);
 	const mb = formatMb(memoryBytes);
 	let interrupted = false;
 	/** @type {import('quickjs-emscripten-core').QuickJSRuntime | undefined} */
@@ -245,8 +137,8 @@ export function runEval(module, source, pings, limits = {}) {
 		if (gate) gate.capBytes = userCapBytes(memoryBytes) + HOST_RESERVE_BYTES;
 	};
 	const refusedBefore = gate ? gate.refused : 0;
-	const timedOut = () => down(`eval timed out after ${timeoutMs} ms`);
-	const outOfMemory = () => down(`eval ran out of memory (limit ${mb} MB)`);
+	const timedOut = () => down(`eval timed out after ${timeoutMs} ms`, 'time');
+	const outOfMemory = () => down(`eval ran out of memory (limit ${mb} MB)`, 'memory');
 
 	try {
 		hostPhase();
@@ -254,7 +146,7 @@ export function runEval(module, source, pings, limits = {}) {
 		rt.setMemoryLimit(memoryBytes);
 		rt.setMaxStackSize(MAX_STACK_BYTES);
 		rt.setInterruptHandler(() => {
-			if (interrupted || performance.now() > deadline) interrupted = true;
+			if (interrupted || overdue()) interrupted = true;
 			return interrupted;
 		});
 		ctx = rt.newContext();
@@ -377,7 +269,7 @@ export function runEval(module, source, pings, limits = {}) {
 				break;
 			}
 			if (state.type === 'rejected') return failure(keep(state.error), 'run');
-			if (interrupted || performance.now() > deadline) return timedOut();
+			if (interrupted || overdue()) return timedOut();
 			// No timers exist in the VM: with no job left, nothing can settle it.
 			if (!rt.hasPendingJob()) return down("eval's promise never settled");
 			const jobs = rt.executePendingJobs(JOB_BATCH);
@@ -414,9 +306,9 @@ export function runEval(module, source, pings, limits = {}) {
 		return result(status, latency);
 	} catch (err) {
 		// A host-side failure: the module's state can no longer be trusted.
-		unusable.add(module);
-		if (interrupted) return down(`eval timed out after ${timeoutMs} ms (sandbox crashed: ${errorText(err)})`);
-		return down(`eval crashed the sandbox: ${errorText(err)}`);
+		markUnusable(module);
+		if (interrupted) return down(`eval timed out after ${timeoutMs} ms (sandbox crashed: ${errorText(err)})`, 'time');
+		return down(`eval crashed the sandbox: ${errorText(err)}`, 'crash');
 	} finally {
 		if (moduleIsUsable(module)) {
 			try {
@@ -424,62 +316,7 @@ export function runEval(module, source, pings, limits = {}) {
 				ctx?.dispose();
 				rt?.dispose();
 			} catch {
-				unusable.add(module);
-			}
-		}
-		if (gate) gate.capBytes = Infinity;
-	}
-}
-
-/**
- * Compile an eval function without running it. For the admin editor and
- * config validation: catches syntax errors only (not "is it a function").
- * @param {QuickJSWASMModule} module
- * @param {string} source
- * @returns {SyntaxCheck}
- */
-export function validateEvalSyntax(module, source) {
-	if (typeof source !== 'string') return { ok: false, error: 'eval source must be a string' };
-	if (!moduleIsUsable(module)) return { ok: false, error: 'eval sandbox is unusable after an earlier crash' };
-	const gate = gates.get(module);
-	if (gate) gate.capBytes = userCapBytes(DEFAULT_MEMORY_BYTES);
-	let rt;
-	let ctx;
-	/** @type {QuickJSHandle | undefined} */
-	let handle;
-	try {
-		rt = module.newRuntime();
-		rt.setMemoryLimit(DEFAULT_MEMORY_BYTES);
-		rt.setMaxStackSize(MAX_STACK_BYTES);
-		ctx = rt.newContext();
-		const r = ctx.evalCode(source, USER_FILE, { type: 'global', compileOnly: true });
-		if (!r.error) {
-			handle = r.value;
-			return { ok: true };
-		}
-		handle = r.error;
-		// A fresh context has run no admin code: dumping the SyntaxError is safe.
-		const e = ctx.dump(r.error);
-		const name = typeof e?.name === 'string' ? e.name : 'Error';
-		const message = typeof e?.message === 'string' ? e.message.slice(0, 500) : String(e).slice(0, 500);
-		if (name === 'InternalError' && message === 'out of memory') {
-			return { ok: false, error: 'eval source is too large to compile' };
-		}
-		const where = locate(typeof e?.stack === 'string' ? e.stack : '');
-		return where.line
-			? { ok: false, error: `${name}: ${message} (line ${where.line}, column ${where.column})`, line: where.line, column: where.column }
-			: { ok: false, error: `${name}: ${message}` };
-	} catch (err) {
-		unusable.add(module);
-		return { ok: false, error: `eval sandbox crashed while compiling: ${errorText(err)}` };
-	} finally {
-		if (moduleIsUsable(module)) {
-			try {
-				if (handle?.alive) handle.dispose();
-				ctx?.dispose();
-				rt?.dispose();
-			} catch {
-				unusable.add(module);
+				markUnusable(module);
 			}
 		}
 		if (gate) gate.capBytes = Infinity;
@@ -492,7 +329,7 @@ export function validateEvalSyntax(module, source) {
  * @param {string} stack
  * @returns {{ line?: number, column?: number, compile: boolean }}
  */
-function locate(stack) {
+export function locate(stack) {
 	const compile = /^\s*at eval\.js:(\d+):(\d+)\s*$/m.exec(stack.split('\n')[0] ?? '');
 	if (compile) return { line: Number(compile[1]), column: Number(compile[2]), compile: true };
 	const frame = /\(eval\.js:(\d+)(?::(\d+))?\)/.exec(stack);
@@ -517,7 +354,7 @@ function formatMb(bytes) {
 }
 
 /** @param {unknown} err */
-function errorText(err) {
+export function errorText(err) {
 	if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);
 	return String(err).slice(0, 300);
 }

@@ -1,14 +1,9 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
-import {
-	EVAL_STATUSES,
-	createEvalModule,
-	moduleIsUsable,
-	moduleMemoryBytes,
-	runEval,
-	validateEvalSyntax
-} from './run.js';
+import { EVAL_STATUSES, runEval } from './run.js';
+import { validateEvalSyntax } from './syntax.js';
+import { createEvalModule, moduleIsUsable, moduleMemoryBytes } from './module.js';
 import { DEFAULT_EVAL } from './default.js';
 import { EVAL_TEMPLATES } from './templates.js';
 import { MONITOR_STATUSES, type Ping } from '../types';
@@ -279,7 +274,7 @@ describe('isolation', () => {
 describe('failures are DOWN with a message that names the cause', () => {
 	it('infinite loop: timeout, even inside try/catch', () => {
 		const r = run('(function () { while (true) {} })', undefined, FAST);
-		expect(r).toEqual({ status: 'DOWN', latency: 0, error: 'eval timed out after 300 ms', durationMs: expect.any(Number) });
+		expect(r).toEqual({ status: 'DOWN', latency: 0, error: 'eval timed out after 300 ms', fault: 'time', durationMs: expect.any(Number) });
 		expect(r.durationMs).toBeGreaterThanOrEqual(299);
 		expect(r.durationMs).toBeLessThan(1000);
 		expect(run('(function () { try { while (true) {} } catch (e) { return { status: "UP", latency: 1 } } })', undefined, FAST).error).toBe(
@@ -294,9 +289,24 @@ describe('failures are DOWN with a message that names the cause', () => {
 		expect(run('(async function () { await null; for (;;) {} })', undefined, FAST).error).toBe('eval timed out after 300 ms');
 	});
 
+	it('a CPU budget (cpuMs): waiting for a core does not count, the wall cap still holds', () => {
+		const LOOP = '(function () { while (true) {} })';
+		// A clock that never advances: the code never uses its budget; the wall cap stops it.
+		const stalled = run(LOOP, undefined, { timeoutMs: 50, wallMs: 300, cpuMs: () => 0 });
+		expect(stalled).toMatchObject({ error: 'eval timed out after 50 ms', fault: 'time' });
+		expect(stalled.durationMs).toBeGreaterThanOrEqual(299);
+		// A clock that runs with the wall: the budget is spent at 50 ms, long before the cap.
+		const spent = run(LOOP, undefined, { timeoutMs: 50, wallMs: 5000, cpuMs: () => performance.now() });
+		expect(spent.error).toBe('eval timed out after 50 ms');
+		expect(spent.durationMs).toBeLessThan(2500);
+		// Healthy code is unaffected.
+		expect(run(null, [ping('open', 4)], { timeoutMs: 50, wallMs: 300, cpuMs: () => 0 })).toMatchObject({ status: 'UP', latency: 4 });
+	});
+
 	it("a promise that can never settle is reported at once", () => {
 		const r = run('(function () { return new Promise(() => {}) })');
 		expect(r).toMatchObject({ status: 'DOWN', error: "eval's promise never settled" });
+		expect(r.fault).toBeUndefined(); // its own (immediate) answer, not a limit
 		expect(r.durationMs).toBeLessThan(200);
 		expect(run('(async function () { await new Promise(() => {}); return { status: "UP", latency: 1 } })').error).toBe(
 			"eval's promise never settled"
@@ -312,7 +322,7 @@ describe('failures are DOWN with a message that names the cause', () => {
 			'(function () { const a = []; while (true) a.push(new Uint8Array(1 << 20)) })'
 		];
 		for (const b of bombs) {
-			expect(run(b).error, b).toBe('eval ran out of memory (limit 32 MB)');
+			expect(run(b), b).toMatchObject({ error: 'eval ran out of memory (limit 32 MB)', fault: 'memory' });
 		}
 		expect(moduleMemoryBytes(Q)).toBeLessThanOrEqual(48 * 1024 * 1024);
 		expect(run(null, [ping('open', 2)])).toMatchObject({ status: 'UP', latency: 2 });
@@ -427,7 +437,10 @@ describe('failures are DOWN with a message that names the cause', () => {
 				throw new RangeError('Maximum call stack size exceeded');
 			}
 		} as unknown as QuickJSWASMModule;
-		expect(runEval(fake, null, []).error).toBe('eval crashed the sandbox: RangeError: Maximum call stack size exceeded');
+		expect(runEval(fake, null, [])).toMatchObject({
+			error: 'eval crashed the sandbox: RangeError: Maximum call stack size exceeded',
+			fault: 'crash'
+		});
 		expect(moduleIsUsable(fake)).toBe(false);
 		expect(runEval(fake, null, []).error).toBe('eval sandbox is unusable after an earlier crash');
 		expect(validateEvalSyntax(fake, '1')).toMatchObject({ ok: false });

@@ -1,269 +1,37 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-	EvalPool,
-	checkEvalSyntax,
-	configureEval,
-	evaluate,
-	getEvalPool,
-	resolveEvalWorkerUrl,
-	stopEval
-} from './sandbox';
-import { EVAL_TEMPLATES } from './templates.js';
+import { describe, it, expect, afterAll } from 'vitest';
+import { checkEvalSyntax, configureEval, evaluate, getEvalLanes, stopEval } from './sandbox';
 import type { Ping } from '../types';
 
-function ping(status: Ping['status'], latency: number, host = 'h'): Ping {
-	return { status, latency, host, port: 6379, type: 'tcp' };
+function ping(status: Ping['status'], latency: number): Ping {
+	return { status, latency, host: 'h', port: 6379, type: 'tcp' };
 }
-const T = (id: string) => EVAL_TEMPLATES.find((t) => t.id === id)!.source;
-
-/** Builtins that never call QuickJS's interrupt handler: only terminating the thread stops them. */
-const STALLS = [
-	'(function () { Array.prototype.indexOf.call({ length: 2 ** 53 - 1 }, 1) })',
-	'(function () { Array.prototype.includes.call({ length: 2 ** 53 - 1 }, 1) })',
-	'(function () { Array.prototype.some.call({ length: 2 ** 53 - 1 }, (x) => x) })'
-];
 const LOOP = '(function () { while (true) {} })';
 const BOMB = '(function () { let a = []; while (true) a.push(new Array(1e6).fill(1)) })';
 
-const TIMEOUT = 300;
-const GRACE = 250;
-let pool: EvalPool;
+afterAll(() => stopEval());
 
-beforeAll(() => {
-	pool = new EvalPool({ workers: 2, timeoutMs: TIMEOUT, graceMs: GRACE });
-});
-afterAll(async () => {
-	await pool.stop();
-	await stopEval();
-});
-
-describe('resolveEvalWorkerUrl', () => {
-	it('finds the package export porthole/eval-worker', () => {
-		const url = resolveEvalWorkerUrl();
-		expect(url.protocol).toBe('file:');
-		expect(fileURLToPath(url)).toBe(fileURLToPath(new URL('./worker.js', import.meta.url)));
-	});
-});
-
-describe('through the worker pool', () => {
-	it('runs the default function and the spec examples', async () => {
-		const open3 = [ping('open', 10), ping('open', 20), ping('open', 30)];
-		const oneDown = [ping('open', 10), ping('error', 0), ping('open', 30)];
-		const results = await Promise.all([
-			pool.evaluate(null, open3),
-			pool.evaluate(null, oneDown),
-			pool.evaluate(T('quorum'), oneDown),
-			pool.evaluate(T('latency-threshold'), [ping('open', 50), ping('open', 150)]),
-			pool.evaluate(T('failover'), [ping('error', 0), ping('open', 33)]),
-			pool.evaluate(T('weighted'), oneDown),
-			pool.evaluate(T('timeout-specific'), [ping('open', 10), ping('timeout', 0)]),
-			pool.evaluate(T('percentile'), [ping('open', 100), ping('open', 200)])
-		]);
-		expect(results.map((r) => [r.status, r.latency])).toEqual([
-			['UP', 20],
-			['DOWN', 40 / 3],
-			['DEGRADED', 20],
-			['DEGRADED', 100],
-			['DEGRADED', 33],
-			['DEGRADED', 20],
-			['DEGRADED', 10],
-			['DEGRADED', 150]
-		]);
-		for (const r of results) {
-			expect(r.error).toBeUndefined();
-			expect(r.durationMs).toBeGreaterThan(0);
-			expect(r.durationMs).toBeLessThan(5000);
-		}
-	});
-
-	it('reports failures as DOWN with their cause', async () => {
-		expect(await pool.evaluate('(function () {\n  null.x\n})', [])).toMatchObject({
-			status: 'DOWN',
-			latency: 0,
-			error: "eval threw: TypeError: cannot read property 'x' of null (line 2)"
-		});
-		// (A generous timeout: this is about memory, and a cold worker on a busy machine is slow.)
-		expect((await pool.evaluate(BOMB, [], { timeoutMs: 5000 })).error).toBe('eval ran out of memory (limit 32 MB)');
-		expect((await pool.evaluate(BOMB, [], { timeoutMs: 5000, memoryMb: 16 })).error).toBe(
-			'eval ran out of memory (limit 16 MB)'
-		);
-		expect((await pool.evaluate('(function () { return new Promise(() => {}) })', [])).error).toBe(
-			"eval's promise never settled"
-		);
-		// Deep recursion on a worker thread's stack: QuickJS's own limit, no crash, no termination.
-		const terminations = pool.terminations;
-		expect((await pool.evaluate('(function f() { return f() + 1 })', [])).error).toBe(
-			'eval exceeded the stack limit (recursion too deep) (line 1)'
-		);
-		expect((await pool.evaluate('(function () { return JSON.parse("[".repeat(1e5)) })', [])).error).toMatch(/stack overflow/);
-		expect(pool.terminations).toBe(terminations);
-		expect(await pool.evaluate(null, [ping('open', 9)])).toMatchObject({ status: 'UP', latency: 9 });
-	});
-
-	it('an infinite loop is stopped in the sandbox within the timeout, and the pool goes on', async () => {
-		const started = performance.now();
-		const r = await pool.evaluate(LOOP, [ping('open', 1)]);
-		const wall = performance.now() - started;
-		expect(r).toMatchObject({ status: 'DOWN', latency: 0 });
-		// Normally the sandbox's own interrupt; on a very busy machine the watchdog may win.
-		expect(r.error).toMatch(new RegExp(`^eval timed out after ${TIMEOUT} ms( \\(sandbox terminated\\))?$`));
-		expect(wall).toBeLessThan(TIMEOUT + GRACE + 300);
-		expect(await pool.evaluate(null, [ping('open', 5)])).toMatchObject({ status: 'UP', latency: 5 });
-	});
-
-	it('builtins that ignore the interrupt handler: the watchdog terminates and replaces the worker', async () => {
-		for (const stall of STALLS) {
-			const before = { starts: pool.starts, terminations: pool.terminations, threads: pool.threadIds };
-			const started = performance.now();
-			const r = await pool.evaluate(stall, [ping('open', 1)]);
-			const wall = performance.now() - started;
-			expect(r).toMatchObject({
-				status: 'DOWN',
-				latency: 0,
-				error: `eval timed out after ${TIMEOUT} ms (sandbox terminated)`
-			});
-			expect(r.durationMs).toBeGreaterThanOrEqual(TIMEOUT + GRACE - 5);
-			expect(wall).toBeLessThan(TIMEOUT + GRACE + 600);
-			expect(pool.terminations).toBe(before.terminations + 1);
-			// A replacement was started at once, and a normal evaluation right after succeeds.
-			expect(pool.starts).toBe(before.starts + 1);
-			expect(await pool.evaluate(null, [ping('open', 7)])).toMatchObject({ status: 'UP', latency: 7 });
-			expect(pool.threadIds).toHaveLength(2);
-			expect(pool.threadIds).not.toEqual(before.threads);
-		}
-	});
-
-	it('20 concurrent evaluations with 3 hostile ones: every healthy one succeeds', async () => {
-		const jobs = Array.from({ length: 20 }, (_, i) => {
-			if (i === 3) return { hostile: true, p: pool.evaluate(LOOP, []) };
-			if (i === 9) return { hostile: true, p: pool.evaluate(STALLS[0], []) };
-			if (i === 15) return { hostile: true, p: pool.evaluate(BOMB, []) };
-			const pings = [ping('open', i), ping('open', i + 2)];
-			return { hostile: false, i, p: pool.evaluate(i % 2 ? null : T('quorum'), pings) };
-		});
-		const results = await Promise.all(jobs.map((j) => j.p));
-		jobs.forEach((j, k) => {
-			const r = results[k];
-			if (j.hostile) {
-				expect(r.status).toBe('DOWN');
-				expect(r.error).toMatch(/timed out|out of memory/);
-			} else {
-				expect(r, `job ${k}`).toMatchObject({ status: 'UP', latency: (j.i as number) + 1 });
-				expect(r.error).toBeUndefined();
-			}
-		});
-		expect(pool.threadIds).toHaveLength(2);
-	});
-
-	it('checks syntax without running the code', async () => {
-		expect(await pool.checkSyntax(T('weighted'))).toEqual({ ok: true });
-		expect(await pool.checkSyntax('while (true) {}')).toEqual({ ok: true });
-		expect(await pool.checkSyntax(null)).toEqual({ ok: true });
-		expect(await pool.checkSyntax('(function () {\n  return {,}\n})')).toEqual({
-			ok: false,
-			error: 'SyntaxError: invalid property name (line 2, column 11)',
-			line: 2,
-			column: 11
-		});
-	});
-
-	it('pings that cannot be sent give DOWN, not a rejection', async () => {
-		const bad = [{ ...ping('open', 1), f: () => 1 }] as unknown as Ping[];
-		expect((await pool.evaluate(null, bad)).error).toMatch(/^eval input could not be sent to the sandbox/);
-		expect(await pool.evaluate(null, [ping('open', 3)])).toMatchObject({ status: 'UP', latency: 3 });
-	});
-});
-
-describe('worker failures (fake workers)', () => {
-	let dir: string;
-	beforeAll(() => {
-		dir = mkdtempSync(join(tmpdir(), 'porthole-eval-'));
-		writeFileSync(
-			join(dir, 'crash.mjs'),
-			`import { parentPort } from 'node:worker_threads';
-			parentPort.postMessage({ type: 'ready' });
-			parentPort.on('message', (m) => { if (m.source === 'crash') process.exit(3); parentPort.postMessage({ id: m.id, result: { status: 'UP', latency: 1, durationMs: 0 } }); });`
-		);
-		writeFileSync(join(dir, 'broken.mjs'), `throw new Error('cannot load');`);
-		writeFileSync(
-			join(dir, 'liar.mjs'),
-			`import { parentPort } from 'node:worker_threads';
-			parentPort.postMessage({ type: 'ready' });
-			parentPort.on('message', (m) => parentPort.postMessage({ id: m.id, result: { status: 'up', latency: NaN } }));`
-		);
-	});
-	afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-	it('a worker that exits mid-task fails that task with DOWN and is replaced', async () => {
-		const p = new EvalPool({ workers: 1, url: pathToFileURL(join(dir, 'crash.mjs')) });
-		try {
-			expect((await p.evaluate('ok', [])).status).toBe('UP');
-			const first = p.threadIds[0];
-			const r = await p.evaluate('crash', []);
-			expect(r).toMatchObject({ status: 'DOWN', latency: 0, error: 'eval sandbox crashed (exit code 3)' });
-			expect(await p.evaluate('ok', [])).toMatchObject({ status: 'UP', latency: 1 });
-			expect(p.threadIds).toHaveLength(1);
-			expect(p.threadIds[0]).not.toBe(first);
-			expect(p.starts).toBe(2);
-		} finally {
-			await p.stop();
-		}
-	});
-
-	it('a worker that cannot start fails queued work instead of looping', async () => {
-		const p = new EvalPool({ workers: 2, url: pathToFileURL(join(dir, 'broken.mjs')) });
-		try {
-			const r = await p.evaluate(null, []);
-			expect(r.status).toBe('DOWN');
-			expect(r.error).toMatch(/^eval sandbox cannot start: .*cannot load/);
-			expect(p.starts).toBeLessThanOrEqual(4);
-		} finally {
-			await p.stop();
-		}
-	});
-
-	it('a malformed reply is not trusted', async () => {
-		const p = new EvalPool({ workers: 1, url: pathToFileURL(join(dir, 'liar.mjs')) });
-		try {
-			expect(await p.evaluate(null, [])).toMatchObject({ status: 'DOWN', error: 'eval sandbox sent a malformed reply' });
-		} finally {
-			await p.stop();
-		}
-	});
-
-	it('stop() resolves queued and running work DOWN, and the pool restarts on next use', async () => {
-		const p = new EvalPool({ workers: 1, timeoutMs: 5000 });
-		const running = p.evaluate(LOOP, []);
-		const queued = p.evaluate(null, [ping('open', 1)]);
-		await new Promise((r) => setTimeout(r, 150));
-		await p.stop();
-		expect(await running).toMatchObject({ status: 'DOWN', error: 'eval sandbox stopped' });
-		expect(await queued).toMatchObject({ status: 'DOWN', error: 'eval sandbox stopped' });
-		expect(p.threadIds).toEqual([]);
-		expect(await p.evaluate(null, [ping('open', 2)])).toMatchObject({ status: 'UP', latency: 2 });
-		await p.stop();
-	});
-});
-
-describe('module API (process-wide pool)', () => {
+describe('module API (process-wide lanes)', () => {
 	it('evaluate, checkEvalSyntax, configureEval, stopEval', async () => {
-		configureEval({ workers: 1, timeoutMs: 400, memoryMb: 24 });
-		expect(getEvalPool().config).toMatchObject({ workers: 1, timeoutMs: 400, memoryMb: 24 });
+		configureEval({ workers: 1, timeoutMs: 400, memoryMb: 24, quarantineWorkers: 1 });
+		const lanes = getEvalLanes();
+		expect(lanes.config).toMatchObject({ workers: 1, timeoutMs: 400, memoryMb: 24, quarantineWorkers: 1 });
 		expect(await evaluate(null, [ping('open', 8), ping('open', 12)])).toMatchObject({ status: 'UP', latency: 10 });
-		expect((await evaluate(LOOP, [])).error).toBe('eval timed out after 400 ms');
-		expect((await evaluate(LOOP, [], { timeoutMs: 200 })).error).toBe('eval timed out after 200 ms');
+		// Overruns the main lane's short limit, then gets the full limit in quarantine.
+		expect(await evaluate(LOOP, [], { key: 'loop' })).toMatchObject({ error: expect.stringMatching(/^eval timed out after 400 ms/), fault: 'time' });
+		expect(lanes.isSuspect(LOOP, 'loop')).toBe(true);
+		expect((await evaluate(LOOP, [], { key: 'loop', timeoutMs: 200 })).error).toMatch(/^eval timed out after 200 ms/);
 		expect((await evaluate(BOMB, [], { timeoutMs: 5000 })).error).toBe('eval ran out of memory (limit 24 MB)');
 		expect(await checkEvalSyntax('(p) => ({ status: "UP", latency: 1 })')).toEqual({ ok: true });
-		expect(getEvalPool().threadIds).toHaveLength(1);
+		// Probation keeps a started spare thread beside its workers; the default function has a clean run: main lane.
+		expect(lanes.probation.threadIds).toHaveLength(2);
+		expect(lanes.main.threadIds).toHaveLength(0);
+		expect(lanes.quarantine.threadIds).toHaveLength(1);
 		configureEval({ workers: 2 });
 		expect(await evaluate(null, [ping('open', 1)])).toMatchObject({ status: 'UP' });
-		expect(getEvalPool().threadIds).toHaveLength(2);
+		expect(lanes.main.threadIds).toHaveLength(2);
+		expect(lanes.probation.threadIds).toHaveLength(3);
 		await stopEval();
-		expect(getEvalPool().threadIds).toEqual([]);
+		expect([...lanes.main.threadIds, ...lanes.probation.threadIds, ...lanes.quarantine.threadIds]).toEqual([]);
 		configureEval({ workers: 2, timeoutMs: 1000, memoryMb: 32 });
 	});
 });

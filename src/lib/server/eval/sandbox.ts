@@ -1,404 +1,55 @@
-// Main-thread side of the eval sandbox: a small pool of worker threads, each
-// running one evaluation at a time (QuickJS/WASM, fresh runtime per call, see
-// run.js) from one FIFO queue.
-//
-// The worker enforces the time and memory limits itself (interrupt handler,
-// gated WASM memory). Some builtins never call QuickJS's interrupt handler
-// (e.g. Array.prototype.indexOf on {length: 2**53 - 1}), so a watchdog per
-// task, timeoutMs + graceMs, terminate()s a worker that has not answered,
-// answers DOWN "eval timed out after N ms (sandbox terminated)" and starts a
-// replacement. A worker that crashes or exits fails its task with DOWN and is
-// replaced too. evaluate() never rejects.
-//
-// Workers are unref()'d while idle (they never keep the process alive by
-// themselves) and ref()'d while they hold a task or work is queued, so a
-// script awaiting evaluate() does not exit under it.
+// The process-wide eval sandbox: what the app, the probe loop and the admin
+// pages call. Three pools of worker threads (pool.ts) behind a quarantine
+// policy (lanes.ts): functions with a clean record run in the main lane, new
+// ones on probation, and functions that hit a limit in a bounded quarantine
+// lane, so hostile code cannot delay healthy code. Workers start on first use.
 
-import { resolvePackageExport } from '../worker-url';
-import { Worker } from 'node:worker_threads';
-import { MONITOR_STATUSES, type EvalResult, type MonitorStatus, type Ping } from '../types';
-import { DEFAULT_EVAL } from './default.js';
+import { EvalLanes, type LaneEvalOptions, type LanesConfig } from './lanes';
+import type { SyntaxCheck } from './pool';
+import type { EvalResult, Ping } from '../types';
 
-export const EVAL_WORKER_SPECIFIER = 'porthole/eval-worker';
+export {
+	EVAL_DEFAULTS,
+	EVAL_WORKER_SPECIFIER,
+	EvalPool,
+	resolveEvalWorkerUrl,
+	type EvalConfig,
+	type EvalOptions,
+	type SyntaxCheck
+} from './pool';
+export { EvalLanes, LANE_DEFAULTS, type LaneEvalOptions, type LanesConfig } from './lanes';
 
-export interface EvalOptions {
-	/** Wall-clock limit for one evaluation, awaited promises included (default 1000). */
-	timeoutMs?: number;
-	/** Memory limit for one evaluation's QuickJS heap (default 32). */
-	memoryMb?: number;
-}
+// Kept on globalThis so a module reload in `vite dev` does not start a second set of workers.
+const SINGLETON = Symbol.for('porthole.evalLanes');
+type WithSingleton = typeof globalThis & { [SINGLETON]?: EvalLanes };
 
-export interface EvalConfig extends EvalOptions {
-	/** Worker threads in the pool (default 2). */
-	workers?: number;
-	/** Watchdog slack on top of timeoutMs before a worker is terminated (default 250). */
-	graceMs?: number;
-	/** Worker entry; default: resolveEvalWorkerUrl(). For tests. */
-	url?: URL;
-}
-
-export type SyntaxCheck = { ok: true } | { ok: false; error: string; line?: number; column?: number };
-
-export const EVAL_DEFAULTS = Object.freeze({ timeoutMs: 1000, memoryMb: 32, workers: 2, graceMs: 250 });
-
-/** Per-thread V8 heap cap: a second line of defence (QuickJS's heap is WASM memory, outside it). */
-const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 };
-/** Workers that die before they are ready, in a row, before queued work is failed. */
-const MAX_START_FAILURES = 3;
-
-/** The worker file, by package self-reference (see resolvePackageExport). */
-export function resolveEvalWorkerUrl(): URL {
-	return resolvePackageExport(EVAL_WORKER_SPECIFIER);
-}
-
-type EvalMessage = {
-	kind: 'eval';
-	source: string;
-	pings: Ping[];
-	timeoutMs: number;
-	memoryBytes: number;
-};
-type SyntaxMessage = { kind: 'syntax'; source: string };
-
-interface Task {
-	id: number;
-	message: EvalMessage | SyntaxMessage;
-	timeoutMs: number;
-	/** Settle with the worker's reply (validated here). */
-	reply: (result: unknown, durationMs: number) => void;
-	/** Settle with a failure that names the cause. */
-	fail: (error: string, durationMs: number) => void;
-	startedAt?: number;
-	timer?: ReturnType<typeof setTimeout>;
-}
-
-interface Slot {
-	worker: Worker;
-	ready: boolean;
-	task?: Task;
-	/** Terminated or replaced by us: its exit is expected. */
-	dropped: boolean;
-}
-
-type WorkerReply = { type: 'ready' } | { id: number; result: unknown };
-
-function down(error: string, durationMs: number): EvalResult {
-	return { status: 'DOWN', latency: 0, error, durationMs };
-}
-
-function positive(v: unknown, fallback: number): number {
-	return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
-export class EvalPool {
-	#config: Required<Omit<EvalConfig, 'url'>>;
-	#url: URL | undefined;
-	#slots: Slot[] = [];
-	#queue: Task[] = [];
-	#nextId = 1;
-	#startFailures = 0;
-	#lastStartError = '';
-	/** Set on first use: from then on the pool keeps `workers` threads (replacing lost ones at once). */
-	#started = false;
-	/** Workers started so far (replacements included); for tests and diagnostics. */
-	starts = 0;
-	/** Workers terminated by the watchdog so far. */
-	terminations = 0;
-
-	constructor(config: EvalConfig = {}) {
-		this.#config = { ...EVAL_DEFAULTS };
-		this.configure(config);
-	}
-
-	get config(): Readonly<Required<Omit<EvalConfig, 'url'>>> {
-		return this.#config;
-	}
-
-	/** Thread ids of the live workers. */
-	get threadIds(): number[] {
-		return this.#slots.map((s) => s.worker.threadId);
-	}
-
-	get queued(): number {
-		return this.#queue.length;
-	}
-
-	get busy(): number {
-		return this.#slots.filter((s) => s.task).length;
-	}
-
-	/** Change defaults and pool size; applies to tasks queued from now on. */
-	configure(config: EvalConfig): void {
-		const c = this.#config;
-		c.timeoutMs = positive(config.timeoutMs, c.timeoutMs);
-		c.memoryMb = positive(config.memoryMb, c.memoryMb);
-		c.graceMs = typeof config.graceMs === 'number' && config.graceMs >= 0 ? config.graceMs : c.graceMs;
-		if (config.workers !== undefined) c.workers = Math.max(1, Math.floor(positive(config.workers, c.workers)));
-		if (config.url) this.#url = config.url;
-		// Shrink: drop idle extras now; busy extras go when their task ends (#release).
-		for (const slot of [...this.#slots]) {
-			if (this.#slots.length <= c.workers) break;
-			if (!slot.task) this.#drop(slot);
-		}
-		if (this.#slots.length > 0 || this.#queue.length > 0) this.#pump();
-	}
-
-	/** Evaluate `source` (null: the default function) on a copy of `pings`. Never rejects. */
-	evaluate(source: string | null | undefined, pings: Ping[], opts: EvalOptions = {}): Promise<EvalResult> {
-		const timeoutMs = positive(opts.timeoutMs, this.#config.timeoutMs);
-		const memoryMb = positive(opts.memoryMb, this.#config.memoryMb);
-		const message: EvalMessage = {
-			kind: 'eval',
-			source: source ?? DEFAULT_EVAL,
-			pings,
-			timeoutMs,
-			memoryBytes: Math.round(memoryMb * 1024 * 1024)
-		};
-		if (typeof message.source !== 'string') {
-			return Promise.resolve(down(`eval source must be a string, not ${typeof message.source}`, 0));
-		}
-		return new Promise<EvalResult>((resolve) => {
-			this.#enqueue({
-				id: this.#nextId++,
-				message,
-				timeoutMs,
-				reply: (result, durationMs) => resolve(checkResult(result, durationMs)),
-				fail: (error, durationMs) => resolve(down(error, durationMs))
-			});
-		});
-	}
-
-	/** Compile `source` in a worker without running it. Never rejects. */
-	checkSyntax(source: string | null | undefined): Promise<SyntaxCheck> {
-		if (source == null) return Promise.resolve({ ok: true });
-		if (typeof source !== 'string') return Promise.resolve({ ok: false, error: 'eval source must be a string' });
-		return new Promise<SyntaxCheck>((resolve) => {
-			this.#enqueue({
-				id: this.#nextId++,
-				message: { kind: 'syntax', source },
-				timeoutMs: this.#config.timeoutMs,
-				reply: (result) => resolve(checkSyntaxReply(result)),
-				fail: (error) => resolve({ ok: false, error })
-			});
-		});
-	}
-
-	/** Terminate every worker; queued and running tasks resolve DOWN. The pool restarts on next use. */
-	async stop(): Promise<void> {
-		const queued = this.#queue.splice(0);
-		for (const t of queued) t.fail('eval sandbox stopped', 0);
-		const slots = this.#slots.splice(0);
-		await Promise.all(
-			slots.map((slot) => {
-				slot.dropped = true;
-				const t = slot.task;
-				slot.task = undefined;
-				if (t) this.#finish(t, (d) => t.fail('eval sandbox stopped', d));
-				return slot.worker.terminate().catch(() => 0);
-			})
-		);
-		this.#startFailures = 0;
-		this.#started = false;
-	}
-
-	#enqueue(task: Task): void {
-		this.#started = true;
-		this.#queue.push(task);
-		if (this.#startFailures >= MAX_START_FAILURES) {
-			// The last workers could not start: give it one more try for this task.
-			this.#startFailures = MAX_START_FAILURES - 1;
-		}
-		this.#pump();
-	}
-
-	/** Start missing workers, hand queued tasks to idle ready ones, set ref state. */
-	#pump(): void {
-		while (
-			(this.#started || this.#queue.length > 0) &&
-			this.#slots.length < this.#config.workers &&
-			this.#startFailures < MAX_START_FAILURES
-		) {
-			if (!this.#spawn()) break;
-		}
-		for (const slot of this.#slots) {
-			if (this.#queue.length === 0) break;
-			if (slot.ready && !slot.task && !slot.dropped) this.#dispatch(slot, this.#queue.shift() as Task);
-		}
-		const waiting = this.#queue.length > 0;
-		for (const slot of this.#slots) {
-			if (slot.task || (waiting && !slot.ready)) slot.worker.ref();
-			else slot.worker.unref();
-		}
-	}
-
-	#spawn(): boolean {
-		let worker: Worker;
-		try {
-			this.#url ??= resolveEvalWorkerUrl();
-			worker = new Worker(this.#url, {
-				name: 'porthole-eval',
-				resourceLimits: WORKER_RESOURCE_LIMITS
-			});
-		} catch (err) {
-			this.#startFailed(`cannot start eval worker: ${(err as Error).message}`);
-			return false;
-		}
-		this.starts++;
-		const slot: Slot = { worker, ready: false, dropped: false };
-		this.#slots.push(slot);
-		let failure: Error | undefined;
-		worker.on('message', (msg: WorkerReply) => this.#onMessage(slot, msg));
-		worker.on('messageerror', (err) => {
-			failure = err;
-			void worker.terminate();
-		});
-		worker.on('error', (err) => {
-			failure = err; // 'exit' follows
-		});
-		worker.on('exit', (code) => this.#onExit(slot, code, failure));
-		return true;
-	}
-
-	#dispatch(slot: Slot, task: Task): void {
-		slot.task = task;
-		task.startedAt = performance.now();
-		const watchdogMs = Math.min(task.timeoutMs + this.#config.graceMs, 2 ** 31 - 1);
-		task.timer = setTimeout(() => this.#onOverrun(slot, task), watchdogMs);
-		try {
-			slot.worker.postMessage({ id: task.id, ...task.message });
-		} catch (err) {
-			// e.g. pings that cannot be cloned: the worker never saw the task.
-			slot.task = undefined;
-			this.#finish(task, (d) => task.fail(`eval input could not be sent to the sandbox: ${(err as Error).message}`, d));
-		}
-	}
-
-	/** Clear the task's watchdog and settle it with its wall time (queue time excluded). */
-	#finish(task: Task, settle: (durationMs: number) => void): void {
-		clearTimeout(task.timer);
-		settle(task.startedAt === undefined ? 0 : performance.now() - task.startedAt);
-	}
-
-	#onMessage(slot: Slot, msg: WorkerReply): void {
-		if (slot.dropped) return;
-		if ('type' in msg && msg.type === 'ready') {
-			slot.ready = true;
-			this.#startFailures = 0;
-			this.#release(slot);
-			return;
-		}
-		const task = slot.task;
-		if (!task || !('id' in msg) || msg.id !== task.id) return;
-		slot.task = undefined;
-		this.#finish(task, (d) => task.reply(msg.result, d));
-		this.#release(slot);
-	}
-
-	/** A slot became free: retire it if the pool shrank, then hand out work. */
-	#release(slot: Slot): void {
-		if (this.#slots.length > this.#config.workers && !slot.task) this.#drop(slot);
-		this.#pump();
-	}
-
-	#onOverrun(slot: Slot, task: Task): void {
-		if (slot.task !== task) return;
-		slot.task = undefined;
-		this.terminations++;
-		this.#drop(slot);
-		this.#finish(task, (d) => task.fail(`eval timed out after ${task.timeoutMs} ms (sandbox terminated)`, d));
-		this.#pump(); // starts the replacement
-	}
-
-	#onExit(slot: Slot, code: number, failure: Error | undefined): void {
-		if (slot.dropped) return;
-		slot.dropped = true;
-		this.#slots = this.#slots.filter((s) => s !== slot);
-		const why = failure ? `${failure.name}: ${failure.message}` : `exit code ${code}`;
-		const task = slot.task;
-		slot.task = undefined;
-		if (task) this.#finish(task, (d) => task.fail(`eval sandbox crashed (${why})`, d));
-		if (!slot.ready) this.#startFailed(`eval worker exited before it was ready (${why})`);
-		this.#pump();
-	}
-
-	#startFailed(why: string): void {
-		this.#startFailures++;
-		this.#lastStartError = why;
-		if (this.#startFailures >= MAX_START_FAILURES && this.#slots.every((s) => !s.ready)) {
-			const queued = this.#queue.splice(0);
-			for (const t of queued) t.fail(`eval sandbox cannot start: ${this.#lastStartError}`, 0);
-		}
-	}
-
-	/** Stop using a worker (it is terminated; its exit is then ignored). */
-	#drop(slot: Slot): void {
-		slot.dropped = true;
-		this.#slots = this.#slots.filter((s) => s !== slot);
-		slot.worker.unref();
-		void slot.worker.terminate().catch(() => 0);
-	}
-}
-
-/** A worker's eval reply, trusted only after checking its shape. */
-function checkResult(result: unknown, durationMs: number): EvalResult {
-	const r = result as Partial<EvalResult> | null;
-	if (
-		!r ||
-		typeof r !== 'object' ||
-		!(MONITOR_STATUSES as readonly unknown[]).includes(r.status) ||
-		typeof r.latency !== 'number' ||
-		!Number.isFinite(r.latency)
-	) {
-		return down('eval sandbox sent a malformed reply', durationMs);
-	}
-	const out: EvalResult = { status: r.status as MonitorStatus, latency: r.latency, durationMs };
-	if (typeof r.error === 'string') out.error = r.error;
-	return out;
-}
-
-function checkSyntaxReply(result: unknown): SyntaxCheck {
-	const r = result as { ok?: unknown; error?: unknown; line?: unknown; column?: unknown } | null;
-	if (r && r.ok === true) return { ok: true };
-	if (r && r.ok === false && typeof r.error === 'string') {
-		const out: SyntaxCheck = { ok: false, error: r.error };
-		if (typeof r.line === 'number') out.line = r.line;
-		if (typeof r.column === 'number') out.column = r.column;
-		return out;
-	}
-	return { ok: false, error: 'eval sandbox sent a malformed reply' };
-}
-
-// The process-wide pool, kept on globalThis so a module reload in `vite dev`
-// does not start a second one.
-const SINGLETON = Symbol.for('porthole.evalPool');
-type WithSingleton = typeof globalThis & { [SINGLETON]?: EvalPool };
-
-/** The process-wide pool (workers start on first use). */
-export function getEvalPool(): EvalPool {
+/** The process-wide lanes (workers start on first use). */
+export function getEvalLanes(): EvalLanes {
 	const g = globalThis as WithSingleton;
-	return (g[SINGLETON] ??= new EvalPool());
+	return (g[SINGLETON] ??= new EvalLanes());
 }
 
 /**
  * Run an eval function (null: the spec's default) on a copy of the pings in
  * the sandbox. Never rejects: failures are DOWN results whose `error` names
- * the cause. `durationMs` excludes time spent queued.
+ * the cause. `durationMs` excludes time spent queued. Pass `key` (e.g. the
+ * monitor) so that misbehaviour is remembered per monitor.
  */
-export function evaluate(source: string | null, pings: Ping[], opts?: EvalOptions): Promise<EvalResult> {
-	return getEvalPool().evaluate(source, pings, opts);
+export function evaluate(source: string | null, pings: Ping[], opts?: LaneEvalOptions): Promise<EvalResult> {
+	return getEvalLanes().evaluate(source, pings, opts);
 }
 
 /** Compile an eval function without running it (admin editor, config validation). */
 export function checkEvalSyntax(source: string | null): Promise<SyntaxCheck> {
-	return getEvalPool().checkSyntax(source);
+	return getEvalLanes().checkSyntax(source);
 }
 
-/** Defaults for later evaluations, and the pool size. */
-export function configureEval(config: EvalConfig): void {
-	getEvalPool().configure(config);
+/** Defaults for later evaluations, lane sizes and the quarantine policy. */
+export function configureEval(config: LanesConfig): void {
+	getEvalLanes().configure(config);
 }
 
-/** Terminate the pool's workers (queued and running evaluations resolve DOWN). */
+/** Terminate the workers of both lanes (queued and running evaluations resolve DOWN). */
 export function stopEval(): Promise<void> {
-	return getEvalPool().stop();
+	return getEvalLanes().stop();
 }

@@ -1,30 +1,31 @@
 // Eval worker thread entry (plain ESM JavaScript: it runs as bare Node).
 //
-// Started by sandbox.ts through the package export "porthole/eval-worker", so
+// Started by pool.ts through the package export "porthole/eval-worker", so
 // it ships as this very file (see DESIGN.md, "Shipping a worker file"). It may
 // import only Node built-ins, node_modules and sibling .js files.
 //
 // It loads the QuickJS WASM module once, then answers one request at a time
-// (the pool never sends a second before the first is answered; requests are
-// still chained, in order, should that ever happen):
-//   out: {type: 'ready'}                                  module loaded, send work
-//   in:  {id, source, pings, timeoutMs, memoryBytes}      evaluate (fresh runtime)
-//   out: {id, result: {status, latency, error?, durationMs}}
+// (the pool never sends a second before the first is answered, nor while a
+// crashed module is rebuilt; requests are still chained, in order, should
+// that ever happen):
+//   out: {type: 'ready', tid, wasmModule?}                module loaded, send work (and the
+//                                                         compiled code, for the next threads)
+//   in:  {id, source, pings, timeoutMs, memoryBytes, wallMs?}  evaluate (fresh runtime; with wallMs,
+//                                                         timeoutMs is this thread's CPU time)
+//   out: {id, result: {status, latency, error?, fault?, durationMs}, rebuilding}
+//   out: {type: 'ready'}                                  after `rebuilding: true`: a new module is ready
 //   in:  {id, kind: 'syntax', source}                     compile only
 //   out: {id, result: {ok: true} | {ok: false, error, line?, column?}}
 // Anything that escapes the sandbox's own limits (a builtin that ignores the
 // interrupt handler, say) is the pool's watchdog's job: it terminates this
 // thread and starts another.
 
-import { parentPort } from 'node:worker_threads';
-import {
-	DEFAULT_MEMORY_BYTES,
-	createEvalModule,
-	moduleFitsLimit,
-	moduleIsUsable,
-	runEval,
-	validateEvalSyntax
-} from './run.js';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { DEFAULT_MEMORY_BYTES, compileEvalWasm, createEvalModule, moduleFitsLimit, moduleIsUsable } from './module.js';
+import { runEval } from './run.js';
+import { validateEvalSyntax } from './syntax.js';
+import { currentThreadId, threadCpuMs } from './cpu.js';
 
 if (!parentPort) {
 	throw new Error('eval/worker.js must be started as a worker thread');
@@ -33,7 +34,7 @@ const port = parentPort;
 
 /**
  * @typedef {import('quickjs-emscripten-core').QuickJSWASMModule} QuickJSWASMModule
- * @typedef {{ id: number, kind?: 'eval', source: string, pings: unknown, timeoutMs?: number, memoryBytes?: number }} EvalRequest
+ * @typedef {{ id: number, kind?: 'eval', source: string, pings: unknown, timeoutMs?: number, memoryBytes?: number, wallMs?: number }} EvalRequest
  * @typedef {{ id: number, kind: 'syntax', source: string }} SyntaxRequest
  */
 
@@ -41,14 +42,61 @@ const port = parentPort;
 let module;
 
 /**
+ * A lower CPU priority for this thread when the pool asks (the probation and
+ * quarantine lanes: untried or suspect code must not take CPU from known-good
+ * code and the rest of the process), once it is ready: its
+ * start-up runs at full priority, so a replacement is not slow to come on a
+ * busy machine. Linux only: there a thread's id (from /proc/thread-self)
+ * works where a process id is expected; elsewhere the request is ignored.
+ */
+function lowerPriority() {
+	if (typeof workerData?.nice !== 'number' || tid === undefined) return;
+	try {
+		setPriority(tid, workerData.nice);
+	} catch {
+		/* not allowed: run at the process's priority */
+	}
+}
+
+/** This thread's OS id (Linux): for its priority, and sent with 'ready' so the pool can read its CPU time. */
+const tid = currentThreadId();
+/** Whether this thread's CPU time can be read (CPU budgets, see run.js). */
+const hasCpuClock = threadCpuMs() !== null;
+
+/**
+ * The compiled QuickJS code: from the pool (workerData.wasmModule, shared by
+ * every eval thread of the process, so a replacement thread starts without
+ * compiling), or compiled here and sent to the pool with 'ready'.
+ * @type {WebAssembly.Module | undefined}
+ */
+let wasm = workerData?.wasmModule instanceof WebAssembly.Module ? workerData.wasmModule : undefined;
+const shareWasm = !wasm;
+if (!wasm) {
+	try {
+		wasm = await compileEvalWasm();
+	} catch {
+		// createEvalModule() then loads the file its own way.
+	}
+}
+
+/** Pings for the warm-up evaluation. */
+const WARM_UP_PINGS = [{ status: 'open', latency: 1, host: '127.0.0.1', port: 1, type: 'tcp' }];
+
+/**
  * The module, rebuilt if an evaluation crashed it or grew its memory beyond
- * what this limit allows.
+ * what this limit allows. A new module runs one evaluation of the default
+ * function first: V8 compiles WASM functions lazily, on first call, which
+ * makes a fresh module's first evaluation 50-150 ms slower. That must not
+ * count against the first real task's time limit (the main lane's is short,
+ * see lanes.ts).
  * @param {number} [memoryBytes]
  */
 async function getModule(memoryBytes) {
 	if (!module || !moduleIsUsable(module) || !moduleFitsLimit(module, memoryBytes)) {
 		module = undefined;
-		module = await createEvalModule();
+		const fresh = await createEvalModule(wasm);
+		runEval(fresh, null, WARM_UP_PINGS, { timeoutMs: 10_000 });
+		module = fresh;
 	}
 	return module;
 }
@@ -73,20 +121,38 @@ async function handle(msg) {
 	const started = performance.now();
 	try {
 		const m = await getModule(msg.memoryBytes);
+		const cpu0 = hasCpuClock ? threadCpuMs() : null;
 		const result = runEval(m, msg.source, msg.pings, {
 			timeoutMs: msg.timeoutMs,
-			memoryBytes: msg.memoryBytes
+			memoryBytes: msg.memoryBytes,
+			...(msg.wallMs && hasCpuClock ? { cpuMs: () => threadCpuMs(), wallMs: msg.wallMs } : {})
 		});
-		port.postMessage({ id, result });
+		const cpu1 = cpu0 === null ? null : threadCpuMs();
+		const cpuMs = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : undefined;
+		port.postMessage({ id, result: cpuMs === undefined ? result : { ...result, cpuMs }, rebuilding: !moduleIsUsable(m) });
 	} catch (err) {
 		const error = `eval worker failed: ${describe(err)}`;
 		port.postMessage({ id, result: { status: 'DOWN', latency: 0, error, durationMs: performance.now() - started } });
 	}
-	// Replace a module the evaluation crashed now, not on the next request's clock.
-	if (module && !moduleIsUsable(module)) await getModule(msg.memoryBytes);
+	// Replace a module the evaluation crashed now, not on the next request's
+	// clock: the pool sends nothing more until this 'ready'.
+	if (module && !moduleIsUsable(module)) {
+		try {
+			await getModule(msg.memoryBytes);
+			port.postMessage({ type: 'ready' });
+		} catch (err) {
+			// As at start: fatal, the pool replaces this thread.
+			setImmediate(() => {
+				throw err;
+			});
+		}
+	}
 }
 
-const ready = getModule(DEFAULT_MEMORY_BYTES).then(() => port.postMessage({ type: 'ready' }));
+const ready = getModule(DEFAULT_MEMORY_BYTES).then(() => {
+	lowerPriority();
+	port.postMessage(shareWasm && wasm ? { type: 'ready', tid, wasmModule: wasm } : { type: 'ready', tid });
+});
 // A failure to load the module is fatal: let it surface as the worker's 'error'.
 ready.catch((err) => {
 	setImmediate(() => {

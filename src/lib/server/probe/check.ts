@@ -4,7 +4,12 @@
 import type { EvalResult, Host, Ping } from '../types';
 
 export type ProbeFn = (hosts: Host[]) => Promise<Ping[]>;
-export type EvaluateFn = (source: string | null, pings: Ping[]) => Promise<EvalResult>;
+/**
+ * `key` names whose record of misbehaviour the evaluation counts towards;
+ * `deadline` (epoch ms) is when the answer is needed by (see eval/lanes.ts).
+ */
+export type EvalCheckOptions = { key?: string; deadline?: number };
+export type EvaluateFn = (source: string | null, pings: Ping[], opts?: EvalCheckOptions) => Promise<EvalResult>;
 
 export interface CheckOutcome {
 	pings: Ping[];
@@ -17,7 +22,8 @@ export interface CheckOutcome {
 export async function runCheck(
 	hosts: Host[],
 	evalSource: string | null,
-	deps: { probe: ProbeFn; evaluate: EvaluateFn }
+	deps: { probe: ProbeFn; evaluate: EvaluateFn },
+	opts?: EvalCheckOptions
 ): Promise<CheckOutcome> {
 	const t0 = performance.now();
 	let pings: Ping[];
@@ -37,7 +43,7 @@ export async function runCheck(
 	const t1 = performance.now();
 	let result: EvalResult;
 	try {
-		result = await deps.evaluate(evalSource, pings);
+		result = await deps.evaluate(evalSource, pings, opts);
 	} catch (err) {
 		const message = err instanceof Error ? err.message : String(err);
 		result = { status: 'DOWN', latency: 0, error: `eval failed: ${message}`, durationMs: performance.now() - t1 };

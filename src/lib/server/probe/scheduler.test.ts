@@ -8,8 +8,9 @@ import { upsertMonitors } from '../db/queries/monitors';
 import { validateMonitorList } from '../monitors/validate';
 import { silentLogger } from '../log';
 import { probe, startProbeWorker, stopProbeWorker } from './pool';
-import { evaluate, stopEval } from '../eval/sandbox';
+import { evaluate, getEvalLanes, stopEval } from '../eval/sandbox';
 import { Scheduler, type CheckEvent } from './scheduler';
+import type { EvalCheckOptions, EvaluateFn } from './check';
 import { listen, type Listener } from '../../../../tests/fixtures/tcp';
 
 const EVERY_5S = '*/5 * * * * *';
@@ -24,11 +25,11 @@ async function seed(t: TestDatabase, list: unknown[]) {
 	await upsertMonitors(t.db, r.value);
 }
 
-function makeScheduler(t: TestDatabase, events: CheckEvent[]) {
+function makeScheduler(t: TestDatabase, events: CheckEvent[], evaluateFn: EvaluateFn = evaluate) {
 	return new Scheduler({
 		db: t.db,
 		probe,
-		evaluate,
+		evaluate: evaluateFn,
 		timeZone: 'UTC',
 		log: silentLogger,
 		refreshMs: 200,
@@ -134,21 +135,23 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 		await listener.close();
 	});
 
-	it('a hostile eval records DOWN with its reason and leaves its neighbour alone', { timeout: 40_000 }, async () => {
+	it('a hostile eval records DOWN with its reason, is quarantined per monitor, and leaves its neighbours alone', { timeout: 40_000 }, async () => {
+		const LOOP = `;(function (p) { while (true) {} }) // ${driver}`;
 		await seed(t, [
 			monitor('healthy', listener.port),
-			monitor('hostile', listener.port, { eval: ';(function (p) { while (true) {} })' }),
+			monitor('hostile', listener.port, { eval: LOOP }),
 			monitor('wrong-shape', listener.port, { eval: ';(async function (p) { return { status: "FINE", latency: 1 } })' })
 		]);
 		const events: CheckEvent[] = [];
-		const s = makeScheduler(t, events);
+		const asked: string[] = [];
+		const s = makeScheduler(t, events, (source, pings, opts?: EvalCheckOptions) => {
+			asked.push(`${opts?.key} ${opts?.deadline}`);
+			return evaluate(source, pings, opts);
+		});
 		await s.start();
+		const count = (tag: string) => events.filter((e) => e.tag === tag && e.written).length;
 		try {
-			await waitFor(
-				() => ['healthy', 'hostile', 'wrong-shape'].every((tag) => events.some((e) => e.tag === tag && e.written)),
-				15_000,
-				'a check of each monitor'
-			);
+			await waitFor(() => count('healthy') >= 2 && count('hostile') >= 2 && count('wrong-shape') >= 1, 20_000, 'two checks of each monitor');
 		} finally {
 			await s.stop();
 		}
@@ -157,6 +160,24 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 		expect(byTag('hostile')).toMatchObject({ status: 'DOWN', latency: 0 });
 		expect(byTag('hostile').error).toMatch(/timed out/);
 		expect(byTag('wrong-shape').error).toMatch(/FINE/);
+		// The loop keys its evaluations by monitor: this monitor is now a suspect (the same code run without a key is not).
+		const ids = new Map(events.map((e) => [e.tag, e.monitorId]));
+		const lanes = getEvalLanes();
+		expect(lanes.isSuspect(LOOP, `monitor:${ids.get('hostile')}`)).toBe(true);
+		expect(lanes.isSuspect(LOOP)).toBe(false);
+		// Every evaluation was asked for with its monitor's key and a deadline a second before the next check is due.
+		for (const e of events) expect(asked).toContain(`monitor:${e.monitorId} ${e.due + 5000 - 1000}`);
+		// Every slot each loop ran got its row, hostile ones included; none was skipped.
+		expect(s.stats.skippedOverlap).toBe(0);
+		const rows = await t.db.select().from(checks);
+		for (const [tag, id] of ids) {
+			const mine = rows.filter((r) => r.monitorId === id).map((r) => r.ts.getTime()).sort();
+			expect(mine, tag).toEqual(events.filter((e) => e.tag === tag && e.written).map((e) => e.slot.getTime()).sort());
+		}
+		for (const r of rows.filter((r) => r.monitorId === ids.get('hostile'))) {
+			expect(r.status).toBe('DOWN');
+			expect(r.error).toMatch(/^(eval timed out after 1000 ms|eval quarantined: )/);
+		}
 		await listener.close();
 	});
 

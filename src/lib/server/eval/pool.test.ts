@@ -1,0 +1,412 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EvalPool, resolveEvalWorkerUrl } from './pool';
+import { EVAL_TEMPLATES } from './templates.js';
+import type { Ping } from '../types';
+
+function ping(status: Ping['status'], latency: number, host = 'h'): Ping {
+	return { status, latency, host, port: 6379, type: 'tcp' };
+}
+const T = (id: string) => EVAL_TEMPLATES.find((t) => t.id === id)!.source;
+
+/** Builtins that never call QuickJS's interrupt handler: only terminating the thread stops them. */
+const STALLS = [
+	'(function () { Array.prototype.indexOf.call({ length: 2 ** 53 - 1 }, 1) })',
+	'(function () { Array.prototype.includes.call({ length: 2 ** 53 - 1 }, 1) })',
+	'(function () { Array.prototype.some.call({ length: 2 ** 53 - 1 }, (x) => x) })'
+];
+const LOOP = '(function () { while (true) {} })';
+const BOMB = '(function () { let a = []; while (true) a.push(new Array(1e6).fill(1)) })';
+
+async function waitUntil(f: () => boolean, ms = 5000): Promise<void> {
+	const end = performance.now() + ms;
+	while (!f()) {
+		if (performance.now() > end) throw new Error('condition not met in time');
+		await new Promise((r) => setTimeout(r, 20));
+	}
+}
+
+const TIMEOUT = 300;
+const GRACE = 250;
+let pool: EvalPool;
+
+beforeAll(() => {
+	pool = new EvalPool({ workers: 2, timeoutMs: TIMEOUT, graceMs: GRACE });
+});
+afterAll(async () => {
+	await pool.stop();
+});
+
+describe('resolveEvalWorkerUrl', () => {
+	it('finds the package export porthole/eval-worker', () => {
+		const url = resolveEvalWorkerUrl();
+		expect(url.protocol).toBe('file:');
+		expect(fileURLToPath(url)).toBe(fileURLToPath(new URL('./worker.js', import.meta.url)));
+	});
+});
+
+describe('through the worker pool', () => {
+	it('runs the default function and the spec examples', async () => {
+		const open3 = [ping('open', 10), ping('open', 20), ping('open', 30)];
+		const oneDown = [ping('open', 10), ping('error', 0), ping('open', 30)];
+		const results = await Promise.all([
+			pool.evaluate(null, open3),
+			pool.evaluate(null, oneDown),
+			pool.evaluate(T('quorum'), oneDown),
+			pool.evaluate(T('latency-threshold'), [ping('open', 50), ping('open', 150)]),
+			pool.evaluate(T('failover'), [ping('error', 0), ping('open', 33)]),
+			pool.evaluate(T('weighted'), oneDown),
+			pool.evaluate(T('timeout-specific'), [ping('open', 10), ping('timeout', 0)]),
+			pool.evaluate(T('percentile'), [ping('open', 100), ping('open', 200)])
+		]);
+		expect(results.map((r) => [r.status, r.latency])).toEqual([
+			['UP', 20],
+			['DOWN', 40 / 3],
+			['DEGRADED', 20],
+			['DEGRADED', 100],
+			['DEGRADED', 33],
+			['DEGRADED', 20],
+			['DEGRADED', 10],
+			['DEGRADED', 150]
+		]);
+		for (const r of results) {
+			expect(r.error).toBeUndefined();
+			expect(r.durationMs).toBeGreaterThan(0);
+			expect(r.durationMs).toBeLessThan(5000);
+		}
+	});
+
+	it('reports failures as DOWN with their cause', async () => {
+		expect(await pool.evaluate('(function () {\n  null.x\n})', [])).toMatchObject({
+			status: 'DOWN',
+			latency: 0,
+			error: "eval threw: TypeError: cannot read property 'x' of null (line 2)"
+		});
+		// (A generous timeout: this is about memory, and a cold worker on a busy machine is slow.)
+		expect(await pool.evaluate(BOMB, [], { timeoutMs: 5000 })).toMatchObject({
+			error: 'eval ran out of memory (limit 32 MB)',
+			fault: 'memory'
+		});
+		expect((await pool.evaluate(BOMB, [], { timeoutMs: 5000, memoryMb: 16 })).error).toBe(
+			'eval ran out of memory (limit 16 MB)'
+		);
+		// The function's own failures carry no fault: only limits do.
+		const never = await pool.evaluate('(function () { return new Promise(() => {}) })', []);
+		expect(never.error).toBe("eval's promise never settled");
+		expect(never.fault).toBeUndefined();
+		// Deep recursion on a worker thread's stack: QuickJS's own limit, no crash, no termination.
+		const terminations = pool.terminations;
+		expect((await pool.evaluate('(function f() { return f() + 1 })', [])).error).toBe(
+			'eval exceeded the stack limit (recursion too deep) (line 1)'
+		);
+		expect((await pool.evaluate('(function () { return JSON.parse("[".repeat(1e5)) })', [])).error).toMatch(/stack overflow/);
+		expect(pool.terminations).toBe(terminations);
+		expect(await pool.evaluate(null, [ping('open', 9)])).toMatchObject({ status: 'UP', latency: 9 });
+	});
+
+	it('an infinite loop is stopped in the sandbox within the timeout, and the pool goes on', async () => {
+		const started = performance.now();
+		const r = await pool.evaluate(LOOP, [ping('open', 1)]);
+		const wall = performance.now() - started;
+		expect(r).toMatchObject({ status: 'DOWN', latency: 0, fault: 'time' });
+		// Normally the sandbox's own interrupt; on a very busy machine the watchdog may win.
+		expect(r.error).toMatch(new RegExp(`^eval timed out after ${TIMEOUT} ms( \\(sandbox terminated\\))?$`));
+		expect(wall).toBeLessThan(TIMEOUT + GRACE + 300);
+		expect(await pool.evaluate(null, [ping('open', 5)])).toMatchObject({ status: 'UP', latency: 5 });
+	});
+
+	it('builtins that ignore the interrupt handler: the watchdog terminates and replaces the worker', async () => {
+		for (const stall of STALLS) {
+			const before = { starts: pool.starts, terminations: pool.terminations, threads: pool.threadIds };
+			const started = performance.now();
+			const r = await pool.evaluate(stall, [ping('open', 1)]);
+			const wall = performance.now() - started;
+			expect(r).toMatchObject({
+				status: 'DOWN',
+				latency: 0,
+				error: `eval timed out after ${TIMEOUT} ms (sandbox terminated)`,
+				fault: 'time'
+			});
+			expect(r.durationMs).toBeGreaterThanOrEqual(TIMEOUT + GRACE - 5);
+			expect(wall).toBeLessThan(TIMEOUT + GRACE + 600);
+			expect(pool.terminations).toBe(before.terminations + 1);
+			// A replacement was started at once, and a normal evaluation right after succeeds.
+			expect(pool.starts).toBe(before.starts + 1);
+			expect(await pool.evaluate(null, [ping('open', 7)])).toMatchObject({ status: 'UP', latency: 7 });
+			expect(pool.threadIds).toHaveLength(2);
+			expect(pool.threadIds).not.toEqual(before.threads);
+		}
+	});
+
+	it('20 concurrent evaluations with 3 hostile ones: every healthy one succeeds', async () => {
+		const jobs = Array.from({ length: 20 }, (_, i) => {
+			if (i === 3) return { hostile: true, p: pool.evaluate(LOOP, []) };
+			if (i === 9) return { hostile: true, p: pool.evaluate(STALLS[0], []) };
+			if (i === 15) return { hostile: true, p: pool.evaluate(BOMB, []) };
+			const pings = [ping('open', i), ping('open', i + 2)];
+			return { hostile: false, i, p: pool.evaluate(i % 2 ? null : T('quorum'), pings) };
+		});
+		const results = await Promise.all(jobs.map((j) => j.p));
+		jobs.forEach((j, k) => {
+			const r = results[k];
+			if (j.hostile) {
+				expect(r.status).toBe('DOWN');
+				expect(r.error).toMatch(/timed out|out of memory/);
+			} else {
+				expect(r, `job ${k}`).toMatchObject({ status: 'UP', latency: (j.i as number) + 1 });
+				expect(r.error).toBeUndefined();
+			}
+		});
+		expect(pool.threadIds).toHaveLength(2);
+	});
+
+	it('a reply that arrived while the main thread was blocked wins over the watchdog', async () => {
+		const p = new EvalPool({ workers: 1, timeoutMs: 50, graceMs: 0 });
+		try {
+			await p.evaluate(null, [ping('open', 1)], { timeoutMs: 5000 }); // a ready worker
+			// From the event loop's check phase, so that its next turn starts with timers, then I/O.
+			await new Promise((resolve) => setImmediate(resolve));
+			const r = p.evaluate(null, [ping('open', 4)]);
+			// Block past the watchdog; the worker answers meanwhile (its reply waits in the queue).
+			const until = performance.now() + 800;
+			while (performance.now() < until) {
+				/* busy */
+			}
+			expect(await r).toMatchObject({ status: 'UP', latency: 4 });
+			expect(p.terminations).toBe(0);
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it('a spare worker takes the next task at once when one is terminated, and never adds concurrency', async () => {
+		const p = new EvalPool({ workers: 1, spares: 1, timeoutMs: TIMEOUT, graceMs: GRACE });
+		try {
+			await p.evaluate(null, [ping('open', 1)]);
+			await waitUntil(() => p.threadIds.length === 2);
+			const loops = [p.evaluate(LOOP, []), p.evaluate(LOOP, [])];
+			expect([p.busy, p.queued]).toEqual([1, 1]);
+			await Promise.all(loops);
+			await waitUntil(() => p.threadIds.length === 2);
+			const starts = p.starts;
+			expect((await p.evaluate(STALLS[0], [])).fault).toBe('time');
+			// The spare is ready: the next task starts now, not after a new worker's start-up.
+			const next = p.evaluate(null, [ping('open', 2)]);
+			expect(p.busy).toBe(1);
+			expect(await next).toMatchObject({ status: 'UP', latency: 2 });
+			expect(p.starts).toBe(starts + 1);
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it.skipIf(process.platform !== 'linux')('nice: the workers\' threads run at a lower CPU priority', async () => {
+		/** Threads of this process with this nice value (field 19 of /proc/self/task/<tid>/stat). */
+		const niced = (n: number) =>
+			readdirSync('/proc/self/task').filter((tid) => {
+				try {
+					const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+					return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) === n;
+				} catch {
+					return false; // the thread ended meanwhile
+				}
+			}).length;
+		const before = niced(10);
+		const p = new EvalPool({ workers: 2, nice: 10 });
+		try {
+			expect(await p.evaluate(null, [ping('open', 3)])).toMatchObject({ status: 'UP', latency: 3 });
+			await waitUntil(() => niced(10) >= before + 2);
+			expect(niced(10)).toBe(before + 2);
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it('a task no worker took by its startBy is answered without running', async () => {
+		const p = new EvalPool({ workers: 1, timeoutMs: 400, graceMs: GRACE });
+		try {
+			await p.evaluate(null, [ping('open', 1)]); // a ready worker
+			let blockerDone = false;
+			const blocker = p.evaluate(LOOP, []).then((r) => ((blockerDone = true), r));
+			const late = await p.evaluate(null, [ping('open', 2)], { startBy: Date.now() + 100 });
+			expect(late).toMatchObject({ status: 'DOWN', latency: 0, notRun: true, durationMs: 0 });
+			expect(late.error).toBe('eval could not start in time for the next check (eval lane, 0 others waiting)');
+			expect(blockerDone).toBe(false); // answered while the worker was still busy
+			expect((await p.evaluate(null, [], { startBy: Date.now() - 1 })).notRun).toBe(true);
+			expect((await blocker).fault).toBe('time');
+			// In time: it runs as usual.
+			expect(await p.evaluate(null, [ping('open', 3)], { startBy: Date.now() + 5000 })).toMatchObject({ status: 'UP', latency: 3 });
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it('urgent tasks go before waiting non-urgent ones, FIFO within each kind', async () => {
+		const p = new EvalPool({ workers: 1, timeoutMs: 400, graceMs: GRACE });
+		try {
+			const order: string[] = [];
+			const run = (name: string, urgent: boolean) =>
+				p.evaluate(null, [ping('open', 1)], { urgent }).then((r) => {
+					expect(r.status).toBe('UP');
+					order.push(name);
+				});
+			await p.evaluate(null, [ping('open', 1)]); // a ready worker: the blocker starts at once
+			const blocker = p.evaluate(LOOP, []);
+			expect(p.busy).toBe(1);
+			const all = [run('a', false), run('b', false), run('u1', true), run('c', false), run('u2', true)];
+			expect(p.queued).toBe(5);
+			await Promise.all([blocker, ...all]);
+			expect(order).toEqual(['u1', 'u2', 'a', 'b', 'c']);
+			expect(p.accepted).toBe(7);
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it('checks syntax without running the code', async () => {
+		expect(await pool.checkSyntax(T('weighted'))).toEqual({ ok: true });
+		expect(await pool.checkSyntax('while (true) {}')).toEqual({ ok: true });
+		expect(await pool.checkSyntax(null)).toEqual({ ok: true });
+		expect(await pool.checkSyntax('(function () {\n  return {,}\n})')).toEqual({
+			ok: false,
+			error: 'SyntaxError: invalid property name (line 2, column 11)',
+			line: 2,
+			column: 11
+		});
+	});
+
+	it('pings that cannot be sent give DOWN, not a rejection', async () => {
+		const bad = [{ ...ping('open', 1), f: () => 1 }] as unknown as Ping[];
+		expect((await pool.evaluate(null, bad)).error).toMatch(/^eval input could not be sent to the sandbox/);
+		expect(await pool.evaluate(null, [ping('open', 3)])).toMatchObject({ status: 'UP', latency: 3 });
+	});
+});
+
+describe('worker failures (fake workers)', () => {
+	let dir: string;
+	beforeAll(() => {
+		dir = mkdtempSync(join(tmpdir(), 'porthole-eval-'));
+		writeFileSync(
+			join(dir, 'crash.mjs'),
+			`import { parentPort } from 'node:worker_threads';
+			parentPort.postMessage({ type: 'ready' });
+			parentPort.on('message', (m) => { if (m.source === 'crash') process.exit(3); parentPort.postMessage({ id: m.id, result: { status: 'UP', latency: 1, durationMs: 0 } }); });`
+		);
+		writeFileSync(join(dir, 'broken.mjs'), `throw new Error('cannot load');`);
+		// Answers after sleeping 400 ms without using the CPU (as if waiting for a core), and says its thread id.
+		writeFileSync(
+			join(dir, 'sleepy.mjs'),
+			`import { parentPort } from 'node:worker_threads';
+			import { readlinkSync } from 'node:fs';
+			const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+			parentPort.postMessage({ type: 'ready', tid });
+			parentPort.on('message', (m) => {
+				Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+				parentPort.postMessage({ id: m.id, result: { status: 'UP', latency: 1, durationMs: 400 } });
+			});`
+		);
+		// Replies with the ms since its last "crash" request, and is not ready for 300 ms after one.
+		writeFileSync(
+			join(dir, 'rebuild.mjs'),
+			`import { parentPort } from 'node:worker_threads';
+			let crashed = performance.now();
+			parentPort.postMessage({ type: 'ready' });
+			parentPort.on('message', (m) => {
+				const latency = performance.now() - crashed;
+				const rebuilding = m.source === 'crash';
+				if (rebuilding) { crashed = performance.now(); setTimeout(() => parentPort.postMessage({ type: 'ready' }), 300); }
+				parentPort.postMessage({ id: m.id, result: { status: 'UP', latency, durationMs: 0 }, rebuilding });
+			});`
+		);
+		writeFileSync(
+			join(dir, 'liar.mjs'),
+			`import { parentPort } from 'node:worker_threads';
+			parentPort.postMessage({ type: 'ready' });
+			parentPort.on('message', (m) => parentPort.postMessage({ id: m.id, result: { status: 'up', latency: NaN } }));`
+		);
+	});
+	afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+	it('a worker that exits mid-task fails that task with DOWN and is replaced', async () => {
+		const p = new EvalPool({ workers: 1, url: pathToFileURL(join(dir, 'crash.mjs')) });
+		try {
+			expect((await p.evaluate('ok', [])).status).toBe('UP');
+			const first = p.threadIds[0];
+			const r = await p.evaluate('crash', []);
+			expect(r).toMatchObject({ status: 'DOWN', latency: 0, error: 'eval sandbox crashed (exit code 3)', fault: 'crash' });
+			expect(await p.evaluate('ok', [])).toMatchObject({ status: 'UP', latency: 1 });
+			expect(p.threadIds).toHaveLength(1);
+			expect(p.threadIds[0]).not.toBe(first);
+			expect(p.starts).toBe(2);
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it('a worker that rebuilds its module gets no task until it is ready again', async () => {
+		const p = new EvalPool({ workers: 1, url: pathToFileURL(join(dir, 'rebuild.mjs')) });
+		try {
+			await p.evaluate('ok', []);
+			const [, next] = await Promise.all([p.evaluate('crash', []), p.evaluate('ok', [])]);
+			// Sent only after the worker's second 'ready', 300 ms after the crash.
+			expect(next.latency).toBeGreaterThanOrEqual(290);
+			expect(p.starts).toBe(1);
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it.skipIf(process.platform !== 'linux')('with wallMs the watchdog counts CPU time: a worker waiting (not running) is not terminated', async () => {
+		const p = new EvalPool({ workers: 1, graceMs: 50, url: pathToFileURL(join(dir, 'sleepy.mjs')) });
+		try {
+			// A wall-clock limit: terminated at 100 ms.
+			expect(await p.evaluate('x', [], { timeoutMs: 50 })).toMatchObject({ fault: 'time' });
+			expect(p.terminations).toBe(1);
+			// A CPU budget within a 1 s wall cap: its answer comes at 400 ms.
+			expect(await p.evaluate('x', [], { timeoutMs: 50, wallMs: 1000 })).toMatchObject({ status: 'UP', latency: 1 });
+			expect(p.terminations).toBe(1);
+			// The wall cap still holds.
+			expect(await p.evaluate('x', [], { timeoutMs: 50, wallMs: 200 })).toMatchObject({ fault: 'time' });
+			expect(p.terminations).toBe(2);
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it('a worker that cannot start fails queued work instead of looping', async () => {
+		const p = new EvalPool({ workers: 2, url: pathToFileURL(join(dir, 'broken.mjs')) });
+		try {
+			const r = await p.evaluate(null, []);
+			expect(r.status).toBe('DOWN');
+			expect(r.error).toMatch(/^eval sandbox cannot start: .*cannot load/);
+			expect(p.starts).toBeLessThanOrEqual(4);
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it('a malformed reply is not trusted', async () => {
+		const p = new EvalPool({ workers: 1, url: pathToFileURL(join(dir, 'liar.mjs')) });
+		try {
+			expect(await p.evaluate(null, [])).toMatchObject({ status: 'DOWN', error: 'eval sandbox sent a malformed reply' });
+		} finally {
+			await p.stop();
+		}
+	});
+
+	it('stop() resolves queued and running work DOWN, and the pool restarts on next use', async () => {
+		const p = new EvalPool({ workers: 1, timeoutMs: 5000 });
+		const running = p.evaluate(LOOP, []);
+		const queued = p.evaluate(null, [ping('open', 1)]);
+		await new Promise((r) => setTimeout(r, 150));
+		await p.stop();
+		expect(await running).toMatchObject({ status: 'DOWN', error: 'eval sandbox stopped' });
+		expect(await queued).toMatchObject({ status: 'DOWN', error: 'eval sandbox stopped' });
+		expect(p.threadIds).toEqual([]);
+		expect(await p.evaluate(null, [ping('open', 2)])).toMatchObject({ status: 'UP', latency: 2 });
+		await p.stop();
+	});
+});
