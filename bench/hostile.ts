@@ -39,7 +39,7 @@ import { EVAL_TEMPLATES } from '../src/lib/server/eval/templates.js';
 import { loadConfig } from '../src/lib/server/config';
 import { evalSettings } from '../src/lib/server/app';
 import type { Host } from '../src/lib/server/types';
-import { asc, fmt, pct, type Slim } from './scale-report';
+import { asc, fmt, pct, printTable, type Slim } from './scale-report';
 import { MIN, arg, clock, gitState, say, sleep, sleepUntil, startListeners, textArg } from './lib';
 import { countingLogger, slim, timedProbe } from './events';
 
@@ -298,13 +298,7 @@ async function main() {
 		line('checks not UP', notUp(healthyA), notUp(healthyB), notUp(hostileB));
 		fig('CPU, whole process (% of one core)', cpuPct(m0, m1), cpuPct(m1, m2), NaN, 1);
 		line('load average 1-min (span start)', fmt(cpuAt.get(m0)!.load, 2), fmt(cpuAt.get(m1)!.load, 2), '');
-		const head: Row = ['', `baseline: ${HEALTHY} healthy`, `with hostile: ${HEALTHY} healthy`, `${HOSTILE} hostile`];
-		const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-		const out = (r: string[]) => console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
-		console.log();
-		out(head);
-		console.log(w.map((n) => '-'.repeat(n)).join('  '));
-		rows.forEach(out);
+		printTable(['', `baseline: ${HEALTHY} healthy`, `with hostile: ${HEALTHY} healthy`, `${HOSTILE} hostile`], rows);
 
 		// Hostile rows by kind and cause (from the database).
 		if (hostileRows.length) {

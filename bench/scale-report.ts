@@ -48,6 +48,16 @@ export function pct(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 export const asc = (xs: number[]) => [...xs].sort((a, b) => a - b);
+/** A table: first column left-aligned, the rest right-aligned, a rule under the head. */
+export function printTable(head: string[], rows: string[][]) {
+	const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+	const out = (r: string[]) => console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
+	console.log();
+	out(head);
+	console.log(w.map((n) => '-'.repeat(n)).join('  '));
+	rows.forEach(out);
+}
+
 export const fmt = (n: number, d = 3) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 const signed = (n: number, d = 3) => (n >= 0 ? `+${fmt(n, d)}` : fmt(n, d));
 
@@ -127,13 +137,7 @@ export function report(o: { ref: number[]; a: PhaseResult; b: PhaseResult; hosts
 	line('load average 1-min (span start -> end)', '-', `${fmt(a.load[0], 2)} -> ${fmt(a.load[1], 2)}`, `${fmt(b.load[0], 2)} -> ${fmt(b.load[1], 2)}`);
 	line('logged warnings/errors (warm-up / span)', '-', `${a.warningsWarmup} / ${a.warningsSpan}`, `${b.warningsWarmup} / ${b.warningsSpan}`);
 
-	const head: Row = ['', 'reference', `A: 1 x ${o.hosts}`, `B: ${b.monitors} x ${o.hosts}`, 'B - A', 'B / A'];
-	const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-	const out = (r: string[]) => console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
-	console.log();
-	out(head);
-	console.log(w.map((n) => '-'.repeat(n)).join('  '));
-	rows.forEach(out);
+	printTable(['', 'reference', `A: 1 x ${o.hosts}`, `B: ${b.monitors} x ${o.hosts}`, 'B - A', 'B / A'], rows);
 
 	const verdict = (ok: boolean, text: string) => console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${text}`);
 	const dA = pct(fb.pings, 99) - pct(fa.pings, 99);
