@@ -232,8 +232,13 @@ describe.each(DRIVERS)('auth on %s', (driver) => {
 
 		it('a new start replaces an unused link', async () => {
 			const { log } = captureLog();
-			const first = (await ensureFirstAdmin(t.db, {}, log))!.split('/').pop()!;
-			const second = (await ensureFirstAdmin(t.db, {}, log))!.split('/').pop()!;
+			const firstLink = (await ensureFirstAdmin(t.db, {}, log))!;
+			// Without ORIGIN the link names the port the server listens on.
+			expect(firstLink).toMatch(/^http:\/\/localhost:3000\/admin\/setup\//);
+			const secondLink = (await ensureFirstAdmin(t.db, { listen: { port: 4600 } }, log))!;
+			expect(secondLink).toMatch(/^http:\/\/localhost:4600\/admin\/setup\//);
+			const first = firstLink.split('/').pop()!;
+			const second = secondLink.split('/').pop()!;
 			expect(await setupTokenUsable(t.db, first)).toBe(false);
 			expect(await setupTokenUsable(t.db, second)).toBe(true);
 		});

@@ -64,6 +64,8 @@ export interface FirstAdminOptions {
 	adminPassword?: string;
 	/** Where the site is reached, for the printed link (e.g. https://status.example.org). */
 	origin?: string;
+	/** Without an origin, the link points at localhost on the port the server listens on. */
+	listen?: { port: number };
 }
 
 /** Run at start: makes sure there is a way in. Returns the setup link when one was printed. */
@@ -76,7 +78,7 @@ export async function ensureFirstAdmin(db: Db, opts: FirstAdminOptions, log: Log
 		return null;
 	}
 	const token = await createSetupToken(db);
-	const link = `${(opts.origin ?? 'http://localhost:3000').replace(/\/$/, '')}${SETUP_PATH}${token}`;
+	const link = `${(opts.origin ?? `http://localhost:${opts.listen?.port ?? 3000}`).replace(/\/$/, '')}${SETUP_PATH}${token}`;
 	log.warn(`no admin yet: create the first one with this one-time link: ${link}`);
 	return link;
 }
