@@ -1,6 +1,6 @@
 // Main-thread side of the eval sandbox: a small pool of worker threads, each
 // running one evaluation at a time (QuickJS/WASM, fresh runtime per call, see
-// run.js) from one queue: urgent tasks first, FIFO within each kind. The
+// run.js) from one queue (queue.ts: urgent tasks first, FIFO within each kind). The
 // process runs three such pools, the main, probation and quarantine lanes
 // (lanes.ts decides which code runs where); sandbox.ts is the process-wide
 // entry point.
@@ -22,8 +22,9 @@ import { resolvePackageExport } from '../worker-url';
 import { Worker } from 'node:worker_threads';
 import type { EvalResult, Ping } from '../types';
 import { DEFAULT_EVAL } from './default.js';
-import { checkResult, checkSyntaxReply, down, type FailureKind, type SyntaxCheck } from './replies';
+import { checkResult, checkSyntaxReply, down, type SyntaxCheck } from './replies';
 import { threadCpuMs } from './cpu.js';
+import { TaskQueue, type EvalMessage, type Task } from './queue';
 
 import { EVAL_DEFAULTS, type EvalConfig, type PoolEvalOptions } from './options';
 
@@ -40,33 +41,6 @@ const MAX_START_FAILURES = 3;
 /** The worker file, by package self-reference (see resolvePackageExport). */
 export function resolveEvalWorkerUrl(): URL {
 	return resolvePackageExport(EVAL_WORKER_SPECIFIER);
-}
-
-type EvalMessage = {
-	kind: 'eval';
-	source: string;
-	pings: Ping[];
-	timeoutMs: number;
-	memoryBytes: number;
-	wallMs?: number;
-};
-type SyntaxMessage = { kind: 'syntax'; source: string };
-
-interface Task {
-	id: number;
-	message: EvalMessage | SyntaxMessage;
-	timeoutMs: number;
-	urgent: boolean;
-	/** Settle with the worker's reply (validated here). */
-	reply: (result: unknown, durationMs: number) => void;
-	/** Settle with a failure that names the cause (and the limit the code hit, or that it did not run). */
-	fail: (error: string, durationMs: number, kind?: FailureKind) => void;
-	startedAt?: number;
-	timer?: ReturnType<typeof setTimeout>;
-	/** The worker thread's CPU ms when the task was handed to it (CPU budgets only). */
-	cpuAtStart?: number | null;
-	startBy?: number;
-	expiry?: ReturnType<typeof setTimeout>;
 }
 
 interface Slot {
@@ -98,9 +72,7 @@ export class EvalPool {
 	#config: Required<Omit<EvalConfig, 'url'>>;
 	#url: URL | undefined;
 	#slots: Slot[] = [];
-	/** Waiting tasks: urgent ones are handed out first. */
-	#urgent: Task[] = [];
-	#queue: Task[] = [];
+	#waiting = new TaskQueue();
 	#nextId = 1;
 	#startFailures = 0;
 	#lastStartError = '';
@@ -128,7 +100,7 @@ export class EvalPool {
 	}
 
 	get queued(): number {
-		return this.#urgent.length + this.#queue.length;
+		return this.#waiting.size;
 	}
 
 	get busy(): number {
@@ -201,7 +173,7 @@ export class EvalPool {
 
 	/** Terminate every worker; queued and running tasks resolve DOWN. The pool restarts on next use. */
 	async stop(): Promise<void> {
-		for (const t of this.#takeQueued()) t.fail('eval sandbox stopped', 0, 'notRun');
+		for (const t of this.#waiting.takeAll()) t.fail('eval sandbox stopped', 0, 'notRun');
 		const slots = this.#slots.splice(0);
 		await Promise.all(
 			slots.map((slot) => {
@@ -223,13 +195,7 @@ export class EvalPool {
 
 	#enqueue(task: Task): void {
 		this.#started = true;
-		if (task.startBy !== undefined) {
-			const wait = task.startBy - Date.now();
-			if (wait <= 0) return this.#expire(task, false);
-			task.expiry = setTimeout(() => this.#expire(task, true), wait);
-			task.expiry.unref?.();
-		}
-		(task.urgent ? this.#urgent : this.#queue).push(task);
+		this.#waiting.add(task, (t) => this.#expire(t));
 		if (this.#startFailures >= MAX_START_FAILURES) {
 			// The last workers could not start: give it one more try for this task.
 			this.#startFailures = MAX_START_FAILURES - 1;
@@ -248,7 +214,7 @@ export class EvalPool {
 		}
 		for (const slot of this.#slots) {
 			if (this.queued === 0 || this.busy >= this.#config.workers) break;
-			if (slot.ready && !slot.task && !slot.dropped) this.#dispatch(slot, (this.#urgent.shift() ?? this.#queue.shift()) as Task);
+			if (slot.ready && !slot.task && !slot.dropped) this.#dispatch(slot, this.#waiting.next()!);
 		}
 		const waiting = this.queued > 0;
 		for (const slot of this.#slots) {
@@ -286,14 +252,8 @@ export class EvalPool {
 		return true;
 	}
 
-	/** A task no worker took by its latest start: answered without running. */
-	#expire(task: Task, queued: boolean): void {
-		if (queued) {
-			const q = task.urgent ? this.#urgent : this.#queue;
-			const i = q.indexOf(task);
-			if (i < 0) return; // taken meanwhile (stop)
-			q.splice(i, 1);
-		}
+	/** A task no worker took by its latest start (the queue has let it go): answered without running. */
+	#expire(task: Task): void {
 		const others = this.queued;
 		task.fail(`eval could not start in time for the next check (${this.#config.name} lane, ${others} others waiting)`, 0, 'notRun');
 	}
@@ -383,13 +343,8 @@ export class EvalPool {
 		this.#startFailures++;
 		this.#lastStartError = why;
 		if (this.#startFailures >= MAX_START_FAILURES && this.#slots.every((s) => !s.ready)) {
-			for (const t of this.#takeQueued()) t.fail(`eval sandbox cannot start: ${this.#lastStartError}`, 0, 'notRun');
+			for (const t of this.#waiting.takeAll()) t.fail(`eval sandbox cannot start: ${this.#lastStartError}`, 0, 'notRun');
 		}
-	}
-
-	/** Empty the queue: its tasks, urgent first. */
-	#takeQueued(): Task[] {
-		return [...this.#urgent.splice(0), ...this.#queue.splice(0)];
 	}
 
 	/** Stop using a worker (it is terminated; its exit is then ignored). */
