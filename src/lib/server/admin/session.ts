@@ -5,11 +5,28 @@ import { signIn } from '../auth/admins';
 import { createSession, deleteSession, SESSION_COOKIE, sessionCookieOptions } from '../auth/sessions';
 import { completeSetup } from '../auth/setup';
 
-/** Only same-site admin paths: an open redirect after sign-in would be a phishing aid. */
+const AFTER_SIGN_IN = '/admin/monitors';
+
+/**
+ * Only same-site admin paths: an open redirect after sign-in would be a
+ * phishing aid. The answer goes into a Location header, so it is rebuilt by
+ * the URL parser (percent-encoded, no control characters) rather than passed
+ * on; anything odd sends the admin to the monitors list.
+ */
 export function safeNext(next: string | null): string {
-	if (!next || !next.startsWith('/admin') || next.startsWith('//') || next.includes('\\')) return '/admin/monitors';
-	if (next.startsWith('/admin/login') || next.startsWith('/admin/setup')) return '/admin/monitors';
-	return next;
+	if (!next || !next.startsWith('/') || next.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(next)) return AFTER_SIGN_IN;
+	let url: URL;
+	let path: string;
+	try {
+		url = new URL(next, 'http://porthole.invalid');
+		// Judge the path the router will see (decoded), not its spelling.
+		path = decodeURI(url.pathname);
+	} catch {
+		return AFTER_SIGN_IN;
+	}
+	if (url.origin !== 'http://porthole.invalid' || !(path === '/admin' || path.startsWith('/admin/'))) return AFTER_SIGN_IN;
+	if (path.startsWith('/admin/login') || path.startsWith('/admin/setup')) return AFTER_SIGN_IN;
+	return url.pathname + url.search;
 }
 
 async function startSession(cookies: Cookies, secure: boolean, adminId: number) {
