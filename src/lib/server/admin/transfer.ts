@@ -1,6 +1,7 @@
 // Export and import in the MONITORS_FILE format: an array of monitors in the
 // spec's JSON. Import is two steps: a preview (create / update / unchanged per
 // tag) and then the same validated list applied in one transaction.
+import { parseJson } from '../json';
 import type { Db } from '../db/index';
 import { listMonitors, rowToInput, stableJson, upsertMonitors, type UpsertReport } from '../db/queries/monitors';
 import { validateMonitorList, type FieldError, type MonitorInput } from '../monitors/validate';
@@ -23,13 +24,9 @@ export type ImportPlan = { ok: true; monitors: MonitorInput[]; rows: ImportPlanR
 /** Parses and fully validates an import file (shape and eval syntax), then compares it with the database. */
 export async function planImport(db: Db, text: string, checkEval: EvalCheck): Promise<ImportPlan> {
 	if (text.length > 5_000_000) return { ok: false, errors: [{ path: '', message: 'file is over 5 MB' }] };
-	let json: unknown;
-	try {
-		json = JSON.parse(text);
-	} catch (err) {
-		return { ok: false, errors: [{ path: '', message: `not valid JSON: ${(err as Error).message}` }] };
-	}
-	const r = validateMonitorList(json);
+	const parsed = parseJson(text);
+	if (!parsed.ok) return { ok: false, errors: [{ path: '', message: parsed.message }] };
+	const r = validateMonitorList(parsed.value);
 	if (!r.ok) return { ok: false, errors: r.errors };
 	const errors: FieldError[] = [];
 	for (const [i, m] of r.value.entries()) {

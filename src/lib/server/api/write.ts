@@ -8,6 +8,7 @@ import { deleteMonitor, getMonitorSpec, saveMonitor } from '../admin/monitors';
 import type { EvalCheck } from '../admin/form';
 import type { CheckOutcome } from '../probe/check';
 import type { Host } from '../types';
+import { parseJson } from '../json';
 
 export interface WriteDeps {
 	db: Db;
@@ -117,9 +118,6 @@ export async function readJson(request: Request): Promise<{ ok: true; body: unkn
 	}
 	const text = await request.text();
 	if (text.length > 1_000_000) return { ok: false, reply: { status: 413, body: { error: 'body over 1 MB' } } };
-	try {
-		return { ok: true, body: JSON.parse(text) };
-	} catch (err) {
-		return { ok: false, reply: { status: 400, body: { error: `not valid JSON: ${(err as Error).message}` } } };
-	}
+	const parsed = parseJson(text);
+	return parsed.ok ? { ok: true, body: parsed.value } : { ok: false, reply: { status: 400, body: { error: parsed.message } } };
 }

@@ -1,6 +1,7 @@
 // Config as code: MONITORS_FILE holds an array of monitors in the spec's
 // format. It is validated completely before anything is written, so a bad
 // file stops the start and leaves the database as it was.
+import { parseJson } from '../json';
 import { readFile } from 'node:fs/promises';
 import type { Db } from '../db/index';
 import { upsertMonitors, type UpsertReport } from '../db/queries/monitors';
@@ -27,13 +28,9 @@ export async function readMonitorsFile(path: string, checkEval: EvalSyntaxCheck)
 		const code = (err as NodeJS.ErrnoException).code;
 		throw new MonitorsFileError(path, [{ path: '', message: `cannot read file (${code ?? String(err)})` }]);
 	}
-	let json: unknown;
-	try {
-		json = JSON.parse(text);
-	} catch (err) {
-		throw new MonitorsFileError(path, [{ path: '', message: `not valid JSON: ${(err as Error).message}` }]);
-	}
-	const r = validateMonitorList(json);
+	const parsed = parseJson(text);
+	if (!parsed.ok) throw new MonitorsFileError(path, [{ path: '', message: parsed.message }]);
+	const r = validateMonitorList(parsed.value);
 	if (!r.ok) throw new MonitorsFileError(path, r.errors);
 	const errors: FieldError[] = [];
 	for (const [i, m] of r.value.entries()) {

@@ -8,7 +8,13 @@ import type { Host } from '../types';
 
 const got = (v: unknown) => {
 	if (v === undefined) return 'nothing';
-	const s = JSON.stringify(v);
+	let s: string | undefined;
+	try {
+		s = JSON.stringify(v);
+	} catch {
+		// Too deep or circular to show: say what it is instead of failing the whole answer.
+		return Array.isArray(v) ? 'an array' : typeof v;
+	}
 	return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
 };
 
