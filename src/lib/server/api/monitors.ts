@@ -1,5 +1,6 @@
 // Read-only public JSON (/api/v1). Hosts and eval source are never included.
 import type { Db } from '../db/index';
+import { publicError } from '../public/disclosure';
 import { getMonitorByTag } from '../db/queries/monitors';
 import { recentChecks } from '../db/queries/checks';
 import { monitorSummaries, type MonitorSummary } from '../db/queries/status';
@@ -42,6 +43,6 @@ export async function getPublicMonitor(db: Db, timeZone: string, tag: string, li
 	const checks = await recentChecks(db, m.id, limit);
 	return {
 		...present(summary),
-		checks: checks.map((c) => ({ ts: c.ts.toISOString(), status: c.status, latency: c.latency, error: c.error }))
+		checks: checks.map((c) => ({ ts: c.ts.toISOString(), status: c.status, latency: c.latency, error: publicError(c.error, m.showHosts) }))
 	};
 }

@@ -1,6 +1,7 @@
 // Data for /monitors/[tag]: status now, uptime tiles, the 90-day bar, status
 // changes and (only when the monitor shows them) its hosts. A fixed handful of
 // queries; the chart's series comes from latency.json separately.
+import { publicError } from '../public/disclosure';
 import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
 import { checkHours, checks, monitors, monitorState, statusChanges } from '../db/schema';
@@ -177,7 +178,7 @@ export function changeRows(
 			to: shown(r.toStatus),
 			when: `${longDay(startDay)} · ${hm(r.ts, tz)} → ${endText} ${zoneLabel(tz)}`,
 			length: end ? duration(end.getTime() - r.ts.getTime()) : `ongoing, ${duration(now.getTime() - r.ts.getTime())}`,
-			reason: showReasons && r.error ? r.error : ''
+			reason: publicError(r.error, showReasons) ?? ''
 		};
 	});
 }
