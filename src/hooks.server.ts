@@ -12,6 +12,7 @@ import { securityHeadersHandle } from '$lib/server/hooks/security';
 import { rateLimit } from '$lib/server/hooks/ratelimit';
 import { isPublicRead, publicReadHandle } from '$lib/server/hooks/public-read';
 import { exposeToServer } from '$lib/server/public/fast';
+import { isApiRoute } from '$lib/server/hooks/access';
 
 const SHUTDOWN = Symbol.for('porthole.shutdown-hook');
 
@@ -33,7 +34,7 @@ export const init: ServerInit = async () => {
 /** JSON and badges are read by machines; pages by people. Neither may be cached by accident. */
 const noStoreApi: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
-	if (event.url.pathname.startsWith('/api/') && !response.headers.has('cache-control')) {
+	if (isApiRoute(event.route.id) && !response.headers.has('cache-control')) {
 		response.headers.set('cache-control', 'no-store');
 	}
 	return response;
@@ -53,8 +54,8 @@ const everything = sequence(compress, securityHeadersHandle, rateLimit, theme, n
 
 // Badges and public JSON skip the handles that do nothing for them (see hooks/public-read.ts).
 export const handle: Handle = (input) => {
-	const { url, request } = input.event;
-	return isPublicRead(url.pathname, request.method, request.headers.get('cookie'))
+	const { route, request } = input.event;
+	return isPublicRead(route.id, request.method, request.headers.get('cookie'))
 		? publicReadHandle(input)
 		: everything(input);
 };

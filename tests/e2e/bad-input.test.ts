@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { validateMonitor, validateMonitorList } from '../../src/lib/server/monitors/validate';
 import { readMonitorForm, validateMonitorForm } from '../../src/lib/server/admin/form';
 import { expect, signIn } from './admin-helpers';
-import { expectFormRefused, MB, monitorFormBody as formBody, monitorsSnapshot, postForm as post } from './pbt-helpers';
+import { expectFormRefused, MB, monitorFormBody as formBody, monitorsSnapshot, postForm as post, spelled } from './pbt-helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -143,7 +143,7 @@ test('API writes: random, malformed and wrongly typed bodies get 4xx with a mess
 				const p = parsed(body);
 				fc.pre(!(p.ok && ep.wouldAccept(p.v)));
 				sent++;
-				const r = await api.fetch(ep.url, { method: ep.method, headers: auth(), data: body });
+				const r = await api.fetch(spelled(ep.url), { method: ep.method, headers: auth(), data: body });
 				await expect4xx(`${ep.method} ${ep.url} ${body.slice(0, 120)}`, r);
 			}),
 			{ numRuns: RUNS, seed: Number(process.env.PBT_SEED ?? Date.now() % 2 ** 31) }
@@ -164,15 +164,36 @@ test('API writes: oversized bodies and wrong content types get 4xx and change no
 	];
 	for (const ep of ENDPOINTS) {
 		for (const body of huge) {
-			const r = await api.fetch(ep.url, { method: ep.method, headers: auth(), data: body });
+			const r = await api.fetch(spelled(ep.url), { method: ep.method, headers: auth(), data: body });
 			await expect4xx(`${ep.method} ${ep.url} ${body.length} bytes`, r);
 		}
-		const plain = await api.fetch(ep.url, {
+		const plain = await api.fetch(spelled(ep.url), {
 			method: ep.method,
 			headers: { authorization: `Bearer ${key}`, 'content-type': 'text/plain' },
 			data: JSON.stringify(VALID)
 		});
 		await expect4xx(`${ep.method} ${ep.url} as text/plain`, plain);
+	}
+	expect(await snapshot()).toBe(before);
+});
+
+test('deeply nested JSON (200,000 levels) gets 400 naming the depth, on every write and the import; nothing changes', async () => {
+	const before = await snapshot();
+	const deep = [
+		'['.repeat(200_000) + ']'.repeat(200_000),
+		'{"tag":' + '['.repeat(150_000) + ']'.repeat(150_000) + '}',
+		JSON.stringify({ ...VALID, type_data: { hosts: [{ host: '127.0.0.1', port: 9, extra: JSON.parse('['.repeat(60) + ']'.repeat(60)) }] } })
+	];
+	for (const ep of ENDPOINTS) {
+		for (const body of deep) {
+			const r = await api.fetch(spelled(ep.url), { method: ep.method, headers: auth(), data: body });
+			expect(r.status(), `${ep.method} ${ep.url} ${body.length} bytes`).toBe(400);
+			expect((await r.json()).error).toMatch(/^JSON nested \d+ levels deep; at most 32 allowed$/);
+		}
+	}
+	for (const action of ['preview', 'apply']) {
+		const { data } = await expectFormRefused(`import ${action} 200,000 deep`, await postForm(`/admin/import?/${action}`, [['json', deep[0]]]));
+		expect(JSON.stringify(data)).toMatch(/nested 200000 levels deep/);
 	}
 	expect(await snapshot()).toBe(before);
 });
@@ -242,7 +263,7 @@ test('writes to odd or unknown tags in the URL get 4xx and change nothing', asyn
 			fc.pre(!['local-echo', 'secret-hidden', 'paused-inactive'].includes(t));
 			const url = `/api/v1/monitors/${encodeURIComponent(t)}${method === 'POST' ? '/check' : ''}`;
 			// PUT with an invalid body (no hosts) so it can never create the tag.
-			const r = await api.fetch(url, { method, headers: auth(), data: method === 'DELETE' || method === 'POST' ? undefined : JSON.stringify({ name: 1 }) });
+			const r = await api.fetch(spelled(url), { method, headers: auth(), data: method === 'DELETE' || method === 'POST' ? undefined : JSON.stringify({ name: 1 }) });
 			await expect4xx(`${method} ${url}`, r);
 		}),
 		{ numRuns: RUNS, seed: Number(process.env.PBT_SEED ?? Date.now() % 2 ** 31) }

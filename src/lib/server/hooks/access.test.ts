@@ -1,33 +1,72 @@
 import { describe, expect, it } from 'vitest';
-import { accessNeeded } from './access';
+import { routeManifest } from '../../../../tests/support/route-manifest';
+import { accessNeeded, ADMIN_ONLY, isApiRoute, NO_ROUTE, ROUTES, routePolicy } from './access';
 
-describe('accessNeeded', () => {
-	it('closes every /admin page, action and endpoint except sign-in and the setup link', () => {
-		for (const m of ['GET', 'POST', 'PUT', 'DELETE']) {
-			expect(accessNeeded('/admin', m)).toBe('session');
-			expect(accessNeeded('/admin/', m)).toBe('session');
-			expect(accessNeeded('/admin/monitors/web/__data.json', m)).toBe('session');
-			expect(accessNeeded('/admin/export.json', m)).toBe('session');
-			expect(accessNeeded('/admin/login', m)).toBe('none');
-			expect(accessNeeded('/admin/setup/abc', m)).toBe('none');
-		}
-		// Look-alikes of the open pages stay closed.
-		expect(accessNeeded('/admin/login/x', 'POST')).toBe('session');
-		expect(accessNeeded('/admin/setup', 'POST')).toBe('session');
-		expect(accessNeeded('/admin/setup/a/b', 'POST')).toBe('session');
-		// Not /admin at all.
-		expect(accessNeeded('/administrator', 'POST')).toBe('none');
+const manifest = routeManifest();
+const ids = new Set(manifest.map((r) => r.id));
+
+describe('the access policy, judged on route ids', () => {
+	it('reads the routes from src/routes', () => {
+		expect(manifest.length).toBeGreaterThan(30);
+		for (const id of ['/', '/admin/keys', '/api/v1/monitors/[tag]', '/badge/[tag]/status.svg']) expect(ids, id).toContain(id);
 	});
 
-	it('needs a write key for every write under /api and leaves public reads open', () => {
-		for (const m of ['POST', 'PUT', 'PATCH', 'DELETE']) {
-			expect(accessNeeded('/api/v1/monitors', m)).toBe('write');
-			expect(accessNeeded('/api/health', m)).toBe('write');
-			expect(accessNeeded('/api/v1/check', m)).toBe('write');
+	it('lists only routes that exist (a renamed route must not leave an open entry behind)', () => {
+		for (const id of Object.keys(ROUTES)) expect(ids, id).toContain(id);
+	});
+
+	it('closes every admin route, page, action and endpoint, except sign-in and the setup link', () => {
+		const admin = manifest.filter((r) => r.id === '/admin' || r.id.startsWith('/admin/'));
+		expect(admin.length).toBeGreaterThan(10);
+		for (const r of admin) {
+			const open = r.id === '/admin/login' || r.id === '/admin/setup/[token]';
+			for (const m of ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
+				expect(accessNeeded(r.id, m), `${m} ${r.id}`).toBe(open ? 'public' : 'session');
+			}
 		}
-		expect(accessNeeded('/api/v1/monitors', 'GET')).toBe('none');
-		expect(accessNeeded('/api/v1/monitors/x', 'HEAD')).toBe('none');
+		// A remote function call carries no route id: closed until listed.
+		expect(accessNeeded(null, 'GET', true)).toBe('session');
+		expect(accessNeeded('/', 'POST', true)).toBe('session');
+	});
+
+	it('opens nothing that is not listed: an unknown route id needs a session', () => {
+		expect(routePolicy('/admin/something-new')).toBe(ADMIN_ONLY);
+		expect(routePolicy('/api/v3/anything')).toBe(ADMIN_ONLY);
+		expect(routePolicy('/new-public-page')).toBe(ADMIN_ONLY);
+		expect(routePolicy('toString')).toBe(ADMIN_ONLY);
+		expect(routePolicy('__proto__')).toBe(ADMIN_ONLY);
+		// No route matched: reading the 404 is harmless, nothing else is.
+		expect(routePolicy(null)).toBe(NO_ROUTE);
+		expect(accessNeeded(null, 'GET')).toBe('public');
+		for (const m of ['POST', 'PUT', 'PATCH', 'DELETE', 'post', 'Get', 'PROPFIND']) expect(accessNeeded(null, m), m).toBe('session');
+	});
+
+	it('needs a write key for every API write and a key for the private config', () => {
+		const api = manifest.filter((r) => isApiRoute(r.id));
+		expect(api.length).toBeGreaterThan(5);
+		for (const r of api) {
+			for (const m of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(['write', 'session'], `${m} ${r.id}`).toContain(accessNeeded(r.id, m));
+		}
 		expect(accessNeeded('/api/v1/config', 'GET')).toBe('read');
-		expect(accessNeeded('/', 'POST')).toBe('none');
+		expect(accessNeeded('/api/v1/check', 'GET')).toBe('write');
+		expect(accessNeeded('/api/v1/monitors/[tag]/check', 'POST')).toBe('write');
+		expect(accessNeeded('/api/v1/monitors', 'GET')).toBe('public');
+		expect(accessNeeded('/api/health', 'GET')).toBe('public');
+	});
+
+	it('lets no public route take a write, except the sign-in forms', () => {
+		for (const [id, p] of Object.entries(ROUTES)) {
+			if (p.write === 'public') expect(['/admin/login', '/admin/setup/[token]'], id).toContain(id);
+			// Lower-case or unknown methods are writes, never reads.
+			expect(accessNeeded(id, 'get')).toBe(p.write);
+		}
+	});
+
+	it('frames only the embed widget, and rate-limits everything public but the health probe', () => {
+		for (const r of manifest) {
+			const p = routePolicy(r.id);
+			expect(p.frameable === true, r.id).toBe(r.id === '/embed/[tag]');
+			if (p.read === 'public' && !r.id.startsWith('/admin/')) expect(p.rateLimited, r.id).toBe(r.id !== '/api/health');
+		}
 	});
 });

@@ -1,23 +1,97 @@
-// Which requests the admin guard closes, from path and method alone (pure, so it is unit-tested).
+// Who may reach each route, decided in this one place and on what the router
+// decided: SvelteKit's route id (`event.route.id`), never a path string. The
+// router matches the decoded path (`/%61dmin/keys` is the route
+// `/admin/keys`), so a guard reading the raw path judges a different request
+// than the one that runs; the route id cannot disagree with the router.
+//
+// Deny by default: a route is open only if it is listed in ROUTES below, for
+// the methods listed. Any route not listed (every admin page, form action,
+// `__data.json` and endpoint, and whatever is added later) needs a signed-in
+// admin. access.test.ts walks src/routes and fails on a listed route that no
+// longer exists; the e2e guard walk requests every route, through encoded
+// paths, without a session.
+
 export const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Pages under /admin that must open without a session. */
-const OPEN_ADMIN = [/^\/admin\/login\/?$/, /^\/admin\/setup\/[^/]+\/?$/];
-/** Reads under /api that show private configuration (hosts, eval): need a key or a session. */
-const PRIVATE_API_READS = [/^\/api\/v1\/config(\.json)?\/?$/];
 
-export type Need = 'none' | 'session' | 'write' | 'read';
+/**
+ * - public: anyone.
+ * - session: a signed-in admin.
+ * - read: a signed-in admin, or any API key.
+ * - write: a signed-in admin, or a write key.
+ */
+export type Need = 'public' | 'session' | 'read' | 'write';
 
-/** What a request needs, from its path and method alone. */
-export function accessNeeded(pathname: string, method: string): Need {
-	// SvelteKit's client data requests for a page: /admin/x/__data.json
-	const path = pathname.replace(/\/__data\.json$/, '') || '/';
-	if (path === '/admin' || path.startsWith('/admin/')) {
-		return OPEN_ADMIN.some((r) => r.test(path)) ? 'none' : 'session';
-	}
-	if (path === '/api' || path.startsWith('/api/')) {
-		if (!READ_METHODS.has(method)) return 'write';
-		if (PRIVATE_API_READS.some((r) => r.test(path))) return 'read';
-	}
-	return 'none';
+export interface RoutePolicy {
+	/** Needed for GET, HEAD and OPTIONS. */
+	read: Need;
+	/** Needed for every other method (form actions, API writes). */
+	write: Need;
+	/** Counted by the public rate limit (RATE_LIMIT). The operator's pages and the health probe are not. */
+	rateLimited: boolean;
+	/** May be shown in another site's frame (only the embed widget). */
+	frameable?: true;
+	/** A badge or Statuspage read that server.js may answer itself and that skips the handles that do nothing for it. */
+	publicRead?: 'badge' | 'statuspage';
 }
 
+const PUBLIC: RoutePolicy = { read: 'public', write: 'session', rateLimited: true };
+const BADGE: RoutePolicy = { ...PUBLIC, publicRead: 'badge' };
+const STATUSPAGE: RoutePolicy = { ...PUBLIC, publicRead: 'statuspage' };
+/** Sign-in and the setup link: open to anyone, including their form posts (they have their own throttle). */
+const SIGN_IN: RoutePolicy = { read: 'public', write: 'public', rateLimited: false };
+
+/** Every route that is not admin-only. Keys are route ids, as in src/routes. */
+export const ROUTES: Readonly<Record<string, RoutePolicy>> = {
+	'/': PUBLIC,
+	'/home.json': PUBLIC,
+	'/monitors/[tag]': PUBLIC,
+	'/monitors/[tag]/days.json': PUBLIC,
+	'/monitors/[tag]/latency.json': PUBLIC,
+	'/embed/[tag]': { ...PUBLIC, frameable: true },
+	'/embed/[tag]/snippet.json': PUBLIC,
+	'/badge/[tag]/status.svg': BADGE,
+	'/badge/[tag]/status.json': BADGE,
+	'/badge/[tag]/uptime.svg': BADGE,
+	'/badge/[tag]/uptime.json': BADGE,
+	'/badge/[tag]/latency.svg': BADGE,
+	'/badge/[tag]/latency.json': BADGE,
+	'/badge/[tag]/dot.svg': BADGE,
+	'/api/v2/status.json': STATUSPAGE,
+	'/api/v2/summary.json': STATUSPAGE,
+	// Polled by load balancers and monitoring: never rate limited.
+	'/api/health': { read: 'public', write: 'write', rateLimited: false },
+	'/api/v1/monitors': { read: 'public', write: 'write', rateLimited: true },
+	'/api/v1/monitors/[tag]': { read: 'public', write: 'write', rateLimited: true },
+	'/api/v1/monitors/[tag]/check': { read: 'write', write: 'write', rateLimited: true },
+	'/api/v1/check': { read: 'write', write: 'write', rateLimited: true },
+	// Hosts and eval source of every monitor: a key of either scope.
+	'/api/v1/config': { read: 'read', write: 'write', rateLimited: true },
+	'/admin/login': SIGN_IN,
+	'/admin/setup/[token]': SIGN_IN
+};
+
+/** Everything not listed: the operator's, behind a session. */
+export const ADMIN_ONLY: RoutePolicy = { read: 'session', write: 'session', rateLimited: false };
+
+/**
+ * No route matched: SvelteKit answers 404 (or 405). Reading that is harmless;
+ * anything else is refused before it reaches a handler, and a remote function
+ * call (which carries no route id) needs a session until one is listed here.
+ */
+export const NO_ROUTE: RoutePolicy = { read: 'public', write: 'session', rateLimited: true };
+
+export function routePolicy(routeId: string | null, isRemoteRequest = false): RoutePolicy {
+	if (isRemoteRequest) return ADMIN_ONLY;
+	if (routeId === null) return NO_ROUTE;
+	return Object.hasOwn(ROUTES, routeId) ? ROUTES[routeId] : ADMIN_ONLY;
+}
+
+/** What a request needs, from its route id and method. */
+export function accessNeeded(routeId: string | null, method: string, isRemoteRequest = false): Need {
+	const p = routePolicy(routeId, isRemoteRequest);
+	// Exact names: a method is case-sensitive, and one that is not a read is judged as a write.
+	return READ_METHODS.has(method) ? p.read : p.write;
+}
+
+/** Routes under /api answer machines: JSON errors, no-store by default, the session refreshed. */
+export const isApiRoute = (routeId: string | null) => routeId !== null && routeId.startsWith('/api/');

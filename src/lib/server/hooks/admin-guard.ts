@@ -1,12 +1,14 @@
-// The admin guard: one handle in front of every page, form action and
-// endpoint under /admin, and every write under /api. Routes never re-check;
-// anything new under those paths is covered the day it is added (the e2e
-// guard walk enumerates src/routes to prove it).
+// The admin guard: one handle in front of every route. What a route needs is
+// decided by the access policy (hooks/access.ts) on the route id SvelteKit's
+// router matched, so an encoded, doubled or re-cased path is judged as the
+// route it reaches; routes never re-check. A route nobody listed needs a
+// signed-in admin, the day it is added (the e2e guard walk enumerates
+// src/routes, through encoded paths, to prove it).
 import { json, redirect, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { getApp } from '../app';
 import { SESSION_COOKIE, sessionCookieOptions, validateSession } from '../auth/sessions';
 import { authenticateKey } from '../auth/keys';
-import { accessNeeded, READ_METHODS } from './access';
+import { accessNeeded, isApiRoute, READ_METHODS } from './access';
 
 function bearer(event: RequestEvent): string | null {
 	const h = event.request.headers.get('authorization');
@@ -35,46 +37,75 @@ const apiError = (status: number, message: string) =>
 		{ status, headers: status === 401 ? { 'www-authenticate': 'Bearer realm="porthole"' } : {} }
 	);
 
+/**
+ * A session cookie rides along on any request the browser sends, including
+ * one another site makes it send. SvelteKit's own origin check covers form
+ * content types only; an empty or JSON POST to an endpoint slips by it. So
+ * every unsafe request that a session authorises must say it comes from this
+ * site (Origin, or Sec-Fetch-Site where a browser sends no Origin). A request
+ * with a Bearer key is authorised by the key, which no other site can add.
+ */
+export function sameOrigin(request: Request, origin: string): boolean {
+	const o = request.headers.get('origin');
+	if (o !== null) return o === origin;
+	return request.headers.get('sec-fetch-site') === 'same-origin';
+}
+
+/** Admin responses show private configuration: never kept by a shared cache or another user's back-forward cache. */
+function privateNoStore(response: Response): Response {
+	try {
+		if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');
+	} catch {
+		// Immutable headers (a fetched or redirect Response): leave them as they are.
+	}
+	return response;
+}
+
+function signInFirst(event: RequestEvent): Response {
+	const next = event.url.pathname + event.url.search;
+	const login = `/admin/login?next=${encodeURIComponent(next)}`;
+	if (!READ_METHODS.has(event.request.method)) {
+		return new Response('Sign in first', { status: 401, headers: { 'content-type': 'text/plain' } });
+	}
+	if (event.isDataRequest) {
+		// The client router's own redirect format, so a lapsed session during
+		// client-side navigation lands on the sign-in page instead of an error.
+		return new Response(JSON.stringify({ type: 'redirect', location: login }) + '\n', {
+			headers: { 'content-type': 'application/json', 'cache-control': 'private, no-store' }
+		});
+	}
+	redirect(303, login);
+}
+
 export const adminGuard: Handle = async ({ event, resolve }) => {
 	event.locals.admin = null;
 	event.locals.sessionToken = null;
 	event.locals.apiKey = null;
-	const need = accessNeeded(event.url.pathname, event.request.method);
-	const { pathname } = event.url;
-	if (pathname.startsWith('/admin') || pathname.startsWith('/api/')) await loadSession(event);
-	if (need === 'none') return resolve(event);
+	const routeId = event.route.id;
+	const { method } = event.request;
+	const need = accessNeeded(routeId, method, event.isRemoteRequest);
+	const api = isApiRoute(routeId);
+	// Public pages need no session (and skip its query); the admin's own pages read it even where open (sign-in redirects a signed-in admin).
+	if (need !== 'public' || api || routeId === '/admin' || routeId?.startsWith('/admin/')) await loadSession(event);
 
-	if (need === 'session') {
-		if (event.locals.admin) {
-			const response = await resolve(event);
-			// Admin pages show private configuration: never kept by a shared cache or the back-forward cache of another user.
-			try {
-				if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');
-			} catch {
-				// Immutable headers (a fetched or redirect Response): leave them as they are.
-			}
-			return response;
-		}
-		const next = event.url.pathname.replace(/\/__data\.json$/, '') + event.url.search;
-		const login = `/admin/login?next=${encodeURIComponent(next)}`;
-		if (!READ_METHODS.has(event.request.method)) {
-			return new Response('Sign in first', { status: 401, headers: { 'content-type': 'text/plain' } });
-		}
-		if (event.url.pathname.endsWith('/__data.json')) {
-			// The client router's own redirect format, so a lapsed session during
-			// client-side navigation lands on the sign-in page instead of an error.
-			return new Response(JSON.stringify({ type: 'redirect', location: login }) + '\n', {
-				headers: { 'content-type': 'application/json', 'cache-control': 'private, no-store' }
-			});
-		}
-		redirect(303, login);
+	const key = api ? bearer(event) : null;
+	if (event.locals.admin && !key && !READ_METHODS.has(method) && !sameOrigin(event.request, event.url.origin)) {
+		const message = 'cross-site request refused: a signed-in request that changes something must come from this site';
+		return api ? apiError(403, message) : new Response(message, { status: 403, headers: { 'content-type': 'text/plain' } });
+	}
+	if (need === 'public') return resolve(event);
+
+	if (need === 'session' || !api) {
+		if (event.locals.admin) return privateNoStore(await resolve(event));
+		return api ? apiError(401, 'this needs a signed-in admin') : signInFirst(event);
 	}
 
-	// /api: an admin session counts as a write key (the admin UI may call it);
-	// otherwise a Bearer key with enough scope.
-	if (event.locals.admin) return resolve(event);
-	const key = bearer(event);
-	if (!key) return apiError(401, 'this needs an API key: Authorization: Bearer <key>');
+	// /api with read or write: a Bearer key with enough scope, or an admin
+	// session (the admin UI may call it). A key, when sent, is what is judged.
+	if (!key) {
+		if (event.locals.admin) return resolve(event);
+		return apiError(401, 'this needs an API key: Authorization: Bearer <key>');
+	}
 	const found = await authenticateKey(getApp().database.db, key);
 	if (!found) return apiError(401, 'unknown or revoked API key');
 	if (need === 'write' && found.scope !== 'write') return apiError(403, 'this API key is read-only; writes need a write key');

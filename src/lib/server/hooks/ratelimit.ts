@@ -1,17 +1,13 @@
 // Rate limit on public endpoints (RATE_LIMIT, per client address; see
-// ratelimit.ts). /admin has its own sign-in throttle and is for the operator;
-// /api/health is polled by load balancers and monitoring, so neither counts.
+// ratelimit.ts). Which routes count is the access policy's `rateLimited`
+// (hooks/access.ts): the admin pages have their own sign-in throttle and are
+// for the operator; /api/health is polled by load balancers and monitoring.
 import type { Handle } from '@sveltejs/kit';
 import { getApp } from '../app';
 import type { Config } from '../config';
 import { toResponse, type Plain } from '../public/http';
 import { clientKey, RateLimiter } from '../ratelimit';
-
-export function rateLimited(pathname: string): boolean {
-	if (pathname === '/admin' || pathname.startsWith('/admin/')) return false;
-	if (pathname === '/api/health' || pathname.startsWith('/api/health/')) return false;
-	return true;
-}
+import { routePolicy } from './access';
 
 // One limiter per process, shared by this handle and server.js's fast path (public/fast.ts).
 let limiter: RateLimiter | null = null;
@@ -19,10 +15,11 @@ const encoder = new TextEncoder();
 
 /**
  * Takes one request from the client's budget: null to go on, or the 429 to
- * send. `key` is called only when the path is limited.
+ * send. `key` is called only when the route is limited (the access policy's
+ * `rateLimited`, hooks/access.ts).
  */
-export function rateLimitRefusal(config: Config, pathname: string, key: () => string): Plain | null {
-	if (!config.rateLimit || !rateLimited(pathname)) return null;
+export function rateLimitRefusal(config: Config, limited: boolean, key: () => string): Plain | null {
+	if (!config.rateLimit || !limited) return null;
 	if (!limiter || limiter.limit !== config.rateLimit.limit || limiter.windowMs !== config.rateLimit.windowMs) {
 		limiter = new RateLimiter(config.rateLimit);
 	}
@@ -46,7 +43,8 @@ export const rateLimit: Handle = async ({ event, resolve }) => {
 	// /home.json) is part of the visit already counted, not a second request.
 	if (event.isSubRequest) return resolve(event);
 	const { config } = getApp();
-	const refusal = rateLimitRefusal(config, event.url.pathname, () =>
+	const limited = routePolicy(event.route.id, event.isRemoteRequest).rateLimited;
+	const refusal = rateLimitRefusal(config, limited, () =>
 		clientKey(event.request.headers, () => event.getClientAddress(), config.trustedProxyHeader)
 	);
 	return refusal ? toResponse(refusal) : resolve(event);

@@ -3,10 +3,11 @@
 // svelte.config.js, mode 'auto': the inline bootstrap script gets a nonce or
 // hash, so script-src needs neither 'unsafe-inline' nor 'unsafe-eval');
 // anything without one (JSON, plain-text errors, redirects) gets a strict
-// default. This is the one place that decides framing: only the embed widget
-// (isEmbedPath) may be framed by another site.
+// default. This is the one place that sets framing headers: only a route the
+// access policy marks frameable (the embed widget) may be framed by another
+// site, judged on the route id (hooks/access.ts), as the router judges.
 import { isRedirect, type Handle } from '@sveltejs/kit';
-import { isEmbedPath } from './embed';
+import { routePolicy } from './access';
 
 /** For responses that carry no policy of their own: they load nothing, so they may load nothing. */
 export const DEFAULT_CSP = "default-src 'none'; base-uri 'none'; form-action 'self'";
@@ -18,9 +19,9 @@ export const DEFAULT_CSP = "default-src 'none'; base-uri 'none'; form-action 'se
  */
 export const REFERRER_POLICY = 'same-origin';
 
-/** The headers a response to `pathname` gets, given the CSP it already has (if any). */
-export function securityHeaders(pathname: string, existingCsp: string | null): Record<string, string> {
-	const embed = isEmbedPath(pathname);
+/** The headers a response gets, given whether its route may be framed and the CSP it already has (if any). */
+export function securityHeaders(frameable: boolean, existingCsp: string | null): Record<string, string> {
+	const embed = frameable;
 	let csp = existingCsp ?? DEFAULT_CSP;
 	const h: Record<string, string> = { 'x-content-type-options': 'nosniff' };
 	if (!embed) {
@@ -31,23 +32,23 @@ export function securityHeaders(pathname: string, existingCsp: string | null): R
 	return h;
 }
 
-/** Everything this handle sets on a response to `pathname`, given the CSP and Referrer-Policy it already has. */
-export function securityUpdates(pathname: string, existingCsp: string | null, hasReferrerPolicy: boolean): Record<string, string> {
-	const set = securityHeaders(pathname, existingCsp);
+/** Everything this handle sets on a response, given the CSP and Referrer-Policy it already has. */
+export function securityUpdates(frameable: boolean, existingCsp: string | null, hasReferrerPolicy: boolean): Record<string, string> {
+	const set = securityHeaders(frameable, existingCsp);
 	if (!hasReferrerPolicy) set['referrer-policy'] = REFERRER_POLICY;
 	return set;
 }
 
 /** The same for a plain record with lower-case names (server.js's fast path): a new record, the input untouched. */
-export function withSecurityHeaders(headers: Record<string, string>, pathname: string): Record<string, string> {
+export function withSecurityHeaders(headers: Record<string, string>, frameable: boolean): Record<string, string> {
 	return {
 		...headers,
-		...securityUpdates(pathname, headers['content-security-policy'] ?? null, 'referrer-policy' in headers)
+		...securityUpdates(frameable, headers['content-security-policy'] ?? null, 'referrer-policy' in headers)
 	};
 }
 
-function withHeaders(response: Response, pathname: string): Response {
-	const set = securityUpdates(pathname, response.headers.get('content-security-policy'), response.headers.has('referrer-policy'));
+function withHeaders(response: Response, frameable: boolean): Response {
+	const set = securityUpdates(frameable, response.headers.get('content-security-policy'), response.headers.has('referrer-policy'));
 	try {
 		for (const [k, v] of Object.entries(set)) response.headers.set(k, v);
 		return response;
@@ -69,5 +70,6 @@ export const securityHeadersHandle: Handle = async ({ event, resolve }) => {
 		if (!isRedirect(e)) throw e;
 		response = new Response(null, { status: e.status, headers: { location: e.location } });
 	}
-	return withHeaders(response, event.url.pathname);
+	// A frameable route's error or redirect (a 404 for an unknown tag) is framed as its page would be.
+	return withHeaders(response, routePolicy(event.route.id, event.isRemoteRequest).frameable === true);
 };

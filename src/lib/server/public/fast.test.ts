@@ -19,9 +19,9 @@ import { badgeAnswer } from './routes';
 
 describe('which requests the fast path takes', () => {
 	it('matches exactly the badge and Statuspage routes', () => {
-		expect(matchPublicRead('/badge/api/status.svg')).toEqual({ route: 'badge', tag: 'api', kind: 'status', format: 'svg' });
-		expect(matchPublicRead('/badge/_/uptime.json')).toEqual({ route: 'badge', tag: '_', kind: 'uptime', format: 'json' });
-		expect(matchPublicRead('/api/v2/summary.json')).toEqual({ route: 'statuspage', kind: 'summary' });
+		expect(matchPublicRead('/badge/api/status.svg')).toEqual({ routeId: '/badge/[tag]/status.svg', route: 'badge', tag: 'api', kind: 'status', format: 'svg' });
+		expect(matchPublicRead('/badge/_/uptime.json')).toEqual({ routeId: '/badge/[tag]/uptime.json', route: 'badge', tag: '_', kind: 'uptime', format: 'json' });
+		expect(matchPublicRead('/api/v2/summary.json')).toEqual({ routeId: '/api/v2/summary.json', route: 'statuspage', kind: 'summary' });
 		for (const p of ['/badge/api/status.svg/', '/badge/api/dot.json', '/badge/api/nope.svg', '/badge/a%2Db/status.svg', '/badge//status.svg', '/api/v2/incidents.json', '/api/v1/monitors']) {
 			expect(matchPublicRead(p), p).toBeNull();
 		}
@@ -43,12 +43,22 @@ describe('which requests the fast path takes', () => {
 	});
 
 	it('takes GET and HEAD only, and leaves a signed-in admin under /api to the guard', () => {
-		expect(isPublicRead('/badge/api/status.svg', 'GET', null)).toBe(true);
-		expect(isPublicRead('/badge/api/status.svg', 'HEAD', 'porthole_session=abc')).toBe(true);
-		expect(isPublicRead('/badge/api/status.svg', 'POST', null)).toBe(false);
+		expect(isPublicRead('/badge/[tag]/status.svg', 'GET', null)).toBe(true);
+		expect(isPublicRead('/badge/[tag]/status.svg', 'HEAD', 'porthole_session=abc')).toBe(true);
+		expect(isPublicRead('/badge/[tag]/status.svg', 'POST', null)).toBe(false);
 		expect(isPublicRead('/api/v2/summary.json', 'OPTIONS', null)).toBe(false);
 		expect(isPublicRead('/api/v2/summary.json', 'GET', 'theme=dark')).toBe(true);
 		expect(isPublicRead('/api/v2/summary.json', 'GET', 'theme=dark; porthole_session=abc')).toBe(false);
+		// Judged on the route id, as the guard judges: nothing else is a public read.
+		for (const id of ['/admin/export.json', '/api/v1/config', '/api/v1/monitors', '/', null]) expect(isPublicRead(id, 'GET', null), String(id)).toBe(false);
+	});
+
+	it('gives each path the route id of the route folder that serves it', () => {
+		for (const p of ['/badge/api/status.svg', '/badge/x/dot.svg', '/badge/_/latency.json', '/api/v2/status.json']) {
+			const id = matchPublicRead(p)!.routeId;
+			const dir = fileURLToPath(new URL(`../../../routes${id}`, import.meta.url));
+			expect(readdirSync(dir), p).toContain('+server.ts');
+		}
 	});
 
 	it("finds the client address as adapter-node's getClientAddress does", () => {

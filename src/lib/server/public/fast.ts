@@ -18,7 +18,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { App } from '../app';
 import { SESSION_COOKIE } from '../auth/sessions';
 import type { BadgeKind } from '../badge/options';
-import { accessNeeded } from '../hooks/access';
+import { routePolicy } from '../hooks/access';
 import { rateLimitRefusal } from '../hooks/ratelimit';
 import { withSecurityHeaders } from '../hooks/security';
 import { clientKey } from '../ratelimit';
@@ -33,28 +33,35 @@ import { badgeAnswer, statuspageAnswer, type PublicRequest } from './routes';
 const BADGE = /^\/badge\/([^/%]+)\/(?:(status|uptime|latency)\.(svg|json)|(dot)\.(svg))$/;
 const STATUSPAGE = /^\/api\/v2\/(status|summary)\.json$/;
 
-export type PublicRead =
+/** What server.js's fast path reads from a path, with the route id SvelteKit's router would give it. */
+export type PublicRead = { routeId: string } & (
 	| { route: 'badge'; tag: string; kind: BadgeKind; format: 'svg' | 'json' }
-	| { route: 'statuspage'; kind: 'status' | 'summary' };
+	| { route: 'statuspage'; kind: 'status' | 'summary' }
+);
 
 export function matchPublicRead(pathname: string): PublicRead | null {
 	const b = BADGE.exec(pathname);
-	if (b) return { route: 'badge', tag: b[1], kind: (b[2] ?? b[4]) as BadgeKind, format: (b[3] ?? b[5]) as 'svg' | 'json' };
+	if (b) {
+		const kind = (b[2] ?? b[4]) as BadgeKind;
+		const format = (b[3] ?? b[5]) as 'svg' | 'json';
+		return { routeId: `/badge/[tag]/${kind}.${format}`, route: 'badge', tag: b[1], kind, format };
+	}
 	const s = STATUSPAGE.exec(pathname);
-	if (s) return { route: 'statuspage', kind: s[1] as 'status' | 'summary' };
+	if (s) return { routeId: `/api/v2/${s[1]}.json`, route: 'statuspage', kind: s[1] as 'status' | 'summary' };
 	return null;
 }
 
 /**
- * A GET or HEAD of a badge or of the Statuspage JSON that needs nothing from
- * the admin guard. Under /api the guard refreshes a signed-in admin's session
- * cookie, so a request carrying one is not a plain public read.
+ * A GET or HEAD of a route the access policy (hooks/access.ts) marks as a
+ * public read: it needs nothing from the admin guard. Under /api the guard
+ * refreshes a signed-in admin's session cookie, so a request carrying one is
+ * not a plain public read. Judged on the route id, as the guard judges.
  */
-export function isPublicRead(pathname: string, method: string | undefined, cookieHeader: string | null | undefined): boolean {
+export function isPublicRead(routeId: string | null, method: string | undefined, cookieHeader: string | null | undefined): boolean {
 	if (method !== 'GET' && method !== 'HEAD') return false;
-	const m = matchPublicRead(pathname);
-	if (!m || accessNeeded(pathname, method) !== 'none') return false;
-	return m.route === 'badge' || !cookieHeader?.includes(`${SESSION_COOKIE}=`);
+	const policy = routePolicy(routeId);
+	if (!policy.publicRead || policy.read !== 'public') return false;
+	return policy.publicRead === 'badge' || !cookieHeader?.includes(`${SESSION_COOKIE}=`);
 }
 
 /**
@@ -91,10 +98,10 @@ function header(headers: IncomingHttpHeaders, name: string): string | null {
  */
 const finalHeaders = new WeakMap<Plain, Record<string, string>>();
 
-function write(res: ServerResponse, p: Plain, pathname: string) {
+function write(res: ServerResponse, p: Plain, frameable: boolean | undefined) {
 	let h = finalHeaders.get(p);
 	if (!h) {
-		const all = withSecurityHeaders(p.headers, pathname);
+		const all = withSecurityHeaders(p.headers, frameable === true);
 		if (p.body) all['content-length'] = String(p.body.byteLength);
 		// In name order, as SvelteKit's Headers list them.
 		h = Object.fromEntries(Object.entries(all).sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -118,29 +125,29 @@ export function publicReads(app: App): PublicReads {
 		if (!origin || !target || (!target.startsWith('/badge/') && !target.startsWith('/api/v2/'))) return next();
 		try {
 			const url = new URL(origin + target);
-			const { pathname } = url;
-			if (!isPublicRead(pathname, req.method, req.headers.cookie)) return next();
-			const read = matchPublicRead(pathname)!;
-			const refusal = rateLimitRefusal(config, pathname, () =>
+			const read = matchPublicRead(url.pathname);
+			if (!read || !isPublicRead(read.routeId, req.method, req.headers.cookie)) return next();
+			const policy = routePolicy(read.routeId);
+			const refusal = rateLimitRefusal(config, policy.rateLimited, () =>
 				clientKey(
 					{ get: (name) => header(req.headers, name) },
 					() => adapterClientAddress(req.headers, req.socket.remoteAddress, config.addressHeader, config.xffDepth),
 					config.trustedProxyHeader
 				)
 			);
-			if (refusal) return write(res, refusal, pathname);
+			if (refusal) return write(res, refusal, policy.frameable);
 			const q: PublicRequest = {
 				origin: url.origin,
 				searchParams: url.searchParams,
 				ifNoneMatch: header(req.headers, 'if-none-match'),
 				acceptEncoding: header(req.headers, 'accept-encoding')
 			};
-			if (read.route === 'statuspage') return write(res, statuspageAnswer(app, read.kind, q), pathname);
+			if (read.route === 'statuspage') return write(res, statuspageAnswer(app, read.kind, q), policy.frameable);
 			const a = badgeAnswer(app, read.kind, read.format, read.tag, q);
-			if (!(a instanceof Promise)) return write(res, a, pathname);
+			if (!(a instanceof Promise)) return write(res, a, policy.frameable);
 			// p95 latency reads raw checks. On an error SvelteKit answers instead, as its route would.
 			a.then(
-				(p) => write(res, p, pathname),
+				(p) => write(res, p, policy.frameable),
 				() => (res.headersSent ? res.destroy() : next())
 			);
 		} catch {
