@@ -1,8 +1,11 @@
 import type { App } from './app';
 
 export interface Health {
-	status: 'ok' | 'unavailable';
+	/** degraded: the database answers, but the public snapshot is served (partly) from older figures. */
+	status: 'ok' | 'degraded' | 'unavailable';
 	database: { driver: string; reachable: boolean; error?: string };
+	/** The public snapshot (badges, embeds, summary.json): its last refresh error, and the monitors served from their last good figures. */
+	snapshot: { generatedAt: string | null; error?: string; monitors: { tag: string; error: string }[] };
 	probeLoop: {
 		running: boolean;
 		monitors: number;
@@ -14,8 +17,12 @@ export interface Health {
 	uptimeSeconds: number;
 }
 
-/** 200 when the database answers, 503 otherwise; the loop's counters help debugging. */
-export async function health(app: App): Promise<{ code: number; body: Health }> {
+/**
+ * 200 when the database answers, 503 otherwise; the loop's counters help
+ * debugging. Still 200 when degraded: the database answers and the pages
+ * serve, but some public figures are stale, and the body says which and why.
+ */
+export async function health(app: Pick<App, 'database' | 'scheduler' | 'snapshot' | 'startedAt'>): Promise<{ code: number; body: Health }> {
 	let reachable = true;
 	let error: string | undefined;
 	try {
@@ -25,9 +32,16 @@ export async function health(app: App): Promise<{ code: number; body: Health }> 
 		error = err instanceof Error ? err.message : String(err);
 	}
 	const s = app.scheduler;
+	const snap = app.snapshot.problems();
+	const degraded = !!snap.error || snap.monitors.length > 0;
 	const body: Health = {
-		status: reachable ? 'ok' : 'unavailable',
+		status: !reachable ? 'unavailable' : degraded ? 'degraded' : 'ok',
 		database: { driver: app.database.driver, reachable, ...(error ? { error } : {}) },
+		snapshot: {
+			generatedAt: app.snapshot.current()?.generatedAt.toISOString() ?? null,
+			...(snap.error ? { error: snap.error } : {}),
+			monitors: snap.monitors
+		},
 		probeLoop: {
 			running: !!s,
 			monitors: s?.monitorCount ?? 0,

@@ -12,6 +12,13 @@
 //   of Postgres time at 1,000 monitors) every 30 s, or at once when the set
 //   of public monitors or any of their settings changed (a monitor made
 //   hidden disappears at the next status refresh).
+//
+// One monitor's bad rows must not freeze the others (issue 10: a rollup that
+// overflowed float8 failed the whole rebuild, so every badge went stale). A
+// rebuild that fails with a data error is redone one monitor at a time; the
+// monitors that still fail keep their last good figures, are read alone from
+// then on, and are named in lastError / problems() for /api/health. Status
+// now is applied from its own cheap query whatever the window figures do.
 import type { Db } from './db/index';
 import {
 	latencyPercentile,
@@ -23,6 +30,21 @@ import {
 	type MonitorSummary,
 	type UptimeWindow
 } from './db/queries/status';
+
+type StatusRow = Awaited<ReturnType<typeof publicStatusNow>>[number];
+
+/** The database's own words: a driver error wraps them after the whole query text. */
+function errorText(err: unknown): string {
+	const e = err as { cause?: unknown; message?: unknown } | null;
+	const inner = e?.cause instanceof Error ? e.cause.message : undefined;
+	return inner ?? (err instanceof Error ? err.message : String(err));
+}
+
+/** SQLSTATE class 22 (data exception: overflow, bad value): a row's fault, not the database's. */
+function isDataError(err: unknown): boolean {
+	const code = ((err as { cause?: { code?: unknown } })?.cause?.code ?? (err as { code?: unknown })?.code) as unknown;
+	return typeof code === 'string' && code.startsWith('22');
+}
 import type { Logger } from './log';
 
 export interface PublicMonitor extends MonitorSummary {
@@ -67,6 +89,8 @@ export class StatusSnapshot {
 	readonly stats = { full: 0, fast: 0, lastFullMs: 0, lastFastMs: 0 };
 	/** Last rebuild error, for health pages; cleared by a good rebuild. */
 	lastError: string | null = null;
+	/** Monitors whose window figures cannot be read (their last good ones are served), by id. */
+	private broken = new Map<number, { tag: string; error: string }>();
 
 	constructor(private o: SnapshotOptions) {}
 
@@ -121,6 +145,11 @@ export class StatusSnapshot {
 		this.lastFull = 0;
 	}
 
+	/** What health reports: the last failed refresh, and the monitors served from their last good figures. */
+	problems(): { error: string | null; monitors: { tag: string; error: string }[] } {
+		return { error: this.lastError, monitors: [...this.broken.values()] };
+	}
+
 	private async rebuild(): Promise<void> {
 		try {
 			const t0 = performance.now();
@@ -131,43 +160,92 @@ export class StatusSnapshot {
 				.sort()
 				.join(',');
 			const due = Date.now() - this.lastFull >= (this.o.fullRefreshMs ?? 30_000);
+			let error: string | null = null;
 			if (!this.data || due || versions !== this.versions) {
-				await this.rebuildFull(now);
-				this.versions = versions;
-				this.lastFull = Date.now();
-				this.stats.full++;
-				this.stats.lastFullMs = performance.now() - t0;
-			} else {
-				const byId = new Map(states.map((r) => [r.id, r]));
-				let changed = false;
-				const monitors = this.data.monitors.map((m) => {
-					const r = byId.get(m.id);
-					if (!r || (r.lastCheck?.getTime() ?? 0) === (m.lastCheck?.getTime() ?? 0)) return m;
-					changed = true;
-					return { ...m, status: r.status as PublicMonitor['status'], latency: r.latency, lastCheck: r.lastCheck, since: r.since };
-				});
-				// Unchanged: keep the same object, so per-snapshot caches (summary.json) stay warm.
-				if (changed) this.publish(monitors, now);
-				this.stats.fast++;
-				this.stats.lastFastMs = performance.now() - t0;
-			}
-			this.lastError = null;
+				try {
+					await this.rebuildFull(now, states);
+					this.versions = versions;
+					this.lastFull = Date.now();
+					this.stats.full++;
+					this.stats.lastFullMs = performance.now() - t0;
+				} catch (err) {
+					// Window figures stay as they were (retried next tick); status now below still moves.
+					error = errorText(err);
+					this.o.log?.warn('status snapshot rebuild failed; serving the previous window figures', { error });
+				}
+			} else this.stats.fast++;
+			// Also after a full rebuild: the monitors served from their last good figures get their status now.
+			if (this.data) this.applyStatusNow(states, now);
+			this.stats.lastFastMs = performance.now() - t0;
+			this.lastError = error;
 		} catch (err) {
-			// Keep serving the last good snapshot; the next tick tries again.
-			this.lastError = err instanceof Error ? err.message : String(err);
+			// The status query itself failed (database unreachable): keep serving the last good snapshot.
+			this.lastError = errorText(err);
 			this.o.log?.warn('status snapshot refresh failed; serving the previous one', { error: this.lastError });
 		}
 	}
 
-	private async rebuildFull(now: Date) {
-		const summaries = await monitorSummaries(this.o.db, { timeZone: this.o.timeZone, now, publicOnly: true });
-		const latency = await latencyWindows(this.o.db, { timeZone: this.o.timeZone, now, ids: 'public' });
+	/** Status now onto the current figures; a monitor no longer public is dropped at once. */
+	private applyStatusNow(states: StatusRow[], now: Date) {
+		const current = this.data!.monitors;
+		const old = new Map(current.map((m) => [m.id, m]));
+		const monitors: PublicMonitor[] = [];
+		for (const r of states) {
+			const m = old.get(r.id);
+			// Public now, but its figures could not be read yet: not served until they can be.
+			if (!m) continue;
+			// Only a newer check: the figures may have been read after `states`.
+			if ((r.lastCheck?.getTime() ?? 0) <= (m.lastCheck?.getTime() ?? 0)) monitors.push(m);
+			else monitors.push({ ...m, status: r.status as PublicMonitor['status'], latency: r.latency, lastCheck: r.lastCheck, since: r.since });
+		}
+		// Unchanged: keep the same object, so per-snapshot caches (summary.json) stay warm.
+		if (monitors.length !== current.length || monitors.some((m, i) => m !== current[i])) this.publish(monitors, now);
+	}
+
+	private async rebuildFull(now: Date, states: StatusRow[]) {
+		const tz = this.o.timeZone;
 		const none = { avg: null, min: null, max: null, count: 0 };
 		const empty = { '24h': none, '7d': none, '30d': none, '90d': none };
-		this.publish(
-			summaries.map((s) => ({ ...s, latencyStats: latency.get(s.id) ?? empty })),
-			now
-		);
+		const byId = new Map<number, PublicMonitor>();
+		// All monitors in one go, less those known broken.
+		let alone = states.filter((r) => this.broken.has(r.id));
+		try {
+			const exclude = alone.map((r) => r.id);
+			const summaries = await monitorSummaries(this.o.db, { timeZone: tz, now, publicOnly: true, exclude });
+			const latency = await latencyWindows(this.o.db, { timeZone: tz, now, ids: 'public', exclude });
+			for (const s of summaries) byId.set(s.id, { ...s, latencyStats: latency.get(s.id) ?? empty });
+		} catch (err) {
+			if (!isDataError(err)) throw err;
+			// Some monitor's rows break the batch: find out which, one at a time.
+			alone = states;
+		}
+		const previous = new Map((this.data?.monitors ?? []).map((m) => [m.id, m]));
+		for (const r of alone) {
+			let summary: MonitorSummary | undefined;
+			let latencyStats: PublicMonitor['latencyStats'] | undefined;
+			let error: string | null = null;
+			try {
+				[summary] = await monitorSummaries(this.o.db, { timeZone: tz, now, publicOnly: true, tags: [r.tag] });
+			} catch (err) {
+				if (!isDataError(err)) throw err;
+				error = errorText(err);
+			}
+			try {
+				latencyStats = (await latencyWindows(this.o.db, { timeZone: tz, now, ids: [r.id] })).get(r.id) ?? empty;
+			} catch (err) {
+				if (!isDataError(err)) throw err;
+				error ??= errorText(err);
+			}
+			const last = previous.get(r.id);
+			if (error) this.broken.set(r.id, { tag: r.tag, error });
+			else this.broken.delete(r.id);
+			// Whatever could not be read now is served as it last was (status now is applied after).
+			const base = summary ?? last;
+			if (base) byId.set(r.id, { ...base, latencyStats: latencyStats ?? last?.latencyStats ?? empty });
+		}
+		for (const id of this.broken.keys()) if (!states.some((r) => r.id === id)) this.broken.delete(id);
+		// Page order, from the status query (same order as monitorSummaries).
+		this.publish(states.flatMap((r) => byId.get(r.id) ?? []), now);
 	}
 
 	private publish(monitors: PublicMonitor[], now: Date) {

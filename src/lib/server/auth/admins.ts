@@ -9,9 +9,9 @@ import {
 	accountKey,
 	addressKey,
 	clearFailures,
-	recordFailure,
+	releaseAttempt,
+	reserveAttempts,
 	slowdownMs,
-	throttleState,
 	type ThrottlePolicy
 } from './throttle';
 
@@ -70,9 +70,21 @@ export type SignIn =
 	| { ok: false; reason: 'invalid'; delayMs: number }
 	| { ok: false; reason: 'throttled'; retryAfterS: number };
 
+/** The argon2 checks sign-in uses; a parameter only so tests can count them. */
+export interface Verifier {
+	password(phc: string, password: string): Promise<boolean>;
+	dummy(password: string): Promise<boolean>;
+}
+const REAL_VERIFIER: Verifier = { password: verifyPassword, dummy: verifyDummy };
+
+const retryAfterS = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+
 /**
  * Checks an email and password, with throttling. The same answer ("invalid")
  * and the same work (an argon2 verification) whether or not the email exists.
+ * The attempt is reserved against the account and the address before argon2
+ * runs, so a parallel burst gets at most the limit verified; the rest, a right
+ * password among them, are refused unverified.
  */
 export async function signIn(
 	db: Db,
@@ -80,37 +92,36 @@ export async function signIn(
 	password: string,
 	address: string,
 	policy: ThrottlePolicy = DEFAULT_THROTTLE,
-	now = new Date()
+	now = new Date(),
+	verify: Verifier = REAL_VERIFIER
 ): Promise<SignIn> {
 	const acct = accountKey(email);
-	const addr = addressKey(address);
-	const state = await throttleState(db, [acct, addr], now);
-	if (state.lockedUntil) {
-		return { ok: false, reason: 'throttled', retryAfterS: Math.ceil((state.lockedUntil.getTime() - now.getTime()) / 1000) };
-	}
-	const [row] =
-		password.length > 1024
-			? []
-			: await db.select().from(admins).where(eq(admins.email, normalEmail(email))).limit(1);
-	const ok = row ? await verifyPassword(row.passwordHash, password) : await verifyDummy(password);
-	if (ok && row) {
-		await clearFailures(db, acct);
-		return { ok: true, adminId: row.id };
-	}
-	const failures = await recordFailure(
+	const reserved = await reserveAttempts(
 		db,
 		[
 			{ key: acct, limit: policy.accountLimit },
-			{ key: addr, limit: policy.addressLimit }
+			{ key: addressKey(address), limit: policy.addressLimit }
 		],
 		policy,
 		now
 	);
-	const after = await throttleState(db, [acct, addr], now);
-	if (after.lockedUntil) {
-		return { ok: false, reason: 'throttled', retryAfterS: Math.ceil((after.lockedUntil.getTime() - now.getTime()) / 1000) };
+	if (!reserved.ok) return { ok: false, reason: 'throttled', retryAfterS: retryAfterS(reserved.lockedUntil, now) };
+	const [row] =
+		password.length > 1024
+			? []
+			: await db.select().from(admins).where(eq(admins.email, normalEmail(email))).limit(1);
+	const ok = row ? await verify.password(row.passwordHash, password) : await verify.dummy(password);
+	const [acctRes, addrRes] = reserved.reservations;
+	if (ok && row) {
+		// A success forgets the account's failures and does not count against the address.
+		await clearFailures(db, acct);
+		await releaseAttempt(db, addrRes);
+		return { ok: true, adminId: row.id };
 	}
-	return { ok: false, reason: 'invalid', delayMs: slowdownMs(failures, policy) };
+	// The reservations stand as this failure. The one that reached a limit locked its key.
+	const lockedUntil = [acctRes, addrRes].map((r) => r.lockedUntil).find((d) => d !== null);
+	if (lockedUntil) return { ok: false, reason: 'throttled', retryAfterS: retryAfterS(lockedUntil, now) };
+	return { ok: false, reason: 'invalid', delayMs: slowdownMs(Math.max(acctRes.count, addrRes.count), policy) };
 }
 
 export async function changePassword(

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
 import { admins, apiKeys, loginThrottle, sessions, setupTokens } from '../db/schema';
-import { hashPassword, sha256, verifyPassword } from './crypto';
+import { hashPassword, sha256, verifyDummy, verifyPassword } from './crypto';
 import { changePassword, checkNewAdmin, countAdmins, createAdmin, signIn } from './admins';
 import { createSession, deleteSession, SESSION_MS, validateSession } from './sessions';
 import { DEFAULT_THROTTLE, type ThrottlePolicy } from './throttle';
@@ -192,6 +192,62 @@ describe.each(DRIVERS)('auth on %s', (driver) => {
 			// Another address is unaffected.
 			await admin('fresh@example.org');
 			expect(await signIn(t.db, 'fresh@example.org', PW, '10.1.1.1', policy, t0)).toMatchObject({ ok: true });
+		});
+
+		// Real argon2, counted: the verifier is passed in only so the test can count calls.
+		function countingVerifier() {
+			const n = { verified: 0 };
+			return {
+				n,
+				verify: {
+					password: (phc: string, pw: string) => (n.verified++, verifyPassword(phc, pw)),
+					dummy: (pw: string) => (n.verified++, verifyDummy(pw))
+				}
+			};
+		}
+		const throttleRow = async (key: string) => (await t.db.select().from(loginThrottle).where(eq(loginThrottle.key, key)))[0];
+
+		it('reserves before verifying: 40 parallel wrong passwords verify at most 5, and the right one inside the burst is refused', async () => {
+			await admin();
+			const { n, verify } = countingVerifier();
+			const t0 = new Date('2026-01-01T00:00:00Z');
+			const out = await Promise.all(
+				Array.from({ length: 40 }, (_, i) =>
+					signIn(t.db, 'ops@example.org', i === 19 ? PW : `wrong password ${i}`, '10.4.4.4', DEFAULT_THROTTLE, t0, verify)
+				)
+			);
+			expect(n.verified).toBeLessThanOrEqual(DEFAULT_THROTTLE.accountLimit);
+			expect(out.filter((r) => r.ok)).toEqual([]);
+			expect(out[19]).toMatchObject({ ok: false, reason: 'throttled', retryAfterS: DEFAULT_THROTTLE.lockMs / 1000 });
+			// Counted once per verified attempt; the refused ones count nowhere.
+			const acct = await throttleRow('email:ops@example.org');
+			expect(acct.failures).toBe(n.verified);
+			expect(acct.lockedUntil?.getTime()).toBe(t0.getTime() + DEFAULT_THROTTLE.lockMs);
+			expect((await throttleRow('ip:10.4.4.4')).failures).toBe(n.verified);
+			// The last verified failure reached the limit and is answered 429 like the rest.
+			expect(out.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(n.verified - 1);
+		});
+
+		it('reserves per address too: 40 parallel attempts on 40 emails verify at most 20', async () => {
+			const { n, verify } = countingVerifier();
+			const t0 = new Date('2026-01-01T00:00:00Z');
+			const out = await Promise.all(
+				Array.from({ length: 40 }, (_, i) => signIn(t.db, `u${i}@example.org`, 'wrong password', '10.6.6.6', DEFAULT_THROTTLE, t0, verify))
+			);
+			expect(n.verified).toBeLessThanOrEqual(DEFAULT_THROTTLE.addressLimit);
+			expect((await throttleRow('ip:10.6.6.6')).failures).toBe(n.verified);
+			expect(out.filter((r) => !r.ok && r.reason === 'throttled').length).toBeGreaterThanOrEqual(40 - DEFAULT_THROTTLE.addressLimit + 1);
+		});
+
+		it('an attempt refused by a locked address counts nothing against the account', async () => {
+			await admin();
+			const t0 = new Date('2026-01-01T00:00:00Z');
+			for (let i = 0; i < policy.addressLimit; i++) await signIn(t.db, `x${i}@example.org`, 'x', '10.7.7.7', policy, t0);
+			expect(await signIn(t.db, 'ops@example.org', PW, '10.7.7.7', policy, t0)).toMatchObject({ reason: 'throttled' });
+			expect((await throttleRow('email:ops@example.org'))?.failures ?? 0).toBe(0);
+			// A success does not count against its address either.
+			expect(await signIn(t.db, 'ops@example.org', PW, '10.8.8.8', policy, t0)).toMatchObject({ ok: true });
+			expect((await throttleRow('ip:10.8.8.8'))?.failures ?? 0).toBe(0);
 		});
 
 		it('forgets failures outside the window', async () => {

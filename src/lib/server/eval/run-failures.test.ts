@@ -153,6 +153,17 @@ describe('failures are DOWN with a message that names the cause', () => {
 		expect(shape('return { status: "UP", latency: 1n }')).toBe('eval returned latency 1n; expected a finite number');
 	});
 
+	it('finite but absurd latencies: negative or over an hour, DOWN and named (they overflowed the rollups)', () => {
+		const lat = (v: string) => run(`(function () { return { status: "UP", latency: ${v} } })`);
+		expect(lat('1.5e308')).toEqual({ status: 'DOWN', latency: 0, error: 'eval returned latency 1.5e+308 ms: must be 0-3600000', durationMs: expect.any(Number) });
+		expect(lat('-1').error).toBe('eval returned latency -1 ms: must be 0-3600000');
+		expect(lat('3600001').error).toBe('eval returned latency 3600001 ms: must be 0-3600000');
+		expect(lat('-Number.MIN_VALUE').error).toBe('eval returned latency -5e-324 ms: must be 0-3600000');
+		// The bounds themselves are fine.
+		expect(lat('3600000')).toMatchObject({ status: 'UP', latency: 3_600_000 });
+		expect(lat('0')).toMatchObject({ status: 'UP', latency: 0 });
+	});
+
 	it('hostile result objects: throwing or looping getters, proxies', () => {
 		expect(run('(function () { return { get status() { throw new Error("getter") }, latency: 1 } })').error).toBe(
 			"eval's result could not be read: Error: getter (line 1)"

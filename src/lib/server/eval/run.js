@@ -43,6 +43,7 @@ import {
 	userCapBytes
 } from './module.js';
 import { BOOT, EXPLAIN } from './vm-helpers.js';
+import { latencyProblem } from './latency.js';
 
 /**
  * @typedef {import('quickjs-emscripten-core').QuickJSWASMModule} QuickJSWASMModule
@@ -303,6 +304,9 @@ export function runEval(module, source, pings, limits = {}) {
 		if (latency === undefined || !Number.isFinite(latency)) {
 			return down(`eval returned latency ${describe(latencyHandle)}; expected a finite number`);
 		}
+		// Finite but absurd (negative, or 1.5e308): DOWN, named, never clamped.
+		const problem = latencyProblem(latency);
+		if (problem) return down(`eval returned latency ${latency} ms: ${problem}`);
 		return result(status, latency);
 	} catch (err) {
 		// A host-side failure: the module's state can no longer be trusted.

@@ -1,5 +1,6 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { checkEvalSyntax, configureEval, evaluate, getEvalLanes, stopEval } from './sandbox';
+import { checkResult } from './replies';
 import type { Ping } from '../types';
 
 function ping(status: Ping['status'], latency: number): Ping {
@@ -33,5 +34,17 @@ describe('module API (process-wide lanes)', () => {
 		await stopEval();
 		expect([...lanes.main.threadIds, ...lanes.probation.threadIds, ...lanes.quarantine.threadIds]).toEqual([]);
 		configureEval({ workers: 2, timeoutMs: 1000, memoryMb: 32 });
+	});
+});
+
+describe('absurd latencies through the worker', () => {
+	it('are DOWN with the cause named, and a reply carrying one is not trusted', async () => {
+		for (const [v, shown] of [['1.5e308', '1.5e+308'], ['-1', '-1'], ['3600001', '3600001']]) {
+			const r = await evaluate(`(function () { return { status: "UP", latency: ${v} } })`, [ping('open', 1)]);
+			expect(r).toMatchObject({ status: 'DOWN', latency: 0, error: `eval returned latency ${shown} ms: must be 0-3600000` });
+		}
+		expect(checkResult({ status: 'UP', latency: 1.5e308 }, 1)).toMatchObject({ status: 'DOWN', latency: 0, error: 'eval sandbox sent a malformed reply' });
+		expect(checkResult({ status: 'UP', latency: -1 }, 1)).toMatchObject({ status: 'DOWN', error: 'eval sandbox sent a malformed reply' });
+		expect(checkResult({ status: 'UP', latency: 3_600_000 }, 1)).toMatchObject({ status: 'UP', latency: 3_600_000 });
 	});
 });

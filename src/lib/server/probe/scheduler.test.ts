@@ -140,7 +140,9 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 		await seed(t, [
 			monitor('healthy', listener.port),
 			monitor('hostile', listener.port, { eval: LOOP }),
-			monitor('wrong-shape', listener.port, { eval: ';(async function (p) { return { status: "FINE", latency: 1 } })' })
+			monitor('wrong-shape', listener.port, { eval: ';(async function (p) { return { status: "FINE", latency: 1 } })' }),
+			// Finite but absurd: two of these once overflowed the float8 rollups and failed every later write.
+			monitor('absurd', listener.port, { eval: ';(function (p) { return { status: "UP", latency: 1.5e308 } })' })
 		]);
 		const events: CheckEvent[] = [];
 		const asked: string[] = [];
@@ -151,7 +153,7 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 		await s.start();
 		const count = (tag: string) => events.filter((e) => e.tag === tag && e.written).length;
 		try {
-			await waitFor(() => count('healthy') >= 2 && count('hostile') >= 2 && count('wrong-shape') >= 1, 20_000, 'two checks of each monitor');
+			await waitFor(() => count('healthy') >= 2 && count('hostile') >= 2 && count('wrong-shape') >= 1 && count('absurd') >= 2, 20_000, 'two checks of each monitor');
 		} finally {
 			await s.stop();
 		}
@@ -174,6 +176,10 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 			const mine = rows.filter((r) => r.monitorId === id).map((r) => r.ts.getTime()).sort();
 			expect(mine, tag).toEqual(events.filter((e) => e.tag === tag && e.written).map((e) => e.slot.getTime()).sort());
 		}
+		const absurd = rows.filter((r) => r.monitorId === ids.get('absurd'));
+		expect(absurd.length).toBeGreaterThanOrEqual(2);
+		for (const r of absurd) expect(r).toMatchObject({ status: 'DOWN', latency: 0, error: 'eval returned latency 1.5e+308 ms: must be 0-3600000' });
+		expect(s.stats.writeErrors).toBe(0);
 		for (const r of rows.filter((r) => r.monitorId === ids.get('hostile'))) {
 			expect(r.status).toBe('DOWN');
 			expect(r.error).toMatch(/^(eval timed out after 1000 ms|eval quarantined: )/);

@@ -39,6 +39,23 @@ describe.each(DRIVERS)('checks on %s', (driver) => {
 		expect(h).toMatchObject({ up: 1, down: 0, latencyCount: 1, latencySum: 10 });
 	});
 
+	it('records an absurd latency as DOWN with the cause, so the rollups never overflow', async () => {
+		// Two of these once overflowed latency_sum (float8) and failed every later write of the monitor.
+		expect(await rec('2026-03-01T10:00:00Z', 'UP', 1.5e308)).toBe(true);
+		expect(await rec('2026-03-01T10:01:00Z', 'UP', 1.5e308)).toBe(true);
+		expect(await rec('2026-03-01T10:02:00Z', 'DEGRADED', -1)).toBe(true);
+		expect(await rec('2026-03-01T10:03:00Z', 'UP', 12)).toBe(true);
+		const rows = await t.db.select().from(checks).orderBy(checks.ts);
+		expect(rows.map((r) => [r.status, r.latency, r.error])).toEqual([
+			['DOWN', 0, 'latency 1.5e+308 ms: must be 0-3600000'],
+			['DOWN', 0, 'latency 1.5e+308 ms: must be 0-3600000'],
+			['DOWN', 0, 'latency -1 ms: must be 0-3600000'],
+			['UP', 12, null]
+		]);
+		const [h] = await t.db.select().from(checkHours);
+		expect(h).toMatchObject({ up: 1, down: 3, latencyCount: 1, latencySum: 12 });
+	});
+
 	it('rolls checks up into hours and days in the same transaction', async () => {
 		await rec('2026-03-01T10:00:00Z', 'UP', 10);
 		await rec('2026-03-01T10:01:00Z', 'UP', 30);

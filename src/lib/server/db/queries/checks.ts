@@ -3,6 +3,7 @@ import type { Db, Tx } from '../index';
 import { checkDays, checkHours, checks, monitorState, statusChanges } from '../schema';
 import { dayKey, hourBucket, rollupDelta, type RollupDelta } from '../../rollup';
 import type { MonitorStatus, Ping } from '../../types';
+import { latencyProblem } from '../../eval/latency.js';
 
 export interface CheckInput {
 	monitorId: number;
@@ -21,6 +22,10 @@ export interface CheckInput {
  * a slot twice.
  */
 export async function recordCheck(db: Db, input: CheckInput, timeZone: string): Promise<boolean> {
+	// The eval already refuses these; this is the last line before the float8
+	// rollups, whatever produced the check. Recorded DOWN with the cause, not clamped.
+	const problem = latencyProblem(input.latency);
+	if (problem) input = { ...input, status: 'DOWN', latency: 0, error: `latency ${input.latency} ms: ${problem}` };
 	return db.transaction(async (tx) => {
 		const inserted = await tx
 			.insert(checks)

@@ -1,7 +1,7 @@
 // Read side for "status now" and uptime windows. Reads monitor_state and the
 // rollups only, with a fixed number of queries whatever the monitor count.
 import { zonedMidnight } from '../../pages/zone';
-import { and, asc, eq, gte, inArray, sql, type AnyColumn } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, notInArray, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../index';
 import { checkDays, checkHours, checks, monitors, monitorState } from '../schema';
 import { dayKey, hourBucket, uptimeRatio } from '../../rollup';
@@ -42,11 +42,13 @@ export function windowStartDay(days: number, now: Date, timeZone: string): strin
  */
 export async function monitorSummaries(
 	db: Db,
-	opts: { timeZone: string; now?: Date; publicOnly?: boolean; tags?: string[] }
+	opts: { timeZone: string; now?: Date; publicOnly?: boolean; tags?: string[]; exclude?: number[] }
 ): Promise<MonitorSummary[]> {
 	const now = opts.now ?? new Date();
 	const conds = [eq(monitors.active, true)];
 	if (opts.publicOnly) conds.push(eq(monitors.isPublic, true));
+	// Monitors read one at a time instead (the snapshot's broken ones).
+	if (opts.exclude?.length) conds.push(notInArray(monitors.id, opts.exclude));
 	// Only strings that can be tags reach the query (a NUL in one would make Postgres refuse it).
 	if (opts.tags) conds.push(inArray(monitors.tag, [...opts.tags.filter(isTag), '']));
 
@@ -149,15 +151,14 @@ function stats(sum: number | null, count: number | null, min: number | null, max
  */
 export async function latencyWindows(
 	db: Db,
-	opts: { timeZone: string; now?: Date; ids: number[] | 'public' }
+	opts: { timeZone: string; now?: Date; ids: number[] | 'public'; exclude?: number[] }
 ): Promise<Map<number, Record<UptimeWindow, LatencyStats>>> {
 	const out = new Map<number, Record<UptimeWindow, LatencyStats>>();
 	if (opts.ids !== 'public' && opts.ids.length === 0) return out;
-	// 'public': every public active monitor, as a subquery (see monitorSummaries).
-	const idFilter =
-		opts.ids === 'public'
-			? db.select({ id: monitors.id }).from(monitors).where(and(eq(monitors.active, true), eq(monitors.isPublic, true)))
-			: opts.ids;
+	// 'public': every public active monitor (less `exclude`), as a subquery (see monitorSummaries).
+	const publicConds = [eq(monitors.active, true), eq(monitors.isPublic, true)];
+	if (opts.exclude?.length) publicConds.push(notInArray(monitors.id, opts.exclude));
+	const idFilter = opts.ids === 'public' ? db.select({ id: monitors.id }).from(monitors).where(and(...publicConds)) : opts.ids;
 	const now = opts.now ?? new Date();
 	const hourFrom = new Date(hourBucket(now).getTime() - 23 * 3_600_000);
 	const hours = await db
@@ -252,5 +253,7 @@ export async function publicStatusNow(db: Db) {
 		})
 		.from(monitors)
 		.leftJoin(monitorState, eq(monitorState.monitorId, monitors.id))
-		.where(and(eq(monitors.active, true), eq(monitors.isPublic, true)));
+		.where(and(eq(monitors.active, true), eq(monitors.isPublic, true)))
+		// Page order, as monitorSummaries: the snapshot orders monitors read one by one with it.
+		.orderBy(sql`${monitors.groupName} asc nulls first`, asc(monitors.sortOrder), asc(monitors.name));
 }
