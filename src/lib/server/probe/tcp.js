@@ -145,12 +145,12 @@ function attempt(h, tQueued, done) {
 	const literal = net.isIP(name) !== 0;
 	const tSlot = process.hrtime.bigint();
 	const queuedNs = tSlot - tQueued;
-	if (timeoutNs - queuedNs < 1_000_000n) {
+	if (queuedNs >= timeoutNs || (queuedNs >= 1_000_000n && timeoutNs - queuedNs < 1_000_000n)) {
 		// The whole budget went on waiting for a slot (or all but less than a
-		// millisecond, below any timer's reach): dialling now could only report
-		// on time nobody asked for.
-		const ping = makePing(h, 'timeout', ms(queuedNs), literal ? name : undefined, 0, timeoutText(name, port, timeoutMs, queuedNs, false));
-		done(ping);
+		// millisecond, below any timer's reach; an unqueued 1 ms timeout still
+		// dials): dialling now could only report on time nobody asked for.
+		const error = timeoutText(name, port, timeoutMs, queuedNs, false);
+		done(makePing(h, 'timeout', ms(queuedNs), literal ? name : undefined, 0, error));
 		return;
 	}
 
