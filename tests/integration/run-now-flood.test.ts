@@ -18,6 +18,7 @@ import { validateMonitorList } from '../../src/lib/server/monitors/validate';
 import { checkEvalSyntax } from '../../src/lib/server/eval/sandbox';
 import { checkBody, type ApiReply } from '../../src/lib/server/api/write';
 import { runNowAs } from '../../src/lib/server/api/deps';
+import { runFromForm } from '../../src/lib/server/admin/editor';
 import {
 	RUN_NOW_MAX_HOSTS,
 	RUN_NOW_MAX_TIMEOUT_MS,
@@ -46,6 +47,15 @@ async function waitFor<T>(fn: () => T | undefined, ms: number, what: string): Pr
 const body = (port: number, n: number, timeout: number) => ({
 	type_data: { hosts: Array.from({ length: n }, () => ({ host: '127.0.0.1', port, timeout })) }
 });
+
+/** The editor's Run now form post with n hosts. */
+function runForm(port: number, n: number, timeout: number): Request {
+	const fd = new URLSearchParams();
+	for (let i = 0; i < n; i++) {
+		for (const [k, v] of [['host_type', 'tcp'], ['host_host', '127.0.0.1'], ['host_port', String(port)], ['host_timeout', String(timeout)]]) fd.append(k, v);
+	}
+	return new Request('http://localhost/admin/monitors/new?/run', { method: 'POST', body: fd });
+}
 
 describe('run-now flood while the probe loop runs', () => {
 	let dir: string;
@@ -93,6 +103,13 @@ describe('run-now flood while the probe loop runs', () => {
 				expect(errors[0]).toEqual({ path: 'type_data.hosts', message: 'must be at most 20 hosts (the run-now limit), got 100' });
 				expect(errors[1]).toEqual({ path: 'type_data.hosts[0].timeout', message: 'must be at most 10000 ms (the run-now limit), got 60000' });
 			}
+			// The same from the editor: marked on the hosts.
+			const editorOver = await runFromForm(runForm(bh.port, 21, 60_000), 'admin:1');
+			expect(editorOver).toMatchObject({ status: 400 });
+			expect((editorOver as { data: { errors: Record<string, string> } }).data.errors).toMatchObject({
+				hosts: 'Hosts must be at most 20 hosts (the run-now limit), got 21',
+				'hosts.0.timeout': 'Timeout must be at most 10000 ms (the run-now limit), got 60000'
+			});
 
 			// The most the limits admit: RUN_NOW_TOTAL requests (RUN_NOW_PER_CALLER
 			// per caller) of RUN_NOW_MAX_HOSTS hosts at the longest timeout, each
@@ -114,6 +131,9 @@ describe('run-now flood while the probe loop runs', () => {
 				refused.push(await checkBody(floodBody, checkEvalSyntax, runNowAs(callers[0])));
 				refused.push(await checkBody(floodBody, checkEvalSyntax, runNowAs(`key:late${i}`)));
 			}
+			// The editor's Run now, from a flooding caller: a form failure saying why.
+			const editorBusy = await runFromForm(runForm(bh.port, 1, 1000), callers[0]);
+			expect(editorBusy).toMatchObject({ status: 429, data: { busy: expect.stringMatching(/at most 2 per caller/) } });
 			await Promise.all(loops);
 			const ended = Date.now();
 
