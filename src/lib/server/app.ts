@@ -6,10 +6,11 @@ import { openDatabase, type Database } from './db/index';
 import { createLogger, type Logger } from './log';
 import { syncMonitorsFile } from './monitors/file';
 import { Scheduler, type SchedulerOptions } from './probe/scheduler';
-import { probe, startProbeWorker, stopProbeWorker } from './probe/pool';
+import { probe, probeOnDemand, startProbeWorker, stopProbeWorker } from './probe/pool';
 import { checkEvalSyntax, configureEval, evaluate, getEvalLanes, stopEval, type LanesConfig } from './eval/sandbox';
 import type { Host } from './types';
 import { runCheck } from './probe/check';
+import { RunNowGate, runNowLimitErrors, type RunNowResult } from './probe/run-now';
 import { StatusSnapshot } from './snapshot';
 
 export interface App {
@@ -20,6 +21,8 @@ export interface App {
 	snapshot: StatusSnapshot;
 	log: Logger;
 	startedAt: Date;
+	/** Run-now requests in flight, against their limits. */
+	runNow: RunNowGate;
 }
 
 const KEY = Symbol.for('porthole.app');
@@ -118,7 +121,7 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 	} else {
 		log.info('probe loop off (PROBE_WORKER=off): serving pages only');
 	}
-	return { config, database, scheduler, snapshot, log, startedAt: new Date() };
+	return { config, database, scheduler, snapshot, log, startedAt: new Date(), runNow: new RunNowGate() };
 }
 
 /** The running app; routes call this. Throws before init() has finished. */
@@ -140,7 +143,23 @@ export async function stopApp(): Promise<void> {
 	app.log.info('stopped');
 }
 
-/** Probes hosts and runs an eval now without saving anything (run-now, API). */
-export function checkNow(hosts: Host[], evalSource: string | null) {
-	return runCheck(hosts, evalSource, { probe, evaluate });
+/**
+ * Probes hosts and runs an eval now without saving anything (run-now: editor
+ * and API), within run-now's limits (probe/run-now.ts): too many hosts or too
+ * long a timeout is refused (400), and so is a caller or a process with too
+ * many run-now requests going already (429). The probes use the worker's
+ * on-demand socket budget, never the scheduler's.
+ */
+export async function checkNow(hosts: Host[], evalSource: string | null, caller: string): Promise<RunNowResult> {
+	const errors = runNowLimitErrors(hosts);
+	if (errors.length) return { ok: false, status: 400, errors };
+	const app = getApp();
+	const longest = Math.max(0, ...hosts.map((h) => h.timeout));
+	const admitted = app.runNow.enter(caller, longest + app.config.evalTimeoutMs);
+	if (!admitted.ok) return { ok: false, status: 429, error: admitted.error, retryAfterS: admitted.retryAfterS };
+	try {
+		return { ok: true, outcome: await runCheck(hosts, evalSource, { probe: probeOnDemand, evaluate }) };
+	} finally {
+		admitted.release();
+	}
 }

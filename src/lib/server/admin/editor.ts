@@ -14,6 +14,7 @@ import {
 	isDefaultEval,
 	readMonitorForm,
 	specToForm,
+	toFormErrors,
 	validateMonitorForm,
 	type MonitorForm
 } from './form';
@@ -54,10 +55,14 @@ export async function saveFromForm(request: Request, originalTag: string | null)
  * the function in the sandbox. Only host problems stop it: a broken function
  * is what run-now is for, and its exact error comes back as the result.
  */
-export async function runFromForm(request: Request) {
+export async function runFromForm(request: Request, caller: string) {
 	const values = readMonitorForm(await readForm(request));
 	const hosts = await checkRunHosts(values);
 	if (!hosts.ok) return fail(400, { action: 'run' as const, values, errors: hosts.errors });
-	const outcome = await checkNow(hosts.hosts, isDefaultEval(values.eval) ? null : values.eval);
-	return { action: 'run' as const, run: presentOutcome(outcome) };
+	const r = await checkNow(hosts.hosts, isDefaultEval(values.eval) ? null : values.eval, caller);
+	if (r.ok) return { action: 'run' as const, run: presentOutcome(r.outcome) };
+	// Over the run-now limits (400): marked on the hosts like any host error.
+	if (r.status === 400) return fail(400, { action: 'run' as const, values, errors: toFormErrors(r.errors) });
+	// Busy (429): nothing is wrong with the form; say so, and when to try again.
+	return fail(429, { action: 'run' as const, values, busy: r.error, retryAfterS: r.retryAfterS });
 }

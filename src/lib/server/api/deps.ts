@@ -14,8 +14,12 @@ export function monitorsChanged(): void {
 	void getApp().scheduler?.refresh();
 }
 
-export const runNow: CheckNow = (hosts, source) => checkNow(hosts, source);
+/** Run-now on behalf of `caller` (runNowCaller: admin, API key or address), for its per-caller limit. */
+export const runNowAs =
+	(caller: string): CheckNow =>
+	(hosts, source) =>
+		checkNow(hosts, source, caller);
 
 export function reply(r: ApiReply): Response {
-	return r.status === 204 ? new Response(null, { status: 204 }) : json(r.body, { status: r.status });
+	return r.status === 204 ? new Response(null, { status: 204 }) : json(r.body, { status: r.status, headers: r.headers });
 }

@@ -7,6 +7,7 @@ import { validateMonitor, type FieldError, type MonitorInput } from '../monitors
 import { deleteMonitor, getMonitorSpec, saveMonitor } from '../admin/monitors';
 import type { EvalCheck } from '../admin/form';
 import type { CheckOutcome } from '../probe/check';
+import type { RunNowResult } from '../probe/run-now';
 import type { Host } from '../types';
 import { parseJson } from '../json';
 
@@ -20,6 +21,7 @@ export interface WriteDeps {
 export interface ApiReply {
 	status: number;
 	body: unknown;
+	headers?: Record<string, string>;
 }
 
 const invalid = (errors: FieldError[]): ApiReply => ({
@@ -83,7 +85,16 @@ export async function removeMonitor(d: WriteDeps, tag: string): Promise<ApiReply
 
 const notFound = (tag: string): ApiReply => ({ status: 404, body: { error: `no monitor with tag ${JSON.stringify(tag)}` } });
 
-export type CheckNow = (hosts: Host[], evalSource: string | null) => Promise<CheckOutcome>;
+/** Run-now for one caller (see app.ts checkNow: limits and budget). */
+export type CheckNow = (hosts: Host[], evalSource: string | null) => Promise<RunNowResult>;
+
+/** A refused run-now as a reply: 400 naming the limit, or 429 with Retry-After. */
+function refused(r: Exclude<RunNowResult, { ok: true }>): ApiReply {
+	if (r.status === 400) {
+		return { status: 400, body: { error: 'over the run-now limits; nothing was probed', errors: r.errors.map((e) => ({ path: e.path, message: e.message })) } };
+	}
+	return { status: 429, body: { error: r.error }, headers: { 'retry-after': String(r.retryAfterS) } };
+}
 
 /** Run-now output for machines and the editor: pings, result, timings. */
 export function presentOutcome(o: CheckOutcome, ranAt = new Date()) {
@@ -99,7 +110,8 @@ export function presentOutcome(o: CheckOutcome, ranAt = new Date()) {
 export async function checkSaved(db: Db, tag: string, checkNow: CheckNow): Promise<ApiReply> {
 	const m = await getMonitorSpec(db, tag);
 	if (!m) return notFound(tag);
-	return { status: 200, body: { tag, ...presentOutcome(await checkNow(m.type_data.hosts, m.eval)) } };
+	const r = await checkNow(m.type_data.hosts, m.eval);
+	return r.ok ? { status: 200, body: { tag, ...presentOutcome(r.outcome) } } : refused(r);
 }
 
 /** POST /api/v1/check: an unsaved monitor body (tag and name may be left out); nothing is stored. */
@@ -107,7 +119,8 @@ export async function checkBody(body: unknown, checkEval: EvalCheck, checkNow: C
 	const filled = isObject(body) ? { tag: 'unsaved', name: 'unsaved', type: 'TCP', ...body } : body;
 	const v = await validateBody(filled, checkEval);
 	if (!v.ok) return v.reply;
-	return { status: 200, body: presentOutcome(await checkNow(v.value.type_data.hosts, v.value.eval)) };
+	const r = await checkNow(v.value.type_data.hosts, v.value.eval);
+	return r.ok ? { status: 200, body: presentOutcome(r.outcome) } : refused(r);
 }
 
 /** Reads a JSON body, or a 400 reply saying why not. */

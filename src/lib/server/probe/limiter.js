@@ -1,9 +1,21 @@
 // The socket cap: a FIFO semaphore of probe slots, one per socket in flight,
 // so thousands of probes queue instead of running out of file descriptors.
 // Plain ESM JavaScript (it runs in the probe worker thread with tcp.js).
+//
+// Two budgets per thread: the scheduler's (MAX_SOCKETS) and a small one for
+// on-demand probes (run-now). They share no queue, so a flood of run-now
+// requests at hosts that never answer can only wait behind itself: scheduled
+// checks never queue behind an on-demand probe, nor for a slot one holds.
 
 /** Default cap on probes (sockets) in flight per thread. */
 export const DEFAULT_MAX_SOCKETS = 256;
+
+/**
+ * Cap on on-demand (run-now) probes in flight per thread, on top of the
+ * scheduler's cap. Run-now admits at most 4 requests of 20 hosts at once (see
+ * src/lib/server/probe/run-now.ts), so at most 80 hosts wait for these.
+ */
+export const ONDEMAND_MAX_SOCKETS = 32;
 
 /**
  * @param {unknown} max
@@ -143,6 +155,9 @@ export function createLimiter(max) {
 
 /** The limiter probeHost and probeHosts use unless given another: one per thread. */
 export const defaultLimiter = new Limiter(DEFAULT_MAX_SOCKETS);
+
+/** The limiter for on-demand probes (run-now): its own slots and queue. */
+export const onDemandLimiter = new Limiter(ONDEMAND_MAX_SOCKETS);
 
 /**
  * Change the default limiter's cap (default 256).

@@ -14,6 +14,8 @@ import {
 	getProbeWorker
 } from './pool';
 import type { Host } from '../types';
+import { ONDEMAND_MAX_SOCKETS } from './limiter.js';
+import { blackhole } from './tcp.fixtures';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -161,6 +163,27 @@ describe('process-wide probe worker', () => {
 	});
 });
 
+describe('on-demand lane', () => {
+	it("run-now's probes use the worker's own on-demand budget: scheduled ones never wait behind them", async () => {
+		const bh = await blackhole('127.0.0.1');
+		cleanups.push(bh.close);
+		const l = await listener('127.0.0.1');
+		const pw = new ProbeWorker({ url: WORKER_URL, maxSockets: 1 });
+		cleanups.push(() => pw.stop());
+		const n = ONDEMAND_MAX_SOCKETS + 2;
+		let floodDone = false;
+		const flood = pw
+			.probe(Array.from({ length: n }, () => host('127.0.0.1', bh.port, 'tcp', 2000)), { lane: 'ondemand' })
+			.finally(() => (floodDone = true));
+		const scheduled = await pw.probe([host('127.0.0.1', l.port), host('127.0.0.1', l.port), host('127.0.0.1', l.port)]);
+		expect(scheduled.map((p) => p.status)).toEqual(['open', 'open', 'open']);
+		expect(floodDone).toBe(false);
+		const pings = await flood;
+		expect(pings.map((p) => p.status)).toEqual(Array(n).fill('timeout'));
+		expect(pings.filter((p) => / waiting for a free socket\)$/.test(p.error!))).toHaveLength(2);
+	});
+});
+
 describe('ProbeWorker failures', () => {
 	it('stop() resolves requests in flight with error pings', async () => {
 		const pw = new ProbeWorker({ url: WORKER_URL });
@@ -213,10 +236,10 @@ describe('ProbeWorker failures', () => {
 		const t0 = Date.now();
 		const pings = await pw.probe([host('127.0.0.1', 1, 'tcp', 100)]);
 		const took = Date.now() - t0;
-		// bound = (ceil(1 / 256) + 1) waves × 100 ms + 200 ms grace
-		expect(took).toBeGreaterThanOrEqual(390);
+		// bound = the longest timeout (queue time counts towards it) + 200 ms grace
+		expect(took).toBeGreaterThanOrEqual(290);
 		expect(took).toBeLessThan(1500);
-		expect(pings[0].error).toBe('EWORKER: probe worker gave no answer within 400 ms');
+		expect(pings[0].error).toBe('EWORKER: probe worker gave no answer within 300 ms');
 		expect(pw.threadId).not.toBe(first); // replaced
 	});
 });

@@ -45,6 +45,9 @@ export function workerErrorPing(host: Host, message: string): Ping {
 	};
 }
 
+/** Whose socket budget a request uses (see limiter.js): the scheduler's, or run-now's. */
+export type ProbeLane = 'scheduled' | 'ondemand';
+
 interface Pending {
 	hosts: Host[];
 	worker: Worker;
@@ -63,7 +66,6 @@ const MAX_EAGER_RESTARTS = 3;
 /** Slack on top of the computed bound before a request is declared lost. */
 const WATCHDOG_GRACE_MS = 5_000;
 const DEFAULT_TIMEOUT_MS = 1000;
-const DEFAULT_MAX_SOCKETS = 256;
 
 export class ProbeWorker {
 	#url: URL | undefined;
@@ -133,8 +135,12 @@ export class ProbeWorker {
 		this.#worker?.postMessage({ type: 'config', maxSockets });
 	}
 
-	/** Probe hosts in the worker; pings in the order given. Never rejects. */
-	probe(hosts: Host[]): Promise<Ping[]> {
+	/**
+	 * Probe hosts in the worker; pings in the order given. Never rejects.
+	 * `lane: 'ondemand'` (run-now) uses the worker's separate, small socket
+	 * budget, so it never delays scheduled probes.
+	 */
+	probe(hosts: Host[], opts: { lane?: ProbeLane } = {}): Promise<Ping[]> {
 		if (!Array.isArray(hosts)) {
 			return Promise.resolve([]);
 		}
@@ -154,7 +160,7 @@ export class ProbeWorker {
 			this.#pending.set(id, { hosts, worker: w, timer, resolve });
 			w.ref();
 			try {
-				w.postMessage({ id, hosts });
+				w.postMessage(opts.lane === 'ondemand' ? { id, hosts, lane: 'ondemand' } : { id, hosts });
 			} catch (err) {
 				this.#settle(id, (p) =>
 					p.hosts.map((h) => workerErrorPing(h, `cannot send hosts: ${(err as Error).message}`))
@@ -174,27 +180,17 @@ export class ProbeWorker {
 	}
 
 	/**
-	 * An upper bound on how long the worker may take to answer: every host
-	 * ahead in its FIFO queue, plus these, ends within its timeout once it holds
-	 * one of maxSockets slots.
+	 * An upper bound on how long the worker may take to answer: a probe's time
+	 * queued for a socket counts towards its timeout (tcp.js), so every host
+	 * ends within its own timeout, however many requests are ahead of it.
 	 */
 	#deadline(hosts: Host[]): number {
-		let queued = hosts.length;
 		let longest = 0;
-		const consider = (list: Host[]) => {
-			for (const h of list) {
-				const t = Number(h?.timeout);
-				longest = Math.max(longest, Number.isFinite(t) && t > 0 ? t : DEFAULT_TIMEOUT_MS);
-			}
-		};
-		consider(hosts);
-		for (const p of this.#pending.values()) {
-			queued += p.hosts.length;
-			consider(p.hosts);
+		for (const h of hosts) {
+			const t = Number(h?.timeout);
+			longest = Math.max(longest, Number.isFinite(t) && t > 0 ? t : DEFAULT_TIMEOUT_MS);
 		}
-		const slots = this.#maxSockets ?? DEFAULT_MAX_SOCKETS;
-		const waves = Math.ceil(queued / slots) + 1;
-		return Math.min(waves * longest + this.#graceMs, 2 ** 31 - 1);
+		return Math.min(longest + this.#graceMs, 2 ** 31 - 1);
 	}
 
 	#settle(id: number, pings: (p: Pending) => Ping[]): void {
@@ -286,6 +282,11 @@ export function startProbeWorker(opts: { maxSockets?: number } = {}): ProbeWorke
 /** Probe hosts in the process-wide worker (started on demand). Never rejects. */
 export function probe(hosts: Host[]): Promise<Ping[]> {
 	return getProbeWorker().probe(hosts);
+}
+
+/** Probe hosts for run-now: the worker's on-demand socket budget, apart from the scheduler's. */
+export function probeOnDemand(hosts: Host[]): Promise<Ping[]> {
+	return getProbeWorker().probe(hosts, { lane: 'ondemand' });
 }
 
 /** Stop the process-wide worker; in-flight requests resolve with error pings. */

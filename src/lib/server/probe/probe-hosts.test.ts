@@ -2,7 +2,16 @@
 // limit) and what probing leaves behind: no sockets, handles or timers.
 // One host at a time is tcp.test.ts. Real sockets on 127.0.0.1 and ::1 only.
 import { describe, it, expect } from 'vitest';
-import { probeHosts, createLimiter, setMaxSockets, getMaxSockets, defaultLimiter, DEFAULT_MAX_SOCKETS } from './tcp.js';
+import {
+	probeHosts,
+	createLimiter,
+	setMaxSockets,
+	getMaxSockets,
+	defaultLimiter,
+	onDemandLimiter,
+	DEFAULT_MAX_SOCKETS,
+	ONDEMAND_MAX_SOCKETS
+} from './tcp.js';
 import type { Ping } from '../types';
 import { blackhole, cleanups, closedPort, elapsedMs, host, listener, until, useCleanups, watchClientSockets, withLagControl } from './tcp.fixtures';
 
@@ -44,7 +53,7 @@ describe('probeHosts', () => {
 		expect(wall).toBeLessThan(450 + lag);
 	});
 
-	it('an explicit limiter caps sockets in flight; queue time is neither latency nor timeout', async () => {
+	it('an explicit limiter caps sockets in flight; queue time counts towards the timeout', async () => {
 		const bh = await blackhole('127.0.0.1');
 		const limiter = createLimiter(2);
 		const watch = watchClientSockets();
@@ -53,25 +62,29 @@ describe('probeHosts', () => {
 			peakActive = Math.max(peakActive, limiter.active);
 		}, 5);
 		cleanups.push(() => clearInterval(sampler));
-		const hosts = Array.from({ length: 6 }, () => host('127.0.0.1', bh.port, 'tcp', 150));
-		const t0 = process.hrtime.bigint();
+		// Two dial and time out at 150 ms; by then the two 100 ms hosts queued
+		// behind them have used up their timeout in the queue, and the two 600 ms
+		// hosts have 450 ms left to connect.
+		const timeouts = [150, 150, 100, 100, 600, 600];
+		const hosts = timeouts.map((t) => host('127.0.0.1', bh.port, 'tcp', t));
 		const pings = await probeHosts(hosts, limiter);
-		const wall = elapsedMs(t0);
 		watch.stop();
 		expect(pings.map((p) => p.status)).toEqual(Array(6).fill('timeout'));
-		expect(watch.sockets).toHaveLength(6);
+		// the expired ones were never dialled (had queue time not counted: 6 sockets)
+		expect(watch.sockets).toHaveLength(4);
 		expect(watch.peak).toBe(2);
 		expect(peakActive).toBe(2);
-		// three waves of two (all at once: 150 ms; one by one: 900 ms); the
-		// upper bounds leave room for timer lag on a loaded machine
-		expect(wall).toBeGreaterThanOrEqual(3 * 150 - 1);
-		expect(wall).toBeLessThan(3 * 150 + 250);
-		// each probe's clock started when it got its slot: had queue time
-		// counted, waves 2 and 3 would read 300 and 450 ms
-		for (const p of pings) {
-			expect(p.latency).toBeGreaterThanOrEqual(150);
-			expect(p.latency).toBeLessThan(275);
+		const within = `ETIMEDOUT: no connection to 127.0.0.1:${bh.port} within`;
+		expect(pings[0].error).toBe(`${within} 150 ms`);
+		for (const i of [2, 3]) expect(pings[i].error).toBe(`${within} 100 ms (all of it waiting for a free socket)`);
+		for (const i of [4, 5]) {
+			const m = new RegExp(`^${within} 600 ms \\((\\d+) ms of it waiting for a free socket\\)$`).exec(pings[i].error!);
+			expect(m, pings[i].error).not.toBeNull();
+			expect(Number(m![1])).toBeGreaterThanOrEqual(149);
+			expect(Number(m![1])).toBeLessThan(600);
 		}
+		// a timeout's latency is its whole budget, queue included
+		pings.forEach((p, i) => expect(p.latency).toBeGreaterThanOrEqual(timeouts[i] - 1));
 		expect(limiter.active).toBe(0);
 		expect(limiter.pending).toBe(0);
 	});
@@ -104,6 +117,29 @@ describe('probeHosts', () => {
 		pings.forEach((p, i) => expect(p.status).toBe(i % 3 ? 'open' : 'error'));
 		expect(watch.peak).toBeLessThanOrEqual(8);
 		await until(() => l.connections === 200, 2000, '200 connections');
+	});
+});
+
+describe('on-demand budget', () => {
+	it('a full on-demand lane (run-now at a blackhole) delays no scheduled probe, even with 1 scheduled slot', async () => {
+		const bh = await blackhole('127.0.0.1');
+		const l = await listener('127.0.0.1');
+		setMaxSockets(1);
+		cleanups.push(() => setMaxSockets(DEFAULT_MAX_SOCKETS));
+		const n = ONDEMAND_MAX_SOCKETS + 8;
+		const flood = probeHosts(Array.from({ length: n }, () => host('127.0.0.1', bh.port, 'tcp', 1500)), onDemandLimiter);
+		expect([onDemandLimiter.active, onDemandLimiter.pending]).toEqual([ONDEMAND_MAX_SOCKETS, 8]);
+		expect(defaultLimiter.active).toBe(0);
+		const scheduled = await probeHosts([host('127.0.0.1', l.port), host('127.0.0.1', l.port), host('127.0.0.1', l.port)]);
+		expect(scheduled.map((p) => p.status)).toEqual(['open', 'open', 'open']);
+		// all three answered one after another through the single scheduled slot
+		// while the on-demand lane was still full: none waited behind the flood
+		expect([onDemandLimiter.active, onDemandLimiter.pending]).toEqual([ONDEMAND_MAX_SOCKETS, 8]);
+		const pings = await flood;
+		expect(pings.map((p) => p.status)).toEqual(Array(n).fill('timeout'));
+		// the 8 queued behind the lane's own slots spent their 1500 ms there
+		expect(pings.filter((p) => / waiting for a free socket\)$/.test(p.error!))).toHaveLength(8);
+		expect([onDemandLimiter.active, onDemandLimiter.pending]).toEqual([0, 0]);
 	});
 });
 

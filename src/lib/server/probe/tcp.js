@@ -9,14 +9,18 @@
 //            ('connectionAttempt') to the 'connect' event. DNS is not included.
 // - error:   latency = time from the connect(2) call to the failure (0 when the
 //            failure happened before any connect, e.g. ENOTFOUND, bad input).
-// - timeout: latency = the whole attempt, DNS included (≈ the host's timeout).
+// - timeout: latency = the whole budget: time queued for a socket slot, DNS
+//            and connect (≈ the host's timeout).
 // - dnsLatency = name resolution time ('lookup' event); 0 for IP literals,
 //            where no lookup happens. Present on every ping.
 // - address = the IP that was dialled, when known.
-// The timeout is our own timer over DNS + connect (not socket.setTimeout, which
-// is an idle timeout). Its clock, like the latency clock, starts when the probe
-// holds a limiter slot: time spent queued for a slot is neither latency nor
-// timeout.
+// The timeout is our own timer over queue + DNS + connect (not
+// socket.setTimeout, which is an idle timeout). Its clock starts when the probe
+// asks the limiter for a slot: a host that waited for a slot gets only the rest
+// of its timeout to connect, and one whose whole timeout passed in the queue
+// times out without dialling. So every probe ends within its timeout whatever
+// the queue, and a check answers before its monitor's next slot. Queue time is
+// never open/error latency: that clock starts at connect(2).
 
 import net from 'node:net';
 
@@ -24,7 +28,16 @@ import net from 'node:net';
 /** @typedef {import('../types').Ping} Ping */
 /** @typedef {import('../types').PingStatus} PingStatus */
 
-export { DEFAULT_MAX_SOCKETS, Limiter, createLimiter, defaultLimiter, setMaxSockets, getMaxSockets } from './limiter.js';
+export {
+	DEFAULT_MAX_SOCKETS,
+	ONDEMAND_MAX_SOCKETS,
+	Limiter,
+	createLimiter,
+	defaultLimiter,
+	onDemandLimiter,
+	setMaxSockets,
+	getMaxSockets
+} from './limiter.js';
 import { defaultLimiter } from './limiter.js';
 
 /** setTimeout's largest delay; longer ones fire after 1 ms. */
@@ -103,22 +116,48 @@ function checkHost(h) {
 }
 
 /**
+ * @param {string} name
+ * @param {number} port
+ * @param {number} timeoutMs
+ * @param {bigint} queuedNs time spent waiting for a socket slot
+ * @param {boolean} dialled whether any of the budget was left to connect
+ */
+function timeoutText(name, port, timeoutMs, queuedNs, dialled) {
+	const text = `ETIMEDOUT: no connection to ${hostPort(name, port)} within ${timeoutMs} ms`;
+	const queued = Math.round(Number(queuedNs) / 1e6);
+	// Said when it matters, so a full socket budget is not mistaken for the network.
+	if (!dialled) return `${text} (all of it waiting for a free socket)`;
+	return queued >= 1 ? `${text} (${queued} ms of it waiting for a free socket)` : text;
+}
+
+/**
  * One attempt. Calls `done` exactly once, after the socket is destroyed.
  * @param {Host} h a host that passed checkHost
+ * @param {bigint} tQueued when the probe asked for a slot: the timeout's clock
  * @param {(ping: Ping) => void} done
  */
-function attempt(h, done) {
+function attempt(h, tQueued, done) {
 	const name = h.host;
 	const port = h.port;
 	const timeoutMs = h.timeout;
 	const timeoutNs = BigInt(Math.round(timeoutMs * 1e6));
 	const family = h.type === 'IP6' ? 6 : 4;
 	const literal = net.isIP(name) !== 0;
+	const tSlot = process.hrtime.bigint();
+	const queuedNs = tSlot - tQueued;
+	if (queuedNs >= timeoutNs || (queuedNs >= 1_000_000n && timeoutNs - queuedNs < 1_000_000n)) {
+		// The whole budget went on waiting for a slot (or all but less than a
+		// millisecond, below any timer's reach; an unqueued 1 ms timeout still
+		// dials): dialling now could only report on time nobody asked for.
+		const error = timeoutText(name, port, timeoutMs, queuedNs, false);
+		done(makePing(h, 'timeout', ms(queuedNs), literal ? name : undefined, 0, error));
+		return;
+	}
 
 	/** @type {net.Socket | undefined} */
 	let socket;
 	let settled = false;
-	let tStart = 0n; // the attempt began (latency clock for timeouts, DNS clock)
+	let tStart = 0n; // the attempt began (DNS clock)
 	let tConnect = 0n; // connect(2) was called (latency clock for open/error)
 	let connecting = false; // connect(2) has been called
 	let dnsLatency = 0;
@@ -185,19 +224,16 @@ function attempt(h, done) {
 		// A timer may fire a little early by our clock (libuv counts whole ms;
 		// seen here: a 300 ms timer after 294 ms under heavy load). Never report
 		// a timeout before `timeout` has passed: wait out the rest.
-		const left = timeoutNs - (t - tStart);
+		const left = timeoutNs - (t - tQueued);
 		if (left > 0n) {
 			timer = setTimeout(onTimeout, Math.min(Math.ceil(Number(left) / 1e6), MAX_TIMER_MS));
 			return;
 		}
-		finish(
-			'timeout',
-			ms(t - tStart),
-			`ETIMEDOUT: no connection to ${hostPort(name, port)} within ${timeoutMs} ms`
-		);
+		finish('timeout', ms(t - tQueued), timeoutText(name, port, timeoutMs, queuedNs, true));
 	};
 
-	let timer = setTimeout(onTimeout, Math.min(timeoutMs, MAX_TIMER_MS));
+	const leftMs = Math.ceil(Number(timeoutNs - queuedNs) / 1e6);
+	let timer = setTimeout(onTimeout, Math.min(leftMs, MAX_TIMER_MS));
 	try {
 		tStart = tConnect = process.hrtime.bigint();
 		socket = net.connect({ host: name, port, family, autoSelectFamily: false }, onConnect);
@@ -218,7 +254,8 @@ function attempt(h, done) {
  * Probe one host: one TCP connection attempt with the host's family only
  * ("tcp" = IPv4, "IP6" = IPv6, never the other). Waits for a slot of
  * `limiter` first. Never rejects: every failure is a ping with status
- * "error" or "timeout" and an `error` string `${code}: ${message}`.
+ * "error" or "timeout" and an `error` string `${code}: ${message}`. Time
+ * spent waiting for the slot counts towards the host's timeout.
  * @param {Host} host
  * @param {import('./limiter.js').Limiter | null} [limiter] default: the module's limiter; null = no cap
  * @returns {Promise<Ping>}
@@ -227,13 +264,14 @@ export function probeHost(host, limiter = defaultLimiter) {
 	const invalid = checkHost(host);
 	if (invalid) return Promise.resolve(invalid);
 	return new Promise((resolve) => {
+		const tQueued = process.hrtime.bigint();
 		if (!limiter) {
-			attempt(host, resolve);
+			attempt(host, tQueued, resolve);
 			return;
 		}
 		const lim = limiter;
 		lim.run(() =>
-			attempt(host, (ping) => {
+			attempt(host, tQueued, (ping) => {
 				// The socket is destroyed (its fd closed) before the slot is given back.
 				lim.release();
 				resolve(ping);

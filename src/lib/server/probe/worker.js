@@ -5,8 +5,11 @@
 // import only Node built-ins and sibling .js files.
 //
 // Protocol (parentPort messages):
-//   in:  {id, hosts, maxSockets?}      probe hosts (maxSockets, if given, first
-//                                      sets this thread's cap on sockets in flight)
+//   in:  {id, hosts, maxSockets?, lane?}
+//                                      probe hosts (maxSockets, if given, first
+//                                      sets this thread's cap on sockets in flight;
+//                                      lane 'ondemand' uses run-now's own budget,
+//                                      see limiter.js)
 //   out: {id, pings}                   one ping per host, in the order given
 //   out: {id, error}                   the request itself was unusable
 //   in:  {type: 'config', maxSockets}  change the cap
@@ -14,7 +17,7 @@
 // workerData may carry {maxSockets} for the initial cap.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { probeHosts, setMaxSockets } from './tcp.js';
+import { defaultLimiter, onDemandLimiter, probeHosts, setMaxSockets } from './tcp.js';
 
 if (!parentPort) {
 	throw new Error('probe/worker.js must be started as a worker thread');
@@ -35,7 +38,7 @@ function initialMax(data) {
 initialMax(workerData);
 
 /**
- * @typedef {{id: number, hosts: import('../types').Host[], maxSockets?: number}} ProbeRequest
+ * @typedef {{id: number, hosts: import('../types').Host[], maxSockets?: number, lane?: 'scheduled' | 'ondemand'}} ProbeRequest
  * @typedef {{type: 'config', maxSockets: number}} ConfigMessage
  */
 
@@ -56,7 +59,7 @@ port.on('message', (/** @type {ProbeRequest | ConfigMessage} */ msg) => {
 		port.postMessage({ id, error: describe(err) });
 		return;
 	}
-	probeHosts(req.hosts).then(
+	probeHosts(req.hosts, req.lane === 'ondemand' ? onDemandLimiter : defaultLimiter).then(
 		(pings) => port.postMessage({ id, pings }),
 		(err) => port.postMessage({ id, error: describe(err) })
 	);
