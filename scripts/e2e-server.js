@@ -46,7 +46,17 @@ process.env.MONITORS_FILE = join(dir, 'monitors.json');
 process.env.PORT ??= '4173';
 process.env.HOST ??= '127.0.0.1';
 process.env.ORIGIN ??= `http://127.0.0.1:${process.env.PORT}`;
-delete process.env.DATABASE_URL;
+// E2E_DATABASE=postgres (playwright.pg.config.ts): the production path, a
+// throwaway database on the local PostgreSQL (TEST_DATABASE_URL, DATABASE_URL
+// or CI's 127.0.0.1:5432/test), named by port and dropped by the config's teardown. Otherwise the
+// embedded default in the temp folder.
+if (process.env.E2E_DATABASE === 'postgres') {
+	const { e2eDatabaseUrl, resetE2eDatabase } = await import('../tests/support/e2e-database.js');
+	await resetE2eDatabase(process.env.PORT);
+	process.env.DATABASE_URL = e2eDatabaseUrl(process.env.PORT);
+} else {
+	delete process.env.DATABASE_URL;
+}
 // Tests hammer one address (the guard walk, property tests); rate limiting has its own test server.
 process.env.RATE_LIMIT ??= 'off';
 // History for the status pages: demo monitors (pointing at the same local
