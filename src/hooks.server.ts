@@ -55,7 +55,7 @@ const everything = sequence(compress, securityHeadersHandle, rateLimit, theme, n
 // Badges and public JSON skip the handles that do nothing for them (see hooks/public-read.ts).
 export const handle: Handle = (input) => {
 	const { route, request } = input.event;
-	return isPublicRead(route.id, request.method, request.headers.get('cookie'))
+	return isPublicRead(route.id, request.method)
 		? publicReadHandle(input)
 		: everything(input);
 };

@@ -53,3 +53,12 @@ export async function health(app: Pick<App, 'database' | 'scheduler' | 'snapshot
 	};
 	return { code: reachable ? 200 : 503, body };
 }
+
+/**
+ * What anyone may see: up or not. The counters say how many monitors run
+ * (hidden ones included) and the errors can name hosts and database details,
+ * so they are for a signed-in admin or an API key holder.
+ */
+export function publicHealth(body: Health): Pick<Health, 'status'> & { database: { reachable: boolean } } {
+	return { status: body.status, database: { reachable: body.database.reachable } };
+}

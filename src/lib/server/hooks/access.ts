@@ -32,6 +32,13 @@ export interface RoutePolicy {
 	frameable?: true;
 	/** A badge or Statuspage read that server.js may answer itself and that skips the handles that do nothing for it. */
 	publicRead?: 'badge' | 'statuspage';
+	/**
+	 * Open, but says more to a signed-in admin or a key holder (the health
+	 * probe's counters and errors): the guard reads a session or key if one is
+	 * sent. Other open routes never read the session, so a publicly cacheable
+	 * answer can never carry a refreshed session cookie.
+	 */
+	identify?: true;
 }
 
 const PUBLIC: RoutePolicy = { read: 'public', write: 'session', rateLimited: true };
@@ -59,7 +66,7 @@ export const ROUTES: Readonly<Record<string, RoutePolicy>> = {
 	'/api/v2/status.json': STATUSPAGE,
 	'/api/v2/summary.json': STATUSPAGE,
 	// Polled by load balancers and monitoring: never rate limited.
-	'/api/health': { read: 'public', write: 'write', rateLimited: false },
+	'/api/health': { read: 'public', write: 'write', rateLimited: false, identify: true },
 	'/api/v1/monitors': { read: 'public', write: 'write', rateLimited: true },
 	'/api/v1/monitors/[tag]': { read: 'public', write: 'write', rateLimited: true },
 	'/api/v1/monitors/[tag]/check': { read: 'write', write: 'write', rateLimited: true },
@@ -86,11 +93,15 @@ export function routePolicy(routeId: string | null, isRemoteRequest = false): Ro
 	return Object.hasOwn(ROUTES, routeId) ? ROUTES[routeId] : ADMIN_ONLY;
 }
 
-/** What a request needs, from its route id and method. */
-export function accessNeeded(routeId: string | null, method: string, isRemoteRequest = false): Need {
-	const p = routePolicy(routeId, isRemoteRequest);
+/** What a request of `method` needs under a policy. */
+export function needOf(p: RoutePolicy, method: string): Need {
 	// Exact names: a method is case-sensitive, and one that is not a read is judged as a write.
 	return READ_METHODS.has(method) ? p.read : p.write;
+}
+
+/** What a request needs, from its route id and method. */
+export function accessNeeded(routeId: string | null, method: string, isRemoteRequest = false): Need {
+	return needOf(routePolicy(routeId, isRemoteRequest), method);
 }
 
 /** Routes under /api answer machines: JSON errors, no-store by default, the session refreshed. */

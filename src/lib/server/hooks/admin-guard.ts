@@ -8,7 +8,7 @@ import { json, redirect, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { getApp } from '../app';
 import { SESSION_COOKIE, sessionCookieOptions, validateSession } from '../auth/sessions';
 import { authenticateKey } from '../auth/keys';
-import { accessNeeded, isApiRoute, READ_METHODS } from './access';
+import { isApiRoute, needOf, READ_METHODS, routePolicy } from './access';
 
 function bearer(event: RequestEvent): string | null {
 	const h = event.request.headers.get('authorization');
@@ -83,17 +83,34 @@ export const adminGuard: Handle = async ({ event, resolve }) => {
 	event.locals.apiKey = null;
 	const routeId = event.route.id;
 	const { method } = event.request;
-	const need = accessNeeded(routeId, method, event.isRemoteRequest);
+	const policy = routePolicy(routeId, event.isRemoteRequest);
+	const need = needOf(policy, method);
 	const api = isApiRoute(routeId);
-	// Public pages need no session (and skip its query); the admin's own pages read it even where open (sign-in redirects a signed-in admin).
-	if (need !== 'public' || api || routeId === '/admin' || routeId?.startsWith('/admin/')) await loadSession(event);
-
+	const adminRoute = routeId === '/admin' || !!routeId?.startsWith('/admin/');
 	const key = api ? bearer(event) : null;
+
+	if (need === 'public' && !adminRoute && !policy.identify) {
+		// Open routes never read the session: a refreshed (or cleared) session
+		// cookie must never ride on an answer a shared cache may keep.
+		return resolve(event);
+	}
+	// The admin's own pages read it even where open (sign-in redirects a signed-in admin).
+	await loadSession(event);
+
 	if (event.locals.admin && !key && !READ_METHODS.has(method) && !sameOrigin(event.request, event.url.origin)) {
 		const message = 'cross-site request refused: a signed-in request that changes something must come from this site';
 		return api ? apiError(403, message) : new Response(message, { status: 403, headers: { 'content-type': 'text/plain' } });
 	}
-	if (need === 'public') return resolve(event);
+	if (need === 'public') {
+		if (key) {
+			// Optional identification (policy.identify): a key that is sent must be a real one.
+			const found = await authenticateKey(getApp().database.db, key);
+			if (!found) return apiError(401, 'unknown or revoked API key');
+			event.locals.apiKey = found;
+		}
+		const response = await resolve(event);
+		return adminRoute ? privateNoStore(response) : response;
+	}
 
 	if (need === 'session' || !api) {
 		if (event.locals.admin) return privateNoStore(await resolve(event));

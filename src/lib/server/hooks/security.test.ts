@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CSP, REFERRER_POLICY, securityHeaders, withSecurityHeaders } from './security';
+import { cacheControlWithCookie, DEFAULT_CSP, REFERRER_POLICY, securityHeaders, withSecurityHeaders } from './security';
 
 describe('securityHeaders', () => {
 	it('forbids framing everywhere but the embed widget, and keeps a page policy it is given', () => {
@@ -33,5 +33,15 @@ describe('withSecurityHeaders', () => {
 		expect(plain['content-security-policy']).toBe("default-src 'none'");
 		expect(withSecurityHeaders({ 'referrer-policy': 'no-referrer' }, false)['referrer-policy']).toBe('no-referrer');
 		expect(withSecurityHeaders({}, false)['content-security-policy']).toBe(`${DEFAULT_CSP}; frame-ancestors 'none'`);
+	});
+});
+
+describe('cacheControlWithCookie', () => {
+	it('makes a publicly cacheable answer that sets a cookie private', () => {
+		expect(cacheControlWithCookie('public, max-age=30', true)).toBe('private, no-store');
+		expect(cacheControlWithCookie('max-age=30, s-maxage=60', true)).toBe('private, no-store');
+		expect(cacheControlWithCookie('public, max-age=30', false)).toBeNull();
+		expect(cacheControlWithCookie('private, no-store', true)).toBeNull();
+		expect(cacheControlWithCookie(null, true)).toBeNull();
 	});
 });

@@ -47,8 +47,18 @@ export function withSecurityHeaders(headers: Record<string, string>, frameable: 
 	};
 }
 
+/**
+ * A response that sets a cookie is never for a shared cache: the cookie (a
+ * session token, say) would be handed to everyone the cache serves.
+ */
+export function cacheControlWithCookie(cacheControl: string | null, setsCookie: boolean): string | null {
+	return setsCookie && cacheControl !== null && /\b(public|s-maxage)\b/i.test(cacheControl) ? 'private, no-store' : null;
+}
+
 function withHeaders(response: Response, frameable: boolean): Response {
 	const set = securityUpdates(frameable, response.headers.get('content-security-policy'), response.headers.has('referrer-policy'));
+	const cc = cacheControlWithCookie(response.headers.get('cache-control'), response.headers.has('set-cookie'));
+	if (cc) set['cache-control'] = cc;
 	try {
 		for (const [k, v] of Object.entries(set)) response.headers.set(k, v);
 		return response;

@@ -79,7 +79,7 @@ export async function monitorPage(
 	const slot = slotMs(m.cron, tz);
 	const days = lastDays(BAR_DAYS, now, tz);
 	const windowStart = zonedMidnight(days[0], tz);
-	const older = opts.older && !Number.isNaN(Date.parse(opts.older)) ? new Date(opts.older) : null;
+	const older = parseOlder(opts.older, now);
 
 	const hourFrom = new Date(hourBucket(now).getTime() - 23 * 3_600_000);
 	const [hours, byDay, changes, last] = await Promise.all([
@@ -161,6 +161,18 @@ function sinceText(since: Date, now: Date, tz: string): string {
  * "ongoing". On an older page, the first row ends where the previous page's
  * last row began (the cursor).
  */
+/**
+ * The "older changes" cursor from the URL: a time between 2000 and a day
+ * from now, else none (the first page). Anything else Postgres may refuse
+ * (year -271821 parses in JavaScript), and a visitor's typo is no error.
+ */
+export function parseOlder(raw: string | null | undefined, now: Date): Date | null {
+	if (!raw) return null;
+	const t = Date.parse(raw);
+	if (!Number.isFinite(t) || t < Date.UTC(2000, 0, 1) || t > now.getTime() + 86_400_000) return null;
+	return new Date(t);
+}
+
 export function changeRows(
 	rows: { ts: Date; fromStatus: string | null; toStatus: string; error: string | null }[],
 	cursor: Date | null,

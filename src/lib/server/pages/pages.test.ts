@@ -6,7 +6,7 @@ import { validateMonitorList } from '../monitors/validate';
 import type { MonitorStatus } from '../types';
 import { clearBarCache, homeData } from './home';
 import { monitorDays } from './days';
-import { monitorPage } from './monitor';
+import { monitorPage, parseOlder } from './monitor';
 import { latencySeries } from './latency';
 import { banner } from './banner';
 import { barLabelText } from '$lib/bar';
@@ -148,5 +148,15 @@ describe('banner', () => {
 		const b = banner([m('A', 'UP'), m('B', 'NODATA')], now, 'UTC');
 		expect(b.note).toBe('1 monitor has no recent data: B');
 		expect(banner([m('B', 'NODATA')], now, 'UTC')).toMatchObject({ state: 'NODATA', headline: 'Status unknown' });
+	});
+});
+
+describe('parseOlder: the older-changes cursor from the URL', () => {
+	const now = new Date('2026-12-06T12:00:00Z');
+	it('takes a time between 2000 and a day from now, and nothing else', () => {
+		expect(parseOlder('2026-12-01T10:00:00.000Z', now)?.toISOString()).toBe('2026-12-01T10:00:00.000Z');
+		for (const raw of [null, '', 'x', '-271821-04-20', '275760-09-13', '1999-12-31T23:59:59Z', '2026-12-08T00:00:00Z']) {
+			expect(parseOlder(raw, now), String(raw)).toBeNull();
+		}
 	});
 });

@@ -12,11 +12,9 @@
 // - the answer is badgeAnswer / statuspageAnswer (public/routes.ts);
 // - the security headers come from withSecurityHeaders (hooks/security.ts).
 // Everything else goes on to SvelteKit untouched: other paths and methods,
-// odd request targets, a signed-in admin's session cookie under /api (the
-// admin guard refreshes it), no ORIGIN configured, and any error.
+// odd request targets, no ORIGIN configured, and any error.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app';
-import { SESSION_COOKIE } from '../auth/sessions';
 import type { BadgeKind } from '../badge/options';
 import { routePolicy } from '../hooks/access';
 import { rateLimitRefusal } from '../hooks/ratelimit';
@@ -53,15 +51,14 @@ export function matchPublicRead(pathname: string): PublicRead | null {
 
 /**
  * A GET or HEAD of a route the access policy (hooks/access.ts) marks as a
- * public read: it needs nothing from the admin guard. Under /api the guard
- * refreshes a signed-in admin's session cookie, so a request carrying one is
- * not a plain public read. Judged on the route id, as the guard judges.
+ * public read: the admin guard does nothing for it (open routes never read
+ * the session), so server.js may answer it. Judged on the route id, as the
+ * guard judges.
  */
-export function isPublicRead(routeId: string | null, method: string | undefined, cookieHeader: string | null | undefined): boolean {
+export function isPublicRead(routeId: string | null, method: string | undefined): boolean {
 	if (method !== 'GET' && method !== 'HEAD') return false;
 	const policy = routePolicy(routeId);
-	if (!policy.publicRead || policy.read !== 'public') return false;
-	return policy.publicRead === 'badge' || !cookieHeader?.includes(`${SESSION_COOKIE}=`);
+	return !!policy.publicRead && policy.read === 'public';
 }
 
 /**
@@ -126,7 +123,7 @@ export function publicReads(app: App): PublicReads {
 		try {
 			const url = new URL(origin + target);
 			const read = matchPublicRead(url.pathname);
-			if (!read || !isPublicRead(read.routeId, req.method, req.headers.cookie)) return next();
+			if (!read || !isPublicRead(read.routeId, req.method)) return next();
 			const policy = routePolicy(read.routeId);
 			const refusal = rateLimitRefusal(config, policy.rateLimited, () =>
 				clientKey(

@@ -1,9 +1,11 @@
 import { json } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
-import { health } from '$lib/server/health';
+import { health, publicHealth } from '$lib/server/health';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async () => {
+/** Up or not for anyone; the counters and errors for an admin or a key (the guard identifies them, hooks/access.ts). */
+export const GET: RequestHandler = async ({ locals }) => {
 	const { code, body } = await health(getApp());
-	return json(body, { status: code, headers: { 'cache-control': 'no-store' } });
+	const full = !!locals.admin || !!locals.apiKey;
+	return json(full ? body : publicHealth(body), { status: code, headers: { 'cache-control': 'no-store' } });
 };
