@@ -1,12 +1,13 @@
-# Porthole: SvelteKit (adapter-node) server with the probe loop.
-FROM node:20-bookworm-slim AS build
+# Porthole: SvelteKit (adapter-node) server with the probe loop, built and run
+# on Node 24 (the current LTS; package.json still allows >=20.19).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production \
     PORT=3000 \
