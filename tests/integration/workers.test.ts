@@ -71,8 +71,9 @@ describe('three workers on one Postgres', () => {
 
 		type Row = { monitor_id: number; ts: Date; worker_id: string | null };
 		const res = await database.db.execute(sql`
-			select c.monitor_id, c.ts, s.worker_id
-			from checks c left join slot_claims s on s.monitor_id = c.monitor_id and s.ts = c.ts
+			select c.monitor_id, timestamptz '2020-01-01Z' + c.ts * interval '1 second' as ts, s.worker_id
+			from check_results c left join slot_claims s on s.monitor_id = c.monitor_id
+				and s.ts = timestamptz '2020-01-01Z' + c.ts * interval '1 second'
 			order by c.monitor_id, c.ts`);
 		const rows = (res as unknown as { rows: Row[] }).rows;
 		const byMonitor = new Map<number, number[]>();

@@ -1,5 +1,6 @@
 import {
 	boolean,
+	customType,
 	date,
 	doublePrecision,
 	index,
@@ -9,9 +10,10 @@ import {
 	primaryKey,
 	serial,
 	text,
+	smallint,
 	timestamp
 } from 'drizzle-orm/pg-core';
-import type { Host, Ping } from '../types';
+import type { Host, MonitorStatus, Ping } from '../types';
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -39,22 +41,72 @@ export const monitors = pgTable('monitors', {
 		.$onUpdate(() => new Date())
 });
 
-/** One row per monitor per scheduled slot; the first write of a slot wins. */
+/** Whole seconds since 2020-01-01T00:00:00Z: 4 bytes instead of 8, good until 2088. */
+export const SLOT_EPOCH_MS = Date.UTC(2020, 0, 1);
+const slotTime = customType<{ data: Date; driverData: number }>({
+	dataType: () => 'integer',
+	toDriver: (d) => Math.floor((d.getTime() - SLOT_EPOCH_MS) / 1000),
+	fromDriver: (s) => new Date(SLOT_EPOCH_MS + Number(s) * 1000)
+});
+
+/** A check's status as a smallint (UP 0, DEGRADED 1, DOWN 2, MAINTENANCE 3); Drizzle maps both ways. */
+export const STATUS_CODES: Record<MonitorStatus, number> = { UP: 0, DEGRADED: 1, DOWN: 2, MAINTENANCE: 3 };
+const STATUS_NAMES = Object.keys(STATUS_CODES) as MonitorStatus[];
+const checkStatus = customType<{ data: MonitorStatus; driverData: number }>({
+	dataType: () => 'smallint',
+	toDriver: (s) => {
+		const code = STATUS_CODES[s];
+		if (code === undefined) throw new Error(`not a check status: ${s}`);
+		return code;
+	},
+	fromDriver: (c) => STATUS_NAMES[Number(c)]
+});
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * Raw checks, one row per monitor per scheduled slot; the first write of a
+ * slot wins. Packed to ~60 bytes a row (issue 11.3): slot as int seconds,
+ * status as smallint, and the per-host results as a small
+ * blob (queries/ping-codec.ts) keyed to check_host_lists. The primary key is
+ * the only index: every read is one monitor's time range, and retention
+ * deletes per monitor through it too.
+ */
 export const checks = pgTable(
-	'checks',
+	'check_results',
 	{
 		monitorId: integer('monitor_id')
 			.notNull()
 			.references(() => monitors.id, { onDelete: 'cascade' }),
-		ts: tstz('ts').notNull(),
-		status: text('status').notNull(),
+		ts: slotTime('ts').notNull(),
 		latency: doublePrecision('latency').notNull(),
-		pings: jsonb('pings').$type<Ping[]>().notNull(),
-		error: text('error'),
+		status: checkStatus('status').notNull(),
+		/** Packed per-host results: decode with the checks query module, never read directly. */
+		hosts: bytea('hosts').notNull(),
+		error: text('error')
+	},
+	(t) => [primaryKey({ columns: [t.monitorId, t.ts] })]
+);
+
+/** The host list (host, port, type per host, in probe order) a monitor's checks were probed with, by version. */
+export const checkHostLists = pgTable(
+	'check_host_lists',
+	{
+		monitorId: integer('monitor_id')
+			.notNull()
+			.references(() => monitors.id, { onDelete: 'cascade' }),
+		version: integer('version').notNull(),
+		hosts: jsonb('hosts').$type<{ host: string; port: number; type: Host['type'] }[]>().notNull(),
 		createdAt: tstz('created_at').notNull().defaultNow()
 	},
-	(t) => [primaryKey({ columns: [t.monitorId, t.ts] }), index('checks_ts_idx').on(t.ts)]
+	(t) => [primaryKey({ columns: [t.monitorId, t.version] })]
 );
+
+/** Addresses dialled that are not the host itself (resolved names), stored once. */
+export const pingAddresses = pgTable('ping_addresses', {
+	id: serial('id').primaryKey(),
+	address: text('address').notNull().unique()
+});
 
 // Rollups: counts per status and latency stats over UP/DEGRADED checks (a DOWN
 // check's latency says nothing about the service). Pages read these.

@@ -66,7 +66,9 @@ export async function openTestDatabase(driver: Driver): Promise<TestDatabase> {
 /** Empties every table (between tests sharing one database). */
 export async function truncateAll(database: Database): Promise<void> {
 	const { sql } = await import('drizzle-orm');
+	const { forgetCheckCaches } = await import('./queries/checks');
+	forgetCheckCaches(database.db);
 	await database.db.execute(
-		sql.raw('truncate monitors, checks, check_hours, check_days, monitor_state, status_changes, slot_claims, admins, sessions, api_keys, setup_tokens, login_throttle restart identity cascade')
+		sql.raw('truncate monitors, check_results, check_host_lists, ping_addresses, check_hours, check_days, monitor_state, status_changes, slot_claims, admins, sessions, api_keys, setup_tokens, login_throttle restart identity cascade')
 	);
 }

@@ -8,6 +8,8 @@ import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import type { RollupDelta } from '../rollup';
 import type { MonitorStatus } from '../types';
+import { SLOT_EPOCH_MS, STATUS_CODES } from '../db/schema';
+import { encodePings, hostKeys } from '../db/queries/ping-codec';
 import { demoError, demoPings, type SeedMonitor, type SeedWriter } from './seed';
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; null is \N. */
@@ -40,16 +42,15 @@ export function copyWriter(url: string): SeedWriter & { close(): Promise<void> }
 	const send = async ({ id, hosts, h }: SeedMonitor) => {
 		const hours = [...h.hours].map(([b, d]) => `${id}\t${new Date(b).toISOString()}\t${stats(d)}\n`);
 		const days = [...h.days].map(([day, d]) => `${id}\t${day}\t${stats(d)}\n`);
-		// The pings JSON differs only in status and latency: build it once per status, splice the latency in.
-		const tpl = new Map<MonitorStatus, string[]>();
-		const pingsJson = (status: MonitorStatus, latency: number) => {
-			let parts = tpl.get(status);
-			if (!parts) tpl.set(status, (parts = copyField(JSON.stringify(demoPings(hosts, status, -12345.678)) ).split('-12345.678')));
-			return parts.join(String(latency));
-		};
+		// Packed like recordCheck packs them (queries/ping-codec.ts); the seeder's
+		// monitors are new, so their host list is version 1.
+		const hostList = hostKeys(demoPings(hosts, 'UP', 0));
+		const packed = (status: MonitorStatus, latency: number) =>
+			'\\\\x' + Buffer.from(encodePings(1, demoPings(hosts, status, latency), () => 0)).toString('hex');
 		const err = { DOWN: copyField(demoError('DOWN')), other: '\\N' };
 		const rawLines = h.raw.map(
-			(c) => `${id}\t${new Date(c.ts).toISOString()}\t${c.status}\t${c.latency}\t${pingsJson(c.status, c.latency)}\t${c.status === 'DOWN' ? err.DOWN : err.other}\n`
+			(c) =>
+				`${id}\t${(c.ts - SLOT_EPOCH_MS) / 1000}\t${c.latency}\t${STATUS_CODES[c.status]}\t${packed(c.status, c.latency)}\t${c.status === 'DOWN' ? err.DOWN : err.other}\n`
 		);
 		const changeLines = h.changes.map(
 			(c) => `${id}\t${new Date(c.ts).toISOString()}\t${copyField(c.from)}\t${c.to}\t${c.to === 'DOWN' ? err.DOWN : err.other}\n`
@@ -58,7 +59,9 @@ export function copyWriter(url: string): SeedWriter & { close(): Promise<void> }
 			copy(sql, 'check_hours', ['monitor_id', 'bucket', ...ROLLUP], hours).then(() =>
 				copy(sql, 'check_days', ['monitor_id', 'day', ...ROLLUP], days)
 			),
-			copy(sql, 'checks', ['monitor_id', 'ts', 'status', 'latency', 'pings', 'error'], rawLines).then(() =>
+			sql`insert into check_host_lists (monitor_id, version, hosts) values (${id}, 1, ${JSON.stringify(hostList)}::jsonb) on conflict do nothing`
+				.then(() => copy(sql, 'check_results', ['monitor_id', 'ts', 'latency', 'status', 'hosts', 'error'], rawLines))
+				.then(() =>
 				copy(sql, 'status_changes', ['monitor_id', 'ts', 'from_status', 'to_status', 'error'], changeLines)
 			)
 		]);

@@ -4,7 +4,7 @@
 import { like, sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
 import { checkDays, checkHours, checks, monitors, monitorState, statusChanges } from '../db/schema';
-import { rollupSet } from '../db/queries/checks';
+import { packChecks, rollupSet } from '../db/queries/checks';
 import { slotMs } from '../pages/bar';
 import { zonedMidnight } from '../pages/zone';
 import { dayKey } from '../rollup';
@@ -73,10 +73,15 @@ export function insertWriter(db: Db): SeedWriter {
 			await inBatches(days, BATCH, (b) =>
 				db.insert(checkDays).values(b).onConflictDoUpdate({ target: [checkDays.monitorId, checkDays.day], set: rollupSet('check_days') })
 			);
-			await inBatches(h.raw, BATCH, (b) =>
+			await inBatches(h.raw, BATCH, async (b) =>
 				db
 					.insert(checks)
-					.values(b.map((c) => ({ monitorId: id, ts: new Date(c.ts), status: c.status, latency: c.latency, pings: demoPings(hosts, c.status, c.latency), error: demoError(c.status) })))
+					.values(
+						await packChecks(
+							db,
+							b.map((c) => ({ monitorId: id, ts: new Date(c.ts), status: c.status, latency: c.latency, pings: demoPings(hosts, c.status, c.latency), error: demoError(c.status) }))
+						)
+					)
 					.onConflictDoNothing()
 			);
 			await inBatches(h.changes, BATCH, (b) =>

@@ -4,7 +4,8 @@
 import { publicError } from '../public/disclosure';
 import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
-import { checkHours, checks, monitors, monitorState, statusChanges } from '../db/schema';
+import { checkHours, monitors, monitorState, statusChanges } from '../db/schema';
+import { latestPings } from '../db/queries/checks';
 import { hourBucket, uptimeRatio } from '../rollup';
 import { shown, type Shown } from '$lib/status';
 import { BAR_DAYS } from '$lib/bar';
@@ -104,14 +105,7 @@ export async function monitorPage(
 			)
 			.orderBy(desc(statusChanges.ts))
 			.limit(CHANGES_PER_PAGE + 1),
-		m.showHosts
-			? db
-					.select({ pings: checks.pings })
-					.from(checks)
-					.where(eq(checks.monitorId, m.id))
-					.orderBy(desc(checks.ts))
-					.limit(1)
-			: Promise.resolve([])
+		m.showHosts ? latestPings(db, m.id) : Promise.resolve([])
 	]);
 
 	const stats = dayStats(byDay, { n: BAR_DAYS, timeZone: tz, slotMs: slot, now });
@@ -143,7 +137,7 @@ export async function monitorPage(
 		uptime30: uptimeOver(byDay, days.slice(-30)),
 		changes: changeRows(changes.slice(0, CHANGES_PER_PAGE), older, now, tz, m.showHosts),
 		olderCursor: changes.length > CHANGES_PER_PAGE ? changes[CHANGES_PER_PAGE - 1].ts.toISOString() : null,
-		hosts: m.showHosts ? hostRows(last[0]?.pings ?? []) : null,
+		hosts: m.showHosts ? hostRows(last) : null,
 		range: (isRange(opts.range) ? opts.range : '24h') as Range,
 		zone: zoneLabel(tz),
 		timeZone: tz,

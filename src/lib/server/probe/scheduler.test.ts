@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
 import { checkDays, checkHours, checks, monitors, monitorState } from '../db/schema';
 import { upsertMonitors } from '../db/queries/monitors';
+import { checksBetween } from '../db/queries/checks';
 import { validateMonitorList } from '../monitors/validate';
 import { silentLogger } from '../log';
 import { probe, startProbeWorker, stopProbeWorker } from './pool';
@@ -88,8 +89,10 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 			await s.stop();
 		}
 		const written = events.filter((e) => e.written);
-		const rows = await t.db.select().from(checks).orderBy(checks.ts);
+		const rows = await checksBetween(t.db, events[0].monitorId, new Date(0), new Date(Date.now() + 86_400_000));
 		expect(rows.map((r) => r.ts.getTime())).toEqual(written.map((e) => e.slot.getTime()));
+		// The pings come back from the packed row exactly as the probe gave them.
+		expect(rows.map((r) => r.pings)).toEqual(written.map((e) => e.outcome.pings));
 		expect(rows[0]).toMatchObject({ status: 'UP', error: null });
 		expect(rows.at(-1)).toMatchObject({ status: 'DOWN' });
 		// The spec's default: latency is the average over all hosts, refused ones included.

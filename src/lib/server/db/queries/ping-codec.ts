@@ -1,0 +1,192 @@
+// The per-host results of a check, packed into a few bytes (issue 11.3).
+//
+// A check row used to carry its pings as JSON: each host's name, port and
+// type repeated every minute, and keys and numbers spelled out, ~190 bytes
+// for 3 hosts. The name/port/type are configuration: they live once in
+// check_host_lists, and a row keeps the version of that list it was probed
+// with. Addresses that are not the host itself live once in ping_addresses.
+// What is left is the result, per host, in list order:
+//
+//   header byte   bits 0-1 status: 0 open, 1 timeout, 2 error
+//                 bits 2-3 address: 0 absent, 1 the host itself (IP literal),
+//                                   2 a ping_addresses id follows (varint)
+//                 bits 4-5 dnsLatency: 0 absent, 1 zero, 2 whole µs follow
+//                                      (varint), 3 float64 follows
+//                 bit  6   error text follows (varint byte length + UTF-8)
+//                 bit  7   latency is a float64, not whole µs (varint)
+//
+// The blob starts with the host-list version (varint). Latencies from the
+// probe are whole microseconds (tcp.js rounds hrtime to µs), so the varint
+// keeps them exactly: 2 bytes under 16 ms, 3 under 2 s. Anything else (a
+// fraction of a µs, negative, huge) falls back to a float64, so nothing is
+// ever rounded. The migration 0004 writes the same format from SQL.
+import type { Ping, PingStatus } from '../../types';
+
+/** What a ping shares with the host it was probed for: the host-list entry. */
+export interface HostKey {
+	host: string;
+	port: number;
+	type: Ping['type'];
+}
+
+const STATUS: PingStatus[] = ['open', 'timeout', 'error'];
+const STATUS_CODE: Record<PingStatus, number> = { open: 0, timeout: 1, error: 2 };
+
+const ADDR_NONE = 0,
+	ADDR_HOST = 1,
+	ADDR_ID = 2;
+const DNS_NONE = 0,
+	DNS_ZERO = 1,
+	DNS_MICROS = 2,
+	DNS_FLOAT = 3;
+const HAS_ERROR = 1 << 6;
+const LATENCY_FLOAT = 1 << 7;
+
+/** Whole microseconds, when `ms` is exactly that (0 ≤ µs < 2^48); else null. */
+function micros(ms: number): number | null {
+	if (!Number.isFinite(ms) || ms < 0) return null;
+	const us = Math.round(ms * 1000);
+	if (us > 2 ** 48 || us / 1000 !== ms) return null;
+	return us;
+}
+
+class Writer {
+	buf = new Uint8Array(64);
+	n = 0;
+	private room(k: number) {
+		if (this.n + k <= this.buf.length) return;
+		const b = new Uint8Array(Math.max(this.buf.length * 2, this.n + k));
+		b.set(this.buf.subarray(0, this.n));
+		this.buf = b;
+	}
+	byte(b: number) {
+		this.room(1);
+		this.buf[this.n++] = b;
+	}
+	varint(v: number) {
+		this.room(8);
+		while (v >= 128) {
+			this.buf[this.n++] = (v % 128) | 128;
+			v = Math.floor(v / 128);
+		}
+		this.buf[this.n++] = v;
+	}
+	float(v: number) {
+		this.room(8);
+		new DataView(this.buf.buffer, this.buf.byteOffset + this.n, 8).setFloat64(0, v);
+		this.n += 8;
+	}
+	bytes(b: Uint8Array) {
+		this.room(b.length);
+		this.buf.set(b, this.n);
+		this.n += b.length;
+	}
+	done(): Uint8Array {
+		return this.buf.slice(0, this.n);
+	}
+}
+
+class Reader {
+	i = 0;
+	constructor(private b: Uint8Array) {}
+	byte(): number {
+		if (this.i >= this.b.length) throw new Error('check hosts blob: truncated');
+		return this.b[this.i++];
+	}
+	varint(): number {
+		let v = 0;
+		for (let mul = 1; ; mul *= 128) {
+			const b = this.byte();
+			v += (b & 127) * mul;
+			if (b < 128) return v;
+		}
+	}
+	float(): number {
+		if (this.i + 8 > this.b.length) throw new Error('check hosts blob: truncated');
+		const v = new DataView(this.b.buffer, this.b.byteOffset + this.i, 8).getFloat64(0);
+		this.i += 8;
+		return v;
+	}
+	bytes(k: number): Uint8Array {
+		if (this.i + k > this.b.length) throw new Error('check hosts blob: truncated');
+		return this.b.subarray(this.i, (this.i += k));
+	}
+	get end() {
+		return this.i >= this.b.length;
+	}
+}
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
+/** The host-list part of pings, as stored in check_host_lists. */
+export function hostKeys(pings: Ping[]): HostKey[] {
+	return pings.map((p) => ({ host: p.host, port: p.port, type: p.type }));
+}
+
+/**
+ * Packs pings. `addressId` maps an address that is not the host itself to
+ * its ping_addresses id (the caller makes sure every one has an id).
+ */
+export function encodePings(version: number, pings: Ping[], addressId: (address: string) => number): Uint8Array {
+	const w = new Writer();
+	w.varint(version);
+	for (const p of pings) {
+		const us = micros(p.latency);
+		const addr = p.address === undefined ? ADDR_NONE : p.address === p.host ? ADDR_HOST : ADDR_ID;
+		const dnsUs = p.dnsLatency === undefined ? null : micros(p.dnsLatency);
+		const dns =
+			p.dnsLatency === undefined ? DNS_NONE : p.dnsLatency === 0 && !Object.is(p.dnsLatency, -0) ? DNS_ZERO : dnsUs !== null ? DNS_MICROS : DNS_FLOAT;
+		const err = p.error !== undefined ? HAS_ERROR : 0;
+		w.byte(STATUS_CODE[p.status] | (addr << 2) | (dns << 4) | err | (us === null ? LATENCY_FLOAT : 0));
+		if (us === null) w.float(p.latency);
+		else w.varint(us);
+		if (addr === ADDR_ID) w.varint(addressId(p.address!));
+		if (dns === DNS_MICROS) w.varint(dnsUs!);
+		else if (dns === DNS_FLOAT) w.float(p.dnsLatency!);
+		if (err) {
+			const b = utf8.encode(p.error!);
+			w.varint(b.length);
+			w.bytes(b);
+		}
+	}
+	return w.done();
+}
+
+/** The host-list version a blob was written with (its first varint). */
+export function blobVersion(blob: Uint8Array): number {
+	return new Reader(blob).varint();
+}
+
+/** The pings a blob was packed from, in the documented key order. */
+export function decodePings(blob: Uint8Array, hosts: HostKey[], address: (id: number) => string): Ping[] {
+	const r = new Reader(blob);
+	r.varint();
+	const out: Ping[] = [];
+	for (const h of hosts) {
+		if (r.end) throw new Error(`check hosts blob: ${out.length} results for ${hosts.length} hosts`);
+		const head = r.byte();
+		const status = STATUS[head & 3];
+		if (!status) throw new Error(`check hosts blob: bad status ${head & 3}`);
+		const latency = head & LATENCY_FLOAT ? r.float() : r.varint() / 1000;
+		const ping: Ping = { status, latency, host: h.host, port: h.port, type: h.type };
+		const addr = (head >> 2) & 3;
+		if (addr === ADDR_HOST) ping.address = h.host;
+		else if (addr === ADDR_ID) ping.address = address(r.varint());
+		const dns = (head >> 4) & 3;
+		if (dns === DNS_ZERO) ping.dnsLatency = 0;
+		else if (dns === DNS_MICROS) ping.dnsLatency = r.varint() / 1000;
+		else if (dns === DNS_FLOAT) ping.dnsLatency = r.float();
+		if (head & HAS_ERROR) ping.error = fromUtf8.decode(r.bytes(r.varint()));
+		out.push(ping);
+	}
+	if (!r.end) throw new Error(`check hosts blob: more results than the ${hosts.length} hosts`);
+	return out;
+}
+
+/** Addresses in pings that need a ping_addresses id. */
+export function addressesOf(pings: Ping[]): string[] {
+	const out: string[] = [];
+	for (const p of pings) if (p.address !== undefined && p.address !== p.host) out.push(p.address);
+	return out;
+}
