@@ -11,6 +11,7 @@ import { listAdminMonitors } from '../admin/monitors';
 import { listPublicMonitors } from '../api/monitors';
 import { StatusSnapshot } from '../snapshot';
 import { statusJson, summaryJson } from '../public/statuspage';
+import { badgeReply, type BadgeRequest } from '../public/badges';
 import { clearBarCache, homeData } from './home';
 import { unpackRow } from '$lib/row-html';
 
@@ -95,6 +96,12 @@ describe.each(DRIVERS)('natural order and current status on %s', (driver) => {
 		]);
 		expect(statusJson(snap.current()!, info).status).toEqual({ indicator: 'minor', description: '1 monitor has no recent data' });
 		expect(summaryJson(snap.current()!, info).components.map((c) => c.id)).toEqual(['a', 'b']);
+		// Badges too: c's last check said UP, but that is not status now; all together is not "up".
+		const badge = async (tag: string) => {
+			const req: BadgeRequest = { kind: 'status', format: 'json', query: new URLSearchParams(), ifNoneMatch: null, snapshot: snap!, maxAge: 30, siteTitle: 'S', tag };
+			return JSON.parse(new TextDecoder().decode((await badgeReply(req)).body!)).message;
+		};
+		expect([await badge('a'), await badge('c'), await badge('_')]).toEqual(['up', 'no data', 'no data']);
 
 		// Nothing is written; ten minutes pass. a and b age out at the next refresh.
 		now = new Date(NOW.getTime() + 10 * MIN);
@@ -106,5 +113,6 @@ describe.each(DRIVERS)('natural order and current status on %s', (driver) => {
 		for (const tag of ['a', 'b', 'c']) await up(tag, new Date(now.getTime() - MIN));
 		await snap.refresh();
 		expect(statusJson(snap.current()!, info).status).toEqual({ indicator: 'none', description: 'All systems operational' });
+		expect([await badge('c'), await badge('_')]).toEqual(['up', 'up']);
 	});
 });
