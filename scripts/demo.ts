@@ -2,9 +2,13 @@
 // Fills the configured database (DATABASE_URL, else PGlite in DATA_DIR) with
 // N demo monitors ("demo-…", replaced on each run) and D days of history:
 // hourly and daily rollups for the whole span, raw checks for the last 7 days.
-// The monitors point at 127.0.0.1:P (default 9, closed on most machines: run
-// the server with PROBE_WORKER=off to keep the seeded "now", or give the port
-// of a local listener so live checks carry on as UP).
+// History runs through the current slot with no gap at its end, so every
+// demo monitor is current when seeding ends. The monitors point at
+// 127.0.0.1:P (default 9, closed on most machines). With PROBE_WORKER=off
+// nothing checks them afterwards: after three of its slots without a check a
+// monitor shows "No data" and the banner says how many have no recent data,
+// which is the truth. To keep them current, give the port of a local
+// listener and run with the probe worker on: live checks carry on as UP.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/lib/server/config';
 import { openDatabase } from '../src/lib/server/db/index';

@@ -46,9 +46,17 @@ function isDataError(err: unknown): boolean {
 	return typeof code === 'string' && code.startsWith('22');
 }
 import type { Logger } from './log';
+import { isCurrent } from './pages/current';
+import { slotMs } from './pages/bar';
 
 export interface PublicMonitor extends MonitorSummary {
 	latencyStats: Record<UptimeWindow, LatencyStats>;
+	/**
+	 * Has a check within its expected interval (isCurrent, as the page's
+	 * "No data"): the status of a monitor that is not current is not status
+	 * now. Recomputed at every refresh, so it turns false as a check ages.
+	 */
+	current: boolean;
 }
 
 export interface SnapshotData {
@@ -195,8 +203,11 @@ export class StatusSnapshot {
 			// Public now, but its figures could not be read yet: not served until they can be.
 			if (!m) continue;
 			// Only a newer check: the figures may have been read after `states`.
-			if ((r.lastCheck?.getTime() ?? 0) <= (m.lastCheck?.getTime() ?? 0)) monitors.push(m);
-			else monitors.push({ ...m, status: r.status as PublicMonitor['status'], latency: r.latency, lastCheck: r.lastCheck, since: r.since });
+			if ((r.lastCheck?.getTime() ?? 0) <= (m.lastCheck?.getTime() ?? 0)) monitors.push(this.aged(m, now));
+			else
+				monitors.push(
+					this.aged({ ...m, status: r.status as PublicMonitor['status'], latency: r.latency, lastCheck: r.lastCheck, since: r.since }, now)
+				);
 		}
 		// Unchanged: keep the same object, so per-snapshot caches (summary.json) stay warm.
 		if (monitors.length !== current.length || monitors.some((m, i) => m !== current[i])) this.publish(monitors, now);
@@ -213,7 +224,7 @@ export class StatusSnapshot {
 			const exclude = alone.map((r) => r.id);
 			const summaries = await monitorSummaries(this.o.db, { timeZone: tz, now, publicOnly: true, exclude });
 			const latency = await latencyWindows(this.o.db, { timeZone: tz, now, ids: 'public', exclude });
-			for (const s of summaries) byId.set(s.id, { ...s, latencyStats: latency.get(s.id) ?? empty });
+			for (const s of summaries) byId.set(s.id, { ...s, latencyStats: latency.get(s.id) ?? empty, current: false });
 		} catch (err) {
 			if (!isDataError(err)) throw err;
 			// Some monitor's rows break the batch: find out which, one at a time.
@@ -241,11 +252,23 @@ export class StatusSnapshot {
 			else this.broken.delete(r.id);
 			// Whatever could not be read now is served as it last was (status now is applied after).
 			const base = summary ?? last;
-			if (base) byId.set(r.id, { ...base, latencyStats: latencyStats ?? last?.latencyStats ?? empty });
+			if (base) byId.set(r.id, { ...base, latencyStats: latencyStats ?? last?.latencyStats ?? empty, current: false });
 		}
 		for (const id of this.broken.keys()) if (!states.some((r) => r.id === id)) this.broken.delete(id);
 		// Page order, from the status query (same order as monitorSummaries).
-		this.publish(states.flatMap((r) => byId.get(r.id) ?? []), now);
+		this.publish(
+			states.flatMap((r) => {
+				const m = byId.get(r.id);
+				return m ? [this.aged(m, now)] : [];
+			}),
+			now
+		);
+	}
+
+	/** The monitor with `current` as of now: the same object when that has not changed. */
+	private aged(m: PublicMonitor, now: Date): PublicMonitor {
+		const current = isCurrent(m.lastCheck, slotMs(m.cron, this.o.timeZone), now);
+		return m.current === current ? m : { ...m, current };
 	}
 
 	private publish(monitors: PublicMonitor[], now: Date) {

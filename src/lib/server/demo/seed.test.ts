@@ -4,7 +4,9 @@ import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db
 import { checkDays, checkHours, checks, monitors, monitorState, statusChanges } from '../db/schema';
 import { checksBetween, recordCheck } from '../db/queries/checks';
 import { prng, simulate, randomEpisodes } from './history';
-import { seedDemo } from './seed';
+import { currentTail, seedDemo } from './seed';
+import { clearBarCache, homeData } from '../pages/home';
+import { unpackRow } from '$lib/row-html';
 import { copyWriter } from './copy';
 import type { MonitorStatus } from '../types';
 
@@ -53,6 +55,19 @@ describe.each(DRIVERS)('demo seeder on %s', (driver) => {
 		for (let i = 1; i < changes.length; i++) expect(changes[i].fromStatus).toBe(changes[i - 1].toStatus);
 	}, 120_000);
 
+	it('leaves every monitor current: the page opens on status now, not "no recent data" (issue 11.4)', async () => {
+		await seedDemo(t.db, { monitors: 24, days: 2, timeZone: TZ, port: 9, seed: 7, now: NOW });
+		clearBarCache(t.db);
+		const home = await homeData(t.db, { title: 'Demo', timeZone: TZ, now: NOW });
+		const rows = home.groups.flatMap((g) => g.rows.map(unpackRow));
+		expect(rows).toHaveLength(24);
+		expect(rows.filter((r) => r.status === 'NODATA').map((r) => r.name)).toEqual([]);
+		expect(home.banner.note).toBe('');
+		// Seeded through the current slot: the one-minute monitors were checked at NOW itself.
+		const states = await t.db.select().from(monitorState);
+		expect(Math.max(...states.map((s) => s.ts.getTime()))).toBe(NOW.getTime());
+	}, 120_000);
+
 	it.runIf(driver === 'postgres')('writes the same rows through COPY as through inserts', async () => {
 		const snapshot = async () => {
 			const ms = await t.db.select().from(monitors).orderBy(asc(monitors.tag));
@@ -95,6 +110,27 @@ describe('simulate', () => {
 		expect(h.hours.get(from + 3_600_000)).toBeUndefined();
 		expect(h.days.get('2026-06-01')).toMatchObject({ down: 42, up: 1440 - 60 - 42 });
 		expect(h.changes.map((c) => c.to)).toEqual(['UP', 'DOWN', 'UP']);
+	});
+	it('currentTail cuts gaps short of the last slots and keeps the rest', () => {
+		const now = 10_000_000;
+		const slot = 60_000;
+		const cut = now - 4 * slot;
+		expect(
+			currentTail(
+				[
+					{ from: now - 3_600_000, to: now, kind: 'GAP' },
+					{ from: now - 2 * slot, to: now, kind: 'GAP' },
+					{ from: now - 7_200_000, to: now - 3_600_000, kind: 'GAP' },
+					{ from: now - 2 * slot, to: now, kind: 'DOWN' }
+				],
+				now,
+				slot
+			)
+		).toEqual([
+			{ from: now - 3_600_000, to: cut, kind: 'GAP' },
+			{ from: now - 7_200_000, to: now - 3_600_000, kind: 'GAP' },
+			{ from: now - 2 * slot, to: now, kind: 'DOWN' }
+		]);
 	});
 	it('is deterministic for a seed', () => {
 		const a = randomEpisodes(0, 90 * 86_400_000, prng(5));

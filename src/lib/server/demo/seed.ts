@@ -6,6 +6,7 @@ import type { Db } from '../db/index';
 import { checkDays, checkHours, checks, monitors, monitorState, statusChanges } from '../db/schema';
 import { packChecks, rollupSet } from '../db/queries/checks';
 import { slotMs } from '../pages/bar';
+import { STALE_SLOTS } from '../pages/current';
 import { zonedMidnight } from '../pages/zone';
 import { dayKey } from '../rollup';
 import type { Host, MonitorStatus, Ping } from '../types';
@@ -99,6 +100,16 @@ async function inBatches<T>(rows: T[], size: number, write: (batch: T[]) => Prom
 	for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
 }
 
+/**
+ * No gap reaches into the last STALE_SLOTS slots: a demo monitor ends its
+ * history current (checked within its interval), as a live one would be, so
+ * the page does not open on "no recent data". Gaps further back stay.
+ */
+export function currentTail(episodes: Episode[], now: number, slot: number): Episode[] {
+	const cut = now - (STALE_SLOTS + 1) * slot;
+	return episodes.flatMap((e) => (e.kind !== 'GAP' || e.to <= cut ? [e] : e.from < cut ? [{ ...e, to: cut }] : []));
+}
+
 /** Deletes earlier demo monitors (their history goes with them), then seeds. */
 export async function seedDemo(db: Db, o: SeedOptions) {
 	const log = o.log ?? (() => {});
@@ -153,11 +164,12 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 		const id = ids[i];
 		const slot = slotMs(spec.cron, o.timeZone);
 		const start = spec.createdAt.getTime();
-		const episodes = randomEpisodes(start, now, rand, i === 0 ? 0.3 : 0.3 + rand() * 1.4);
+		const episodes = currentTail(randomEpisodes(start, now, rand, i === 0 ? 0.3 : 0.3 + rand() * 1.4), now, slot);
 		const h = simulate(
 			{
 				from: start,
-				to: now,
+				// Through the current slot: every seeded monitor is current when seeding ends (issue 11.4).
+				to: now + 1,
 				slotMs: slot,
 				timeZone: o.timeZone,
 				rawFrom,

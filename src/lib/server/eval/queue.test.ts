@@ -26,15 +26,16 @@ describe('TaskQueue', () => {
 		const q = new TaskQueue();
 		const expired: Task[] = [];
 		const late = task({ startBy: Date.now() - 1 });
-		const soon = task({ startBy: Date.now() + 30 });
+		// (Far enough ahead that a busy machine pausing this thread between here and next() cannot make it late.)
+		const soon = task({ startBy: Date.now() + 250 });
 		const taken = task(); // no latest start: waits as long as it takes
 		q.add(late, (t) => expired.push(t));
 		q.add(soon, (t) => expired.push(t));
 		q.add(taken, (t) => expired.push(t));
 		expect(expired).toEqual([late]);
 		expect(q.size).toBe(2);
-		expect(q.next()).toBe(soon); // handed out in time: never expires
-		await new Promise((r) => setTimeout(r, 60));
+		expect(q.next()).toBe(soon); // handed out in time: never expires, not even past its latest start
+		await new Promise((r) => setTimeout(r, 300));
 		expect(expired).toEqual([late]);
 		expect(q.size).toBe(1);
 		expect(q.takeAll()).toEqual([taken]);

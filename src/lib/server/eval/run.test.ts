@@ -3,6 +3,7 @@
 // What faulty or hostile code gets is run-failures.test.ts.
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { EVAL_STATUSES, runEval } from './run.js';
 import { validateEvalSyntax } from './syntax.js';
 import { moduleIsUsable, moduleMemoryBytes } from './module.js';
@@ -10,6 +11,7 @@ import { DEFAULT_EVAL } from './default.js';
 import { EVAL_TEMPLATES } from './templates.js';
 import { MONITOR_STATUSES } from '../types';
 import { loadEvalModule, ping, Q, run, T } from './run.fixtures';
+import { measureStall } from '../../../../tests/fixtures/lag';
 
 loadEvalModule();
 
@@ -35,9 +37,16 @@ describe('constants', () => {
 		}
 	});
 
-	// The spec lives beside DESIGN.md, outside this repository: checked when present.
-	const SPEC = process.env.PORTHOLE_SPEC ?? '/work/shared/spec/tcp-monitor.md';
-	it.skipIf(!existsSync(SPEC))('sources are verbatim copies of the spec', () => {
+	// The spec lives outside this repository, at ../shared/spec/tcp-monitor.md
+	// from its root (PORTHOLE_SPEC overrides). Without it the check says so and
+	// skips, except in CI (CI=true, or PORTHOLE_REQUIRE_SPEC=1), where a missing
+	// spec is a failure, as a missing network namespace is for latency-truth.
+	const SPEC = process.env.PORTHOLE_SPEC || fileURLToPath(new URL('../../../../../shared/spec/tcp-monitor.md', import.meta.url));
+	const requireSpec = process.env.PORTHOLE_REQUIRE_SPEC === '1' || (!!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0');
+	const haveSpec = existsSync(SPEC);
+	if (!haveSpec && !requireSpec) console.warn(`eval spec check skipped: ${SPEC} not found (set PORTHOLE_SPEC, or CI=true to fail instead)`);
+	it.skipIf(!haveSpec && !requireSpec)('sources are verbatim copies of the spec', () => {
+		if (!haveSpec) throw new Error(`the spec is required here (CI or PORTHOLE_REQUIRE_SPEC=1) but ${SPEC} does not exist`);
 		const spec = readFileSync(SPEC, 'utf8');
 		const blocks = [...spec.matchAll(/```javascript\n([\s\S]*?)\n```/g)].map((m) => m[1]);
 		expect(blocks).toContain(DEFAULT_EVAL);
@@ -254,9 +263,10 @@ describe('isolation', () => {
 describe('validateEvalSyntax', () => {
 	it('accepts valid code without running it', () => {
 		expect(validateEvalSyntax(Q, DEFAULT_EVAL)).toEqual({ ok: true });
-		const started = performance.now();
-		expect(validateEvalSyntax(Q, 'while (true) {}')).toEqual({ ok: true });
-		expect(performance.now() - started).toBeLessThan(200);
+		// Not run: it answers at once (under 200 ms, beyond the time this thread waited for a core).
+		const { result, wall, stall } = measureStall(() => validateEvalSyntax(Q, 'while (true) {}'));
+		expect(result).toEqual({ ok: true });
+		expect(wall).toBeLessThan(200 + stall);
 	});
 
 	it('reports message, line and column', () => {

@@ -1,6 +1,7 @@
 // The overall headline (UI.md §6) from the latest status of each public
-// monitor: DOWN > DEGRADED > MAINTENANCE > UP. Monitors without recent data
-// are named under the headline and never counted as up.
+// monitor: DOWN > DEGRADED > MAINTENANCE > no recent data > UP. Monitors
+// without recent data are named under the headline and never counted as up:
+// "All systems operational" only when every monitor is current and up.
 import type { Shown } from '$lib/status';
 import { clock, hm } from './format';
 import { zoneLabel } from './zone';
@@ -63,10 +64,15 @@ export function banner(monitors: BannerInput[], now: Date, timeZone: string): Ba
 		return { state: 'DEGRADED', headline: 'Degraded performance', subline: `Slow or partly failing: ${names(degraded)}`, note };
 	if (maint.length > 0)
 		return { state: 'MAINTENANCE', headline: 'Maintenance in progress', subline: `Under maintenance: ${names(maint)}`, note };
-	return {
-		state: 'UP',
-		headline: 'All systems operational',
-		subline: `Updated ${clock(now, timeZone)} ${tz} · refreshes every ${REFRESH_SECONDS} s`,
-		note
-	};
+	const updated = `Updated ${clock(now, timeZone)} ${tz} · refreshes every ${REFRESH_SECONDS} s`;
+	// Every monitor with data is up, but not every monitor has data: that is
+	// not "all systems operational" (issue 11.4), it is unknown for those.
+	if (nodata.length > 0)
+		return {
+			state: 'NODATA',
+			headline: `${nodata.length} monitor${nodata.length === 1 ? ' has' : 's have'} no recent data`,
+			subline: `The other ${withData} ${withData === 1 ? 'is' : 'are'} operational · ${updated}`,
+			note: `No recent data: ${names(nodata)}`
+		};
+	return { state: 'UP', headline: 'All systems operational', subline: updated, note };
 }

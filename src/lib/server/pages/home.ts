@@ -1,7 +1,7 @@
 // Data for the public home page: every public, active monitor with its status
 // now and its 90-day bar. Two queries whatever the monitor count (monitors
 // joined to their state, then 90 days of daily rollups for all of them).
-import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
 import { checkDays, monitors, monitorState } from '../db/schema';
 import { shown, type Shown } from '$lib/status';
@@ -10,9 +10,10 @@ import { calendar, emptyDayArrays, rowBar, slotMs, type BarData, type Calendar, 
 import { banner, REFRESH_SECONDS, type Banner } from './banner';
 import { clock, minutes, shortDay, zoneLabel } from './format';
 import { packRow, type PackedRow } from '$lib/row-html';
+import { inPageOrder } from '$lib/order';
+import { isCurrent } from './current';
 
-/** A monitor with no check within this many slots counts as "no recent data". */
-export const STALE_SLOTS = 3;
+export { STALE_SLOTS } from './current';
 /** Above this many monitors, only groups with trouble start open. */
 export const OPEN_ALL_MAX = 50;
 
@@ -59,6 +60,7 @@ export async function publicMonitorRows(db: Db) {
 			name: monitors.name,
 			description: monitors.description,
 			group: monitors.groupName,
+			order: monitors.sortOrder,
 			cron: monitors.cron,
 			status: monitorState.status,
 			lastCheck: monitorState.ts
@@ -66,7 +68,7 @@ export async function publicMonitorRows(db: Db) {
 		.from(monitors)
 		.leftJoin(monitorState, eq(monitorState.monitorId, monitors.id))
 		.where(and(eq(monitors.active, true), eq(monitors.isPublic, true)))
-		.orderBy(sql`${monitors.groupName} asc nulls first`, asc(monitors.sortOrder), asc(monitors.name));
+		.then((rows) => inPageOrder(rows, (r) => r));
 }
 
 /**
@@ -153,10 +155,9 @@ function groupSummary(rows: HomeRow[]): { summary: string; worst: Shown } {
 	return { summary: bits.join(' · '), worst };
 }
 
-/** Status now, or NODATA when the latest check is older than STALE_SLOTS slots (now is not history). */
+/** Status now, or NODATA when the monitor is not current (now is not history). */
 export function statusNow(status: string | null, lastCheck: Date | null, slot: number, now: Date): Shown {
-	if (!lastCheck || now.getTime() - lastCheck.getTime() > STALE_SLOTS * slot + 30_000) return 'NODATA';
-	return shown(status);
+	return isCurrent(lastCheck, slot, now) ? shown(status) : 'NODATA';
 }
 
 export async function homeData(db: Db, opts: { title: string; timeZone: string; now?: Date }): Promise<HomeData> {

@@ -145,9 +145,33 @@ describe('banner', () => {
 		expect(banner([m('A', 'DOWN'), m('B', 'DOWN')], now, 'UTC')).toMatchObject({ state: 'DOWN', headline: 'Major outage', subline: 'All 2 monitors are down' });
 	});
 	it('never counts monitors without recent data as up', () => {
+		// All with data are up, some have none: not "All systems operational" (issue 11.4).
 		const b = banner([m('A', 'UP'), m('B', 'NODATA')], now, 'UTC');
-		expect(b.note).toBe('1 monitor has no recent data: B');
+		expect(b).toEqual({
+			state: 'NODATA',
+			headline: '1 monitor has no recent data',
+			subline: 'The other 1 is operational · Updated 10:00:00 UTC · refreshes every 60 s',
+			note: 'No recent data: B'
+		});
+		// The demo's case: 151 of 200 without a current check.
+		const many = banner(
+			Array.from({ length: 200 }, (_, i) => m(`TCP ${i + 1}`, i < 151 ? 'NODATA' : 'UP')),
+			now,
+			'UTC'
+		);
+		expect(many.headline).toBe('151 monitors have no recent data');
+		expect(many.state).toBe('NODATA');
+		expect(many.subline).toMatch(/^The other 49 are operational · /);
+		expect(many.note).toBe('No recent data: TCP 1, TCP 2, TCP 3 and 148 more');
+		for (const s of ['DOWN', 'DEGRADED', 'MAINTENANCE'] as const) {
+			const worse = banner([m('A', s), m('B', 'NODATA'), m('C', 'UP')], now, 'UTC');
+			expect(worse.state).toBe(s);
+			expect(worse.note).toBe('1 monitor has no recent data: B');
+		}
+		// Down with some unknown is not "all down".
+		expect(banner([m('A', 'DOWN'), m('B', 'NODATA')], now, 'UTC').headline).toBe('Partial outage');
 		expect(banner([m('B', 'NODATA')], now, 'UTC')).toMatchObject({ state: 'NODATA', headline: 'Status unknown' });
+		expect(banner([m('A', 'UP'), m('B', 'UP')], now, 'UTC')).toMatchObject({ state: 'UP', headline: 'All systems operational', note: '' });
 	});
 });
 

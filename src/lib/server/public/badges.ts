@@ -16,6 +16,7 @@ import {
 	withOptions,
 	worstStatus,
 	type BadgeContent,
+	type BadgeStatus,
 	type Rendered
 } from '../badge/render';
 import { BADGE } from '../badge/colors';
@@ -76,7 +77,7 @@ function prepareBadge(r: BadgeRequest, data: SnapshotData | null): Prepared | Pr
 			return reply(r, { label: 'invalid badge', message: 'latency needs one monitor tag', color: BADGE.DOWN }, defaults(), 400, true);
 		}
 		if (r.kind === 'dot' && r.format === 'svg') {
-			const s = worstStatus(data.monitors.map((m) => m.status));
+			const s = statusOfAll(data.monitors);
 			return sendSvgDot(r, renderDot(s, dotTitle(o.label ?? r.siteTitle, s), o.animate, o.color), 200);
 		}
 		return reply(r, allContent(r, data, o), o, 200);
@@ -87,7 +88,8 @@ function prepareBadge(r: BadgeRequest, data: SnapshotData | null): Prepared | Pr
 		return reply(r, notFoundContent(o.label ?? DEFAULT_LABEL[r.kind]), { ...o, color: undefined }, 404);
 	}
 	if (r.kind === 'dot' && r.format === 'svg') {
-		return sendSvgDot(r, renderDot(m.status, dotTitle(o.label ?? m.name, m.status), o.animate, o.color), 200);
+		const s = statusNow(m);
+		return sendSvgDot(r, renderDot(s, dotTitle(o.label ?? m.name, s), o.animate, o.color), 200);
 	}
 	if (r.kind === 'latency' && o.metric === 'p95') {
 		return r.snapshot.percentile(m, o.window, 0.95).then((ms) => reply(r, latencyContent(ms, o.metric, o.window), o, 200));
@@ -104,7 +106,7 @@ function monitorContent(r: BadgeRequest, m: PublicMonitor, o: BadgeOptions): Bad
 	switch (r.kind) {
 		case 'status':
 		case 'dot': // the .json twin of a dot is its status
-			return statusContent(m.status, m.name);
+			return statusContent(statusNow(m), m.name);
 		case 'uptime':
 			return uptimeContent(m.uptime[o.window], o.window);
 		case 'latency':
@@ -120,7 +122,22 @@ function allContent(r: BadgeRequest, data: SnapshotData, o: BadgeOptions): Badge
 		const mean = ratios.length ? ratios.reduce((a, b) => a + b, 0) / ratios.length : null;
 		return uptimeContent(mean, o.window);
 	}
-	return statusContent(worstStatus(data.monitors.map((m) => m.status)), r.siteTitle);
+	return statusContent(statusOfAll(data.monitors), r.siteTitle);
+}
+
+/** The last check's status while the monitor is current; null (no data) once it is not (issue 11.4). */
+function statusNow(m: PublicMonitor): string | null {
+	return m.current ? m.status : null;
+}
+
+/**
+ * Several monitors as one, with the banner's precedence: DOWN > DEGRADED >
+ * MAINTENANCE > no recent data > UP. All up but some without recent data is
+ * "no data", not "up".
+ */
+function statusOfAll(ms: PublicMonitor[]): BadgeStatus | null {
+	const worst = worstStatus(ms.map(statusNow));
+	return worst === 'UP' && ms.some((m) => statusNow(m) === null) ? null : worst;
 }
 
 // An SVG opened on its own is a document: nothing in it may run or load.

@@ -41,7 +41,8 @@ export async function loadEmbed(app: App, tag: string, now = new Date()): Promis
 	return {
 		tag: m.tag,
 		name: m.name,
-		status: m.status,
+		// No recent data is not the last status (issue 11.4).
+		status: m.current ? m.status : null,
 		since: m.since?.toISOString() ?? null,
 		uptime90: m.uptime['90d'],
 		uptime30: m.uptime['30d'],

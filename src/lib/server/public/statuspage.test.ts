@@ -5,13 +5,17 @@ import { overallStatus, statusJson, summaryJson } from './statuspage';
 const T0 = new Date('2026-01-01T00:00:00Z');
 const noLatency = { avg: null, min: null, max: null, count: 0 };
 
-function mon(tag: string, status: string | null, group: string | null = null): PublicMonitor {
+/** current: a check within its interval; false for "no recent data" (by default, when it never had a check). */
+function mon(tag: string, status: string | null, group: string | null = null, current = status !== null): PublicMonitor {
 	return {
 		id: tag.length,
 		tag,
 		name: tag.toUpperCase(),
 		description: '',
 		group,
+		order: 0,
+		cron: '* * * * *',
+		current,
 		status: status as PublicMonitor['status'],
 		latency: 1,
 		lastCheck: T0,
@@ -33,13 +37,32 @@ describe('Statuspage indicator (UI.md §6)', () => {
 		[['UP', 'UP'], 'none', 'All systems operational'],
 		[['UP', 'DEGRADED'], 'minor', 'Degraded performance'],
 		[['DEGRADED', 'DOWN', 'UP'], 'major', 'Partial outage'],
-		[['DOWN', 'DOWN', null], 'critical', 'Major outage'],
+		[['DOWN', 'DOWN'], 'critical', 'Major outage'],
+		// Down with one unknown is not "all down" (the banner says "Partial outage" too).
+		[['DOWN', 'DOWN', null], 'major', 'Partial outage'],
 		[['UP', 'MAINTENANCE'], 'maintenance', 'Maintenance in progress'],
+		[['UP', 'MAINTENANCE', null], 'maintenance', 'Maintenance in progress'],
 		[['MAINTENANCE', 'DEGRADED'], 'minor', 'Degraded performance'],
-		[[null], 'none', 'Status unknown'],
+		// All with data up, some without: not "none" (issue 11.4).
+		[['UP', null], 'minor', '1 monitor has no recent data'],
+		[['UP', null, null], 'minor', '2 monitors have no recent data'],
+		[[null], 'minor', 'Status unknown'],
 		[[], 'none', 'No monitors to show yet']
 	])('%j → %s', (statuses, indicator, description) => {
 		expect(overallStatus(statuses.map((s, i) => mon(`m${i}`, s)))).toEqual({ indicator, description });
+	});
+
+	it('a monitor whose last check is too old is unknown whatever it said', () => {
+		const stale = mon('s', 'UP', null, false);
+		expect(overallStatus([mon('a', 'UP'), stale])).toEqual({ indicator: 'minor', description: '1 monitor has no recent data' });
+		expect(overallStatus([mon('a', 'UP'), mon('d', 'DOWN', null, false)])).toEqual({
+			indicator: 'minor',
+			description: '1 monitor has no recent data'
+		});
+		expect(overallStatus([stale])).toEqual({ indicator: 'minor', description: 'Status unknown' });
+		const s = summaryJson(data([mon('a', 'UP'), stale]), INFO);
+		expect(s.components.map((c) => c.id)).toEqual(['a']);
+		expect(s.status.description).toBe('1 monitor has no recent data');
 	});
 });
 
@@ -105,5 +128,12 @@ describe('Statuspage v2 schema', () => {
 		// No data is not "operational": the monitor without checks is left out.
 		expect(s.components.some((c) => c.id === 'e')).toBe(false);
 		expect(s.status.indicator).toBe('major');
+	});
+
+	it('status.json says when monitors have no recent data', () => {
+		expect(statusJson(data([mon('a', 'UP'), mon('b', 'UP', null, false), mon('c', null)]), INFO).status).toEqual({
+			indicator: 'minor',
+			description: '2 monitors have no recent data'
+		});
 	});
 });

@@ -4,9 +4,14 @@
 // https://developer.statuspage.io (page, components, incidents,
 // scheduled_maintenances, status.indicator/description).
 //
-// Statuspage has no "unknown" component status. A monitor without any check
-// yet is left out of components (and out of the indicator) instead of being
-// reported as operational: absence of data is never shown as up (UI.md §1).
+// Statuspage has no "unknown" component status. A monitor that is not
+// current (no check within its expected interval, the page's "No data") is
+// left out of components instead of being reported as operational: absence
+// of data is never shown as up (UI.md §1). The overall status does count it:
+// when nothing is worse, the indicator is "minor" and the description says
+// how many monitors have no recent data (the home page's banner does too).
+//
+// Precedence, as the banner: DOWN > DEGRADED > MAINTENANCE > no recent data > UP.
 import type { PublicMonitor, SnapshotData } from '../snapshot';
 import { worstStatus, type BadgeStatus } from '../badge/render';
 import { withEtag, type Body } from './http';
@@ -66,15 +71,19 @@ function page(data: SnapshotData, info: PageInfo): StatuspagePage {
 	return { id: PAGE_ID, name: info.name, url: info.url, time_zone: info.timeZone, updated_at: updated.toISOString() };
 }
 
-const withData = (ms: PublicMonitor[]) => ms.filter((m) => m.status && m.status in COMPONENT_STATUS);
+/** Monitors with a status now: current, and with a status Statuspage can name. */
+const withData = (ms: PublicMonitor[]) => ms.filter((m) => m.current && m.status && m.status in COMPONENT_STATUS);
+
+const noRecentData = (n: number) => `${n} monitor${n === 1 ? ' has' : 's have'} no recent data`;
 
 /** Overall indicator and description (UI.md §6 words, Statuspage's enum). */
 export function overallStatus(monitors: PublicMonitor[]): { indicator: Indicator; description: string } {
 	if (monitors.length === 0) return { indicator: 'none', description: 'No monitors to show yet' };
 	const seen = withData(monitors);
-	if (seen.length === 0) return { indicator: 'none', description: 'Status unknown' };
+	// Unknown is not "none" (all good): a client must not read silence as health.
+	if (seen.length === 0) return { indicator: 'minor', description: 'Status unknown' };
 	const down = seen.filter((m) => m.status === 'DOWN').length;
-	if (down > 0 && down === seen.length) return { indicator: 'critical', description: 'Major outage' };
+	if (down === monitors.length) return { indicator: 'critical', description: 'Major outage' };
 	switch (worstStatus(seen.map((m) => m.status))) {
 		case 'DOWN':
 			return { indicator: 'major', description: 'Partial outage' };
@@ -82,9 +91,10 @@ export function overallStatus(monitors: PublicMonitor[]): { indicator: Indicator
 			return { indicator: 'minor', description: 'Degraded performance' };
 		case 'MAINTENANCE':
 			return { indicator: 'maintenance', description: 'Maintenance in progress' };
-		default:
-			return { indicator: 'none', description: 'All systems operational' };
 	}
+	const unknown = monitors.length - seen.length;
+	if (unknown > 0) return { indicator: 'minor', description: noRecentData(unknown) };
+	return { indicator: 'none', description: 'All systems operational' };
 }
 
 function components(data: SnapshotData): StatuspageComponent[] {

@@ -1,7 +1,8 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../index';
 import { monitors, type MonitorRow, type NewMonitorRow } from '../schema';
 import { isTag, type MonitorInput } from '../../monitors/validate';
+import { inPageOrder } from '../../../order';
 
 /** The spec's JSON format → a row. */
 export function inputToRow(m: MonitorInput): Omit<NewMonitorRow, 'id' | 'createdAt' | 'updatedAt'> {
@@ -88,7 +89,9 @@ export async function getMonitorByTag(db: Db, tag: string): Promise<MonitorRow |
 }
 
 export async function listMonitors(db: Db): Promise<MonitorRow[]> {
-	return db.select().from(monitors).orderBy(asc(monitors.groupName), asc(monitors.sortOrder), asc(monitors.name));
+	// Page order (ungrouped first, natural names), as on the public page.
+	const rows = await db.select().from(monitors);
+	return inPageOrder(rows, (r) => ({ group: r.groupName, order: r.sortOrder, name: r.name, tag: r.tag }));
 }
 
 /** What the scheduler needs of each active monitor. */

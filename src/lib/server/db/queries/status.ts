@@ -1,12 +1,13 @@
 // Read side for "status now" and uptime windows. Reads monitor_state and the
 // rollups only, with a fixed number of queries whatever the monitor count.
 import { zonedMidnight } from '../../pages/zone';
-import { and, asc, eq, gte, inArray, notInArray, sql, type AnyColumn } from 'drizzle-orm';
+import { and, eq, gte, inArray, notInArray, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../index';
 import { checkDays, checkHours, checks, monitors, monitorState } from '../schema';
 import { dayKey, hourBucket, uptimeRatio } from '../../rollup';
 import type { MonitorStatus } from '../../types';
 import { isTag } from '../../monitors/validate';
+import { inPageOrder } from '../../../order';
 
 export const WINDOWS = ['24h', '7d', '30d', '90d'] as const;
 export type UptimeWindow = (typeof WINDOWS)[number];
@@ -18,6 +19,10 @@ export interface MonitorSummary {
 	name: string;
 	description: string;
 	group: string | null;
+	/** Explicit order within the group (sort_order). */
+	order: number;
+	/** Schedule: its interval says how old the latest check may be and still be current. */
+	cron: string;
 	status: MonitorStatus | null;
 	latency: number | null;
 	lastCheck: Date | null;
@@ -59,6 +64,8 @@ export async function monitorSummaries(
 			name: monitors.name,
 			description: monitors.description,
 			group: monitors.groupName,
+			order: monitors.sortOrder,
+			cron: monitors.cron,
 			status: monitorState.status,
 			latency: monitorState.latency,
 			lastCheck: monitorState.ts,
@@ -68,7 +75,7 @@ export async function monitorSummaries(
 		.from(monitors)
 		.leftJoin(monitorState, eq(monitorState.monitorId, monitors.id))
 		.where(and(...conds))
-		.orderBy(sql`${monitors.groupName} asc nulls first`, asc(monitors.sortOrder), asc(monitors.name));
+		.then((rows) => inPageOrder(rows, (r) => r));
 	if (rows.length === 0) return [];
 	// The rollup queries filter with the same conditions as a subquery (a hash
 	// semi-join) rather than `= ANY(ids)`, which costs ids × rows comparisons:
@@ -245,6 +252,10 @@ export async function publicStatusNow(db: Db) {
 		.select({
 			id: monitors.id,
 			tag: monitors.tag,
+			name: monitors.name,
+			group: monitors.groupName,
+			order: monitors.sortOrder,
+			cron: monitors.cron,
 			updatedAt: monitors.updatedAt,
 			status: monitorState.status,
 			latency: monitorState.latency,
@@ -255,5 +266,5 @@ export async function publicStatusNow(db: Db) {
 		.leftJoin(monitorState, eq(monitorState.monitorId, monitors.id))
 		.where(and(eq(monitors.active, true), eq(monitors.isPublic, true)))
 		// Page order, as monitorSummaries: the snapshot orders monitors read one by one with it.
-		.orderBy(sql`${monitors.groupName} asc nulls first`, asc(monitors.sortOrder), asc(monitors.name));
+		.then((rows) => inPageOrder(rows, (r) => r));
 }
