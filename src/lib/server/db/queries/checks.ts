@@ -200,7 +200,7 @@ async function inBlock(tx: Tx, monitorId: number, ts: Date): Promise<boolean> {
 
 /** Raw and block checks merged in slot order; a slot in both (never after a commit) counts once, the block's. */
 function merge(raw: Stored[], blocked: Stored[]): Stored[] {
-	if (raw.length === 0) return blocked;
+	if (raw.length === 0) return [...blocked].sort((a, b) => a.ts.getTime() - b.ts.getTime());
 	const seen = new Set(blocked.map((c) => c.ts.getTime()));
 	return [...blocked, ...raw.filter((r) => !seen.has(r.ts.getTime()))].sort((a, b) => a.ts.getTime() - b.ts.getTime());
 }
