@@ -171,6 +171,49 @@ describe.each(DRIVERS)('check blocks on %s', (driver) => {
 		expect(await recordCheck(t.db, { monitorId: id, ts: new Date(free), status: 'DOWN', latency: 0, pings, error: null }, 'UTC')).toBe(false);
 	});
 
+	it('loses and doubles nothing when writes race a compaction', async () => {
+		const before = await checksBetween(t.db, id, new Date(START), NOW);
+		const rollup = async () => {
+			const hs = await t.db.select().from(checkHours).where(eq(checkHours.monitorId, id));
+			return hs.reduce((a, h) => a + h.up + h.degraded + h.down + h.maintenance, 0);
+		};
+		const counted = await rollup();
+		const packedHours = before.filter((c) => c.ts.getTime() < START + 4 * HOUR);
+		const dupes = packedHours.map((c) => ({ monitorId: id, ts: c.ts, status: 'DOWN' as const, latency: 0, pings: [], error: 'dupe' }));
+		const fresh = packedHours.slice(0, 40).map((c) => ({ monitorId: id, ts: new Date(c.ts.getTime() + 5_000), status: 'UP' as const, latency: 2, pings: [], error: null }));
+		const writes = [...dupes, ...fresh].sort(() => 0.5 - Math.random());
+		const lanes = 3;
+		const results = new Map<CheckInput, boolean>();
+		let writing = true;
+		let runs = 0;
+		// Two compactions running over and over while the writes land: late rows get merged as they arrive.
+		const compacting = async (batchHours: number) => {
+			while (writing) {
+				await compactChecks(t.db, { now: NOW, batchHours });
+				runs++;
+			}
+		};
+		await Promise.all([
+			compacting(1),
+			compacting(2),
+			Promise.all(
+				Array.from({ length: lanes }, async (_, k) => {
+					for (let i = k; i < writes.length; i += lanes) results.set(writes[i], await recordCheck(t.db, writes[i], 'UTC'));
+				})
+			).finally(() => (writing = false))
+		]);
+		expect(runs).toBeGreaterThan(2);
+		expect(dupes.filter((d) => results.get(d))).toEqual([]);
+		expect(fresh.every((f) => results.get(f))).toBe(true);
+		expect(await rollup()).toBe(counted + fresh.length);
+		await compactChecks(t.db, { now: NOW });
+		const after = await checksBetween(t.db, id, new Date(START), NOW);
+		expect(after.map((c) => c.ts.getTime())).toEqual([...before, ...fresh].map((c) => c.ts.getTime()).sort((a, b) => a - b));
+		const old = new Map(before.map((c) => [c.ts.getTime(), c]));
+		for (const c of after) if (old.has(c.ts.getTime())) expect(c).toEqual(old.get(c.ts.getTime()));
+		expect((await t.db.select().from(checks).where(eq(checks.monitorId, id))).every((r) => r.ts.getTime() >= START + 4 * HOUR)).toBe(true);
+	}, 60_000);
+
 	it('retention deletes whole blocks and old raw rows, counting their checks', async () => {
 		await compactChecks(t.db, { now: NOW });
 		const blocks = await t.db.select().from(checkBlocks).orderBy(checkBlocks.monitorId, checkBlocks.hour);
