@@ -84,6 +84,8 @@ describe.each(DRIVERS)('check blocks on %s', (driver) => {
 			between: await checksBetween(t.db, id, from, to),
 			// Starting and ending mid-hour, inside compacted hours.
 			part: await checksBetween(t.db, id, new Date(START + HOUR + 17 * 60_000 + 30_000), new Date(START + 3 * HOUR + 5 * 60_000)),
+			// Bounds inside a second: floored as the slots are.
+			subsecond: await checksBetween(t.db, id, new Date(START + 63 * 60_000 + 30_000 + 400), new Date(START + 133 * 60_000 + 30_000 + 600)),
 			latest: await latestPings(t.db, id),
 			p95: await latencyPercentile(t.db, id, from, 0.95),
 			p95mid: await latencyPercentile(t.db, id, new Date(START + 2 * HOUR + 31 * 60_000), 0.95),

@@ -215,11 +215,14 @@ async function storedBetween(db: Db, monitorId: number, from: Date, to?: Date): 
 		db.select().from(checks).where(and(...rawWhere)).orderBy(checks.ts),
 		db.select().from(checkBlocks).where(and(...blockWhere)).orderBy(checkBlocks.hour)
 	]);
-	const f = from.getTime(),
-		e = to?.getTime() ?? Infinity;
-	const blocked = blocks
-		.flatMap((b) => decodeBlock(slotOf(b.hour), b.data).map(fromBlock))
-		.filter((c) => c.ts.getTime() >= f && c.ts.getTime() < e);
+	// Compared as stored, in whole seconds: the bounds of the raw query are floored the same way.
+	const f = slotOf(from),
+		e = to ? slotOf(to) : Infinity;
+	const blocked = blocks.flatMap((b) =>
+		decodeBlock(slotOf(b.hour), b.data)
+			.filter((c) => c.t >= f && c.t < e)
+			.map(fromBlock)
+	);
 	return merge(raw as Stored[], blocked);
 }
 
