@@ -70,7 +70,8 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataTyp
  * status as smallint, and the per-host results as a small
  * blob (queries/ping-codec.ts) keyed to check_host_lists. The primary key is
  * the only index: every read is one monitor's time range, and retention
- * deletes per monitor through it too.
+ * deletes per monitor through it too. Only recent hours (and late writes)
+ * stay here: compaction moves closed hours into check_blocks.
  */
 export const checks = pgTable(
 	'check_results',
