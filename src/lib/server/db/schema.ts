@@ -70,7 +70,8 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataTyp
  * status as smallint, and the per-host results as a small
  * blob (queries/ping-codec.ts) keyed to check_host_lists. The primary key is
  * the only index: every read is one monitor's time range, and retention
- * deletes per monitor through it too.
+ * deletes per monitor through it too. Only recent hours (and late writes)
+ * stay here: compaction moves closed hours into check_blocks.
  */
 export const checks = pgTable(
 	'check_results',
@@ -86,6 +87,30 @@ export const checks = pgTable(
 		error: text('error')
 	},
 	(t) => [primaryKey({ columns: [t.monitorId, t.ts] })]
+);
+
+/**
+ * Closed hours of raw checks, one row per monitor per UTC hour (issue 11.3):
+ * the compaction step (queries/checks.ts, compactChecks) moves each hour out
+ * of check_results once no write can reach it any more, packed by
+ * queries/block-codec.ts (slot offsets, status, latency, error, and each
+ * check's per-host blob as check_results held it). One row an hour instead
+ * of sixty spares the per-row header, item pointer and index entry that
+ * dominated a raw row. `hour` is the hour's first second, like check_results.ts.
+ */
+export const checkBlocks = pgTable(
+	'check_blocks',
+	{
+		monitorId: integer('monitor_id')
+			.notNull()
+			.references(() => monitors.id, { onDelete: 'cascade' }),
+		hour: slotTime('hour').notNull(),
+		/** Checks in the block. */
+		count: integer('count').notNull(),
+		/** Packed checks: decode with the checks query module, never read directly. */
+		data: bytea('data').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.monitorId, t.hour] })]
 );
 
 /** The host list (host, port, type per host, in probe order) a monitor's checks were probed with, by version. */

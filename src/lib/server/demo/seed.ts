@@ -4,7 +4,7 @@
 import { like, sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
 import { checkDays, checkHours, checks, monitors, monitorState, statusChanges } from '../db/schema';
-import { packChecks, rollupSet } from '../db/queries/checks';
+import { compactChecks, packChecks, rollupSet } from '../db/queries/checks';
 import { slotMs } from '../pages/bar';
 import { STALE_SLOTS } from '../pages/current';
 import { zonedMidnight } from '../pages/zone';
@@ -190,6 +190,9 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 		if ((i + 1) % 100 === 0) log(`${i + 1}/${specs.length} monitors seeded`);
 	}
 	await writer.flush();
+	// Raw rows of closed hours into check_blocks, as the scheduler's hourly run would (issue 11.3).
+	const packed = await compactChecks(db, { now: new Date(now) });
+	log(`${packed.checks} raw checks packed into ${packed.blocks} hour blocks`);
 	await inBatches(states, 1000, (b) => db.insert(monitorState).values(b).onConflictDoNothing());
 	await db.update(monitors).set({ active: true }).where(like(monitors.tag, `${DEMO_PREFIX}%`));
 	await db.execute(sql`analyze`);

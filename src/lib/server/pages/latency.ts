@@ -1,11 +1,13 @@
 // Latency series for the monitor page's chart (UI.md §5). Every bucket of the
 // range is returned, with avg = null when it is empty or mostly DOWN, so the
-// chart draws gaps instead of bridging them. 24 h folds the raw checks into
+// chart draws gaps instead of bridging them. 24 h folds the checks (raw rows
+// and closed-hour blocks) into
 // 5-minute buckets with the same rollupDelta/mergeDelta as the rollups; the
 // other ranges read check_hours / check_days.
 import { and, eq, gte, lt } from 'drizzle-orm';
 import type { Db } from '../db/index';
-import { checkDays, checkHours, checks } from '../db/schema';
+import { checkDays, checkHours } from '../db/schema';
+import { checkPointsSince } from '../db/queries/checks';
 import { hourBucket, mergeDelta, rollupDelta, type RollupDelta } from '../rollup';
 import type { MonitorStatus } from '../types';
 import { lastDays, zonedMidnight } from './zone';
@@ -89,10 +91,7 @@ export async function latencySeries(
 	if (range === '24h') {
 		const n = 288;
 		const from = Math.floor(end / MIN5) * MIN5 - (n - 1) * MIN5;
-		const rows = await db
-			.select({ ts: checks.ts, status: checks.status, latency: checks.latency })
-			.from(checks)
-			.where(and(eq(checks.monitorId, monitorId), gte(checks.ts, new Date(from))));
+		const rows = await checkPointsSince(db, monitorId, new Date(from));
 		return { range, bucketMs: MIN5, from, to: end, points: foldChecks(rows, from, MIN5, n) };
 	}
 	if (range === '7d' || range === '30d') {

@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
-import { checkDays, checkHours, checks, monitors, monitorState } from '../db/schema';
+import { checkBlocks, checkDays, checkHours, checks, monitors, monitorState } from '../db/schema';
 import { upsertMonitors } from '../db/queries/monitors';
-import { checksBetween } from '../db/queries/checks';
+import { checksBetween, recordCheck } from '../db/queries/checks';
 import { validateMonitorList } from '../monitors/validate';
 import { silentLogger } from '../log';
 import { probe, startProbeWorker, stopProbeWorker } from './pool';
@@ -222,6 +222,31 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 			await s.stop();
 			await listener.close();
 		}
+	});
+
+	it('packs closed hours into blocks where it prunes, and prunes blocks past the retention', { timeout: 30_000 }, async () => {
+		await seed(t, [monitor('idle', listener.port, { active: false })]);
+		const [m] = await t.db.select().from(monitors);
+		const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+		// Three checks 5 h ago (packed), one 3 days ago (pruned with RETENTION_DAYS=2), one now (stays raw).
+		for (const at of [hour - 5 * 3_600_000, hour - 5 * 3_600_000 + 60_000, hour - 5 * 3_600_000 + 120_000, hour - 3 * 86_400_000, hour])
+			await recordCheck(t.db, { monitorId: m.id, ts: new Date(at), status: 'UP', latency: 1, pings: [], error: null }, 'UTC');
+		const s = new Scheduler({ db: t.db, probe, evaluate, timeZone: 'UTC', log: silentLogger, refreshMs: 200, retentionDays: 2, pruneEveryMs: 60_000 });
+		await s.start();
+		try {
+			const end = Date.now() + 10_000;
+			// The first run starts with the loop; wait until pruning and packing both happened.
+			while ((await t.db.select().from(checkBlocks)).length === 0 || (await t.db.select().from(checks)).length > 1) {
+				if (Date.now() > end) throw new Error('timed out waiting for compaction');
+				await new Promise((r) => setTimeout(r, 50));
+			}
+		} finally {
+			await s.stop();
+		}
+		const blocks = await t.db.select().from(checkBlocks);
+		expect(blocks.map((b) => [b.hour.getTime(), b.count])).toEqual([[hour - 5 * 3_600_000, 3]]);
+		expect((await t.db.select().from(checks)).map((c) => c.ts.getTime())).toEqual([hour]);
+		expect((await checksBetween(t.db, m.id, new Date(0), new Date(hour + 1000))).length).toBe(4);
 	});
 
 	it('applies a monitor edit without a restart', { timeout: 40_000 }, async () => {

@@ -5,7 +5,7 @@
 // the event loop's queue, not the network.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { pruneChecks, recordCheck } from '../db/queries/checks';
+import { compactChecks, pruneChecks, recordCheck } from '../db/queries/checks';
 import { claimSlots, pruneClaims, releaseFutureClaims } from '../db/queries/claims';
 import { listActiveMonitors, monitorsFingerprint, type ScheduledMonitor } from '../db/queries/monitors';
 import { WriteBuffer, isTransientDbError, within } from './write-buffer';
@@ -354,6 +354,16 @@ export class Scheduler {
 			if (n) this.o.log.info(`retention: removed ${n} checks older than ${this.o.retentionDays} days`);
 		} catch (err) {
 			this.o.log.warn('retention job failed', { error: errorText(err) });
+		}
+		try {
+			// Closed hours into blocks (issue 11.3). Raw rows stay while a write can
+			// still reach them: a buffered result is written up to the buffer's span
+			// late, so keep that plus an hour, and never less than 2 h.
+			const keepMs = Math.max(2 * 3_600_000, (this.o.bufferMinutes ?? 60) * 60_000 + 3_600_000);
+			const r = await compactChecks(this.o.db, { keepMs });
+			if (r.checks) this.o.log.info(`compaction: packed ${r.checks} checks into ${r.blocks} hour blocks`);
+		} catch (err) {
+			this.o.log.warn('compaction failed', { error: errorText(err) });
 		}
 	}
 }

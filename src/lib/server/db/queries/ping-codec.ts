@@ -43,14 +43,14 @@ const HAS_ERROR = 1 << 6;
 const LATENCY_FLOAT = 1 << 7;
 
 /** Whole microseconds, when `ms` is exactly that (0 ≤ µs < 2^48); else null. */
-function micros(ms: number): number | null {
+export function micros(ms: number): number | null {
 	if (!Number.isFinite(ms) || ms < 0) return null;
 	const us = Math.round(ms * 1000);
 	if (us > 2 ** 48 || us / 1000 !== ms) return null;
 	return us;
 }
 
-class Writer {
+export class Writer {
 	buf = new Uint8Array(64);
 	n = 0;
 	private room(k: number) {
@@ -86,11 +86,14 @@ class Writer {
 	}
 }
 
-class Reader {
+export class Reader {
 	i = 0;
-	constructor(private b: Uint8Array) {}
+	constructor(
+		private b: Uint8Array,
+		private what = 'check hosts blob'
+	) {}
 	byte(): number {
-		if (this.i >= this.b.length) throw new Error('check hosts blob: truncated');
+		if (this.i >= this.b.length) throw new Error(`${this.what}: truncated`);
 		return this.b[this.i++];
 	}
 	varint(): number {
@@ -102,13 +105,13 @@ class Reader {
 		}
 	}
 	float(): number {
-		if (this.i + 8 > this.b.length) throw new Error('check hosts blob: truncated');
+		if (this.i + 8 > this.b.length) throw new Error(`${this.what}: truncated`);
 		const v = new DataView(this.b.buffer, this.b.byteOffset + this.i, 8).getFloat64(0);
 		this.i += 8;
 		return v;
 	}
 	bytes(k: number): Uint8Array {
-		if (this.i + k > this.b.length) throw new Error('check hosts blob: truncated');
+		if (this.i + k > this.b.length) throw new Error(`${this.what}: truncated`);
 		return this.b.subarray(this.i, (this.i += k));
 	}
 	get end() {
@@ -181,6 +184,27 @@ export function decodePings(blob: Uint8Array, hosts: HostKey[], address: (id: nu
 		out.push(ping);
 	}
 	if (!r.end) throw new Error(`check hosts blob: more results than the ${hosts.length} hosts`);
+	return out;
+}
+
+/**
+ * The ping latencies of a blob, in host order, without its host list (each
+ * result's header says which fields follow). The block codec uses it to store
+ * a check's latency as "the mean of its pings" (the default eval) in no bytes.
+ */
+export function pingLatencies(blob: Uint8Array): number[] {
+	const r = new Reader(blob);
+	r.varint();
+	const out: number[] = [];
+	while (!r.end) {
+		const head = r.byte();
+		out.push(head & LATENCY_FLOAT ? r.float() : r.varint() / 1000);
+		if (((head >> 2) & 3) === ADDR_ID) r.varint();
+		const dns = (head >> 4) & 3;
+		if (dns === DNS_MICROS) r.varint();
+		else if (dns === DNS_FLOAT) r.float();
+		if (head & HAS_ERROR) r.bytes(r.varint());
+	}
 	return out;
 }
 

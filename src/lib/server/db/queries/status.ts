@@ -3,7 +3,8 @@
 import { zonedMidnight } from '../../pages/zone';
 import { and, eq, gte, inArray, notInArray, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../index';
-import { checkDays, checkHours, checks, monitors, monitorState } from '../schema';
+import { checkDays, checkHours, monitors, monitorState } from '../schema';
+import { checkPointsSince } from './checks';
 import { dayKey, hourBucket, uptimeRatio } from '../../rollup';
 import type { MonitorStatus } from '../../types';
 import { isTag } from '../../monitors/validate';
@@ -231,15 +232,26 @@ export function windowStart(window: UptimeWindow, now: Date, timeZone: string): 
 
 /**
  * The p-th percentile (0-1) of UP/DEGRADED check latencies of one monitor
- * since `from`, from raw checks (rollups cannot give percentiles); null when
- * none. Reads the (monitor_id, ts) primary key range of one monitor.
+ * since `from`, from raw checks and blocks (rollups cannot give percentiles);
+ * null when none. Computed like Postgres's percentile_cont: linear
+ * interpolation between the two nearest ranks.
  */
 export async function latencyPercentile(db: Db, monitorId: number, from: Date, p: number): Promise<number | null> {
-	const [r] = await db
-		.select({ v: sql<number | null>`percentile_cont(${p}) within group (order by ${checks.latency})` })
-		.from(checks)
-		.where(and(eq(checks.monitorId, monitorId), gte(checks.ts, from), inArray(checks.status, ['UP', 'DEGRADED'])));
-	return r?.v ?? null;
+	const values = (await checkPointsSince(db, monitorId, from))
+		.filter((c) => c.status === 'UP' || c.status === 'DEGRADED')
+		.map((c) => c.latency);
+	return percentileCont(values, p);
+}
+
+/** percentile_cont(p) within group (order by v), as Postgres computes it (float8_lerp); null for no values. */
+export function percentileCont(values: number[], p: number): number | null {
+	if (values.length === 0) return null;
+	const v = Float64Array.from(values).sort();
+	const pos = p * (v.length - 1);
+	const lo = Math.floor(pos),
+		hi = Math.ceil(pos);
+	if (lo === hi) return v[lo];
+	return v[lo] + (v[hi] - v[lo]) * (pos - lo);
 }
 
 /**
