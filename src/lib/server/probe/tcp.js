@@ -270,13 +270,19 @@ export function probeHost(host, limiter = defaultLimiter) {
 			return;
 		}
 		const lim = limiter;
+		// A slot free now is taken synchronously: no time was spent waiting for
+		// one, whatever the clock says (on a busy machine a thread can be
+		// preempted for a millisecond right here, which is not "waiting for a
+		// free socket" and must not be reported as such).
+		let synchronous = true;
 		lim.run(() =>
-			attempt(host, tQueued, (ping) => {
+			attempt(host, synchronous ? process.hrtime.bigint() : tQueued, (ping) => {
 				// The socket is destroyed (its fd closed) before the slot is given back.
 				lim.release();
 				resolve(ping);
 			})
 		);
+		synchronous = false;
 	});
 }
 
