@@ -27,5 +27,5 @@ test('health answers 200 with the database reachable', async ({ request }) => {
 	const r = await request.get('/api/health');
 	expect(r.status()).toBe(200);
 	const body = await r.json();
-	expect(body).toMatchObject({ status: 'ok', database: { driver: 'pglite', reachable: true }, probeLoop: { running: true } });
+	expect(body).toMatchObject({ status: 'ok', database: { driver: 'embedded', reachable: true }, probeLoop: { running: true } });
 });
