@@ -192,6 +192,8 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 	}
 	const bin = binDir();
 	const user = serverUser();
+	// As root, a new (empty) data folder is handed to the server's user, which must reach it.
+	if (user && readdirSync(dataDir).length === 0) chownSync(dataDir, user.uid, user.gid);
 
 	// A server already running on this folder: another Porthole's (a clear error), or one left behind by a
 	// Porthole that died without stopping it (stopped here, then started afresh).
@@ -246,7 +248,7 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 			while ((i = buf.indexOf('\n')) >= 0) {
 				const line = buf.slice(0, i);
 				buf = buf.slice(i + 1);
-				if (/^(FATAL|PANIC|ERROR):/.test(line)) fatal.push(line);
+				if (/^(FATAL|PANIC):/.test(line) || (fatal.length && /^(DETAIL|HINT):/.test(line))) fatal.push(line.replace(/:\s+/, ': '));
 				if (/^(WARNING|ERROR|FATAL|PANIC):/.test(line)) opts.onLog?.(`embedded PostgreSQL: ${line}`);
 				if (line.includes('database system is ready to accept connections')) {
 					clearTimeout(timer);
@@ -320,7 +322,7 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 }
 
 /** initdb into a sibling folder, renamed into place when complete: an interrupted first start leaves no half-made cluster. */
-async function initdb(bin: string, dataDir: string, pgData: string, user: { uid: number; gid: number } | null, fsync: boolean) {
+async function initdb(bin: string, dataDir: string, pgData: string, user: { uid: number; gid: number; name: string } | null, fsync: boolean) {
 	const tmp = `${pgData}.init-${process.pid}`;
 	rmSync(tmp, { recursive: true, force: true });
 	mkdirSync(tmp, { mode: 0o700 });
@@ -340,6 +342,12 @@ async function initdb(bin: string, dataDir: string, pgData: string, user: { uid:
 	});
 	if (out.code !== 0) {
 		rmSync(tmp, { recursive: true, force: true });
+		if (user && /Permission denied/.test(out.text)) {
+			throw new EmbeddedDatabaseError(
+				`embedded PostgreSQL runs as user ${user.name} (PostgreSQL refuses root) and cannot create its database in ${dataDir}: ${out.text.trim().split('\n').at(-1)}. ` +
+					`Run Porthole as a normal user, or put DATA_DIR where ${user.name} can reach it.`
+			);
+		}
 		throw new EmbeddedDatabaseError(`creating the embedded database in ${dataDir} failed (initdb exit ${out.code}): ${out.text.trim().split('\n').slice(-3).join(' ')}`);
 	}
 	try {

@@ -1,0 +1,124 @@
+// The embedded server's lifecycle on a real folder: data kept across restarts,
+// one process per folder (a clear error naming it), a server left behind by a
+// killed Porthole taken over, and damaged or foreign folders refused clearly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from './index';
+import { EmbeddedDatabaseError } from './embedded';
+
+const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
+const alive = (pid: number) => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+};
+
+/** Another process holding the folder open (as a second `npm start` would), until killed. */
+function holder(dir: string): Promise<{ child: ChildProcess; postmaster: number }> {
+	const code = `
+		import { openDatabase } from './src/lib/server/db/index.ts';
+		const d = await openDatabase({ dataDir: ${JSON.stringify(dir)}, embedded: { fsync: false } });
+		const { readFileSync } = await import('node:fs');
+		console.log('ready ' + readFileSync(${JSON.stringify(join(dir, 'postgres', 'postmaster.pid'))}, 'utf8').split('\\n')[0]);
+		setInterval(() => {}, 1000);
+	`;
+	const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+	return new Promise((resolve, reject) => {
+		child.once('exit', (c) => reject(new Error(`holder exited with ${c}`)));
+		createInterface({ input: child.stdout! }).on('line', (line) => {
+			const m = /^ready (\d+)/.exec(line);
+			if (m) resolve({ child, postmaster: Number(m[1]) });
+		});
+	});
+}
+
+describe('embedded PostgreSQL on a data folder', () => {
+	let base: string;
+	beforeAll(() => {
+		base = mkdtempSync(join(tmpdir(), 'porthole-embedded-test-'));
+		// Run as root, the server runs as user postgres, which must reach the folders below (mkdtemp makes 0700).
+		chmodSync(base, 0o755);
+	});
+	afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+	it('keeps data across a restart, and stops its server on close', async () => {
+		const dir = join(base, 'persist');
+		const a = await openDatabase({ dataDir: dir, embedded: { fsync: false } });
+		expect(a.driver).toBe('embedded');
+		await a.db.execute(sql`insert into monitors (tag, name, type_data) values ('kept', 'Kept', '{"hosts": []}'::jsonb)`);
+		const pid = Number(readFileSync(join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+		await a.close();
+		expect(alive(pid)).toBe(false);
+		expect(existsSync(join(dir, 'porthole.pid'))).toBe(false);
+
+		const b = await openDatabase({ dataDir: dir, embedded: { fsync: false } });
+		try {
+			const rows = (await b.db.execute(sql`select tag, name from monitors`)).rows;
+			expect(rows).toEqual([{ tag: 'kept', name: 'Kept' }]);
+		} finally {
+			await b.close();
+		}
+	});
+
+	it('refuses a folder another process has open, naming it; takes over a server whose Porthole was killed', async () => {
+		const dir = join(base, 'locked');
+		const h = await holder(dir);
+		try {
+			const err = await openDatabase({ dataDir: dir, embedded: { fsync: false } }).then(
+				() => null,
+				(e) => e
+			);
+			expect(err).toBeInstanceOf(EmbeddedDatabaseError);
+			expect(err.message).toContain(dir);
+			expect(err.message).toContain(`in use by another Porthole process (pid ${h.child.pid})`);
+			expect(err.message).toMatch(/Stop that process first, or give this one another DATA_DIR/);
+			expect(alive(h.postmaster)).toBe(true);
+		} finally {
+			h.child.kill('SIGKILL');
+			await new Promise((r) => h.child.once('exit', r));
+		}
+		// SIGKILL runs no exit handler: the server is left running, owned by no one.
+		expect(alive(h.postmaster)).toBe(true);
+		const c = await openDatabase({ dataDir: dir, embedded: { fsync: false } });
+		try {
+			expect(alive(h.postmaster)).toBe(false);
+			expect((await c.db.execute(sql`select count(*)::int as n from monitors`)).rows).toEqual([{ n: 0 }]);
+		} finally {
+			await c.close();
+		}
+	});
+
+	it('refuses a damaged folder with a clear error', async () => {
+		const dir = join(base, 'corrupt');
+		await (await openDatabase({ dataDir: dir, embedded: { fsync: false } })).close();
+		writeFileSync(join(dir, 'postgres', 'global', 'pg_control'), Buffer.alloc(8192, 0x5a));
+		const err = await openDatabase({ dataDir: dir, embedded: { fsync: false } }).then(
+			() => null,
+			(e) => e
+		);
+		expect(err).toBeInstanceOf(EmbeddedDatabaseError);
+		expect(err.message).toContain(`the embedded database in ${join(dir, 'postgres')} cannot be opened`);
+		expect(err.message).toMatch(/FATAL: \S.*(DETAIL|control file)/);
+		expect(err.message).toMatch(/restore it from a backup, or move it away/);
+
+		const half = join(base, 'half');
+		mkdirSync(join(half, 'postgres', 'base'), { recursive: true });
+		await expect(openDatabase({ dataDir: half })).rejects.toThrow(/not empty but has no PG_VERSION.*restore it from a backup/);
+	});
+
+	it('refuses a PGlite folder from an earlier version, saying what to do', async () => {
+		const dir = join(base, 'pglite');
+		mkdirSync(join(dir, 'base'), { recursive: true });
+		writeFileSync(join(dir, 'PG_VERSION'), '17\n');
+		await expect(openDatabase({ dataDir: dir })).rejects.toThrow(/holds a PGlite database .* Export your monitors/);
+	});
+});
