@@ -2,7 +2,7 @@
 // one process per folder (a clear error naming it), a server left behind by a
 // killed Porthole taken over, and damaged or foreign folders refused clearly.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,12 +15,26 @@ import { EmbeddedDatabaseError } from './embedded';
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const alive = (pid: number) => {
 	try {
-		process.kill(pid, 0);
-		return true;
+		return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); // a zombie is gone
 	} catch {
 		return false;
 	}
 };
+
+function ppidOf(pid: number): number | null {
+	try {
+		const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) || null;
+	} catch {
+		return null;
+	}
+}
+
+function childrenOf(pid: number): number[] {
+	return readdirSync('/proc')
+		.map(Number)
+		.filter((p) => Number.isInteger(p) && ppidOf(p) === pid);
+}
 
 /** Another process holding the folder open (as a second `npm start` would), until killed. */
 function holder(dir: string): Promise<{ child: ChildProcess; postmaster: number }> {
@@ -69,9 +83,21 @@ describe('embedded PostgreSQL on a data folder', () => {
 		}
 	});
 
+	it('stops its server when the Porthole process is killed (SIGKILL)', async () => {
+		const h = await holder(join(base, 'killed'));
+		expect(alive(h.postmaster)).toBe(true);
+		h.child.kill('SIGKILL');
+		await new Promise((r) => h.child.once('exit', r));
+		const t0 = Date.now();
+		while (alive(h.postmaster) && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 100));
+		expect(alive(h.postmaster)).toBe(false);
+	});
+
 	it('refuses a folder another process has open, naming it; takes over a server whose Porthole was killed', async () => {
 		const dir = join(base, 'locked');
 		const h = await holder(dir);
+		// The sh between Porthole and the server, which would stop the server when Porthole dies.
+		const watcher = ppidOf(h.postmaster);
 		try {
 			const err = await openDatabase({ dataDir: dir, embedded: { fsync: false } }).then(
 				() => null,
@@ -83,10 +109,13 @@ describe('embedded PostgreSQL on a data folder', () => {
 			expect(err.message).toMatch(/Stop that process first, or give this one another DATA_DIR/);
 			expect(alive(h.postmaster)).toBe(true);
 		} finally {
+			// A server orphaned with no watcher left (as a Porthole before the watcher, or a killed process group) ...
+			// (the sh, and its subshell reading the pipe)
+			if (watcher) for (const p of [watcher, ...childrenOf(watcher)]) if (p !== h.postmaster) process.kill(p, 'SIGKILL');
 			h.child.kill('SIGKILL');
 			await new Promise((r) => h.child.once('exit', r));
 		}
-		// SIGKILL runs no exit handler: the server is left running, owned by no one.
+		// ... keeps running, owned by no one, until the next start takes it over.
 		expect(alive(h.postmaster)).toBe(true);
 		const c = await openDatabase({ dataDir: dir, embedded: { fsync: false } });
 		try {

@@ -29,6 +29,13 @@ const SOCKET_PORT = 5432;
 /** Linux's sun_path is 108 bytes with the terminating NUL; macOS's 104. */
 const MAX_SOCKET_PATH = 100;
 
+/**
+ * `sh -c WATCH_PARENT postgres args…`: runs the server, and a reader of the
+ * pipe on stdin (fd 3) that sends the server SIGINT (fast shutdown) when the
+ * pipe closes, i.e. when the Porthole process is gone; exits with the server.
+ */
+const WATCH_PARENT = 'exec 3<&0 </dev/null; "$0" "$@" 3<&- & pid=$!; { read -r _ <&3; kill -INT "$pid" 2>/dev/null; } & wait "$pid"';
+
 /** A problem with the embedded database folder or its server, worded for the operator. */
 export class EmbeddedDatabaseError extends Error {}
 
@@ -129,7 +136,12 @@ function serverUser(): { uid: number; gid: number; name: string } | null {
 function alive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
-		return true;
+		// A zombie (exited, not yet reaped by whoever adopted it) is gone.
+		try {
+			return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+		} catch {
+			return true;
+		}
 	} catch (err) {
 		return (err as NodeJS.ErrnoException).code === 'EPERM';
 	}
@@ -229,10 +241,13 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 	}
 	const settings = { ...SERVER_SETTINGS, unix_socket_directories: socketDir, ...(opts.fsync === false ? { fsync: 'off' } : {}) };
 	const args = ['-D', pgData, '-p', String(SOCKET_PORT), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-	const child = spawn(join(bin, 'postgres'), args, {
+	// Through a small sh that holds a pipe from this process: when Porthole goes away in any way (SIGKILL,
+	// OOM kill, a test runner killing its process group) the pipe closes and the server gets a fast
+	// shutdown, instead of running on orphaned. The sh exits when the server does.
+	const child = spawn('/bin/sh', ['-c', WATCH_PARENT, join(bin, 'postgres'), ...args], {
 		...(user ? { uid: user.uid, gid: user.gid } : {}),
 		env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' },
-		stdio: ['ignore', 'ignore', 'pipe'],
+		stdio: ['pipe', 'ignore', 'pipe'],
 		// Its own process group: Ctrl-C in a terminal reaches Porthole, which drains requests and then stops the server.
 		detached: true
 	});
@@ -266,9 +281,14 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 		});
 	});
 	if (!ready) {
-		if (child.exitCode === null) {
-			child.kill('SIGQUIT');
-			await exited;
+		if (child.exitCode === null && child.signalCode === null) {
+			// Closing the pipe makes the watcher stop a server that is still starting; then immediate shutdown.
+			child.stdin!.destroy();
+			const pm = readPid(join(pgData, 'postmaster.pid'));
+			if (!(await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))])) && pm) {
+				process.kill(pm, 'SIGQUIT');
+				await exited;
+			}
 		}
 		if (tempSocketDir) rmSync(tempSocketDir, { recursive: true, force: true });
 		const text = fatal.join(' ');
@@ -282,7 +302,7 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 		throw damaged(pgData, text || `the server exited (${child.exitCode ?? child.signalCode}) before accepting connections`);
 	}
 	writeFileSync(ownerFile, `${process.pid}\n`);
-	const pid = child.pid!;
+	const pid = readPid(join(pgData, 'postmaster.pid')) ?? child.pid!;
 	// A Porthole that exits without stopping the server (process.exit, an uncaught error) still stops it.
 	const onExit = () => {
 		try {
@@ -293,7 +313,14 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 	};
 	process.on('exit', onExit);
 	child.unref();
-	(child.stderr as unknown as { unref?: () => void }).unref?.();
+	for (const stream of [child.stdin, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
+	const signal = (sig: NodeJS.Signals) => {
+		try {
+			process.kill(pid, sig);
+		} catch {
+			/* gone */
+		}
+	};
 
 	let stopping: Promise<void> | null = null;
 	return {
@@ -307,11 +334,11 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 				if (child.exitCode === null && child.signalCode === null) {
 					// Keep the process alive until the server is down (unref'd while it ran).
 					child.ref();
-					child.kill('SIGINT');
+					signal('SIGINT');
 					// Fast shutdown takes well under a second; past 30 s, immediate shutdown (recovery on the next start).
 					const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 30_000).unref())]);
 					if (!done) {
-						child.kill('SIGQUIT');
+						signal('SIGQUIT');
 						await exited;
 					}
 				}
