@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
+import { monitors } from './schema';
 import { openDatabase } from './index';
 import { EmbeddedDatabaseError } from './embedded';
 
@@ -76,8 +77,7 @@ describe('embedded PostgreSQL on a data folder', () => {
 
 		const b = await openDatabase({ dataDir: dir, embedded: { fsync: false } });
 		try {
-			const rows = (await b.db.execute(sql`select tag, name from monitors`)).rows;
-			expect(rows).toEqual([{ tag: 'kept', name: 'Kept' }]);
+			expect(await b.db.select({ tag: monitors.tag, name: monitors.name }).from(monitors)).toEqual([{ tag: 'kept', name: 'Kept' }]);
 		} finally {
 			await b.close();
 		}
@@ -120,7 +120,7 @@ describe('embedded PostgreSQL on a data folder', () => {
 		const c = await openDatabase({ dataDir: dir, embedded: { fsync: false } });
 		try {
 			expect(alive(h.postmaster)).toBe(false);
-			expect((await c.db.execute(sql`select count(*)::int as n from monitors`)).rows).toEqual([{ n: 0 }]);
+			expect(await c.db.select({ n: count() }).from(monitors)).toEqual([{ n: 0 }]);
 		} finally {
 			await c.close();
 		}
