@@ -1,8 +1,8 @@
 // The embedded server's lifecycle on a real folder: data kept across restarts,
 // one process per folder (a clear error naming it), a server left behind by a
 // killed Porthole taken over, and damaged or foreign folders refused clearly.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, sql } from 'drizzle-orm';
 import { monitors } from './schema';
 import { openDatabase } from './index';
-import { EmbeddedDatabaseError } from './embedded';
+import { EmbeddedDatabaseError, embeddedBinDir } from './embedded';
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const alive = (pid: number) => {
@@ -21,21 +21,6 @@ const alive = (pid: number) => {
 		return false;
 	}
 };
-
-function ppidOf(pid: number): number | null {
-	try {
-		const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) || null;
-	} catch {
-		return null;
-	}
-}
-
-function childrenOf(pid: number): number[] {
-	return readdirSync('/proc')
-		.map(Number)
-		.filter((p) => Number.isInteger(p) && ppidOf(p) === pid);
-}
 
 /** Another process holding the folder open (as a second `npm start` would), until killed. */
 function holder(dir: string): Promise<{ child: ChildProcess; postmaster: number }> {
@@ -93,11 +78,9 @@ describe('embedded PostgreSQL on a data folder', () => {
 		expect(alive(h.postmaster)).toBe(false);
 	});
 
-	it('refuses a folder another process has open, naming it; takes over a server whose Porthole was killed', async () => {
+	it('refuses a folder another process has open, naming it', async () => {
 		const dir = join(base, 'locked');
 		const h = await holder(dir);
-		// The sh between Porthole and the server, which would stop the server when Porthole dies.
-		const watcher = ppidOf(h.postmaster);
 		try {
 			const err = await openDatabase({ dataDir: dir, embedded: { fsync: false } }).then(
 				() => null,
@@ -109,17 +92,35 @@ describe('embedded PostgreSQL on a data folder', () => {
 			expect(err.message).toMatch(/Stop that process first, or give this one another DATA_DIR/);
 			expect(alive(h.postmaster)).toBe(true);
 		} finally {
-			// A server orphaned with no watcher left (as a Porthole before the watcher, or a killed process group) ...
-			// (the sh, and its subshell reading the pipe)
-			if (watcher) for (const p of [watcher, ...childrenOf(watcher)]) if (p !== h.postmaster) process.kill(p, 'SIGKILL');
 			h.child.kill('SIGKILL');
 			await new Promise((r) => h.child.once('exit', r));
 		}
-		// ... keeps running, owned by no one, until the next start takes it over.
-		expect(alive(h.postmaster)).toBe(true);
+	});
+
+	it('takes over a server left running on the folder by a Porthole that is gone', async () => {
+		const dir = join(base, 'orphan');
+		await (await openDatabase({ dataDir: dir, embedded: { fsync: false } })).close();
+		// As a Porthole killed with its watcher would leave it: a server on the folder, an owner pid that is dead.
+		const pgData = join(dir, 'postgres');
+		const bin = embeddedBinDir();
+		const user = process.getuid?.() === 0 ? { uid: Number(execFileSync('id', ['-u', 'postgres'])), gid: Number(execFileSync('id', ['-g', 'postgres'])) } : {};
+		const orphan = spawn(join(bin, 'postgres'), ['-D', pgData, '-c', 'listen_addresses=', '-c', `unix_socket_directories=${pgData}`], {
+			...user,
+			stdio: 'ignore',
+			detached: true
+		});
+		orphan.unref();
+		const pidFile = join(pgData, 'postmaster.pid');
+		const t0 = Date.now();
+		while (!(existsSync(pidFile) && readFileSync(pidFile, 'utf8').includes('ready')) && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 50));
+		const gone = spawn('true');
+		await new Promise((r) => gone.once('exit', r));
+		writeFileSync(join(dir, 'porthole.pid'), `${gone.pid}\n`);
+		expect(alive(orphan.pid!)).toBe(true);
+
 		const c = await openDatabase({ dataDir: dir, embedded: { fsync: false } });
 		try {
-			expect(alive(h.postmaster)).toBe(false);
+			expect(alive(orphan.pid!)).toBe(false);
 			expect(await c.db.select({ n: count() }).from(monitors)).toEqual([{ n: 0 }]);
 		} finally {
 			await c.close();

