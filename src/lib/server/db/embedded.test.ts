@@ -127,6 +127,21 @@ describe('embedded PostgreSQL on a data folder', () => {
 		}
 	});
 
+	it('starts over a stale postmaster.pid whose pid now belongs to another program', async () => {
+		const dir = join(base, 'stale');
+		await (await openDatabase({ dataDir: dir, embedded: { fsync: false } })).close();
+		const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+		try {
+			writeFileSync(join(dir, 'postgres', 'postmaster.pid'), `${other.pid}\n${join(dir, 'postgres')}\n`);
+			const logs: string[] = [];
+			const d = await openDatabase({ dataDir: dir, embedded: { fsync: false, onLog: (l) => logs.push(l) } });
+			await d.close();
+			expect(logs.join('\n')).toContain(`(pid ${other.pid} is another program now): removed`);
+		} finally {
+			other.kill();
+		}
+	});
+
 	it('refuses a damaged folder with a clear error', async () => {
 		const dir = join(base, 'corrupt');
 		await (await openDatabase({ dataDir: dir, embedded: { fsync: false } })).close();

@@ -157,12 +157,18 @@ function readPid(file: string): number | null {
 	}
 }
 
-/** Whether pid is a postgres server on this folder (Linux: from /proc; elsewhere trusted). */
-function isOurPostmaster(pid: number, pgData: string): boolean {
+/**
+ * Whether a live pid is a postgres server on this folder ('ours'), certainly
+ * not ('other': on Linux, its command line does not name the folder, e.g. a
+ * pid reused after a crash or a container restart), or cannot be told.
+ */
+function postmasterOf(pid: number, pgData: string): 'ours' | 'other' | 'unknown' {
 	try {
-		return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(pgData);
+		const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+		if (argv.includes(pgData)) return 'ours';
+		return argv.length > 1 ? 'other' : 'unknown';
 	} catch {
-		return process.platform !== 'linux';
+		return 'unknown';
 	}
 }
 
@@ -199,7 +205,7 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 	mkdirSync(dataDir, { recursive: true });
 	if (existsSync(join(dataDir, 'PG_VERSION'))) {
 		throw new EmbeddedDatabaseError(
-			`${dataDir} holds a PGlite database (the embedded database of Porthole before 0.2), which this version does not open. ` +
+			`${dataDir} holds a PGlite database (the embedded database of earlier Porthole versions), which this version does not open. ` +
 				`Export your monitors with the version that wrote it (Admin → Export), move the folder away, start, and import them; or point DATA_DIR at another folder.`
 		);
 	}
@@ -210,8 +216,15 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 
 	// A server already running on this folder: another Porthole's (a clear error), or one left behind by a
 	// Porthole that died without stopping it (stopped here, then started afresh).
-	const postmaster = readPid(join(pgData, 'postmaster.pid'));
-	if (postmaster && alive(postmaster) && isOurPostmaster(postmaster, pgData)) {
+	const pidFile = join(pgData, 'postmaster.pid');
+	const postmaster = readPid(pidFile);
+	const running = postmaster && alive(postmaster) ? postmasterOf(postmaster, pgData) : null;
+	if (running === 'other') {
+		// A lock file left by a crash whose pid now belongs to another program: PostgreSQL would refuse to start.
+		opts.onLog?.(`embedded PostgreSQL: stale ${pidFile} (pid ${postmaster} is another program now): removed`);
+		rmSync(pidFile, { force: true });
+	}
+	if (postmaster && (running === 'ours' || (running === 'unknown' && process.platform !== 'linux'))) {
 		const owner = readPid(ownerFile);
 		if (owner && alive(owner)) throw lockedError(dataDir, owner);
 		opts.onLog?.(`embedded PostgreSQL (pid ${postmaster}) left running by a Porthole that is gone: stopping it`);
