@@ -62,6 +62,12 @@ describe('embedded PostgreSQL on a data folder', () => {
 
 		const b = await openDatabase({ dataDir: dir, embedded: { fsync: false } });
 		try {
+			// Bounded memory and write-ahead log, and no TCP port.
+			const setting = async (name: string) => ((await b.db.execute(sql.raw(`show ${name}`))) as unknown as { rows: Record<string, string>[] }).rows[0][name];
+			expect(await setting('shared_buffers')).toBe('16MB');
+			expect(await setting('max_wal_size')).toBe('64MB');
+			expect(await setting('checkpoint_timeout')).toBe('5min');
+			expect(await setting('listen_addresses')).toBe('');
 			expect(await b.db.select({ tag: monitors.tag, name: monitors.name }).from(monitors)).toEqual([{ tag: 'kept', name: 'Kept' }]);
 		} finally {
 			await b.close();
