@@ -337,6 +337,9 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 	};
 
 	let stopping: Promise<void> | null = null;
+	void exited.then(() => {
+		if (!stopping) opts.onLog?.(`embedded PostgreSQL on ${pgData} exited unexpectedly (${child.exitCode ?? child.signalCode}): the database is unavailable until Porthole restarts`);
+	});
 	return {
 		url: `postgres://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socketDir)}`,
 		dataDir,
