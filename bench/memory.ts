@@ -277,12 +277,14 @@ async function run(
 	if (name === 'embedded') storageKb = duKb(dataDir);
 
 	// Stop as a service manager would, and check that nothing is left behind.
-	const family = tree(pid);
+	const family = new Map(tree(pid).map((p) => [p, procMem(p)?.name ?? '?']));
 	app.kill('SIGTERM');
 	const stoppedClean = await Promise.race([exited.then(() => app.exitCode === 0), sleep(45_000).then(() => false)]);
-	await sleep(500);
-	const leftover = family.filter((p) => p !== pid && existsSync(`/proc/${p}`) && ppidOf(p) !== null).length;
-	say(`${name}: stopped (${app.exitCode ?? app.signalCode ?? 'still running'}), ${leftover} process(es) left`);
+	// Same pid and same name: still the process that was part of the app (not a reused pid).
+	const left = () => [...family].filter(([p, n]) => p !== pid && procMem(p)?.name === n);
+	for (let i = 0; i < 50 && left().length; i++) await sleep(100);
+	const leftover = left().length;
+	say(`${name}: stopped (${app.exitCode ?? app.signalCode ?? 'still running'}), ${leftover} process(es) left${leftover ? `: ${left().map(([p, n]) => `${p} ${n}`).join(', ')}` : ''}`);
 
 	const lastMin = samples.filter((s) => s.t >= MINUTES * MIN - MIN);
 	return {

@@ -266,6 +266,7 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 		detached: true
 	});
 	const fatal: string[] = [];
+	let stopping: Promise<void> | null = null;
 	const exited = new Promise<void>((r) => child.once('exit', () => r()));
 	const ready = await new Promise<boolean>((resolveReady, reject) => {
 		const timer = setTimeout(() => resolveReady(false), opts.startTimeoutMs ?? 60_000);
@@ -278,7 +279,10 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 				const line = buf.slice(0, i);
 				buf = buf.slice(i + 1);
 				if (/^(FATAL|PANIC):/.test(line) || (fatal.length && /^(DETAIL|HINT):/.test(line))) fatal.push(line.replace(/:\s+/, ': '));
-				if (/^(WARNING|ERROR|FATAL|PANIC):/.test(line)) opts.onLog?.(`embedded PostgreSQL: ${line}`);
+				// (Connections still open when the server stops are cut with a FATAL that is no news.)
+				if (/^(WARNING|ERROR|FATAL|PANIC):/.test(line) && !(stopping && /terminating connection due to administrator command/.test(line))) {
+					opts.onLog?.(`embedded PostgreSQL: ${line}`);
+				}
 				if (line.includes('database system is ready to accept connections')) {
 					clearTimeout(timer);
 					resolveReady(true);
@@ -336,7 +340,6 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 		}
 	};
 
-	let stopping: Promise<void> | null = null;
 	void exited.then(() => {
 		if (!stopping) opts.onLog?.(`embedded PostgreSQL on ${pgData} exited unexpectedly (${child.exitCode ?? child.signalCode}): the database is unavailable until Porthole restarts`);
 	});
