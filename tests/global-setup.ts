@@ -10,7 +10,10 @@ import { EMBEDDED_URL_ENV } from '../src/lib/server/db/testing';
 
 export default async function setup() {
 	const dir = mkdtempSync(join(tmpdir(), 'porthole-test-embedded-'));
-	const server = await startEmbedded(dir, { fsync: false });
+	const server = await startEmbedded(dir, { fsync: false }).catch((err) => {
+		rmSync(dir, { recursive: true, force: true });
+		throw err;
+	});
 	process.env[EMBEDDED_URL_ENV] = server.url;
 	return async () => {
 		await server.stop();
