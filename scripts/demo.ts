@@ -1,5 +1,5 @@
 // npm run demo -- --monitors N --days D [--port P] [--seed S]
-// Fills the configured database (DATABASE_URL, else PGlite in DATA_DIR) with
+// Fills the configured database (DATABASE_URL, else the embedded server on DATA_DIR) with
 // N demo monitors ("demo-…", replaced on each run) and D days of history:
 // hourly and daily rollups for the whole span, raw checks for the last 7 days.
 // History runs through the current slot with no gap at its end, so every
@@ -47,7 +47,7 @@ const database = await openDatabase(config.databaseUrl ? { url: config.databaseU
 const started = Date.now();
 console.log(`demo: ${opts.monitors} monitors × ${opts.days} days into ${database.driver}, site zone ${opts.timeZone}`);
 try {
-	// Real Postgres gets COPY (fast enough for 1,000 monitors × 90 days); PGlite gets batched inserts.
+	// COPY on both (fast enough for 1,000 monitors × 90 days).
 	const writer = database.url ? copyWriter(database.url) : undefined;
 	const r = await seedDemo(database.db, { ...opts, writer, log: (m) => console.log(`demo: ${m}`) }).finally(() => writer?.close());
 	console.log(

@@ -2,12 +2,14 @@
 // and a monitors.json pointing at a TCP listener this script owns on
 // 127.0.0.1, so pages show real checks. Nothing here touches another address.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'porthole-e2e-'));
+// Run as root, the embedded PostgreSQL server runs as user postgres, which must reach DATA_DIR below (mkdtemp makes 0700).
+chmodSync(dir, 0o755);
 const listener = createServer((s) => s.end());
 await new Promise((r) => listener.listen({ host: '127.0.0.1', port: 0 }, r));
 const port = listener.address().port;
@@ -61,7 +63,8 @@ if (process.env.E2E_DATABASE === 'postgres') {
 process.env.RATE_LIMIT ??= 'off';
 // History for the status pages: demo monitors (pointing at the same local
 // listener) with 90 days of rollups, including a known 42-minute outage on
-// demo-1 three days ago. Seeded before the server opens the PGlite folder.
+// demo-1 three days ago. Seeded (by its own process, which starts and stops the
+// embedded server) before the server opens the data folder.
 execFileSync('npx', ['tsx', 'scripts/demo.ts', '--monitors', '4', '--days', '90', '--port', String(port), '--seed', '7'], {
 	stdio: 'inherit',
 	env: process.env

@@ -4,7 +4,7 @@
 // with a tiny limit: one by socket address, one behind a trusted proxy header.
 import { test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ interface Server {
 async function startServer(extra: Record<string, string>): Promise<Server> {
 	const port = await freePort();
 	const dir = mkdtempSync(join(tmpdir(), 'porthole-rl-'));
+	chmodSync(dir, 0o755); // as root, the embedded server runs as user postgres and must reach DATA_DIR
 	const base = `http://127.0.0.1:${port}`;
 	const child = spawn(process.execPath, ['server.js'], {
 		env: {

@@ -33,7 +33,7 @@ test('health answers 200 with the database reachable: up or not for anyone, the 
 	expect((await request.get('/api/health', { headers: { authorization: 'Bearer ph_not-a-key' } })).status()).toBe(401);
 	await signIn(page);
 	const full = await (await page.request.get('/api/health')).json();
-	expect(full).toMatchObject({ status: 'ok', database: { driver: process.env.E2E_DATABASE === 'postgres' ? 'postgres' : 'pglite', reachable: true }, probeLoop: { running: true } });
+	expect(full).toMatchObject({ status: 'ok', database: { driver: process.env.E2E_DATABASE === 'postgres' ? 'postgres' : 'embedded', reachable: true }, probeLoop: { running: true } });
 });
 
 test('public reads never carry a session cookie, so a shared cache cannot hand one out', async ({ request }) => {

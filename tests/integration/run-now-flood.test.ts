@@ -1,5 +1,5 @@
 // Issue 10: run-now must not starve the probe loop. The running app (real
-// probe worker, eval sandbox, scheduler, PGlite on disk) checks a healthy
+// probe worker, eval sandbox, scheduler, embedded PostgreSQL on disk) checks a healthy
 // monitor every 5 s while run-now is flooded at a port that never answers:
 // as many requests as the limits admit, kept running back to back, plus more
 // that must be refused. Every slot of the window is written, and all UP.

@@ -70,12 +70,14 @@ export function startApp(config: Config, opts: StartOptions = {}): Promise<App> 
 async function boot(config: Config, opts: StartOptions): Promise<App> {
 	const log = createLogger(config.logLevel);
 	const database = await openDatabase(
-		config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }
+		config.databaseUrl
+			? { url: config.databaseUrl }
+			: { dataDir: config.dataDir, embedded: { onLog: (line) => log.warn(line) } }
 	);
 	log.info(
 		database.driver === 'postgres'
 			? 'database: PostgreSQL (DATABASE_URL)'
-			: `database: embedded PGlite in ${config.dataDir}`
+			: `database: embedded PostgreSQL in ${database.dataDir}`
 	);
 	configureEval(evalSettings(config));
 	getEvalLanes().onChange = (c) =>

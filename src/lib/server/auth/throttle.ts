@@ -6,8 +6,8 @@
 // An attempt is reserved before its password is verified, in one statement
 // per key: reading the lock first and counting after argon2 let a parallel
 // burst verify every guess (issue 10). One INSERT ... ON CONFLICT DO UPDATE is
-// atomic on Postgres (the conflicting row is locked) and on PGlite (one query
-// at a time), so no in-process mutex is needed on either.
+// atomic on PostgreSQL (the conflicting row is locked), embedded or not, so no
+// in-process mutex is needed.
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
 import { loginThrottle } from '../db/schema';

@@ -1,11 +1,13 @@
-// The one module that knows which database driver is in use. DATABASE_URL set:
-// node-postgres against a real server. Unset: embedded PGlite in a data folder,
-// so `npm start` works on a fresh machine with nothing else installed.
-import { mkdirSync } from 'node:fs';
+// The one module that knows where the database is. DATABASE_URL set:
+// node-postgres against that server. Unset: the embedded PostgreSQL server
+// (db/embedded.ts) on a data folder, started and stopped with the process, so
+// `npm start` works on a fresh machine with nothing else installed. Both are
+// PostgreSQL through the same node-postgres driver.
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 import { migrateDatabase } from './migrate';
+import { startEmbedded, type EmbeddedOptions } from './embedded';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction handle or the database itself: queries accept either. */
@@ -13,19 +15,24 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
 
 export interface Database {
 	db: Db;
-	driver: 'postgres' | 'pglite';
-	/** The postgres:// URL (postgres driver only). */
-	url?: string;
+	/** 'embedded': the server this process started on DATA_DIR; 'postgres': DATABASE_URL. */
+	driver: 'postgres' | 'embedded';
+	/** The postgres:// URL (over the Unix socket for the embedded server). */
+	url: string;
+	/** The embedded server's data folder (absolute). */
+	dataDir?: string;
 	/** Resolves when the database answers `select 1` within timeoutMs. */
 	ping(timeoutMs?: number): Promise<void>;
 	close(): Promise<void>;
 }
 
 export interface OpenOptions {
-	/** postgres:// URL; when absent PGlite is used. */
+	/** postgres:// URL; when absent the embedded server on dataDir is used. */
 	url?: string;
-	/** PGlite data folder; undefined with no url = in-memory (tests). */
+	/** The embedded server's data folder (DATA_DIR). */
 	dataDir?: string;
+	/** Embedded server options (tests: fsync off). */
+	embedded?: EmbeddedOptions;
 	/** Apply migrations from drizzle/ (default true). */
 	migrate?: boolean;
 	/** Connection pool size (real Postgres). */
@@ -33,7 +40,7 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-	const database = opts.url ? await openPostgres(opts.url, opts.max) : await openPglite(opts.dataDir);
+	const database = opts.url ? await openPostgres(opts.url, opts.max) : await openEmbedded(opts);
 	if (opts.migrate !== false) {
 		try {
 			await migrateDatabase(database);
@@ -80,18 +87,24 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 	};
 }
 
-async function openPglite(dataDir?: string): Promise<Database> {
-	const { PGlite } = await import('@electric-sql/pglite');
-	const { drizzle } = await import('drizzle-orm/pglite');
-	if (dataDir) mkdirSync(dataDir, { recursive: true });
-	const client = await PGlite.create(dataDir);
-	const db = drizzle(client, { schema }) as unknown as Db;
-	return {
-		db,
-		driver: 'pglite',
-		ping: (timeoutMs = 2000) => withTimeout(db.execute(sql`select 1`), timeoutMs),
-		close: () => client.close()
-	};
+async function openEmbedded(opts: OpenOptions): Promise<Database> {
+	if (!opts.dataDir) throw new Error('openDatabase: neither url nor dataDir');
+	const server = await startEmbedded(opts.dataDir, opts.embedded);
+	try {
+		const database = await openPostgres(server.url, opts.max);
+		return {
+			...database,
+			driver: 'embedded',
+			dataDir: server.dataDir,
+			close: async () => {
+				await database.close();
+				await server.stop();
+			}
+		};
+	} catch (err) {
+		await server.stop();
+		throw err;
+	}
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<void> {

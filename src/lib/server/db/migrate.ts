@@ -1,6 +1,7 @@
-// Applies the drizzle-kit migrations in drizzle/ with the active driver's
-// migrator. On Postgres several processes may start at once (app + workers),
-// so the migration runs under an advisory lock on one reserved connection.
+// Applies the drizzle-kit migrations in drizzle/ with node-postgres's migrator
+// (embedded server and DATABASE_URL alike). Several processes may start at once
+// (app + workers), so the migration runs under an advisory lock on one
+// reserved connection.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Database } from './index';
@@ -15,13 +16,6 @@ export function migrationsFolder(): string {
 
 export async function migrateDatabase(database: Database): Promise<void> {
 	const folder = migrationsFolder();
-	if (database.driver === 'pglite') {
-		const { migrate } = await import('drizzle-orm/pglite/migrator');
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any
-		await migrate(database.db as any, { migrationsFolder: folder });
-		return;
-	}
-	if (!database.url) throw new Error('postgres database without url');
 	const { migrate } = await import('drizzle-orm/node-postgres/migrator');
 	const { drizzle } = await import('drizzle-orm/node-postgres');
 	const { default: pg } = await import('pg');

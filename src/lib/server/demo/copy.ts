@@ -36,7 +36,16 @@ const stats = (d: RollupDelta) =>
 
 export function copyWriter(url: string): SeedWriter & { close(): Promise<void> } {
 	// Demo data: losing the last commits in a crash is fine, waiting for an fsync per COPY is not.
-	const sql = postgres(url, { max: 2, onnotice: () => {}, connection: { synchronous_commit: 'off' } });
+	// A Unix socket (the embedded server) comes as ?host=/dir, which postgres.js would send as a server setting.
+	const u = new URL(url);
+	const socketDir = u.searchParams.get('host');
+	u.searchParams.delete('host');
+	const sql = postgres(u.toString(), {
+		...(socketDir ? { host: socketDir } : {}),
+		max: 2,
+		onnotice: () => {},
+		connection: { synchronous_commit: 'off' }
+	});
 	let inFlight: Promise<void> = Promise.resolve();
 
 	const send = async ({ id, hosts, h }: SeedMonitor) => {

@@ -62,7 +62,7 @@ export function demoPings(hosts: Host[], status: MonitorStatus, latency: number)
 }
 export const demoError = (status: MonitorStatus) => (status === 'DOWN' ? DEMO_ERROR : null);
 
-/** Plain multi-row inserts through Drizzle: works on PGlite and Postgres alike. */
+/** Plain multi-row inserts through Drizzle (the seeder's fallback when no COPY writer is given). */
 export function insertWriter(db: Db): SeedWriter {
 	return {
 		async write({ id, hosts, h }) {

@@ -71,14 +71,14 @@ describe('which requests the fast path takes', () => {
 	});
 });
 
-// PGlite only: the snapshot's queries are tested on both drivers in public.test.ts.
+// Embedded only: the snapshot's queries are tested on both in public.test.ts.
 describe('the fast path on node:http', () => {
 	let t: TestDatabase;
 	let snapshot: StatusSnapshot;
 	const servers: Server[] = [];
 
 	beforeAll(async () => {
-		t = await openTestDatabase('pglite');
+		t = await openTestDatabase('embedded');
 		const list = validateMonitorList(
 			[
 				{ tag: 'api', name: 'API gateway' },

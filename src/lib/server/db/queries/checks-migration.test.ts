@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../index';
 import { migrateDatabase, migrationsFolder } from '../migrate';
-import { createScratchPostgres, DRIVERS } from '../testing';
+import { createScratchDatabase, DRIVERS } from '../testing';
 import { checksBetween, latestPings, recentChecks } from './checks';
 import type { Ping } from '../../types';
 
@@ -25,15 +25,9 @@ function oldMigrations(): string {
 }
 
 async function migrateTo(database: Database, folder: string) {
-	if (database.driver === 'pglite') {
-		const { migrate } = await import('drizzle-orm/pglite/migrator');
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any
-		await migrate(database.db as any, { migrationsFolder: folder });
-	} else {
-		const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any
-		await migrate(database.db as any, { migrationsFolder: folder });
-	}
+	const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	await migrate(database.db as any, { migrationsFolder: folder });
 }
 
 const A: Ping[] = [
@@ -53,13 +47,9 @@ describe.each(DRIVERS)('migration of JSON checks on %s', (driver) => {
 	});
 
 	it('converts every row, keeping status, latency, error and every ping field', async () => {
-		let database: Database;
-		if (driver === 'pglite') database = await openDatabase({ migrate: false });
-		else {
-			const scratch = await createScratchPostgres();
-			database = await openDatabase({ url: scratch.url, migrate: false, max: 2 });
-			cleanup.push(() => scratch.drop());
-		}
+		const scratch = await createScratchDatabase(driver);
+		const database: Database = await openDatabase({ url: scratch.url, migrate: false, max: 2 });
+		cleanup.push(() => scratch.drop());
 		cleanup.push(() => database.close());
 		const folder = oldMigrations();
 		cleanup.push(async () => rmSync(folder, { recursive: true, force: true }));
