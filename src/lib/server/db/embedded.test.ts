@@ -1,8 +1,8 @@
 // The embedded server's lifecycle on a real folder: data kept across restarts,
 // one process per folder (a clear error naming it), a server left behind by a
 // killed Porthole taken over, and damaged or foreign folders refused clearly.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, sql } from 'drizzle-orm';
 import { monitors } from './schema';
 import { openDatabase } from './index';
-import { EmbeddedDatabaseError, embeddedBinDir } from './embedded';
+import { EmbeddedDatabaseError, embeddedBinDir, spawnLikeServer } from './embedded';
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const alive = (pid: number) => {
@@ -44,11 +44,22 @@ function holder(dir: string): Promise<{ child: ChildProcess; postmaster: number 
 describe('embedded PostgreSQL on a data folder', () => {
 	let base: string;
 	beforeAll(() => {
+		// Private (0700, as mkdtemp makes it), like /root: as root the server must work in it all the same.
 		base = mkdtempSync(join(tmpdir(), 'porthole-embedded-test-'));
-		// Run as root, the server runs as user postgres, which must reach the folders below (mkdtemp makes 0700).
-		chmodSync(base, 0o755);
 	});
 	afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+	it.runIf(process.getuid?.() === 0)('as root, works in a folder no other user can reach (the README command run in /root)', async () => {
+		const dir = join(base, 'private', 'data');
+		mkdirSync(join(base, 'private'), { mode: 0o700 });
+		const a = await openDatabase({ dataDir: dir, embedded: { fsync: false } });
+		try {
+			await a.db.execute(sql`insert into monitors (tag, name, type_data) values ('root', 'Root', '{"hosts": []}'::jsonb)`);
+			expect(await a.db.select({ tag: monitors.tag }).from(monitors)).toEqual([{ tag: 'root' }]);
+		} finally {
+			await a.close();
+		}
+	});
 
 	it('keeps data across a restart, and stops its server on close', async () => {
 		const dir = join(base, 'persist');
@@ -109,9 +120,8 @@ describe('embedded PostgreSQL on a data folder', () => {
 		// As a Porthole killed with its watcher would leave it: a server on the folder, an owner pid that is dead.
 		const pgData = join(dir, 'postgres');
 		const bin = embeddedBinDir();
-		const user = process.getuid?.() === 0 ? { uid: Number(execFileSync('id', ['-u', 'postgres'])), gid: Number(execFileSync('id', ['-g', 'postgres'])) } : {};
-		const orphan = spawn(join(bin, 'postgres'), ['-D', pgData, '-c', 'listen_addresses=', '-c', `unix_socket_directories=${pgData}`], {
-			...user,
+		// As the app runs it (as root: in a user namespace, or as another user).
+		const orphan = spawnLikeServer(join(bin, 'postgres'), ['-D', pgData, '-c', 'listen_addresses=', '-c', `unix_socket_directories=${pgData}`], {
 			stdio: 'ignore',
 			detached: true
 		});

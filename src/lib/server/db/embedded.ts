@@ -119,20 +119,64 @@ function hydrateSymlinks(pkgDir: string) {
 	}
 }
 
-/** PostgreSQL refuses to run as root: as root, the server runs as user postgres (or nobody) instead. */
-function serverUser(): { uid: number; gid: number; name: string } | null {
-	if (process.getuid?.() !== 0) return null;
-	for (const name of ['postgres', 'nobody']) {
-		try {
-			const uid = Number(execFileSync('id', ['-u', name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
-			const gid = Number(execFileSync('id', ['-g', name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
-			if (Number.isInteger(uid) && Number.isInteger(gid)) return { uid, gid, name };
-		} catch {
-			/* no such user */
-		}
+/**
+ * How the server's processes run. PostgreSQL refuses to run as root, and many
+ * people start a status page as root on a small VPS, in /root, where no other
+ * user can reach DATA_DIR or node_modules. So, as root:
+ * - userns (preferred): in a user namespace (util-linux `unshare`) where the
+ *   server is "nobody" but that id is root outside. PostgreSQL sees a non-root
+ *   user; the kernel still checks files as root, so every folder root can use
+ *   works, and the files stay root's on disk.
+ * - user (fallback, where user namespaces are off): as user postgres (or
+ *   nobody), which must be able to reach DATA_DIR and node_modules.
+ */
+type Runner = { kind: 'self' } | { kind: 'userns'; uid: number; gid: number } | { kind: 'user'; uid: number; gid: number; name: string };
+
+function idOf(name: string): { uid: number; gid: number } | null {
+	try {
+		const uid = Number(execFileSync('id', ['-u', name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
+		const gid = Number(execFileSync('id', ['-g', name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
+		return Number.isInteger(uid) && Number.isInteger(gid) ? { uid, gid } : null;
+	} catch {
+		return null; // no such user
 	}
-	throw new EmbeddedDatabaseError('running as root, and PostgreSQL refuses root: found neither a postgres nor a nobody user to run the embedded server as. Run Porthole as a normal user, or set DATABASE_URL.');
 }
+
+const nsArgs = (r: { uid: number; gid: number }) => ['--user', `--map-user=${r.uid}`, `--map-group=${r.gid}`, '--'];
+
+let runnerMemo: Runner | undefined;
+function serverRunner(): Runner {
+	if (runnerMemo) return runnerMemo;
+	if (process.getuid?.() !== 0) return (runnerMemo = { kind: 'self' });
+	// Inside, the server needs an id its tools can name (initdb looks up its own user): nobody's.
+	const nobody = idOf('nobody') ?? { uid: 65534, gid: 65534 };
+	try {
+		execFileSync('unshare', [...nsArgs(nobody), 'true'], { stdio: 'ignore', timeout: 10_000 });
+		return (runnerMemo = { kind: 'userns', ...nobody });
+	} catch {
+		// No unshare, or user namespaces switched off: run as another user instead.
+	}
+	for (const name of ['postgres', 'nobody']) {
+		const id = idOf(name);
+		if (id) return (runnerMemo = { kind: 'user', ...id, name });
+	}
+	throw new EmbeddedDatabaseError('running as root, and PostgreSQL refuses root: user namespaces are not available and there is neither a postgres nor a nobody user to run the embedded server as. Run Porthole as a normal user, or set DATABASE_URL.');
+}
+
+/** spawn(), as the runner runs the server's programs. */
+function spawnAs(r: Runner, file: string, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
+	if (r.kind === 'userns') return spawn('unshare', [...nsArgs(r), file, ...args], options);
+	if (r.kind === 'user') return spawn(file, args, { ...options, uid: r.uid, gid: r.gid });
+	return spawn(file, args, options);
+}
+
+/** A PostgreSQL program run as the embedded server's programs are (for tests that start one by hand). */
+export function spawnLikeServer(file: string, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
+	return spawnAs(serverRunner(), file, args, options);
+}
+
+/** The user a folder must be reachable by, for the fallback's error messages; null when root's own access counts. */
+const otherUser = (r: Runner) => (r.kind === 'user' ? r : null);
 
 function alive(pid: number): boolean {
 	try {
@@ -210,8 +254,9 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 		);
 	}
 	const bin = embeddedBinDir();
-	const user = serverUser();
-	// As root, a new (empty) data folder is handed to the server's user, which must reach it.
+	const runner = serverRunner();
+	const user = otherUser(runner);
+	// As root without user namespaces, a new (empty) data folder is handed to the server's user, which must reach it.
 	if (user && readdirSync(dataDir).length === 0) chownSync(dataDir, user.uid, user.gid);
 
 	// A server already running on this folder: another Porthole's (a clear error), or one left behind by a
@@ -236,7 +281,7 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 
 	if (!existsSync(join(pgData, 'PG_VERSION'))) {
 		if (existsSync(pgData) && readdirSync(pgData).length > 0) throw damaged(pgData, 'the folder is not empty but has no PG_VERSION');
-		await initdb(bin, dataDir, pgData, user, opts.fsync !== false);
+		await initdb(bin, dataDir, pgData, runner, opts.fsync !== false);
 	}
 	const version = readFileSync(join(pgData, 'PG_VERSION'), 'utf8').trim();
 	if (version !== PG_MAJOR) {
@@ -258,8 +303,7 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 	// Through a small sh that holds a pipe from this process: when Porthole goes away in any way (SIGKILL,
 	// OOM kill, a test runner killing its process group) the pipe closes and the server gets a fast
 	// shutdown, instead of running on orphaned. The sh exits when the server does.
-	const child = spawn('/bin/sh', ['-c', WATCH_PARENT, join(bin, 'postgres'), ...args], {
-		...(user ? { uid: user.uid, gid: user.gid } : {}),
+	const child = spawnAs(runner, '/bin/sh', ['-c', WATCH_PARENT, join(bin, 'postgres'), ...args], {
 		env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' },
 		stdio: ['pipe', 'ignore', 'pipe'],
 		// Its own process group: Ctrl-C in a terminal reaches Porthole, which drains requests and then stops the server.
@@ -369,7 +413,8 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 }
 
 /** initdb into a sibling folder, renamed into place when complete: an interrupted first start leaves no half-made cluster. */
-async function initdb(bin: string, dataDir: string, pgData: string, user: { uid: number; gid: number; name: string } | null, fsync: boolean) {
+async function initdb(bin: string, dataDir: string, pgData: string, runner: Runner, fsync: boolean) {
+	const user = otherUser(runner);
 	const tmp = `${pgData}.init-${process.pid}`;
 	rmSync(tmp, { recursive: true, force: true });
 	mkdirSync(tmp, { mode: 0o700 });
@@ -377,8 +422,7 @@ async function initdb(bin: string, dataDir: string, pgData: string, user: { uid:
 	const args = ['-D', tmp, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-instructions', ...(fsync ? [] : ['--no-sync'])];
 	const out = await new Promise<{ code: number | null; text: string }>((resolveRun) => {
 		let text = '';
-		const p: ChildProcess = spawn(join(bin, 'initdb'), args, {
-			...(user ? { uid: user.uid, gid: user.gid } : {}),
+		const p: ChildProcess = spawnAs(runner, join(bin, 'initdb'), args, {
 			env: { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
