@@ -11,8 +11,10 @@
 // same machine was 3.4 % + 0.5 % for its Redis: the target is under 3.9 %.
 // NODE_OPTIONS is passed through. --cpu-prof-dir <dir> runs the server with
 // --cpu-prof (not allowed in NODE_OPTIONS) writing there. --root <dir>
-// runs another build (a folder with server.js, build/ and node_modules) for
-// A/B comparisons in the same conditions.
+// runs another build for A/B comparisons in the same conditions: a folder
+// with server.js, package.json, build/, drizzle/, node_modules and src/ (the
+// worker files are started from src/ by package self-reference: without them
+// every eval worker dies at start and is replaced, a busy loop of its own).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
