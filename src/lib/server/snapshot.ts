@@ -6,8 +6,8 @@
 //
 // Two cadences, both from the database (so it also follows checks written by
 // a probe worker in another process, PROBE_WORKER=off):
-// - status now: one cheap query every few seconds and soon after each local
-//   check (poke);
+// - status now: one cheap query within 2 s after each local check (poke; a
+//   burst of checks shares one), and at least every 5 s;
 // - uptime and latency windows: a full rebuild (a few rollup scans, ~100+ ms
 //   of Postgres time at 1,000 monitors) every 30 s, or at once when the set
 //   of public monitors or any of their settings changed (a monitor made
@@ -76,7 +76,11 @@ export interface SnapshotOptions {
 	refreshMs?: number;
 	/** Full rebuild of the window figures (ms); default 30 000. */
 	fullRefreshMs?: number;
-	/** A poke rebuilds after this delay (ms), folding a burst of checks into one rebuild; default 500. */
+	/**
+	 * A poke rebuilds after this delay (ms), folding a burst of checks into one
+	 * rebuild; default 2000 (was 500: with checks spread over the minute that
+	 * rebuilt twice a second, the larger part of idle CPU, issue 11.3).
+	 */
 	pokeDelayMs?: number;
 	/** How long a computed percentile is reused (ms); default 60 000. */
 	percentileTtlMs?: number;
@@ -107,13 +111,27 @@ export class StatusSnapshot {
 		if (!this.stopped) return;
 		this.stopped = false;
 		await this.refresh();
-		this.timer = setInterval(() => void this.refresh(), this.o.refreshMs ?? 5000);
+	}
+
+	/**
+	 * The next timed refresh, refreshMs after the last one started: a refresh
+	 * made for a poke also counts, so during a burst of checks the timer does
+	 * not add rebuilds of its own (issue 11.3, idle CPU), and status is never
+	 * older than refreshMs.
+	 */
+	private arm(): void {
+		if (this.stopped) return;
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = setTimeout(() => {
+			this.timer = null;
+			void this.refresh();
+		}, this.o.refreshMs ?? 5000);
 		this.timer.unref?.();
 	}
 
 	stop(): void {
 		this.stopped = true;
-		if (this.timer) clearInterval(this.timer);
+		if (this.timer) clearTimeout(this.timer);
 		if (this.pokeTimer) clearTimeout(this.pokeTimer);
 		this.timer = this.pokeTimer = null;
 	}
@@ -129,7 +147,7 @@ export class StatusSnapshot {
 		this.pokeTimer = setTimeout(() => {
 			this.pokeTimer = null;
 			void this.refresh();
-		}, this.o.pokeDelayMs ?? 500);
+		}, this.o.pokeDelayMs ?? 2000);
 		this.pokeTimer.unref?.();
 	}
 
@@ -142,6 +160,7 @@ export class StatusSnapshot {
 		this.running = (async () => {
 			do {
 				this.again = false;
+				this.arm();
 				await this.rebuild();
 			} while (this.again && !this.stopped);
 		})().finally(() => (this.running = null));

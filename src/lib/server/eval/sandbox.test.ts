@@ -1,6 +1,7 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { checkEvalSyntax, configureEval, evaluate, getEvalLanes, stopEval } from './sandbox';
 import { checkResult } from './replies';
+import { DEFAULT_EVAL } from './default.js';
 import type { Ping } from '../types';
 
 function ping(status: Ping['status'], latency: number): Ping {
@@ -16,7 +17,8 @@ describe('module API (process-wide lanes)', () => {
 		configureEval({ workers: 1, timeoutMs: 400, memoryMb: 24, quarantineWorkers: 1 });
 		const lanes = getEvalLanes();
 		expect(lanes.config).toMatchObject({ workers: 1, timeoutMs: 400, memoryMb: 24, quarantineWorkers: 1 });
-		expect(await evaluate(null, [ping('open', 8), ping('open', 12)])).toMatchObject({ status: 'UP', latency: 10 });
+		// The default function as text: null runs natively (default.test.ts), not in a lane.
+		expect(await evaluate(DEFAULT_EVAL, [ping('open', 8), ping('open', 12)])).toMatchObject({ status: 'UP', latency: 10 });
 		// Overruns the main lane's short limit, then gets the full limit in quarantine.
 		expect(await evaluate(LOOP, [], { key: 'loop' })).toMatchObject({ error: expect.stringMatching(/^eval timed out after 400 ms/), fault: 'time' });
 		expect(lanes.isSuspect(LOOP, 'loop')).toBe(true);
@@ -28,12 +30,24 @@ describe('module API (process-wide lanes)', () => {
 		expect(lanes.main.threadIds).toHaveLength(0);
 		expect(lanes.quarantine.threadIds).toHaveLength(1);
 		configureEval({ workers: 2 });
-		expect(await evaluate(null, [ping('open', 1)])).toMatchObject({ status: 'UP' });
+		expect(await evaluate(DEFAULT_EVAL, [ping('open', 1)])).toMatchObject({ status: 'UP' });
 		expect(lanes.main.threadIds).toHaveLength(2);
 		expect(lanes.probation.threadIds).toHaveLength(3);
 		await stopEval();
 		expect([...lanes.main.threadIds, ...lanes.probation.threadIds, ...lanes.quarantine.threadIds]).toEqual([]);
 		configureEval({ workers: 2, timeoutMs: 1000, memoryMb: 32 });
+	});
+});
+
+describe('the default function (null)', () => {
+	it('runs natively when that is the sandbox answer, in the sandbox otherwise', async () => {
+		const before = getEvalLanes().probation.accepted + getEvalLanes().main.accepted;
+		expect(await evaluate(null, [ping('open', 8), ping('timeout', 12)])).toMatchObject({ status: 'DOWN', latency: 10 });
+		expect(getEvalLanes().probation.accepted + getEvalLanes().main.accepted).toBe(before);
+		// No pings: latency NaN, which only the sandbox words.
+		const r = await evaluate(null, []);
+		expect(r).toMatchObject({ status: 'DOWN', latency: 0, error: 'eval returned latency NaN; expected a finite number' });
+		expect(getEvalLanes().probation.accepted + getEvalLanes().main.accepted).toBe(before + 1);
 	});
 });
 

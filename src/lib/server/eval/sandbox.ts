@@ -5,6 +5,7 @@
 // lane, so hostile code cannot delay healthy code. Workers start on first use.
 
 import { EvalLanes, type LaneEvalOptions, type LanesConfig } from './lanes';
+import { nativeDefaultEval } from './default.js';
 import type { SyntaxCheck } from './pool';
 import type { EvalResult, Ping } from '../types';
 
@@ -30,12 +31,19 @@ export function getEvalLanes(): EvalLanes {
 }
 
 /**
- * Run an eval function (null: the spec's default) on a copy of the pings in
- * the sandbox. Never rejects: failures are DOWN results whose `error` names
+ * Run an eval function (null: the spec's default, natively when that is
+ * exactly the sandbox's answer) on a copy of the pings in the sandbox. Never rejects: failures are DOWN results whose `error` names
  * the cause. `durationMs` excludes time spent queued. Pass `key` (e.g. the
  * monitor) so that misbehaviour is remembered per monitor.
  */
 export function evaluate(source: string | null, pings: Ping[], opts?: LaneEvalOptions): Promise<EvalResult> {
+	// The spec's default function (no source) needs no sandbox: the same code
+	// runs natively when that gives the sandbox's answer (default.js), sparing
+	// a worker round trip per check (issue 11.3, idle CPU).
+	if (source == null) {
+		const r = nativeDefaultEval(pings);
+		if (r) return Promise.resolve(r);
+	}
 	return getEvalLanes().evaluate(source, pings, opts);
 }
 

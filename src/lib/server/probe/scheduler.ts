@@ -72,6 +72,9 @@ interface Entry {
  */
 const writeSlackMs = (intervalMs: number) => Math.max(1000, intervalMs / 5);
 
+/** How long a claim on a slot still far ahead waits to share a statement with others (see claim()). */
+const CLAIM_BATCH_MS = 1000;
+
 // setTimeout overflows past 2^31-1 ms; longer waits re-arm in steps.
 const MAX_TIMER = 2 ** 30;
 
@@ -169,9 +172,13 @@ export class Scheduler {
 		if (this.pruneTimer) clearInterval(this.pruneTimer);
 		const running = [...this.entries.values()].map((e) => e.running).filter(Boolean);
 		for (const e of this.entries.values()) if (e.timer) clearTimeout(e.timer);
+		// Claims still waiting for their batch are made now, before releaseFutureClaims
+		// below: made after it, they would hold slots a restart must be able to take.
+		if (this.claimTimer) clearTimeout(this.claimTimer);
+		const claimed = this.flushClaims();
 		this.entries.clear();
 		this.fingerprint = ''; // a later start() must load the monitors again
-		await Promise.race([Promise.allSettled(running), new Promise((r) => setTimeout(r, waitMs).unref?.())]);
+		await Promise.race([Promise.allSettled([...running, claimed]), new Promise((r) => setTimeout(r, waitMs).unref?.())]);
 		await this.refreshing?.catch(() => {});
 		await releaseFutureClaims(this.o.db, this.workerId).catch(() => {});
 		const left = await this.buffer.drain(waitMs);
@@ -244,18 +251,30 @@ export class Scheduler {
 			e.timer = setTimeout(() => this.arm(e), MAX_TIMER);
 			return;
 		}
-		e.claim = { slot: slot.getTime(), won: this.claim(e.m, slot) };
+		e.claim = { slot: slot.getTime(), won: this.claim(e.m, slot, due) };
 		e.timer = setTimeout(() => this.fire(e, slot, due), Math.max(0, wait));
 	}
 
 	private pendingClaims: { m: ScheduledMonitor; slot: Date; resolve: (won: boolean | null) => void }[] = [];
 	private claimTimer: NodeJS.Timeout | null = null;
+	private claimAt = 0;
 
-	/** Claims made within a few ms go to the database as one statement. */
-	private claim(m: ScheduledMonitor, slot: Date): Promise<boolean | null> {
+	/**
+	 * Claims go to the database as one statement per batch. A slot is armed
+	 * (and claimed) as the previous one fires, usually a whole interval ahead,
+	 * so such claims wait up to CLAIM_BATCH_MS for others: checks spread over
+	 * the minute then cost a few claim statements, not one each (issue 11.3,
+	 * idle CPU). A slot due sooner than CLAIM_BATCH_MS × 10 is claimed within 5 ms.
+	 */
+	private claim(m: ScheduledMonitor, slot: Date, due?: number): Promise<boolean | null> {
 		return new Promise((resolve) => {
 			this.pendingClaims.push({ m, slot, resolve });
-			this.claimTimer ??= setTimeout(() => void this.flushClaims(), 5);
+			const now = Date.now();
+			const at = now + (due !== undefined && due - now >= CLAIM_BATCH_MS * 10 ? CLAIM_BATCH_MS : 5);
+			if (this.claimTimer && this.claimAt <= at) return;
+			if (this.claimTimer) clearTimeout(this.claimTimer);
+			this.claimAt = at;
+			this.claimTimer = setTimeout(() => void this.flushClaims(), at - now);
 		});
 	}
 

@@ -105,14 +105,18 @@ export async function addToRollups(
 	day: string,
 	d: RollupDelta
 ): Promise<void> {
-	await tx
+	const hours = tx
 		.insert(checkHours)
 		.values({ monitorId, bucket, ...d })
 		.onConflictDoUpdate({ target: [checkHours.monitorId, checkHours.bucket], set: rollupSet('check_hours') });
-	await tx
+	const days = tx
 		.insert(checkDays)
 		.values({ monitorId, day, ...d })
 		.onConflictDoUpdate({ target: [checkDays.monitorId, checkDays.day], set: rollupSet('check_days') });
+	// One statement, one round trip per check (issue 11.3, idle CPU): the two
+	// upserts touch different tables, so as a data-modifying CTE they do
+	// exactly what two statements did, and fail together as they would.
+	await tx.execute(sql`with hours as (${hours.getSQL()}) ${days.getSQL()}`);
 }
 
 /** ON CONFLICT set-clause adding the excluded row's counts to the stored ones. */
