@@ -2,7 +2,7 @@
 // argument parsing, clock helpers, /proc readers, the listeners child, and a
 // cleanup stack with a watchdog so a bench always stops by itself.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { validateMonitor, type MonitorInput } from '../src/lib/server/monitors/validate';
 import type { Host } from '../src/lib/server/types';
@@ -55,6 +55,54 @@ export function procCpuMs(path: string): number | null {
 	} catch {
 		return null;
 	}
+}
+
+/** utime + stime of a process and of its children that exited and were waited for, in ms, or null when unreadable. */
+function procTreeCpuMs(pid: number): number | null {
+	try {
+		const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+		return ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 1000) / CLK_TCK;
+	} catch {
+		return null;
+	}
+}
+
+function ppidOf(pid: number): number | null {
+	try {
+		const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]);
+	} catch {
+		return null;
+	}
+}
+
+/** pid and all its descendants, by walking /proc's parent links. */
+export function processTree(root: number): number[] {
+	const children = new Map<number, number[]>();
+	for (const e of readdirSync('/proc')) {
+		const pid = Number(e);
+		if (!Number.isInteger(pid)) continue;
+		const pp = ppidOf(pid);
+		if (pp !== null) children.set(pp, [...(children.get(pp) ?? []), pid]);
+	}
+	const out: number[] = [];
+	const walk = (p: number) => {
+		out.push(p);
+		for (const c of children.get(p) ?? []) walk(c);
+	};
+	if (existsSync(`/proc/${root}`)) walk(root);
+	return out;
+}
+
+/**
+ * CPU of everything a process runs (its threads, and its child processes such
+ * as the embedded PostgreSQL server and its backends), in ms, or null once the
+ * process is gone. Children that exited count through their parent's cutime.
+ */
+export function treeCpuMs(root: number): number | null {
+	if (procTreeCpuMs(root) === null) return null;
+	return processTree(root).reduce((sum, pid) => sum + (procTreeCpuMs(pid) ?? 0), 0);
 }
 
 export interface ProcSample {

@@ -29,7 +29,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createScratchPostgres } from '../src/lib/server/db/testing';
-import { arg, gitState, lifetime, MIN, say, sleep, startListeners, textArg } from './lib';
+import { arg, gitState, lifetime, MIN, processTree as tree, say, sleep, startListeners, textArg } from './lib';
 
 const MINUTES = arg('minutes', 10, 1, 120);
 const N = arg('monitors', 50, 1, 5000);
@@ -45,33 +45,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MB = (kb: number) => kb / 1024;
 
 // ---- /proc ------------------------------------------------------------------
-function ppidOf(pid: number): number | null {
-	try {
-		const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]);
-	} catch {
-		return null;
-	}
-}
-
-/** pid and all its descendants, by walking /proc's parent links. */
-function tree(root: number): number[] {
-	const children = new Map<number, number[]>();
-	for (const e of readdirSync('/proc')) {
-		const pid = Number(e);
-		if (!Number.isInteger(pid)) continue;
-		const pp = ppidOf(pid);
-		if (pp !== null) children.set(pp, [...(children.get(pp) ?? []), pid]);
-	}
-	const out: number[] = [];
-	const walk = (p: number) => {
-		out.push(p);
-		for (const c of children.get(p) ?? []) walk(c);
-	};
-	if (existsSync(`/proc/${root}`)) walk(root);
-	return out;
-}
-
 interface ProcMem {
 	pid: number;
 	name: string;
