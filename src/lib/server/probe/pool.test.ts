@@ -181,7 +181,11 @@ describe('on-demand lane', () => {
 		expect(floodDone).toBe(false);
 		const pings = await flood;
 		expect(pings.map((p) => p.status)).toEqual(Array(n).fill('timeout'));
-		expect(pings.filter((p) => / waiting for a free socket\)$/.test(p.error!))).toHaveLength(2);
+		// Exactly the two past the budget waited for a socket, most of their 2 s. (Counted by the
+		// wait, not the words: on a loaded CI machine a third host once carried a short wait too.)
+		const waitMs = (e: string) => (/all of it waiting/.test(e) ? 2000 : Number(/\((\d+) ms of it waiting/.exec(e)?.[1] ?? 0));
+		const waited = pings.filter((p) => waitMs(p.error!) >= 1000);
+		expect(waited.map((p) => p.error), JSON.stringify(pings.map((p) => p.error))).toHaveLength(2);
 	});
 });
 
