@@ -16,11 +16,12 @@
 // lock, and DATA_DIR/porthole.pid names the Porthole process that owns the
 // server, so a server left behind by a Porthole that was killed (SIGKILL, OOM)
 // is stopped and taken over, while one owned by a live Porthole is a clear error.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { alive, EmbeddedDatabaseError, otherUser, postmasterOf, readPid, serverRunner, spawnAs, waitExit, type Runner } from './embedded-process';
 
 /** The PostgreSQL major version of the shipped binaries; a folder of another major cannot be opened. */
 const PG_MAJOR = '18';
@@ -37,7 +38,7 @@ const MAX_SOCKET_PATH = 100;
 const WATCH_PARENT = 'exec 3<&0 </dev/null; "$0" "$@" 3<&- & pid=$!; { read -r _ <&3; kill -INT "$pid" 2>/dev/null; } & wait "$pid"';
 
 /** A problem with the embedded database folder or its server, worded for the operator. */
-export class EmbeddedDatabaseError extends Error {}
+export { EmbeddedDatabaseError, spawnLikeServer } from './embedded-process';
 
 export interface EmbeddedServer {
 	/** postgres:// URL over the Unix socket, for node-postgres. */
@@ -117,112 +118,6 @@ function hydrateSymlinks(pkgDir: string) {
 			);
 		}
 	}
-}
-
-/**
- * How the server's processes run. PostgreSQL refuses to run as root, and many
- * people start a status page as root on a small VPS, in /root, where no other
- * user can reach DATA_DIR or node_modules. So, as root:
- * - userns (preferred): in a user namespace (util-linux `unshare`) where the
- *   server is "nobody" but that id is root outside. PostgreSQL sees a non-root
- *   user; the kernel still checks files as root, so every folder root can use
- *   works, and the files stay root's on disk.
- * - user (fallback, where user namespaces are off): as user postgres (or
- *   nobody), which must be able to reach DATA_DIR and node_modules.
- */
-type Runner = { kind: 'self' } | { kind: 'userns'; uid: number; gid: number } | { kind: 'user'; uid: number; gid: number; name: string };
-
-function idOf(name: string): { uid: number; gid: number } | null {
-	try {
-		const uid = Number(execFileSync('id', ['-u', name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
-		const gid = Number(execFileSync('id', ['-g', name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
-		return Number.isInteger(uid) && Number.isInteger(gid) ? { uid, gid } : null;
-	} catch {
-		return null; // no such user
-	}
-}
-
-const nsArgs = (r: { uid: number; gid: number }) => ['--user', `--map-user=${r.uid}`, `--map-group=${r.gid}`, '--'];
-
-let runnerMemo: Runner | undefined;
-function serverRunner(): Runner {
-	if (runnerMemo) return runnerMemo;
-	if (process.getuid?.() !== 0) return (runnerMemo = { kind: 'self' });
-	// Inside, the server needs an id its tools can name (initdb looks up its own user): nobody's.
-	const nobody = idOf('nobody') ?? { uid: 65534, gid: 65534 };
-	try {
-		execFileSync('unshare', [...nsArgs(nobody), 'true'], { stdio: 'ignore', timeout: 10_000 });
-		return (runnerMemo = { kind: 'userns', ...nobody });
-	} catch {
-		// No unshare, or user namespaces switched off: run as another user instead.
-	}
-	for (const name of ['postgres', 'nobody']) {
-		const id = idOf(name);
-		if (id) return (runnerMemo = { kind: 'user', ...id, name });
-	}
-	throw new EmbeddedDatabaseError('running as root, and PostgreSQL refuses root: user namespaces are not available and there is neither a postgres nor a nobody user to run the embedded server as. Run Porthole as a normal user, or set DATABASE_URL.');
-}
-
-/** spawn(), as the runner runs the server's programs. */
-function spawnAs(r: Runner, file: string, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
-	if (r.kind === 'userns') return spawn('unshare', [...nsArgs(r), file, ...args], options);
-	if (r.kind === 'user') return spawn(file, args, { ...options, uid: r.uid, gid: r.gid });
-	return spawn(file, args, options);
-}
-
-/** A PostgreSQL program run as the embedded server's programs are (for tests that start one by hand). */
-export function spawnLikeServer(file: string, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
-	return spawnAs(serverRunner(), file, args, options);
-}
-
-/** The user a folder must be reachable by, for the fallback's error messages; null when root's own access counts. */
-const otherUser = (r: Runner) => (r.kind === 'user' ? r : null);
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		// A zombie (exited, not yet reaped by whoever adopted it) is gone.
-		try {
-			return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-		} catch {
-			return true;
-		}
-	} catch (err) {
-		return (err as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
-
-function readPid(file: string): number | null {
-	try {
-		const n = Number(readFileSync(file, 'utf8').split('\n')[0].trim());
-		return Number.isInteger(n) && n > 0 ? n : null;
-	} catch {
-		return null;
-	}
-}
-
-/**
- * Whether a live pid is a postgres server on this folder ('ours'), certainly
- * not ('other': on Linux, its command line does not name the folder, e.g. a
- * pid reused after a crash or a container restart), or cannot be told.
- */
-function postmasterOf(pid: number, pgData: string): 'ours' | 'other' | 'unknown' {
-	try {
-		const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-		if (argv.includes(pgData)) return 'ours';
-		return argv.length > 1 ? 'other' : 'unknown';
-	} catch {
-		return 'unknown';
-	}
-}
-
-async function waitExit(pid: number, ms: number): Promise<boolean> {
-	const end = Date.now() + ms;
-	while (Date.now() < end) {
-		if (!alive(pid)) return true;
-		await new Promise((r) => setTimeout(r, 50));
-	}
-	return !alive(pid);
 }
 
 const lockedError = (dataDir: string, owner: number) =>

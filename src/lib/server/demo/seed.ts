@@ -4,7 +4,8 @@
 import { like, sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
 import { checkDays, checkHours, checks, monitors, monitorState, statusChanges } from '../db/schema';
-import { compactChecks, packChecks, rollupSet } from '../db/queries/checks';
+import { packChecks, rollupSet } from '../db/queries/checks';
+import { compactChecks } from '../db/queries/compaction';
 import { slotMs } from '../pages/bar';
 import { STALE_SLOTS } from '../pages/current';
 import { zonedMidnight } from '../pages/zone';

@@ -5,7 +5,8 @@
 // the event loop's queue, not the network.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { compactChecks, pruneChecks, recordCheck } from '../db/queries/checks';
+import { recordCheck } from '../db/queries/checks';
+import { compactChecks, pruneChecks } from '../db/queries/compaction';
 import { claimSlots, pruneClaims, releaseFutureClaims } from '../db/queries/claims';
 import { listActiveMonitors, monitorsFingerprint, type ScheduledMonitor } from '../db/queries/monitors';
 import { WriteBuffer, isTransientDbError, within } from './write-buffer';
