@@ -29,6 +29,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createScratchPostgres } from '../src/lib/server/db/testing';
+import { freePort } from '../tests/fixtures/pg-server';
 import { arg, gitState, lifetime, MIN, processTree as tree, say, sleep, startListeners, textArg } from './lib';
 
 const MINUTES = arg('minutes', 10, 1, 120);
@@ -99,14 +100,6 @@ interface RunResult {
 	stoppedClean: boolean;
 	leftover: number;
 	errors: string[];
-}
-
-async function freePort(): Promise<number> {
-	const s = createServer();
-	await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-	const port = (s.address() as { port: number }).port;
-	await new Promise((r) => s.close(r));
-	return port;
 }
 
 async function run(

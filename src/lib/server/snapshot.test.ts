@@ -2,8 +2,9 @@
 // a rollup that overflows float8 when summed used to fail every rebuild, so
 // badges and summary.json served stale states for every monitor while
 // /api/health said ok. The poison is written directly, as pre-fix data would be.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from './db/testing';
+import { describe, expect, it } from 'vitest';
+import { DRIVERS, type TestDatabase } from './db/testing';
+import { useTestDatabase } from './db/test-hooks';
 import { checkDays } from './db/schema';
 import { recordCheck } from './db/queries/checks';
 import { upsertMonitors } from './db/queries/monitors';
@@ -19,17 +20,7 @@ describe.each(DRIVERS)('status snapshot with a poisoned monitor on %s', (driver)
 	let t: TestDatabase;
 	let snap: StatusSnapshot;
 	const ids: Record<string, number> = {};
-	beforeAll(async () => {
-		t = await openTestDatabase(driver);
-	});
-	afterAll(async () => {
-		snap?.stop();
-		await t?.destroy();
-	});
-	beforeEach(async () => {
-		snap?.stop();
-		await truncateAll(t);
-	});
+	useTestDatabase(driver, (d) => (t = d), { beforeReset: () => snap?.stop() });
 
 	async function seed(tags: string[]) {
 		const r = validateMonitorList(tags.map((tag) => ({ tag, name: tag, type: 'TCP', type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] } })));

@@ -1,8 +1,9 @@
 // What a visitor sees must be true (issue 11.4): names in natural order
 // wherever monitors are listed, and a monitor without a current check is
 // unknown, not up, on the page, in the snapshot and in /api/v2/status.json.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DRIVERS, type TestDatabase } from '../db/testing';
+import { useTestDatabase } from '../db/test-hooks';
 import { recordCheck } from '../db/queries/checks';
 import { upsertMonitors } from '../db/queries/monitors';
 import { monitorSummaries } from '../db/queries/status';
@@ -23,16 +24,8 @@ describe.each(DRIVERS)('natural order and current status on %s', (driver) => {
 	let t: TestDatabase;
 	let snap: StatusSnapshot | undefined;
 	const ids: Record<string, number> = {};
-	beforeAll(async () => {
-		t = await openTestDatabase(driver);
-	});
-	afterAll(async () => {
-		snap?.stop();
-		await t?.destroy();
-	});
+	useTestDatabase(driver, (d) => (t = d), { beforeReset: () => snap?.stop() });
 	beforeEach(async () => {
-		snap?.stop();
-		await truncateAll(t);
 		clearBarCache(t.db);
 	});
 

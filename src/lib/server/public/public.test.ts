@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DRIVERS, type TestDatabase } from '../db/testing';
+import { useTestDatabase } from '../db/test-hooks';
 import { recordCheck } from '../db/queries/checks';
 import { upsertMonitors } from '../db/queries/monitors';
 import { validateMonitorList } from '../monitors/validate';
@@ -18,16 +19,8 @@ describe.each(DRIVERS)('public reads on %s', (driver) => {
 	const ids: Record<string, number> = {};
 	let snap: StatusSnapshot;
 
-	beforeAll(async () => {
-		t = await openTestDatabase(driver);
-	});
-	afterAll(async () => {
-		snap?.stop();
-		await t?.destroy();
-	});
+	useTestDatabase(driver, (d) => (t = d), { beforeReset: () => snap?.stop() });
 	beforeEach(async () => {
-		snap?.stop();
-		await truncateAll(t);
 		const r = validateMonitorList([
 			{ tag: 'api', name: 'API gateway', group: 'Core', order: 1 },
 			{ tag: 'db', name: 'Database', group: 'Core', order: 2 },
