@@ -2,7 +2,7 @@ import { building } from '$app/environment';
 import { env } from '$env/dynamic/private';
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { startApp, stopApp } from '$lib/server/app';
+import { startApp, stopApp, type App } from '$lib/server/app';
 import { adminGuard } from '$lib/server/hooks/admin-guard';
 import { initAuth } from '$lib/server/auth/setup';
 import { loadConfig } from '$lib/server/config';
@@ -16,11 +16,14 @@ import { isApiRoute } from '$lib/server/hooks/access';
 
 const SHUTDOWN = Symbol.for('porthole.shutdown-hook');
 
+/** Built once in init; every request gets it as event.locals.app (no module reaches for it). */
+let app: App | undefined;
+
 // Runs once when the server starts (not during `vite build`): config,
 // migrations, monitors.json, probe loop. Any error here stops the start.
 export const init: ServerInit = async () => {
 	if (building) return;
-	const app = await startApp(loadConfig(env));
+	app = await startApp(loadConfig(env));
 	await initAuth(app.database.db, app.config, app.log);
 	// server.js answers badges and /api/v2 itself, from this app (public/fast.ts).
 	exposeToServer(app);
@@ -54,6 +57,8 @@ const everything = sequence(compress, securityHeadersHandle, rateLimit, theme, n
 
 // Badges and public JSON skip the handles that do nothing for them (see hooks/public-read.ts).
 export const handle: Handle = (input) => {
+	if (!app) throw new Error('Porthole is not started yet');
+	input.event.locals.app = app;
 	const { route, request } = input.event;
 	return isPublicRead(route.id, request.method)
 		? publicReadHandle(input)
