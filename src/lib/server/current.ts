@@ -2,7 +2,7 @@
 // One status rule for the home page and monitor page ("No data"), the banner,
 // the public snapshot (status.json, summary.json) and the demo seeder; the
 // slot length it rests on comes from the monitor's cron.
-import { shown, type Shown } from '$lib/status';
+import { shown, type Shown } from '../status';
 import { checkCron } from './monitors/cron';
 
 /** A monitor with no check within this many slots counts as "no recent data". */

@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
-import type { RollupDelta } from '../rollup';
+import type { RollupDelta } from '../db/queries/rollup';
 import type { MonitorStatus } from '../types';
 import { SLOT_EPOCH_MS, STATUS_CODES } from '../db/schema';
 import { encodePings, hostKeys } from '../db/queries/ping-codec';

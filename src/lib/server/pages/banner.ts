@@ -3,8 +3,7 @@
 // without recent data are named under the headline and never counted as up:
 // "All systems operational" only when every monitor is current and up.
 import type { Shown } from '$lib/status';
-import { clock, hm } from './format';
-import { zoneLabel } from './zone';
+import { clock, hm, zoneLabel } from '$lib/time';
 
 export interface BannerInput {
 	name: string;

@@ -2,19 +2,10 @@
 // one colour class from its daily rollup. Minutes are checks × the monitor's
 // slot length (from its cron), so a monitor checked every 5 s and one checked
 // every 5 min give the same colour for the same outage.
-import { checkCron } from '../monitors/cron';
-import { uptimeRatio } from '../rollup';
-import { dayLengthMs, lastDays, zonedMidnight } from './zone';
+import { uptimeRatio } from '../db/queries/rollup';
+import type { DayArrays, DayCounts, TodayCounts } from '../db/queries/days';
+import { dayLengthMs, lastDays, zonedMidnight } from '$lib/time';
 import { dayClass, type DayClass } from '$lib/bar';
-
-export interface DayCounts {
-	up: number;
-	degraded: number;
-	down: number;
-	maintenance: number;
-	latencySum: number;
-	latencyCount: number;
-}
 
 export interface DayStat {
 	day: string;
@@ -36,20 +27,6 @@ export interface DayStat {
 /** Below this share of the expected slots a day is drawn only partly filled. */
 export const FULL_COVERAGE = 0.95;
 export { DEGRADED_WEIGHT } from '$lib/bar';
-
-const slotCache = new Map<string, number>();
-
-/** The monitor's slot length in ms (the shortest gap of its cron); 60 s if the cron is unusable. */
-export function slotMs(cron: string, timeZone = 'UTC'): number {
-	const key = `${timeZone} ${cron}`;
-	let ms = slotCache.get(key);
-	if (ms === undefined) {
-		const c = checkCron(cron, timeZone);
-		ms = c.ok ? c.intervalMs : 60_000;
-		slotCache.set(key, ms);
-	}
-	return ms;
-}
 
 export { dayClass } from '$lib/bar';
 
@@ -101,21 +78,6 @@ export function expectedFor(cal: Calendar, slot: number): number[] {
 	return e;
 }
 
-/** Per-day counts of one monitor, indexed like the calendar's days (home page fast path). */
-export interface DayArrays {
-	up: Int32Array;
-	degraded: Int32Array;
-	down: Int32Array;
-	maintenance: Int32Array;
-}
-
-export const emptyDayArrays = (n: number): DayArrays => ({
-	up: new Int32Array(n),
-	degraded: new Int32Array(n),
-	down: new Int32Array(n),
-	maintenance: new Int32Array(n)
-});
-
 export interface RowBar {
 	bar: BarData;
 	uptime90: number | null;
@@ -123,13 +85,6 @@ export interface RowBar {
 	/** Class counts and the worst day by down minutes, for the bar's label. */
 	counts: Record<DayClass, number>;
 	worst: { index: number; downMin: number } | null;
-}
-
-export interface TodayCounts {
-	up: number;
-	degraded: number;
-	down: number;
-	maintenance: number;
 }
 
 interface Acc {

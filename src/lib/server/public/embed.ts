@@ -5,7 +5,7 @@ import { dayRollups } from '../db/queries/days';
 import { getMonitorByTag } from '../db/queries/monitors';
 import { windowStartDay } from '../db/queries/status';
 import { checkCron } from '../monitors/cron';
-import { dayKey } from '../rollup';
+import { dayKey } from '../../time';
 import { dayClass, lastDays, type DayClass } from '../../components/embed/days';
 
 export const EMBED_DAYS = 90;
