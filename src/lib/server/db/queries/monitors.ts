@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../index';
 import { monitors, type MonitorRow, type NewMonitorRow } from '../schema';
-import { isTag, type MonitorInput } from '../../monitors/validate';
+import { isTag, type MonitorInput } from '../../types';
 import { inPageOrder } from '../../../order';
 
 /** The spec's JSON format → a row. */

@@ -7,7 +7,7 @@ import { checkPointsSince } from './checks';
 import { dayKey, hourBucket, zonedMidnight } from '../../../time';
 import { uptimeRatio } from './rollup';
 import type { MonitorStatus } from '../../types';
-import { isTag } from '../../monitors/validate';
+import { isTag } from '../../types';
 import { inPageOrder } from '../../../order';
 
 export const WINDOWS = ['24h', '7d', '30d', '90d'] as const;
