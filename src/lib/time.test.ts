@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, hourBucket } from './time';
+import { dayKey, hourBucket, windowStartDay } from './time';
 
 describe('buckets', () => {
 	it('cuts hours on UTC hours', () => {
@@ -11,5 +11,14 @@ describe('buckets', () => {
 		expect(dayKey(ts, 'Europe/Berlin')).toBe('2026-06-02'); // 01:30 CEST
 		expect(dayKey(ts, 'America/New_York')).toBe('2026-06-01'); // 19:30 EDT
 		expect(dayKey(new Date('2026-06-01T12:00:00Z'), 'Pacific/Kiritimati')).toBe('2026-06-02'); // UTC+14
+	});
+});
+
+const NOW = new Date('2026-06-30T12:30:00Z');
+
+describe('windowStartDay', () => {
+	it('counts today as the first day of the window, in the site zone', () => {
+		expect(windowStartDay(7, NOW, 'UTC')).toBe('2026-06-24');
+		expect(windowStartDay(1, new Date('2026-06-30T23:30:00Z'), 'Asia/Tokyo')).toBe('2026-07-01');
 	});
 });

@@ -89,6 +89,11 @@ export function addDays(day: string, n: number): string {
 	return d.toISOString().slice(0, 10);
 }
 
+/** The first calendar day (YYYY-MM-DD, site zone) of an N-day window ending today. */
+export function windowStartDay(days: number, now: Date, timeZone: string): string {
+	return addDays(dayKey(now, timeZone), 1 - days);
+}
+
 /** The last `n` calendar days in the zone, oldest first, ending with today. */
 export function lastDays(n: number, now: Date, timeZone: string): string[] {
 	const today = dayKey(now, timeZone);

@@ -2,12 +2,12 @@
 // the rows to its view model (pages/), so a route's load calls one function.
 import type { Db } from './db/index';
 import { BAR_DAYS } from '$lib/bar';
-import { hourBucket, lastDays } from '$lib/time';
+import { lastDays } from '$lib/time';
 import { barCounts, dayCountsOf, dayRows } from './db/queries/days';
 import { hourCountsSince, hourRows } from './db/queries/hours';
 import { checkPointsSince, latestPings } from './db/queries/checks';
 import { statusChangesPage } from './db/queries/status-changes';
-import { publicMonitorByTag, publicMonitorWithState, publicStatusNow } from './db/queries/status';
+import { publicMonitorByTag, publicMonitorWithState, publicStatusNow, windowStart } from './db/queries/status';
 import { calendar } from './pages/bar';
 import { homeView, type HomeData } from './pages/home';
 import { monitorDaysView } from './pages/days';
@@ -30,12 +30,12 @@ export async function monitorPage(
 	const now = opts.now ?? new Date();
 	const m = await publicMonitorWithState(db, opts.tag);
 	if (!m) return null;
-	const { days, windowStart } = monitorPageDays(opts.timeZone, now);
+	const { days, windowStart: firstDayStart } = monitorPageDays(opts.timeZone, now);
 	const older = parseOlder(opts.older, now);
 	const [hours, byDay, changes, pings] = await Promise.all([
-		hourCountsSince(db, m.id, new Date(hourBucket(now).getTime() - 23 * 3_600_000)),
+		hourCountsSince(db, m.id, windowStart('24h', now, opts.timeZone)),
 		dayCountsOf(db, m.id, days[0]),
-		statusChangesPage(db, m.id, { from: new Date(windowStart), before: older, limit: CHANGES_PER_PAGE + 1 }),
+		statusChangesPage(db, m.id, { from: new Date(firstDayStart), before: older, limit: CHANGES_PER_PAGE + 1 }),
 		m.showHosts ? latestPings(db, m.id) : Promise.resolve([])
 	]);
 	return monitorView(m, { hours, byDay, changes, pings }, { timeZone: opts.timeZone, now, older, range: opts.range });

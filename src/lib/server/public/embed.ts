@@ -3,9 +3,8 @@
 import type { App } from '../app';
 import { dayRollups } from '../db/queries/days';
 import { getMonitorByTag } from '../db/queries/monitors';
-import { windowStartDay } from '../db/queries/status';
 import { checkCron } from '../monitors/cron';
-import { dayKey } from '../../time';
+import { dayKey, windowStartDay } from '../../time';
 import { dayClass, lastDays, type DayClass } from '../../components/embed/days';
 
 export const EMBED_DAYS = 90;

@@ -4,7 +4,7 @@ import { and, eq, gte, inArray, notInArray, sql, type AnyColumn } from 'drizzle-
 import type { Db } from '../index';
 import { checkDays, checkHours, monitors, monitorState } from '../schema';
 import { checkPointsSince } from './checks';
-import { dayKey, hourBucket, zonedMidnight } from '../../../time';
+import { hourBucket, windowStartDay, zonedMidnight } from '../../../time';
 import { uptimeRatio } from './rollup';
 import type { MonitorStatus } from '../../types';
 import { isTag } from '../../types';
@@ -31,14 +31,6 @@ export interface MonitorSummary {
 	createdAt: Date;
 	/** Fraction 0-1, or null when the window holds no UP/DEGRADED/DOWN check. */
 	uptime: Record<UptimeWindow, number | null>;
-}
-
-/** The first calendar day (YYYY-MM-DD, site zone) of an N-day window ending today. */
-export function windowStartDay(days: number, now: Date, timeZone: string): string {
-	const today = dayKey(now, timeZone);
-	const d = new Date(`${today}T00:00:00Z`);
-	d.setUTCDate(d.getUTCDate() - (days - 1));
-	return d.toISOString().slice(0, 10);
 }
 
 /**
