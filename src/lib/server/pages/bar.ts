@@ -3,7 +3,7 @@
 // slot length (from its cron), so a monitor checked every 5 s and one checked
 // every 5 min give the same colour for the same outage.
 import { uptimeRatio } from '../db/queries/rollup';
-import type { DayArrays, DayCounts, TodayCounts } from '../db/queries/days';
+import type { DayArrays, DayCounts, StatusCounts } from '../db/queries/days';
 import { dayLengthMs, lastDays, zonedMidnight } from '$lib/time';
 import { dayClass, type DayClass } from '$lib/bar';
 
@@ -101,7 +101,7 @@ interface Acc {
 }
 
 /** Adds day i with counts c to the row's running totals (the one rule for every day of a row). */
-function addDay(acc: Acc, i: number, n: number, c: TodayCounts, expected: number, slotMinutes: number) {
+function addDay(acc: Acc, i: number, n: number, c: StatusCounts, expected: number, slotMinutes: number) {
 	const cls = dayClass(c, slotMinutes);
 	acc.d += cls;
 	acc.counts[cls]++;
@@ -153,7 +153,7 @@ function pastDays(cal: Calendar, slot: number, a: DayArrays): Readonly<Acc> {
  * as dayStat. `today`, when given, replaces the arrays' last day (the home
  * page keeps finished days cached and reads only today afresh).
  */
-export function rowBar(cal: Calendar, slot: number, a: DayArrays, today?: TodayCounts): RowBar {
+export function rowBar(cal: Calendar, slot: number, a: DayArrays, today?: StatusCounts): RowBar {
 	const n = cal.days.length;
 	const past = pastDays(cal, slot, a);
 	const acc: Acc = { ...past, p: past.p.slice(), counts: { ...past.counts } };

@@ -3,11 +3,12 @@
 // two queries whatever the monitor count (db/queries: publicStatusNow, barCounts).
 import type { Shown } from '$lib/status';
 import { clock, zoneLabel } from '$lib/time';
-import { emptyDayArrays, type DayArrays, type TodayCounts } from '../db/queries/days';
+import { emptyDayArrays, type DayArrays, type StatusCounts } from '../db/queries/days';
 import { statusNow, slotMs } from '../current';
 import { rowBar, type BarData, type Calendar } from './bar';
 import { banner, REFRESH_SECONDS, type Banner } from './banner';
 import { packRow, type PackedRow } from '$lib/row-html';
+
 /** Above this many monitors, only groups with trouble start open. */
 export const OPEN_ALL_MAX = 50;
 
@@ -76,14 +77,14 @@ export interface HomeMonitor {
 /** The home page from the monitors (in page order) and their day counts (barCounts over `cal`). */
 export function homeView(
 	list: HomeMonitor[],
-	counts: { past: Map<number, DayArrays>; today: Map<number, TodayCounts> },
+	counts: { past: Map<number, DayArrays>; today: Map<number, StatusCounts> },
 	cal: Calendar,
 	opts: { title: string; timeZone: string; now: Date }
 ): HomeData {
 	const now = opts.now;
 	const tz = opts.timeZone;
 	const none = emptyDayArrays(cal.days.length);
-	const noToday: TodayCounts = { up: 0, degraded: 0, down: 0, maintenance: 0 };
+	const noToday: StatusCounts = { up: 0, degraded: 0, down: 0, maintenance: 0 };
 
 	const rows = list.map((m) => {
 		const slot = slotMs(m.cron, tz);

@@ -5,12 +5,16 @@ import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../index';
 import { checkDays, monitors } from '../schema';
 
-/** One day's counts of one monitor: what a bar, a tooltip and an uptime figure need. */
-export interface DayCounts {
+/** Checks by status (today's counts on the home page). */
+export interface StatusCounts {
 	up: number;
 	degraded: number;
 	down: number;
 	maintenance: number;
+}
+
+/** One day's counts of one monitor: what a bar, a tooltip and an uptime figure need. */
+export interface DayCounts extends StatusCounts {
 	latencySum: number;
 	latencyCount: number;
 }
@@ -19,13 +23,6 @@ export interface DayRollup extends DayCounts {
 	day: string;
 }
 
-/** Status counts without latency (today's counts on the home page). */
-export interface TodayCounts {
-	up: number;
-	degraded: number;
-	down: number;
-	maintenance: number;
-}
 
 /** Per-day counts of one monitor, indexed like a calendar's days (home page fast path). */
 export interface DayArrays {
@@ -123,7 +120,7 @@ const pastCache = new WeakMap<Db, { key: string; at: number; data: Promise<Map<n
  * midnight), so they are read once a minute and shared; today is read on
  * every request. The query count per page stays constant either way.
  */
-export async function barCounts(db: Db, cal: BarCalendar): Promise<{ past: Map<number, DayArrays>; today: Map<number, TodayCounts> }> {
+export async function barCounts(db: Db, cal: BarCalendar): Promise<{ past: Map<number, DayArrays>; today: Map<number, StatusCounts> }> {
 	const n = cal.days.length;
 	const key = `${cal.timeZone} ${cal.days[0]} ${cal.days[n - 1]}`;
 	let past = pastCache.get(db);
