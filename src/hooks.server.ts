@@ -10,9 +10,9 @@ import { compress } from '$lib/server/hooks/compress';
 import { embedPolicy } from '$lib/server/hooks/embed';
 import { securityHeadersHandle } from '$lib/server/hooks/security';
 import { rateLimit } from '$lib/server/hooks/ratelimit';
-import { isPublicRead, publicReadHandle } from '$lib/server/hooks/public-read';
+import { publicReadHandle } from '$lib/server/hooks/public-read';
 import { exposeToServer } from '$lib/server/public/fast';
-import { isApiRoute } from '$lib/server/hooks/access';
+import { isApiRoute, isPublicRead } from '$lib/server/hooks/access';
 
 /** Built once in init; every request gets it as event.locals.app (no module reaches for it). */
 let app: App | undefined;
