@@ -7,6 +7,7 @@ import { checkCron } from '../monitors/cron';
 import { uptimeRatio } from '../rollup';
 import { dayLengthMs, lastDays, zonedMidnight } from './zone';
 import { dayClass, partialCoverage, type DayClass } from '$lib/day-colour';
+import type { BarData } from '$lib/types';
 
 export interface DayCounts {
 	up: number;
@@ -33,7 +34,6 @@ export interface DayStat {
 	/** Today: the day is not over yet. */
 	today: boolean;
 }
-
 
 const slotCache = new Map<string, number>();
 
@@ -258,15 +258,6 @@ export function uptimeOver(byDay: Map<string, DayCounts>, days: string[]): numbe
 		down += c.down;
 	}
 	return uptimeRatio({ up, degraded, down });
-}
-
-/** The compact form the page carries: 90 class letters and the partly covered days. */
-export interface BarData {
-	d: string;
-	/** [day index, coverage 0-1 rounded to 2 places] for days under FULL_COVERAGE. */
-	p: [number, number][];
-	/** The day with the most down minutes, [index, minutes], for the bar's label; null without any. */
-	w: [number, number] | null;
 }
 
 export function barData(stats: DayStat[]): BarData {

@@ -4,7 +4,8 @@ import type { App } from '../app';
 import { dayRollups } from '../db/queries/days';
 import { getMonitorByTag } from '../db/queries/monitors';
 import { windowStartDay } from '../db/queries/status';
-import { barData, dayStats, slotMs, type BarData, type DayCounts } from '../pages/bar';
+import { barData, dayStats, slotMs, type DayCounts } from '../pages/bar';
+import type { BarData } from '$lib/types';
 import { dayKey } from '../rollup';
 
 export const EMBED_DAYS = 90;
