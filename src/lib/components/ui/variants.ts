@@ -29,6 +29,11 @@ export function input(opts: { class?: string | null } = {}): string {
 	);
 }
 
+/** A label stacking its text, control and message. */
+export function field(opts: { class?: string | null } = {}): string {
+	return join('flex flex-col gap-1 text-sm', opts.class);
+}
+
 export type CardTone = 'default' | 'muted' | 'up' | 'down';
 
 const CARD: Record<CardTone, string> = {
@@ -41,6 +46,23 @@ const CARD: Record<CardTone, string> = {
 
 export function card(opts: { tone?: CardTone; class?: string | null } = {}): string {
 	return join('rounded-lg border', CARD[opts.tone ?? 'default'], opts.class);
+}
+
+/**
+ * A switch's track and thumb: the admin's role="switch" buttons and checkbox
+ * switches look the same. on = 'peer' follows a preceding `peer` checkbox in
+ * CSS, so the track is right before hydration too.
+ */
+export function switchTrack(on: boolean | 'peer', opts: { class?: string | null } = {}): string {
+	return join(
+		'relative inline-flex h-5 w-9 shrink-0 items-center rounded-full border border-border-strong transition-colors',
+		on === 'peer' ? 'bg-nodata peer-checked:bg-up peer-focus-visible:outline-2 peer-focus-visible:outline-focus' : on ? 'bg-up' : 'bg-nodata',
+		opts.class
+	);
+}
+
+export function switchThumb(on: boolean): string {
+	return join('inline-block h-3.5 w-3.5 rounded-full bg-bg shadow-sm transition-transform', on ? 'translate-x-4.5' : 'translate-x-0.5');
 }
 
 export type BadgeTone = 'up' | 'degraded' | 'down' | 'nodata' | 'maintenance';
