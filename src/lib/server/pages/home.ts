@@ -5,9 +5,11 @@ import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
 import { checkDays, monitors, monitorState } from '../db/schema';
 import { shown, type Shown } from '$lib/status';
-import { BAR_DAYS, type DayClass } from '$lib/bar';
-import { calendar, emptyDayArrays, rowBar, slotMs, type BarData, type Calendar, type DayArrays, type TodayCounts, type DayStat } from './bar';
-import { banner, REFRESH_SECONDS, type Banner } from './banner';
+import { BAR_DAYS } from '$lib/bar';
+import type { DayClass } from '$lib/day-colour';
+import { calendar, emptyDayArrays, rowBar, slotMs, type Calendar, type DayArrays, type TodayCounts, type DayStat } from './bar';
+import { banner, REFRESH_SECONDS } from './banner';
+import type { BarData, HomeData, HomeGroup, HomeRow } from '$lib/types';
 import { clock, minutes, shortDay, zoneLabel } from './format';
 import { packRow, type PackedRow } from '$lib/row-html';
 import { inPageOrder } from '$lib/order';
@@ -16,41 +18,6 @@ import { isCurrent } from './current';
 export { STALE_SLOTS } from './current';
 /** Above this many monitors, only groups with trouble start open. */
 export const OPEN_ALL_MAX = 50;
-
-export interface HomeRow {
-	tag: string;
-	name: string;
-	description: string;
-	status: Shown;
-	bar: BarData;
-	/** Uptime fractions over the last 90 and 30 days (desktop and narrow legend). */
-	uptime90: number | null;
-	uptime30: number | null;
-}
-
-export interface HomeGroup {
-	name: string | null;
-	/** Packed for the wire (see PackedRow); unpackRow gives a HomeRow back. */
-	rows: PackedRow[];
-	open: boolean;
-	/** "▲ 1 degraded · 6 monitors" */
-	summary: string;
-	worst: Shown;
-}
-
-export interface HomeData {
-	title: string;
-	timeZone: string;
-	zone: string;
-	updatedAt: string;
-	updatedClock: string;
-	refreshSeconds: number;
-	/** The bars' first day (YYYY-MM-DD): day i of a bar is this plus i days. */
-	firstDay: string;
-	banner: Banner;
-	groups: HomeGroup[];
-	count: number;
-}
 
 export async function publicMonitorRows(db: Db) {
 	return db

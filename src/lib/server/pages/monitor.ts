@@ -9,7 +9,8 @@ import { latestPings } from '../db/queries/checks';
 import { hourBucket, uptimeRatio } from '../rollup';
 import { shown, type Shown } from '$lib/status';
 import { BAR_DAYS } from '$lib/bar';
-import { barData, dayStats, slotMs, uptimeOver, type BarData } from './bar';
+import { barData, dayStats, slotMs, uptimeOver } from './bar';
+import type { BarData, ChangeRow } from '$lib/types';
 import { dayCountsOf } from './days';
 import { statusNow } from './home';
 import { clock, duration, hm, longDay, shortDay, zoneLabel } from './format';
@@ -27,17 +28,6 @@ export interface Tile {
 	uptime: number | null;
 	/** "since 3 Oct" when the monitor is younger than the window, else ''. */
 	since: string;
-}
-
-export interface ChangeRow {
-	ts: string;
-	from: Shown | null;
-	to: Shown;
-	/** "Tue 14 Oct 2026 · 03:12 → 03:41 UTC" */
-	when: string;
-	/** "29 min" or "ongoing" */
-	length: string;
-	reason: string;
 }
 
 export interface HostRow {
