@@ -35,7 +35,7 @@ import { validateMonitor, type MonitorInput } from '../src/lib/server/monitors/v
 import { Scheduler } from '../src/lib/server/probe/scheduler';
 import { startProbeWorker, stopProbeWorker } from '../src/lib/server/probe/pool';
 import { configureEval, evaluate, getEvalLanes, stopEval } from '../src/lib/server/eval/sandbox';
-import { EVAL_TEMPLATES } from '../src/lib/server/eval/templates.js';
+import { EVAL_TEMPLATES } from '../src/lib/server/eval/templates';
 import { loadConfig } from '../src/lib/server/config';
 import { evalSettings } from '../src/lib/server/app';
 import type { Host } from '../src/lib/server/types';

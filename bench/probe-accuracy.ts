@@ -31,7 +31,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { probeHost } from '../src/lib/server/probe/tcp.js';
+import { probeHost } from '../src/lib/server/probe/tcp';
 import { probe, startProbeWorker, stopProbeWorker } from '../src/lib/server/probe/pool';
 import type { Host } from '../src/lib/server/types';
 

@@ -2,8 +2,8 @@
 // /admin/monitors/new and /admin/monitors/[tag].
 import { error, fail, redirect } from '@sveltejs/kit';
 import { checkNow, getApp } from '../app';
-import { DEFAULT_EVAL } from '../eval/default.js';
-import { EVAL_TEMPLATES } from '../eval/templates.js';
+import { DEFAULT_EVAL } from '../eval/default';
+import { EVAL_TEMPLATES } from '../eval/templates';
 import { checkEvalSyntax } from '../eval/sandbox';
 import { monitorsChanged } from '../api/deps';
 import { presentOutcome } from '../api/write';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
 import { monitors } from '../db/schema';
 import { checkEvalSyntax, stopEval } from '../eval/sandbox';
-import { EVAL_TEMPLATES } from '../eval/templates.js';
+import { EVAL_TEMPLATES } from '../eval/templates';
 import { applyImport, exportMonitors, planImport } from './transfer';
 import { deleteMonitor, getMonitorSpec, listAdminMonitors, saveMonitor, setMonitorSwitch } from './monitors';
 import { validateMonitor } from '../monitors/validate';

@@ -21,9 +21,9 @@
 import { resolvePackageExport } from '../worker-url';
 import { Worker } from 'node:worker_threads';
 import type { EvalResult, Ping } from '../types';
-import { DEFAULT_EVAL } from './default.js';
+import { DEFAULT_EVAL } from './default';
 import { checkResult, checkSyntaxReply, down, type SyntaxCheck } from './replies';
-import { threadCpuMs } from './cpu.js';
+import { threadCpuMs } from './cpu';
 import { TaskQueue, type EvalMessage, type Task } from './queue';
 
 import { EVAL_DEFAULTS, type EvalConfig, type PoolEvalOptions } from './options';

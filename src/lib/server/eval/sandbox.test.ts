@@ -1,7 +1,7 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { checkEvalSyntax, configureEval, evaluate, getEvalLanes, stopEval } from './sandbox';
 import { checkResult } from './replies';
-import { DEFAULT_EVAL } from './default.js';
+import { DEFAULT_EVAL } from './default';
 import type { Ping } from '../types';
 
 function ping(status: Ping['status'], latency: number): Ping {

@@ -5,7 +5,7 @@
 // lane, so hostile code cannot delay healthy code. Workers start on first use.
 
 import { EvalLanes, type LaneEvalOptions, type LanesConfig } from './lanes';
-import { nativeDefaultEval } from './default.js';
+import { nativeDefaultEval } from './default';
 import type { SyntaxCheck } from './pool';
 import type { EvalResult, Ping } from '../types';
 

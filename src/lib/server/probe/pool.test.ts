@@ -14,7 +14,7 @@ import {
 	getProbeWorker
 } from './pool';
 import type { Host } from '../types';
-import { ONDEMAND_MAX_SOCKETS } from './limiter.js';
+import { ONDEMAND_MAX_SOCKETS } from './limiter';
 import { blackhole } from './tcp.fixtures';
 import { measureLag } from '../../../../tests/fixtures/lag';
 
@@ -24,7 +24,8 @@ afterEach(async () => {
 });
 afterAll(() => stopProbeWorker());
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+/** The probe worker as built by scripts/build-workers.js (tests/global-setup.ts runs it). */
+const WORKER_URL = new URL('../../../../build/workers/probe-worker.js', import.meta.url);
 
 function host(h: string, port: number, type: Host['type'] = 'tcp', timeout = 1000): Host {
 	return { type, host: h, port, timeout };
@@ -58,7 +59,7 @@ async function closedPort(): Promise<number> {
 }
 
 /**
- * A worker module (data: URL) that runs the real worker.js and adds a fault:
+ * A worker module (data: URL) that runs the real worker and adds a fault:
  * "crash" throws an uncaught exception when a request for a host named
  * `trigger` arrives; "mute" replaces the worker with one that never answers.
  */
@@ -82,7 +83,7 @@ function faultyWorker(fault: 'crash' | 'mute', trigger = ''): URL {
 const UNRESOLVABLE = `${'q'.repeat(64)}.invalid`;
 
 describe('worker resolution', () => {
-	it('resolves "porthole/probe-worker" to this directory\'s worker.js', () => {
+	it('resolves "porthole/probe-worker" to the built worker, build/workers/probe-worker.js', () => {
 		const url = resolveProbeWorkerUrl();
 		expect(url.protocol).toBe('file:');
 		expect(fileURLToPath(url)).toBe(fileURLToPath(WORKER_URL));
@@ -209,7 +210,7 @@ describe('ProbeWorker failures', () => {
 		cleanups.push(() => pw.stop());
 		pw.start();
 		const firstThread = pw.threadId;
-		// warm: the worker (real worker.js inside) answers normally
+		// warm: the worker (the real one inside) answers normally
 		expect((await pw.probe([host('127.0.0.1', l.port)]))[0].status).toBe('open');
 		const { result: pings, wall, lag } = await measureLag(() => pw.probe([host(UNRESOLVABLE, 80, 'tcp', 10_000)]));
 		// at once: far short of the 10 s timeout, beyond what a busy machine held this thread up
