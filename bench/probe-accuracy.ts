@@ -9,7 +9,7 @@
 //               event (right before connect(2)), as probeHost does
 //   probeHost   ping.latency from probeHost(), same process and thread
 //   probeHost⏱  wall time around `await probeHost()` (what a caller waits)
-//   pool        ping.latency from the probe worker thread (pool.ts → worker.js)
+//   pool        ping.latency from the probe worker thread (pool.ts → worker.ts)
 //   pool⏱       wall time around `await probe()` from the main thread (round trip)
 //
 // N samples of each, interleaved (the order rotates every iteration), after a

@@ -1,4 +1,4 @@
-// nativeDefaultEval (default.js) must give exactly the sandbox's answer for
+// nativeDefaultEval (default.ts) must give exactly the sandbox's answer for
 // the spec's default function, or no answer (then the sandbox runs): checked
 // here against runEval on the same inputs, edge cases and random ones.
 import { describe, it, expect } from 'vitest';

@@ -24,7 +24,7 @@ export function checkResult(result: unknown, durationMs: number): EvalResult {
 		typeof r !== 'object' ||
 		!(MONITOR_STATUSES as readonly unknown[]).includes(r.status) ||
 		typeof r.latency !== 'number' ||
-		// The worker refuses these already (run.js); a reply that has one anyway is not trusted.
+		// The worker refuses these already (run-stages.ts); a reply that has one anyway is not trusted.
 		latencyProblem(r.latency) !== null
 	) {
 		return down('eval sandbox sent a malformed reply', durationMs);

@@ -38,7 +38,7 @@ export function getEvalLanes(): EvalLanes {
  */
 export function evaluate(source: string | null, pings: Ping[], opts?: LaneEvalOptions): Promise<EvalResult> {
 	// The spec's default function (no source) needs no sandbox: the same code
-	// runs natively when that gives the sandbox's answer (default.js), sparing
+	// runs natively when that gives the sandbox's answer (default.ts), sparing
 	// a worker round trip per check (issue 11.3, idle CPU).
 	if (source == null) {
 		const r = nativeDefaultEval(pings);

@@ -19,7 +19,7 @@ import type { Host, Ping } from '../types';
 export const PROBE_WORKER_SPECIFIER = 'porthole/probe-worker';
 
 export interface ProbeWorkerOptions {
-	/** Cap on sockets in flight inside the worker (default 256, see tcp.js). */
+	/** Cap on sockets in flight inside the worker (default 256, see tcp.ts). */
 	maxSockets?: number;
 	/** Worker entry; default: resolveProbeWorkerUrl(). For tests. */
 	url?: URL;
@@ -45,7 +45,7 @@ export function workerErrorPing(host: Host, message: string): Ping {
 	};
 }
 
-/** Whose socket budget a request uses (see limiter.js): the scheduler's, or run-now's. */
+/** Whose socket budget a request uses (see limiter.ts): the scheduler's, or run-now's. */
 export type ProbeLane = 'scheduled' | 'ondemand';
 
 interface Pending {
@@ -181,7 +181,7 @@ export class ProbeWorker {
 
 	/**
 	 * An upper bound on how long the worker may take to answer: a probe's time
-	 * queued for a socket counts towards its timeout (tcp.js), so every host
+	 * queued for a socket counts towards its timeout (tcp.ts), so every host
 	 * ends within its own timeout, however many requests are ahead of it.
 	 */
 	#deadline(hosts: Host[]): number {
