@@ -4,7 +4,6 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { checkNow, getApp } from '../app';
 import { DEFAULT_EVAL } from '../eval/default';
 import { EVAL_TEMPLATES } from '../eval/templates';
-import { checkEvalSyntax } from '../eval/sandbox';
 import { monitorsChanged } from '../api/deps';
 import { presentOutcome } from '../api/write';
 import { getMonitorSpec, saveMonitor } from './monitors';
@@ -38,7 +37,7 @@ export async function loadEditor(tag: string | null) {
 /** Save: validate everything (fields, then eval syntax in the sandbox), write, refresh the scheduler. */
 export async function saveFromForm(request: Request, originalTag: string | null) {
 	const values = readMonitorForm(await readForm(request));
-	const v = await validateMonitorForm(values, checkEvalSyntax);
+	const v = await validateMonitorForm(values, getApp().eval.checkSyntax);
 	if (!v.ok) return fail(400, { action: 'save' as const, values, errors: v.errors });
 	const r = await saveMonitor(getApp().database.db, v.value, originalTag);
 	if (!r.ok) {
@@ -59,7 +58,7 @@ export async function runFromForm(request: Request, caller: string) {
 	const values = readMonitorForm(await readForm(request));
 	const hosts = await checkRunHosts(values);
 	if (!hosts.ok) return fail(400, { action: 'run' as const, values, errors: hosts.errors });
-	const r = await checkNow(hosts.hosts, isDefaultEval(values.eval) ? null : values.eval, caller);
+	const r = await checkNow(getApp(), hosts.hosts, isDefaultEval(values.eval) ? null : values.eval, caller);
 	if (r.ok) return { action: 'run' as const, run: presentOutcome(r.outcome) };
 	// Over the run-now limits (400): marked on the hosts like any host error.
 	if (r.status === 400) return fail(400, { action: 'run' as const, values, errors: toFormErrors(r.errors) });

@@ -5,14 +5,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-	ProbeWorker,
-	probe,
-	resolveProbeWorkerUrl,
-	startProbeWorker,
-	stopProbeWorker,
-	getProbeWorker
-} from './pool';
+import { ProbeWorker, resolveProbeWorkerUrl } from './pool';
 import type { Host } from '../types';
 import { ONDEMAND_MAX_SOCKETS } from './limiter';
 import { blackhole } from './tcp.fixtures';
@@ -22,7 +15,10 @@ const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
 	while (cleanups.length) await cleanups.pop()!();
 });
-afterAll(() => stopProbeWorker());
+/** One worker for the tests below, as the app holds one (app.ts). */
+const shared = new ProbeWorker();
+const probe = (hosts: Host[]) => shared.probe(hosts);
+afterAll(() => shared.stop());
 
 /** The probe worker as built by scripts/build-workers.js (tests/global-setup.ts runs it). */
 const WORKER_URL = new URL('../../../../build/workers/probe-worker.js', import.meta.url);
@@ -90,13 +86,13 @@ describe('worker resolution', () => {
 	});
 });
 
-describe('process-wide probe worker', () => {
+describe('the probe worker', () => {
 	it('starts a worker thread that probes local listeners and answers in order', async () => {
 		const l4 = await listener('127.0.0.1');
 		const l6 = await listener('::1');
 		const refused = await closedPort();
-		const pw = startProbeWorker();
-		expect(pw).toBe(getProbeWorker());
+		const pw = shared;
+		pw.start();
 		expect(pw.running).toBe(true);
 		expect(pw.threadId).toBeGreaterThan(0);
 		const hosts = [
@@ -142,21 +138,24 @@ describe('process-wide probe worker', () => {
 
 	it('stops; a later probe() starts it again', async () => {
 		const l = await listener('127.0.0.1');
-		const pw = startProbeWorker();
+		const pw = shared;
+		pw.start();
 		const first = pw.threadId;
-		await stopProbeWorker();
+		await pw.stop();
 		expect(pw.running).toBe(false);
-		await stopProbeWorker(); // idempotent
+		await pw.stop(); // idempotent
 		const [ping] = await probe([host('127.0.0.1', l.port)]);
 		expect(ping.status).toBe('open');
 		expect(pw.running).toBe(true);
 		expect(pw.threadId).not.toBe(first);
 	});
 
-	it('applies maxSockets from startProbeWorker', async () => {
+	it('applies maxSockets set before a start', async () => {
 		const l = await listener('127.0.0.1');
-		await stopProbeWorker();
-		const pw = startProbeWorker({ maxSockets: 1 });
+		const pw = shared;
+		await pw.stop();
+		pw.setMaxSockets(1);
+		pw.start();
 		const pings = await probe(Array.from({ length: 5 }, () => host('127.0.0.1', l.port)));
 		expect(pings.every((p) => p.status === 'open')).toBe(true);
 		pw.setMaxSockets(0); // invalid: rejected inside the worker, reported back
@@ -272,13 +271,13 @@ describe('process lifetime', () => {
 
 	it('an idle started worker lets the process exit; a pending probe keeps it alive', async () => {
 		const port = await closedPort();
-		const idle = await tsxScript(`pool.startProbeWorker(); console.log('started');`);
+		const idle = await tsxScript(`new pool.ProbeWorker().start(); console.log('started');`);
 		expect(idle.stderr).toBe('');
 		expect(idle.code).toBe(0);
 		expect(idle.stdout.trim()).toBe('started');
 
 		const busy = await tsxScript(
-			`const pings = await pool.probe([{ type: 'tcp', host: '127.0.0.1', port: ${port}, timeout: 1000 }]);
+			`const pings = await new pool.ProbeWorker().probe([{ type: 'tcp', host: '127.0.0.1', port: ${port}, timeout: 1000 }]);
 			console.log(JSON.stringify(pings));`
 		);
 		expect(busy.stderr).toBe('');

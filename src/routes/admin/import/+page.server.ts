@@ -1,6 +1,5 @@
 import { fail } from '@sveltejs/kit';
 import { getApp } from '$lib/server/app';
-import { checkEvalSyntax } from '$lib/server/eval/sandbox';
 import { applyImport, planImport } from '$lib/server/admin/transfer';
 import { monitorsChanged } from '$lib/server/api/deps';
 import { errorLine } from '$lib/server/monitors/validate';
@@ -18,14 +17,14 @@ export const actions: Actions = {
 	preview: async ({ request }) => {
 		const text = await readText(await readForm(request));
 		if (!text.trim()) return fail(400, { text, errors: ['Choose a file or paste the JSON'] });
-		const plan = await planImport(getApp().database.db, text, checkEvalSyntax);
+		const plan = await planImport(getApp().database.db, text, getApp().eval.checkSyntax);
 		if (!plan.ok) return fail(400, { text, errors: plan.errors.map(errorLine) });
 		return { text, rows: plan.rows };
 	},
 	/** Step 2: apply exactly the previewed text (validated again). */
 	apply: async ({ request }) => {
 		const text = formString(await readForm(request), 'json');
-		const r = await applyImport(getApp().database.db, text, checkEvalSyntax);
+		const r = await applyImport(getApp().database.db, text, getApp().eval.checkSyntax);
 		if (!r.ok) return fail(400, { text, errors: r.errors.map(errorLine) });
 		monitorsChanged();
 		const { created, updated, unchanged } = r.report;

@@ -1,4 +1,3 @@
-import { checkEvalSyntax } from '$lib/server/eval/sandbox';
 import { checkBody, readJson } from '$lib/server/api/write';
 import { reply, runNowAs } from '$lib/server/api/deps';
 import { runNowCaller } from '$lib/server/probe/run-now';
@@ -8,5 +7,5 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async ({ request, locals, getClientAddress }) => {
 	const body = await readJson(request);
 	const runNow = runNowAs(runNowCaller(locals, getClientAddress));
-	return reply(body.ok ? await checkBody(body.body, checkEvalSyntax, runNow) : body.reply);
+	return reply(body.ok ? await checkBody(body.body, locals.app.eval.checkSyntax, runNow) : body.reply);
 };
