@@ -26,7 +26,7 @@ function workers(): Plugin {
 			}
 		},
 		async configureServer(server) {
-			if (process.env.VITEST) return; // tests/global-setup.ts builds them
+			if (process.env.VITEST) return; // tests/global-setup.ts builds them (and build/worker.js)
 			await buildWorkers({ workersOnly: true });
 			server.watcher.on('change', (file) => {
 				if (/[/\\]src[/\\]lib[/\\]server[/\\].*\.ts$/.test(file)) {

@@ -15,7 +15,7 @@
 //
 // Who runs it: vite.config.ts (after `vite build`'s adapter has written
 // build/, and when `vite dev` starts and a server file changes),
-// tests/global-setup.ts (before Vitest starts any worker), and by hand:
+// tests/global-setup.ts (before any test starts a worker), and by hand:
 // `node scripts/build-workers.js [--workers-only]`.
 import { build } from 'esbuild';
 import { mkdir, rename, writeFile } from 'node:fs/promises';

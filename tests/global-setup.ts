@@ -1,6 +1,7 @@
-// Vitest global setup: the worker threads compiled into build/workers
-// (scripts/build-workers.js), since the tests start the real probe and eval
-// workers through the package exports that point there; and one embedded
+// Vitest global setup: the worker threads and `npm run worker` compiled into
+// build/ (scripts/build-workers.js), since the tests start the real probe and
+// eval workers through the package exports that point there (and
+// tests/integration/workers.test.ts runs build/worker.js); and one embedded
 // PostgreSQL server (the default database, db/embedded.ts) for the whole run,
 // in a temp folder with fsync off. Test files get a throwaway database on it
 // (db/testing.ts) through the URL in the environment, which the test processes
@@ -13,7 +14,7 @@ import { EMBEDDED_URL_ENV } from '../src/lib/server/db/testing';
 import { buildWorkers } from '../scripts/build-workers.js';
 
 export default async function setup() {
-	await buildWorkers({ workersOnly: true });
+	await buildWorkers();
 	const dir = mkdtempSync(join(tmpdir(), 'porthole-test-embedded-'));
 	const server = await startEmbedded(dir, { fsync: false }).catch((err) => {
 		rmSync(dir, { recursive: true, force: true });
