@@ -31,8 +31,12 @@ export interface App {
 	eval: EvalSandbox;
 }
 
+// The one globalThis holder: `vite dev` reloads this module on an edit, and
+// a module-level variable would then start a second app (a second probe loop,
+// database pool and shutdown listener) beside the first. Everything else gets
+// the app handed to it: event.locals.app in requests, an argument in modules.
 const KEY = Symbol.for('porthole.app');
-type Holder = { app?: App; starting?: Promise<App> };
+type Holder = { app?: App; starting?: Promise<App>; stopsOnShutdown?: boolean };
 const holder: Holder = ((globalThis as Record<symbol, unknown>)[KEY] as Holder) ??
 	((globalThis as Record<symbol, unknown>)[KEY] = {});
 
@@ -143,10 +147,17 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 	};
 }
 
-/** The running app; routes call this. Throws before init() has finished. */
+/** The running app, for the few modules not yet handed it (routes use event.locals.app). Throws before init() has finished. */
 export function getApp(): App {
 	if (!holder.app) throw new Error('Porthole is not started yet');
 	return holder.app;
+}
+
+/** Stops the app when SvelteKit's server shuts down; one listener per process however often init runs. */
+export function stopAppOnShutdown(): void {
+	if (holder.stopsOnShutdown) return;
+	holder.stopsOnShutdown = true;
+	process.once('sveltekit:shutdown', () => void stopApp());
 }
 
 export async function stopApp(): Promise<void> {
@@ -169,7 +180,10 @@ export async function stopApp(): Promise<void> {
  * many run-now requests going already (429). The probes use the worker's
  * on-demand socket budget, never the scheduler's.
  */
-export async function checkNow(app: App, hosts: Host[], evalSource: string | null, caller: string): Promise<RunNowResult> {
+/** What run-now needs of the app. */
+export type RunNowApp = Pick<App, 'config' | 'runNow' | 'probeWorker' | 'eval'>;
+
+export async function checkNow(app: RunNowApp, hosts: Host[], evalSource: string | null, caller: string): Promise<RunNowResult> {
 	const errors = runNowLimitErrors(hosts);
 	if (errors.length) return { ok: false, status: 400, errors };
 	const longest = Math.max(0, ...hosts.map((h) => h.timeout));
@@ -182,3 +196,9 @@ export async function checkNow(app: App, hosts: Host[], evalSource: string | nul
 		admitted.release();
 	}
 }
+
+/** checkNow on behalf of `caller` (runNowCaller: admin, API key or address), for its per-caller limit. */
+export const runNowAs =
+	(app: RunNowApp, caller: string) =>
+	(hosts: Host[], evalSource: string | null): Promise<RunNowResult> =>
+		checkNow(app, hosts, evalSource, caller);

@@ -23,7 +23,9 @@ describe.each(DRIVERS)('API writes on %s', (driver) => {
 	let changes = 0;
 	beforeAll(async () => {
 		t = await openTestDatabase(driver);
-		d = { db: t.db, checkEval: checkEvalSyntax, changed: () => changes++ };
+		// The scheduler the monitor service tells after each write.
+		const scheduler = { refresh: async () => void changes++ };
+		d = { app: { database: { db: t.db }, scheduler }, checkEval: checkEvalSyntax };
 	});
 	afterAll(async () => {
 		await t?.destroy();

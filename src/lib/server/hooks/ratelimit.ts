@@ -3,7 +3,6 @@
 // (hooks/access.ts): the admin pages have their own sign-in throttle and are
 // for the operator; /api/health is polled by load balancers and monitoring.
 import type { Handle } from '@sveltejs/kit';
-import { getApp } from '../app';
 import type { Config } from '../config';
 import { toResponse, type Plain } from '../public/http';
 import { clientKey, RateLimiter } from '../ratelimit';
@@ -42,7 +41,7 @@ export const rateLimit: Handle = async ({ event, resolve }) => {
 	// A page's own data fetch during server rendering (the home page reads
 	// /home.json) is part of the visit already counted, not a second request.
 	if (event.isSubRequest) return resolve(event);
-	const { config } = getApp();
+	const { config } = event.locals.app;
 	const limited = routePolicy(event.route.id, event.isRemoteRequest).rateLimited;
 	const refusal = rateLimitRefusal(config, limited, () =>
 		clientKey(event.request.headers, () => event.getClientAddress(), config.trustedProxyHeader)

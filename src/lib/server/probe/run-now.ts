@@ -96,3 +96,13 @@ export class RunNowGate {
 		return Math.max(1, Math.ceil((soonest - this.now()) / 1000));
 	}
 }
+
+/** Run-now output for machines and the editor: pings, result, timings. */
+export function presentOutcome(o: CheckOutcome, ranAt = new Date()) {
+	return {
+		ranAt: ranAt.toISOString(),
+		pings: o.pings,
+		result: o.result,
+		timings: { probeMs: o.probeMs, evalMs: o.evalMs }
+	};
+}
