@@ -15,7 +15,6 @@ import { runNowAs, startApp, stopApp, type App } from '../../src/lib/server/app'
 import { checks, monitors } from '../../src/lib/server/db/schema';
 import { upsertMonitors } from '../../src/lib/server/db/queries/monitors';
 import { validateMonitorList } from '../../src/lib/server/monitors/validate';
-import { checkEvalSyntax } from '../../src/lib/server/eval/sandbox';
 import { checkBody, type ApiReply } from '../../src/lib/server/api/write';
 import { runFromForm } from '../../src/lib/server/admin/editor';
 import {
@@ -96,7 +95,7 @@ describe('run-now flood while the probe loop runs', () => {
 		const bh = await blackhole('127.0.0.1');
 		try {
 			// The issue's flood: three requests of 100 hosts with timeout 60000. Refused whole.
-			const issue = await Promise.all([1, 2, 3].map(() => checkBody(body(bh.port, 100, 60_000), checkEvalSyntax, runNowAs(app, 'key:1'))));
+			const issue = await Promise.all([1, 2, 3].map(() => checkBody(body(bh.port, 100, 60_000), app.eval.checkSyntax, runNowAs(app, 'key:1'))));
 			for (const r of issue) {
 				expect(r.status).toBe(400);
 				const errors = (r.body as { errors: { path: string; message: string }[] }).errors;
@@ -121,15 +120,15 @@ describe('run-now flood while the probe loop runs', () => {
 			const stopAt = started + FLOOD_MS;
 			const admitted: ApiReply[] = [];
 			const loops = callers.map(async (caller) => {
-				while (Date.now() < stopAt) admitted.push(await checkBody(floodBody, checkEvalSyntax, runNowAs(app, caller)));
+				while (Date.now() < stopAt) admitted.push(await checkBody(floodBody, app.eval.checkSyntax, runNowAs(app, caller)));
 			});
 			// Meanwhile, more: one more from a flooding caller (its own limit) and
 			// one from a new caller (the total), a few times over.
 			const refused: ApiReply[] = [];
 			for (let i = 0; i < 4; i++) {
 				await wait(FLOOD_MS / 5);
-				refused.push(await checkBody(floodBody, checkEvalSyntax, runNowAs(app, callers[0])));
-				refused.push(await checkBody(floodBody, checkEvalSyntax, runNowAs(app, `key:late${i}`)));
+				refused.push(await checkBody(floodBody, app.eval.checkSyntax, runNowAs(app, callers[0])));
+				refused.push(await checkBody(floodBody, app.eval.checkSyntax, runNowAs(app, `key:late${i}`)));
 			}
 			// The editor's Run now, from a flooding caller: a form failure saying why.
 			const editorBusy = await runFromForm(app, runForm(bh.port, 1, 1000), callers[0]);

@@ -1,6 +1,6 @@
 // Shared shapes of the probe → eval → store pipeline. The probe and eval
-// workers are plain ESM JavaScript (they run as bare Node in a worker thread)
-// and refer to these through JSDoc imports.
+// workers import them too (scripts/build-workers.js bundles what they use), so
+// this file imports nothing.
 
 // Ping (and PingStatus) are also drawn by the browser (the run-now panel), so
 // they are defined in the client-safe $lib/types and re-exported here.

@@ -3,9 +3,8 @@
 // (event.locals.app).
 import { error, fail, redirect } from '@sveltejs/kit';
 import { checkNow, type App } from '../app';
-import { DEFAULT_EVAL } from '../eval/default.js';
-import { EVAL_TEMPLATES } from '../eval/templates.js';
-import { checkEvalSyntax } from '../eval/sandbox';
+import { DEFAULT_EVAL } from '../eval/default';
+import { EVAL_TEMPLATES } from '../eval/templates';
 import { getMonitorSpec } from '../db/queries/monitors';
 import { saveMonitor } from '../monitors/service';
 import { presentOutcome } from '../probe/run-now';
@@ -39,7 +38,7 @@ export async function loadEditor(app: App, tag: string | null) {
 /** Save: validate everything (fields, then eval syntax in the sandbox), write, refresh the scheduler. */
 export async function saveFromForm(app: App, request: Request, originalTag: string | null) {
 	const values = readMonitorForm(await readForm(request));
-	const v = await validateMonitorForm(values, checkEvalSyntax);
+	const v = await validateMonitorForm(values, app.eval.checkSyntax);
 	if (!v.ok) return fail(400, { action: 'save' as const, values, errors: v.errors });
 	const r = await saveMonitor(app, v.value, originalTag);
 	if (!r.ok) {

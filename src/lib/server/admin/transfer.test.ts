@@ -2,15 +2,17 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
 import { monitors } from '../db/schema';
-import { checkEvalSyntax, stopEval } from '../eval/sandbox';
-import { EVAL_TEMPLATES } from '../eval/templates.js';
+import { EvalSandbox } from '../eval/sandbox';
+import { EVAL_TEMPLATES } from '../eval/templates';
 import { applyImport, exportMonitors, planImport } from './transfer';
 import { saveMonitor } from '../monitors/service';
 import { validateMonitor } from '../monitors/validate';
 
 const SPEC = readFileSync('tests/fixtures/spec-monitors.json', 'utf8');
 
-afterAll(() => stopEval());
+const sandbox = new EvalSandbox();
+const checkEvalSyntax = sandbox.checkSyntax;
+afterAll(() => sandbox.stop());
 
 describe.each(DRIVERS)('import/export on %s', (driver) => {
 	let t: TestDatabase;

@@ -1,5 +1,4 @@
 import { fail } from '@sveltejs/kit';
-import { checkEvalSyntax } from '$lib/server/eval/sandbox';
 import { applyImport, planImport } from '$lib/server/admin/transfer';
 import { errorLine } from '$lib/server/monitors/validate';
 import { formString, readForm } from '$lib/server/admin/request';
@@ -16,14 +15,14 @@ export const actions: Actions = {
 	preview: async ({ request, locals }) => {
 		const text = await readText(await readForm(request));
 		if (!text.trim()) return fail(400, { text, errors: ['Choose a file or paste the JSON'] });
-		const plan = await planImport(locals.app.database.db, text, checkEvalSyntax);
+		const plan = await planImport(locals.app.database.db, text, locals.app.eval.checkSyntax);
 		if (!plan.ok) return fail(400, { text, errors: plan.errors.map(errorLine) });
 		return { text, rows: plan.rows };
 	},
 	/** Step 2: apply exactly the previewed text (validated again); the scheduler is told. */
 	apply: async ({ request, locals }) => {
 		const text = formString(await readForm(request), 'json');
-		const r = await applyImport(locals.app, text, checkEvalSyntax);
+		const r = await applyImport(locals.app, text, locals.app.eval.checkSyntax);
 		if (!r.ok) return fail(400, { text, errors: r.errors.map(errorLine) });
 		const { created, updated, unchanged } = r.report;
 		return { applied: { created: created.length, updated: updated.length, unchanged: unchanged.length } };

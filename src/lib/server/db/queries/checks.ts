@@ -8,7 +8,7 @@ import { addressesOf, encodePings, hostKeys } from './ping-codec';
 import { decodeBlock, type BlockCheck } from './block-codec';
 import { dayKey, hourBucket, rollupDelta, type RollupDelta } from '../../rollup';
 import type { MonitorStatus, Ping } from '../../types';
-import { latencyProblem } from '../../eval/latency.js';
+import { latencyProblem } from '../../eval/latency';
 import { addressIds, cacheOf, hostListVersion, unpack } from './check-hosts';
 
 export { forgetCheckCaches } from './check-hosts';

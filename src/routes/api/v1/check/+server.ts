@@ -1,4 +1,3 @@
-import { checkEvalSyntax } from '$lib/server/eval/sandbox';
 import { runNowAs } from '$lib/server/app';
 import { checkBody, readJson, reply } from '$lib/server/api/write';
 import { runNowCaller } from '$lib/server/probe/run-now';
@@ -8,5 +7,5 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async ({ request, locals, getClientAddress }) => {
 	const body = await readJson(request);
 	const runNow = runNowAs(locals.app, runNowCaller(locals, getClientAddress));
-	return reply(body.ok ? await checkBody(body.body, checkEvalSyntax, runNow) : body.reply);
+	return reply(body.ok ? await checkBody(body.body, locals.app.eval.checkSyntax, runNow) : body.reply);
 };

@@ -1,5 +1,4 @@
 import { json } from '@sveltejs/kit';
-import { checkEvalSyntax } from '$lib/server/eval/sandbox';
 import { listPublicMonitors } from '$lib/server/api/monitors';
 import { createMonitor, readJson, reply } from '$lib/server/api/write';
 import type { RequestHandler } from './$types';
@@ -12,5 +11,5 @@ export const GET: RequestHandler = async ({ locals }) => {
 /** Create a monitor (write key; the guard checked it); the service tells the scheduler. */
 export const POST: RequestHandler = async ({ request, locals }) => {
 	const body = await readJson(request);
-	return reply(body.ok ? await createMonitor({ app: locals.app, checkEval: checkEvalSyntax }, body.body) : body.reply);
+	return reply(body.ok ? await createMonitor({ app: locals.app, checkEval: locals.app.eval.checkSyntax }, body.body) : body.reply);
 };

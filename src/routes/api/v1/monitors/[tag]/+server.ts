@@ -1,11 +1,10 @@
 import { error, json } from '@sveltejs/kit';
-import { checkEvalSyntax } from '$lib/server/eval/sandbox';
 import { getPublicMonitor } from '$lib/server/api/monitors';
 import { readJson, removeMonitor, replaceMonitor, reply, updateMonitor, type WriteDeps } from '$lib/server/api/write';
 import type { RequestHandler } from './$types';
 
 /** A write's parts: the app (database; the service tells its scheduler) and the eval syntax check. */
-const deps = (locals: App.Locals): WriteDeps => ({ app: locals.app, checkEval: checkEvalSyntax });
+const deps = (locals: App.Locals): WriteDeps => ({ app: locals.app, checkEval: locals.app.eval.checkSyntax });
 
 export const GET: RequestHandler = async ({ params, url, locals }) => {
 	const { app } = locals;

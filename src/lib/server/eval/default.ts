@@ -1,10 +1,10 @@
 // The default eval function: what a monitor without its own function runs.
 // Copied verbatim from spec/tcp-monitor.md, "Default Implementation" (the
 // source text is the contract: do not reformat it). Run in the QuickJS sandbox
-// like any admin function (see run.js), except where nativeDefaultEval below
+// like any admin function (see run.ts), except where nativeDefaultEval below
 // gives the same answer without it.
 
-import { latencyProblem } from './latency.js';
+import { latencyProblem } from './latency';
 
 /** Spec's default eval: UP when every host is "open", else DOWN; latency = mean. */
 export const DEFAULT_EVAL = `;(async function (arrayOfPings) {
@@ -32,12 +32,12 @@ export const DEFAULT_EVAL = `;(async function (arrayOfPings) {
  * latency that is not a number, an exception) it returns null and the caller
  * runs the sandbox, whose wording of the failure is the contract.
  * default.test.ts checks the two agree on every kind of input.
- * @param {unknown} pings
- * @returns {{ status: 'UP' | 'DOWN', latency: number, durationMs: number } | null}
  */
-export function nativeDefaultEval(pings) {
+export function nativeDefaultEval(pings: unknown): { status: 'UP' | 'DOWN'; latency: number; durationMs: number } | null {
 	const started = performance.now();
-	let arrayOfPings;
+	// The spec's code below runs untyped, as it does in the sandbox.
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	let arrayOfPings: any[];
 	try {
 		const json = JSON.stringify(pings);
 		if (json === undefined) return null;
@@ -61,7 +61,7 @@ export function nativeDefaultEval(pings) {
 
 		const latency = result.latency;
 		if (typeof latency !== 'number' || !Number.isFinite(latency) || latencyProblem(latency) !== null) return null;
-		return { status: /** @type {'UP' | 'DOWN'} */ (result.status), latency, durationMs: performance.now() - started };
+		return { status: result.status as 'UP' | 'DOWN', latency, durationMs: performance.now() - started };
 	} catch {
 		return null;
 	}

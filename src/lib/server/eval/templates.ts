@@ -1,18 +1,20 @@
 // Ready-made eval functions the admin editor offers as a menu (the default
-// function is DEFAULT_EVAL in default.js, not repeated here). Each `source`
+// function is DEFAULT_EVAL in default.ts, not repeated here). Each `source`
 // is copied verbatim from spec/tcp-monitor.md ("Advanced Evaluation Examples",
 // 7 to 12); the spec guarantees them, and run.test.ts checks their outcomes.
 
-/**
- * @typedef {object} EvalTemplate
- * @property {string} id          stable identifier (URL/menu safe)
- * @property {string} name        short label
- * @property {string} description one-line summary of the logic
- * @property {string} source      the function, exactly as in the spec
- */
+export interface EvalTemplate {
+	/** stable identifier (URL/menu safe) */
+	id: string;
+	/** short label */
+	name: string;
+	/** one-line summary of the logic */
+	description: string;
+	/** the function, exactly as in the spec */
+	source: string;
+}
 
-/** @type {readonly EvalTemplate[]} */
-export const EVAL_TEMPLATES = Object.freeze([
+export const EVAL_TEMPLATES: readonly EvalTemplate[] = Object.freeze([
 	Object.freeze({
 		id: "quorum",
 		name: "Quorum (majority must be up)",

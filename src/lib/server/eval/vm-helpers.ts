@@ -1,6 +1,33 @@
-// Trusted JavaScript that runEval (run.js) compiles inside each QuickJS
-// context, around the admin's code. Plain ESM (it is loaded by the eval worker).
-//
+// What runEval (run.ts) and validateEvalSyntax (syntax.ts) share about the
+// VM: the file names and stack limit they give QuickJS, reading a QuickJS
+// stack, and the trusted JavaScript compiled inside each context around the
+// admin's code (source text, compiled by QuickJS).
+
+/** See run.ts's header: larger values let deep recursion overflow the host stack. */
+export const MAX_STACK_BYTES = 64 * 1024;
+/** The file name QuickJS reports in stacks for admin code. */
+export const USER_FILE = 'eval.js';
+/** The file name of the code below. */
+export const INTERNAL_FILE = 'porthole-eval-internal.js';
+
+/**
+ * Where in the admin's code an error points, from a QuickJS stack:
+ * compile errors read "    at eval.js:4:17", runtime frames "    at f (eval.js:3:10)".
+ */
+export function locate(stack: string): { line?: number; column?: number; compile: boolean } {
+	const compile = /^\s*at eval\.js:(\d+):(\d+)\s*$/m.exec(stack.split('\n')[0] ?? '');
+	if (compile) return { line: Number(compile[1]), column: Number(compile[2]), compile: true };
+	const frame = /\(eval\.js:(\d+)(?::(\d+))?\)/.exec(stack);
+	if (frame) return { line: Number(frame[1]), column: frame[2] ? Number(frame[2]) : undefined, compile: false };
+	return { compile: false };
+}
+
+/** An error as one line of at most 300 characters. */
+export function errorText(err: unknown): string {
+	if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);
+	return String(err).slice(0, 300);
+}
+
 // BOOT is compiled in each fresh context BEFORE the admin's
 // code, so it holds the original builtins whatever that code later replaces;
 // it is kept tiny because QuickJS compiles ~150 ns per character and this runs

@@ -1,8 +1,10 @@
-// Eval worker thread entry (plain ESM JavaScript: it runs as bare Node).
+// Eval worker thread entry.
 //
-// Started by pool.ts through the package export "porthole/eval-worker", so
-// it ships as this very file (see DESIGN.md, "Shipping a worker file"). It may
-// import only Node built-ins, node_modules and sibling .js files.
+// Started by pool.ts through the package export "porthole/eval-worker", which
+// points at this file compiled and bundled by scripts/build-workers.js
+// (build/workers/eval-worker.js). Bundled, it runs as bare Node: it may import
+// Node built-ins, node_modules (left outside the bundle), sibling modules and
+// types, never `$lib` aliases.
 //
 // It loads the QuickJS WASM module once, then answers one request at a time
 // (the pool never sends a second before the first is answered, nor while a
@@ -16,30 +18,40 @@
 //   out: {type: 'ready'}                                  after `rebuilding: true`: a new module is ready
 //   in:  {id, kind: 'syntax', source}                     compile only
 //   out: {id, result: {ok: true} | {ok: false, error, line?, column?}}
-// Anything that escapes the sandbox's own limits (a builtin that ignores the
-// interrupt handler, say) is the pool's watchdog's job: it terminates this
-// thread and starts another.
+// The time limit is enforced here, by runEval's interrupt handler (see
+// deadline.ts). Anything that escapes the sandbox's own limits (a builtin that
+// ignores the interrupt handler, say) is the pool's watchdog's job: it
+// terminates this thread and starts another.
 
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { DEFAULT_MEMORY_BYTES, compileEvalWasm, createEvalModule, moduleFitsLimit, moduleIsUsable } from './module.js';
-import { runEval } from './run.js';
-import { validateEvalSyntax } from './syntax.js';
-import { currentThreadId, threadCpuMs } from './cpu.js';
+import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { DEFAULT_MEMORY_BYTES, compileEvalWasm, createEvalModule, moduleFitsLimit, moduleIsUsable } from './module';
+import { runEval } from './run';
+import { validateEvalSyntax } from './syntax';
+import { currentThreadId, threadCpuMs } from './cpu';
 
 if (!parentPort) {
-	throw new Error('eval/worker.js must be started as a worker thread');
+	throw new Error('the eval worker must be started as a worker thread');
 }
 const port = parentPort;
 
-/**
- * @typedef {import('quickjs-emscripten-core').QuickJSWASMModule} QuickJSWASMModule
- * @typedef {{ id: number, kind?: 'eval', source: string, pings: unknown, timeoutMs?: number, memoryBytes?: number, wallMs?: number }} EvalRequest
- * @typedef {{ id: number, kind: 'syntax', source: string }} SyntaxRequest
- */
+interface EvalRequest {
+	id: number;
+	kind?: 'eval';
+	source: string;
+	pings: unknown;
+	timeoutMs?: number;
+	memoryBytes?: number;
+	wallMs?: number;
+}
+interface SyntaxRequest {
+	id: number;
+	kind: 'syntax';
+	source: string;
+}
 
-/** @type {QuickJSWASMModule | undefined} */
-let module;
+let module: QuickJSWASMModule | undefined;
 
 /**
  * A lower CPU priority for this thread when the pool asks (the probation and
@@ -49,7 +61,7 @@ let module;
  * busy machine. Linux only: there a thread's id (from /proc/thread-self)
  * works where a process id is expected; elsewhere the request is ignored.
  */
-function lowerPriority() {
+function lowerPriority(): void {
 	if (typeof workerData?.nice !== 'number' || tid === undefined) return;
 	try {
 		setPriority(tid, workerData.nice);
@@ -60,16 +72,15 @@ function lowerPriority() {
 
 /** This thread's OS id (Linux): for its priority, and sent with 'ready' so the pool can read its CPU time. */
 const tid = currentThreadId();
-/** Whether this thread's CPU time can be read (CPU budgets, see run.js). */
+/** Whether this thread's CPU time can be read (CPU budgets, see deadline.ts). */
 const hasCpuClock = threadCpuMs() !== null;
 
 /**
  * The compiled QuickJS code: from the pool (workerData.wasmModule, shared by
  * every eval thread of the process, so a replacement thread starts without
  * compiling), or compiled here and sent to the pool with 'ready'.
- * @type {WebAssembly.Module | undefined}
  */
-let wasm = workerData?.wasmModule instanceof WebAssembly.Module ? workerData.wasmModule : undefined;
+let wasm: WebAssembly.Module | undefined = workerData?.wasmModule instanceof WebAssembly.Module ? workerData.wasmModule : undefined;
 const shareWasm = !wasm;
 if (!wasm) {
 	try {
@@ -89,9 +100,8 @@ const WARM_UP_PINGS = [{ status: 'open', latency: 1, host: '127.0.0.1', port: 1,
  * makes a fresh module's first evaluation 50-150 ms slower. That must not
  * count against the first real task's time limit (the main lane's is short,
  * see lanes.ts).
- * @param {number} [memoryBytes]
  */
-async function getModule(memoryBytes) {
+async function getModule(memoryBytes?: number): Promise<QuickJSWASMModule> {
 	if (!module || !moduleIsUsable(module) || !moduleFitsLimit(module, memoryBytes)) {
 		module = undefined;
 		const fresh = await createEvalModule(wasm);
@@ -101,13 +111,11 @@ async function getModule(memoryBytes) {
 	return module;
 }
 
-/** @param {unknown} err */
-function describe(err) {
+function describe(err: unknown): string {
 	return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-/** @param {EvalRequest | SyntaxRequest} msg */
-async function handle(msg) {
+async function handle(msg: EvalRequest | SyntaxRequest): Promise<void> {
 	const id = msg?.id;
 	if (msg?.kind === 'syntax') {
 		try {
@@ -160,9 +168,8 @@ ready.catch((err) => {
 	});
 });
 
-/** @type {Promise<void>} */
-let chain = ready;
-port.on('message', (/** @type {EvalRequest | SyntaxRequest} */ msg) => {
+let chain: Promise<void> = ready;
+port.on('message', (msg: EvalRequest | SyntaxRequest) => {
 	chain = chain
 		.then(() => handle(msg))
 		.catch((err) => {

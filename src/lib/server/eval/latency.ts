@@ -1,6 +1,6 @@
 // The range a check's latency must fall in, shared by the eval worker (which
 // refuses an eval's result outside it), the host's check of worker replies and
-// the write path. Plain JS: the worker thread imports it as bare Node.
+// the write path.
 //
 // Why a ceiling: float8 rollups add latencies up, and two finite but absurd
 // values (1.5e308) overflowed the sum, failing every later write of that
@@ -13,10 +13,8 @@ export const MAX_LATENCY_MS = 3_600_000;
 /**
  * Why a latency cannot be recorded, or null when it can. Refused, never
  * clamped: a clamped figure would be a made-up measurement.
- * @param {number} latency
- * @returns {string | null}
  */
-export function latencyProblem(latency) {
+export function latencyProblem(latency: number): string | null {
 	if (typeof latency !== 'number' || !Number.isFinite(latency)) return 'expected a finite number';
 	return latency >= 0 && latency <= MAX_LATENCY_MS ? null : `must be 0-${MAX_LATENCY_MS}`;
 }

@@ -1,15 +1,16 @@
-// Probe worker thread entry (plain ESM JavaScript: it runs as bare Node).
+// Probe worker thread entry.
 //
-// Started by pool.ts through the package export "porthole/probe-worker", so it
-// ships as this very file (see DESIGN.md, "Shipping a worker file"). It may
-// import only Node built-ins and sibling .js files.
+// Started by pool.ts through the package export "porthole/probe-worker", which
+// points at this file compiled and bundled by scripts/build-workers.js
+// (build/workers/probe-worker.js). Bundled, it runs as bare Node: it may import
+// Node built-ins, sibling modules and types, never `$lib` aliases.
 //
 // Protocol (parentPort messages):
 //   in:  {id, hosts, maxSockets?, lane?}
 //                                      probe hosts (maxSockets, if given, first
 //                                      sets this thread's cap on sockets in flight;
 //                                      lane 'ondemand' uses run-now's own budget,
-//                                      see limiter.js)
+//                                      see limiter.ts)
 //   out: {id, pings}                   one ping per host, in the order given
 //   out: {id, error}                   the request itself was unusable
 //   in:  {type: 'config', maxSockets}  change the cap
@@ -17,32 +18,37 @@
 // workerData may carry {maxSockets} for the initial cap.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { defaultLimiter, onDemandLimiter, probeHosts, setMaxSockets } from './tcp.js';
+import { defaultLimiter, onDemandLimiter, probeHosts, setMaxSockets } from './tcp';
+import type { Host } from '../types';
 
 if (!parentPort) {
-	throw new Error('probe/worker.js must be started as a worker thread');
+	throw new Error('the probe worker must be started as a worker thread');
 }
 const port = parentPort;
 
-/** @param {unknown} err */
-function describe(err) {
+interface ProbeRequest {
+	id: number;
+	hosts: Host[];
+	maxSockets?: number;
+	lane?: 'scheduled' | 'ondemand';
+}
+interface ConfigMessage {
+	type: 'config';
+	maxSockets: number;
+}
+
+function describe(err: unknown): string {
 	return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-/** @param {unknown} data */
-function initialMax(data) {
+function initialMax(data: unknown): void {
 	if (data && typeof data === 'object' && 'maxSockets' in data && data.maxSockets != null) {
-		setMaxSockets(/** @type {number} */ (data.maxSockets));
+		setMaxSockets(data.maxSockets as number);
 	}
 }
 initialMax(workerData);
 
-/**
- * @typedef {{id: number, hosts: import('../types').Host[], maxSockets?: number, lane?: 'scheduled' | 'ondemand'}} ProbeRequest
- * @typedef {{type: 'config', maxSockets: number}} ConfigMessage
- */
-
-port.on('message', (/** @type {ProbeRequest | ConfigMessage} */ msg) => {
+port.on('message', (msg: ProbeRequest | ConfigMessage) => {
 	if (msg && 'type' in msg && msg.type === 'config') {
 		try {
 			setMaxSockets(msg.maxSockets);
@@ -51,7 +57,7 @@ port.on('message', (/** @type {ProbeRequest | ConfigMessage} */ msg) => {
 		}
 		return;
 	}
-	const req = /** @type {ProbeRequest} */ (msg);
+	const req = msg as ProbeRequest;
 	const id = req?.id;
 	try {
 		if (req.maxSockets != null) setMaxSockets(req.maxSockets);

@@ -1,8 +1,7 @@
 // TCP probe: one connection attempt per host, measured with process.hrtime.bigint().
 //
-// Plain ESM JavaScript with JSDoc types: this module runs inside a bare-Node
-// worker thread (see worker.js), which cannot load TypeScript or `$lib` aliases.
-// It must not import anything but Node built-ins.
+// This module runs inside the probe worker thread (see worker.ts), bundled
+// into build/workers/probe-worker.js: it imports only Node built-ins and types.
 //
 // What a Ping's numbers mean (all in ms, rounded to the microsecond):
 // - open:    latency = TCP connect time only: from the connect(2) call
@@ -23,10 +22,7 @@
 // never open/error latency: that clock starts at connect(2).
 
 import net from 'node:net';
-
-/** @typedef {import('../types').Host} Host */
-/** @typedef {import('../types').Ping} Ping */
-/** @typedef {import('../types').PingStatus} PingStatus */
+import type { Host, Ping, PingStatus } from '../types';
 
 export {
 	DEFAULT_MAX_SOCKETS,
@@ -37,62 +33,52 @@ export {
 	onDemandLimiter,
 	setMaxSockets,
 	getMaxSockets
-} from './limiter.js';
-import { defaultLimiter } from './limiter.js';
+} from './limiter';
+import { defaultLimiter, type Limiter } from './limiter';
 
 /** setTimeout's largest delay; longer ones fire after 1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/**
- * @param {bigint} ns
- * @returns {number} ms, rounded to the microsecond
- */
-function ms(ns) {
+/** ns as ms, rounded to the microsecond. */
+function ms(ns: bigint): number {
 	return Math.round(Number(ns) / 1e3) / 1e3;
 }
 
 /**
  * Build a Ping with the documented key order: the spec's five fields, then
  * address (when known), dnsLatency, error (only when not open).
- * @param {Host} h
- * @param {PingStatus} status
- * @param {number} latency
- * @param {string | undefined} address
- * @param {number} dnsLatency
- * @param {string} [error]
- * @returns {Ping}
  */
-function makePing(h, status, latency, address, dnsLatency, error) {
-	/** @type {Ping} */
-	const ping = { status, latency, host: h.host, port: h.port, type: h.type };
+function makePing(
+	h: Host,
+	status: PingStatus,
+	latency: number,
+	address: string | undefined,
+	dnsLatency: number,
+	error?: string
+): Ping {
+	const ping: Ping = { status, latency, host: h.host, port: h.port, type: h.type };
 	if (address !== undefined) ping.address = address;
 	ping.dnsLatency = dnsLatency;
 	if (error !== undefined) ping.error = error;
 	return ping;
 }
 
-/**
- * @param {string} host
- * @param {number} port
- */
-function hostPort(host, port) {
+function hostPort(host: string, port: number): string {
 	return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /**
  * Input checks that must hold before dialling. Full validation happens where
  * config is read; these only keep the probe from dialling something other
- * than what was asked (and from throwing).
- * @param {Host} h
- * @returns {Ping | undefined} an error ping, or undefined when h is fine
+ * than what was asked (and from throwing). Returns an error ping, or
+ * undefined when h is fine.
  */
-function checkHost(h) {
+function checkHost(h: Host): Ping | undefined {
 	if (h === null || typeof h !== 'object') {
-		const bad = /** @type {Host} */ ({ host: String(h), port: 0, type: 'tcp', timeout: 0 });
+		const bad: Host = { host: String(h), port: 0, type: 'tcp', timeout: 0 };
 		return makePing(bad, 'error', 0, undefined, 0, 'EINVAL: host entry is not an object');
 	}
-	/** @param {string} msg */
-	const fail = (msg) => makePing(h, 'error', 0, undefined, 0, `EINVAL: ${msg}`);
+	const fail = (msg: string) => makePing(h, 'error', 0, undefined, 0, `EINVAL: ${msg}`);
 	if (h.type !== 'tcp' && h.type !== 'IP6') {
 		return fail(`type must be "tcp" (IPv4) or "IP6" (IPv6), got ${JSON.stringify(h.type)}`);
 	}
@@ -116,13 +102,10 @@ function checkHost(h) {
 }
 
 /**
- * @param {string} name
- * @param {number} port
- * @param {number} timeoutMs
- * @param {bigint} queuedNs time spent waiting for a socket slot
- * @param {boolean} dialled whether any of the budget was left to connect
+ * `queuedNs`: time spent waiting for a socket slot; `dialled`: whether any of
+ * the budget was left to connect.
  */
-function timeoutText(name, port, timeoutMs, queuedNs, dialled) {
+function timeoutText(name: string, port: number, timeoutMs: number, queuedNs: bigint, dialled: boolean): string {
 	const text = `ETIMEDOUT: no connection to ${hostPort(name, port)} within ${timeoutMs} ms`;
 	const queued = Math.round(Number(queuedNs) / 1e6);
 	// Said when it matters, so a full socket budget is not mistaken for the network.
@@ -131,12 +114,11 @@ function timeoutText(name, port, timeoutMs, queuedNs, dialled) {
 }
 
 /**
- * One attempt. Calls `done` exactly once, after the socket is destroyed.
- * @param {Host} h a host that passed checkHost
- * @param {bigint} tQueued when the probe asked for a slot: the timeout's clock
- * @param {(ping: Ping) => void} done
+ * One attempt on `h`, a host that passed checkHost. Calls `done` exactly once,
+ * after the socket is destroyed. `tQueued`: when the probe asked for a slot,
+ * the timeout's clock.
  */
-function attempt(h, tQueued, done) {
+function attempt(h: Host, tQueued: bigint, done: (ping: Ping) => void): void {
 	const name = h.host;
 	const port = h.port;
 	const timeoutMs = h.timeout;
@@ -154,22 +136,15 @@ function attempt(h, tQueued, done) {
 		return;
 	}
 
-	/** @type {net.Socket | undefined} */
-	let socket;
+	let socket: net.Socket | undefined;
 	let settled = false;
 	let tStart = 0n; // the attempt began (DNS clock)
 	let tConnect = 0n; // connect(2) was called (latency clock for open/error)
 	let connecting = false; // connect(2) has been called
 	let dnsLatency = 0;
-	/** @type {string | undefined} */
-	let address = literal ? name : undefined;
+	let address: string | undefined = literal ? name : undefined;
 
-	/**
-	 * @param {PingStatus} status
-	 * @param {number} latency
-	 * @param {string} [error]
-	 */
-	const finish = (status, latency, error) => {
+	const finish = (status: PingStatus, latency: number, error?: string) => {
 		settled = true;
 		clearTimeout(timer);
 		// Also right after 'connect': the probe only asks whether the port accepts.
@@ -183,8 +158,7 @@ function attempt(h, tQueued, done) {
 		if (!settled) finish('open', ms(t - tConnect));
 	};
 
-	/** @param {Error & {code?: string}} err */
-	const onError = (err) => {
+	const onError = (err: Error & { code?: string }) => {
 		const t = process.hrtime.bigint();
 		if (settled) return;
 		const code = err.code ?? err.name ?? 'Error';
@@ -194,10 +168,8 @@ function attempt(h, tQueued, done) {
 	/**
 	 * Emitted when name resolution ends (never for IP literals), also after a
 	 * timeout destroyed the socket: Node cannot cancel getaddrinfo.
-	 * @param {Error | null} err
-	 * @param {string} ip
 	 */
-	const onLookup = (err, ip) => {
+	const onLookup = (err: Error | null, ip: string) => {
 		const t = process.hrtime.bigint();
 		if (settled) return;
 		dnsLatency = ms(t - tStart);
@@ -239,7 +211,7 @@ function attempt(h, tQueued, done) {
 		socket = net.connect({ host: name, port, family, autoSelectFamily: false }, onConnect);
 	} catch (e) {
 		// Argument errors only (checkHost should have caught them).
-		const err = /** @type {Error & {code?: string}} */ (e);
+		const err = e as Error & { code?: string };
 		finish('error', 0, `${err.code ?? err.name ?? 'Error'}: ${err.message}`);
 		return;
 	}
@@ -255,15 +227,13 @@ function attempt(h, tQueued, done) {
  * ("tcp" = IPv4, "IP6" = IPv6, never the other). Waits for a slot of
  * `limiter` first. Never rejects: every failure is a ping with status
  * "error" or "timeout" and an `error` string `${code}: ${message}`. Time
- * spent waiting for the slot counts towards the host's timeout.
- * @param {Host} host
- * @param {import('./limiter.js').Limiter | null} [limiter] default: the module's limiter; null = no cap
- * @returns {Promise<Ping>}
+ * spent waiting for the slot counts towards the host's timeout. `limiter`:
+ * default the module's limiter; null = no cap.
  */
-export function probeHost(host, limiter = defaultLimiter) {
+export function probeHost(host: Host, limiter: Limiter | null = defaultLimiter): Promise<Ping> {
 	const invalid = checkHost(host);
 	if (invalid) return Promise.resolve(invalid);
-	return new Promise((resolve) => {
+	return new Promise<Ping>((resolve) => {
 		const tQueued = process.hrtime.bigint();
 		if (!limiter) {
 			attempt(host, tQueued, resolve);
@@ -288,12 +258,10 @@ export function probeHost(host, limiter = defaultLimiter) {
 
 /**
  * Probe all hosts at once (subject to the limiter); pings in config order.
- * Never rejects for a host's failure; throws a TypeError if `hosts` is not an array.
- * @param {Host[]} hosts
- * @param {import('./limiter.js').Limiter | null} [limiter] default: the module's limiter; null = no cap
- * @returns {Promise<Ping[]>}
+ * Never rejects for a host's failure; rejects with a TypeError if `hosts` is
+ * not an array. `limiter`: default the module's limiter; null = no cap.
  */
-export function probeHosts(hosts, limiter = defaultLimiter) {
+export function probeHosts(hosts: Host[], limiter: Limiter | null = defaultLimiter): Promise<Ping[]> {
 	if (!Array.isArray(hosts)) {
 		return Promise.reject(new TypeError('probeHosts: hosts must be an array'));
 	}

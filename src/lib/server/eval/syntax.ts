@@ -1,32 +1,24 @@
 // Compiling an admin's eval function without running it, for the admin
-// editor and config validation (the worker's 'syntax' request). Plain ESM
-// JavaScript, like run.js: it runs inside the eval worker thread.
+// editor and config validation (the worker's 'syntax' request). Like run.ts,
+// it runs inside the eval worker thread.
 
-import { DEFAULT_MEMORY_BYTES, markUnusable, memoryGate, moduleIsUsable, userCapBytes } from './module.js';
-import { MAX_STACK_BYTES, USER_FILE, errorText, locate } from './run.js';
-
-/**
- * @typedef {import('quickjs-emscripten-core').QuickJSWASMModule} QuickJSWASMModule
- * @typedef {import('quickjs-emscripten-core').QuickJSHandle} QuickJSHandle
- * @typedef {{ ok: true } | { ok: false, error: string, line?: number, column?: number }} SyntaxCheck
- */
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { DEFAULT_MEMORY_BYTES, markUnusable, memoryGate, moduleIsUsable, userCapBytes } from './module';
+import { MAX_STACK_BYTES, USER_FILE, errorText, locate } from './vm-helpers';
+import type { SyntaxCheck } from './replies';
 
 /**
  * Compile an eval function without running it. For the admin editor and
  * config validation: catches syntax errors only (not "is it a function").
- * @param {QuickJSWASMModule} module
- * @param {string} source
- * @returns {SyntaxCheck}
  */
-export function validateEvalSyntax(module, source) {
+export function validateEvalSyntax(module: QuickJSWASMModule, source: string): SyntaxCheck {
 	if (typeof source !== 'string') return { ok: false, error: 'eval source must be a string' };
 	if (!moduleIsUsable(module)) return { ok: false, error: 'eval sandbox is unusable after an earlier crash' };
 	const gate = memoryGate(module);
 	if (gate) gate.capBytes = userCapBytes(DEFAULT_MEMORY_BYTES);
-	let rt;
-	let ctx;
-	/** @type {QuickJSHandle | undefined} */
-	let handle;
+	let rt: QuickJSRuntime | undefined;
+	let ctx: QuickJSContext | undefined;
+	let handle: QuickJSHandle | undefined;
 	try {
 		rt = module.newRuntime();
 		rt.setMemoryLimit(DEFAULT_MEMORY_BYTES);

@@ -1,6 +1,6 @@
 // The socket cap: a FIFO semaphore of probe slots, one per socket in flight,
 // so thousands of probes queue instead of running out of file descriptors.
-// Plain ESM JavaScript (it runs in the probe worker thread with tcp.js).
+// It runs in the probe worker thread with tcp.ts.
 //
 // Two budgets per thread: the scheduler's (MAX_SOCKETS) and a small one for
 // on-demand probes (run-now). They share no queue, so a flood of run-now
@@ -17,11 +17,7 @@ export const DEFAULT_MAX_SOCKETS = 256;
  */
 export const ONDEMAND_MAX_SOCKETS = 32;
 
-/**
- * @param {unknown} max
- * @returns {number}
- */
-function checkMax(max) {
+function checkMax(max: unknown): number {
 	if (max === Infinity || (typeof max === 'number' && Number.isInteger(max) && max >= 1)) {
 		return max;
 	}
@@ -33,35 +29,33 @@ function checkMax(max) {
  * the fast path.
  */
 export class Limiter {
-	/** @type {number} */
-	#max;
+	#max: number;
 	#active = 0;
-	/** @type {Array<(() => void) | undefined>} */
-	#queue = [];
+	#queue: Array<(() => void) | undefined> = [];
 	#head = 0;
 	#draining = false;
 
-	/** @param {number} max slots; an integer >= 1, or Infinity */
-	constructor(max) {
+	/** `max` slots: an integer >= 1, or Infinity. */
+	constructor(max: number) {
 		this.#max = checkMax(max);
 	}
 
 	/** Number of slots. Raising it starts queued tasks at once; lowering it lets running ones finish. */
-	get max() {
+	get max(): number {
 		return this.#max;
 	}
-	set max(max) {
+	set max(max: number) {
 		this.#max = checkMax(max);
 		this.#drain();
 	}
 
 	/** Slots held now. */
-	get active() {
+	get active(): number {
 		return this.#active;
 	}
 
 	/** Tasks waiting for a slot. */
-	get pending() {
+	get pending(): number {
 		return this.#queue.length - this.#head;
 	}
 
@@ -71,9 +65,8 @@ export class Limiter {
 	 * must call `release()` exactly once. A task that throws synchronously has
 	 * its slot released and the exception rethrown asynchronously (like any
 	 * uncaught exception).
-	 * @param {() => void} task
 	 */
-	run(task) {
+	run(task: () => void): void {
 		if (this.#active < this.#max && this.pending === 0) {
 			this.#active++;
 			this.#start(task);
@@ -85,9 +78,8 @@ export class Limiter {
 	/**
 	 * Promise form of `run`: resolves, once a slot is held, to a function that
 	 * releases it (calling that function more than once is harmless).
-	 * @returns {Promise<() => void>}
 	 */
-	acquire() {
+	acquire(): Promise<() => void> {
 		return new Promise((resolve) => {
 			this.run(() => {
 				let held = true;
@@ -102,14 +94,13 @@ export class Limiter {
 	}
 
 	/** Give back a slot taken by `run`. */
-	release() {
+	release(): void {
 		if (this.#active <= 0) throw new Error('Limiter.release() called with no slot held');
 		this.#active--;
 		this.#drain();
 	}
 
-	/** @param {() => void} task */
-	#start(task) {
+	#start(task: () => void): void {
 		try {
 			task();
 		} catch (err) {
@@ -120,14 +111,14 @@ export class Limiter {
 		}
 	}
 
-	#drain() {
+	#drain(): void {
 		// Not re-entrant: a task that releases synchronously (a probe that fails
 		// before connecting) lets this loop go on instead of recursing.
 		if (this.#draining) return;
 		this.#draining = true;
 		try {
 			while (this.#active < this.#max && this.#head < this.#queue.length) {
-				const task = /** @type {() => void} */ (this.#queue[this.#head]);
+				const task = this.#queue[this.#head] as () => void;
 				this.#queue[this.#head++] = undefined;
 				this.#active++;
 				this.#start(task);
@@ -145,11 +136,8 @@ export class Limiter {
 	}
 }
 
-/**
- * @param {number} max slots; an integer >= 1, or Infinity
- * @returns {Limiter}
- */
-export function createLimiter(max) {
+/** A limiter of `max` slots: an integer >= 1, or Infinity. */
+export function createLimiter(max: number): Limiter {
 	return new Limiter(max);
 }
 
@@ -159,15 +147,12 @@ export const defaultLimiter = new Limiter(DEFAULT_MAX_SOCKETS);
 /** The limiter for on-demand probes (run-now): its own slots and queue. */
 export const onDemandLimiter = new Limiter(ONDEMAND_MAX_SOCKETS);
 
-/**
- * Change the default limiter's cap (default 256).
- * @param {number} max an integer >= 1, or Infinity
- */
-export function setMaxSockets(max) {
+/** Change the default limiter's cap (default 256): an integer >= 1, or Infinity. */
+export function setMaxSockets(max: number): void {
 	defaultLimiter.max = max;
 }
 
-/** @returns {number} the default limiter's cap */
-export function getMaxSockets() {
+/** The default limiter's cap. */
+export function getMaxSockets(): number {
 	return defaultLimiter.max;
 }
