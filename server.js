@@ -1,9 +1,10 @@
 // Porthole's production server (`npm start`): adapter-node's handler, the
 // whole SvelteKit app, behind a plain node:http server that first offers each
 // request to the app's fast path for badges and /api/v2 JSON
-// (src/lib/server/public/fast.ts). This is adapter-node's documented "custom
-// server"; `node build` still runs adapter-node's own server with the same
-// app, only slower on those reads.
+// (src/lib/server/public/fast.ts, answering from the same table as the
+// routes, src/lib/server/public/reads.ts). This is adapter-node's documented
+// "custom server"; `node build` still runs adapter-node's own server with the
+// same app, only slower on those reads.
 //
 // Settings come from the app's config (src/lib/server/config.ts): HOST, PORT
 // and SHUTDOWN_TIMEOUT, with adapter-node's meanings and defaults.
@@ -27,6 +28,9 @@ if (plainHttp) process.env.PROTOCOL_HEADER = PLAIN_HTTP_HEADER;
 // the fast path; adapter-node reads PROTOCOL_HEADER as it loads, hence after the line above.
 const { handler } = await import('./build/handler.js');
 
+// Handed over through a global: this file and the built handler are separate
+// module graphs, and the app the fast path answers from exists only once the
+// handler's init has run (public/fast.ts, exposeToServer).
 const hooks = globalThis[Symbol.for('porthole.server-hooks')];
 if (!hooks) throw new Error('build/handler.js started without registering the fast path (hooks.server.ts init)');
 const { publicReads, listen } = hooks;

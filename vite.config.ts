@@ -1,9 +1,44 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import tailwindcss from '@tailwindcss/vite';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { buildWorkers } from './scripts/build-workers.js';
+
+/**
+ * The worker threads and `npm run worker`, compiled by esbuild into build/
+ * (scripts/build-workers.js): after `vite build`, once adapter-node has
+ * written (and first emptied) build/; and for `vite dev`, at start and again
+ * when a server file changes (workers started before keep their code until
+ * the dev server restarts).
+ */
+function workers(): Plugin {
+	let ssrBuild = false;
+	return {
+		name: 'porthole-workers',
+		configResolved(config) {
+			ssrBuild = config.command === 'build' && !!config.build.ssr;
+		},
+		closeBundle: {
+			sequential: true,
+			order: 'post',
+			async handler() {
+				if (ssrBuild) await buildWorkers();
+			}
+		},
+		async configureServer(server) {
+			if (process.env.VITEST) return; // tests/global-setup.ts builds them (and build/worker.js)
+			await buildWorkers({ workersOnly: true });
+			server.watcher.on('change', (file) => {
+				if (/[/\\]src[/\\]lib[/\\]server[/\\].*\.ts$/.test(file)) {
+					buildWorkers({ workersOnly: true }).catch((err) => server.config.logger.error(`workers: ${err.message}`));
+				}
+			});
+		}
+	};
+}
 
 export default defineConfig({
-	plugins: [tailwindcss(), sveltekit()],
+	plugins: [tailwindcss(), sveltekit(), workers()],
 	test: {
 		include: ['src/**/*.test.{ts,js}', 'tests/integration/**/*.test.ts'],
 		// Timing-sensitive tests run alone, one file at a time (npm run

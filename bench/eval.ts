@@ -8,8 +8,8 @@
 //    pool (where builtins that ignore the interrupt handler are terminated).
 
 import { cpus } from 'node:os';
-import { runEval } from '../src/lib/server/eval/run.js';
-import { createEvalModule, moduleMemoryBytes } from '../src/lib/server/eval/module.js';
+import { runEval } from '../src/lib/server/eval/run';
+import { createEvalModule, moduleMemoryBytes } from '../src/lib/server/eval/module';
 import { EvalPool } from '../src/lib/server/eval/sandbox';
 import type { Ping } from '../src/lib/server/types';
 

@@ -1,19 +1,23 @@
 // In-process probe-loop helpers shared by bench/scale.ts and bench/hostile.ts:
 // a probe wrapper that notes when each probe started, what a bench keeps of
 // a check event, and the loop's warnings counted and timed.
-import { probe } from '../src/lib/server/probe/pool';
+import { ProbeWorker } from '../src/lib/server/probe/pool';
 import { createLogger, type Logger } from '../src/lib/server/log';
 import type { CheckEvent } from '../src/lib/server/probe/scheduler';
 import type { Slim } from './scale-report';
+import type { Host, Ping } from '../src/lib/server/types';
+
+/** The bench's probe worker: one per process, as the app holds one. */
+export const probeWorker = new ProbeWorker();
 
 // The scheduler's startedAt is taken before its slot claim (a database round
 // trip); the probe itself starts after it. This wrapper notes when probe() was
 // called, keyed by the pings array it returns (runCheck hands that very array
 // to onCheck), so lateness can be measured to the probe's start as well.
 const probeCalledAt = new WeakMap<object, number>();
-export const timedProbe: typeof probe = async (hosts) => {
+export const timedProbe = async (hosts: Host[]): Promise<Ping[]> => {
 	const t = Date.now();
-	const pings = await probe(hosts);
+	const pings = await probeWorker.probe(hosts);
 	probeCalledAt.set(pings, t);
 	return pings;
 };

@@ -33,15 +33,17 @@ import { upsertMonitors } from '../src/lib/server/db/queries/monitors';
 import { checks, monitors } from '../src/lib/server/db/schema';
 import { validateMonitor, type MonitorInput } from '../src/lib/server/monitors/validate';
 import { Scheduler } from '../src/lib/server/probe/scheduler';
-import { startProbeWorker, stopProbeWorker } from '../src/lib/server/probe/pool';
-import { configureEval, evaluate, getEvalLanes, stopEval } from '../src/lib/server/eval/sandbox';
-import { EVAL_TEMPLATES } from '../src/lib/server/eval/templates.js';
+import { EvalSandbox } from '../src/lib/server/eval/sandbox';
+import { EVAL_TEMPLATES } from '../src/lib/server/eval/templates';
 import { loadConfig } from '../src/lib/server/config';
 import { evalSettings } from '../src/lib/server/app';
 import type { Host } from '../src/lib/server/types';
 import { asc, fmt, pct, printTable, type Slim } from './scale-report';
 import { MIN, arg, clock, gitState, say, sleep, sleepUntil, startListeners, textArg } from './lib';
-import { countingLogger, slim, timedProbe } from './events';
+import { countingLogger, probeWorker, slim, timedProbe } from './events';
+
+const sandbox = new EvalSandbox();
+const { evaluate } = sandbox;
 
 const HEALTHY = arg('healthy', 800, 1, 20_000);
 const HOSTILE = arg('hostile', 200, 0, 20_000);
@@ -148,9 +150,10 @@ async function main() {
 		cleanup.push(() => scratch.drop());
 		const database = await openDatabase({ url: scratch.url });
 		cleanup.push(() => database.close());
-		startProbeWorker({ maxSockets: 256 });
-		configureEval(settings);
-		cleanup.push(() => stopProbeWorker(), () => stopEval());
+		probeWorker.setMaxSockets(256);
+		probeWorker.start();
+		sandbox.configure(settings);
+		cleanup.push(() => probeWorker.stop(), () => sandbox.stop());
 
 		const hostsFor = (i: number): Host[] =>
 			Array.from({ length: HOSTS }, (_, j) => ({ type: 'tcp', host: '127.0.0.1', port: ports[(i * HOSTS + j) % ports.length], timeout: 1000 }));
@@ -177,7 +180,7 @@ async function main() {
 		// Which monitors were quarantined, and why (healthy ones should never be).
 		const tagOf = new Map(idRows.map((r) => [`monitor:${r.id}`, r.tag]));
 		const changes: { at: number; tag: string; text: string }[] = [];
-		getEvalLanes().onChange = (c) =>
+		sandbox.onChange = (c) =>
 			changes.push({
 				at: Date.now(),
 				tag: tagOf.get(c.key) ?? c.key,
@@ -214,7 +217,7 @@ async function main() {
 			say(
 				`minute ${clock(t - MIN)}: ${h.length} healthy checks (written p99 ${fmt(late.p99, 0)} ms), ` +
 					`${e.length - h.length} hostile, RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, ` +
-					`suspects ${getEvalLanes().suspects}, load ${loadavg()[0].toFixed(2)}`
+					`suspects ${sandbox.lanes.suspects}, load ${loadavg()[0].toFixed(2)}`
 			);
 		};
 		for (let t = m0 + MIN; t < m1; t += MIN) await minuteLine(t);
@@ -328,7 +331,7 @@ async function main() {
 		const healthyChanges = changes.filter((c) => c.tag.startsWith('healthy-'));
 		console.log(`\nhealthy monitors quarantined: ${healthyChanges.filter((c) => c.text !== 'forgiven').length}, forgiven: ${healthyChanges.filter((c) => c.text === 'forgiven').length}`);
 		for (const c of healthyChanges.slice(0, 10)) console.log(`    ${clock(c.at)}  ${c.tag}  ${c.text}`);
-		const lanes = getEvalLanes();
+		const lanes = sandbox.lanes;
 		console.log(
 			`\neval lanes: ${lanes.suspects} suspects now; suspected ${lanes.stats.suspected}, re-run in quarantine ${lanes.stats.retried} ` +
 				`(false alarms ${lanes.stats.falseAlarms}), ` +

@@ -9,7 +9,7 @@
 //               event (right before connect(2)), as probeHost does
 //   probeHost   ping.latency from probeHost(), same process and thread
 //   probeHost⏱  wall time around `await probeHost()` (what a caller waits)
-//   pool        ping.latency from the probe worker thread (pool.ts → worker.js)
+//   pool        ping.latency from the probe worker thread (pool.ts → worker.ts)
 //   pool⏱       wall time around `await probe()` from the main thread (round trip)
 //
 // N samples of each, interleaved (the order rotates every iteration), after a
@@ -31,8 +31,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { probeHost } from '../src/lib/server/probe/tcp.js';
-import { probe, startProbeWorker, stopProbeWorker } from '../src/lib/server/probe/pool';
+import { probeHost } from '../src/lib/server/probe/tcp';
+import { ProbeWorker } from '../src/lib/server/probe/pool';
+
+const probeWorker = new ProbeWorker();
 import type { Host } from '../src/lib/server/types';
 
 const { values: opts } = parseArgs({
@@ -208,7 +210,7 @@ async function phase(port: number, n: number, budgetMs: number): Promise<Record<
 		},
 		async (keep) => {
 			const t0 = process.hrtime.bigint();
-			const [ping] = await probe([host]);
+			const [ping] = await probeWorker.probe([host]);
 			const wall = Number(process.hrtime.bigint() - t0) / 1e6;
 			if (ping.status !== 'open') throw new Error(`pool: ${ping.error}`);
 			if (keep) out.pool.push(ping.latency), out['pool⏱'].push(wall);
@@ -267,7 +269,7 @@ async function main() {
 			`node ${process.version}, ${cpus().length} CPUs, max ${MAX_SECONDS} s`
 	);
 	const port = await startListener();
-	startProbeWorker();
+	probeWorker.start();
 
 	const idle = await phase(port, N, (timeLeft() - RESERVE_MS) / 2);
 	report('idle', idle);
@@ -295,7 +297,7 @@ async function main() {
 			'Compare probeHost with bare@attempt for the probe\'s own overhead.'
 	);
 
-	await stopProbeWorker();
+	await probeWorker.stop();
 	clearTimeout(deadline);
 	killChildren();
 	console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s`);

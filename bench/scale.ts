@@ -33,14 +33,16 @@ import { adminUrl, createScratchPostgres } from '../src/lib/server/db/testing';
 import { upsertMonitors } from '../src/lib/server/db/queries/monitors';
 import { checks, monitors } from '../src/lib/server/db/schema';
 import { Scheduler } from '../src/lib/server/probe/scheduler';
-import { probe, startProbeWorker, stopProbeWorker } from '../src/lib/server/probe/pool';
-import { evaluate, stopEval } from '../src/lib/server/eval/sandbox';
+import { EvalSandbox } from '../src/lib/server/eval/sandbox';
 import { runCheck } from '../src/lib/server/probe/check';
 import type { Logger } from '../src/lib/server/log';
 import type { Host } from '../src/lib/server/types';
 import { asc, fmt, pct, report, type PhaseResult, type Slim } from './scale-report';
 import { arg, childStats, clock, gitState, lifetime, MIN, procCpuMs, say, sleep, sleepUntil, startListeners, tcpMonitor, textArg } from './lib';
-import { countingLogger, slim, timedProbe } from './events';
+import { countingLogger, probeWorker, slim, timedProbe } from './events';
+
+const sandbox = new EvalSandbox();
+const { evaluate } = sandbox;
 
 // ---- arguments ------------------------------------------------------------
 const N = arg('monitors', 1000, 1, 20_000);
@@ -181,8 +183,9 @@ async function main() {
 		life.defer(() => admin.end());
 		const dbName = new URL(scratch.url).pathname.slice(1);
 		const procOk = procCpuMs(`/proc/${process.pid}/stat`) !== null;
-		startProbeWorker({ maxSockets: 256 });
-		life.defer(() => stopProbeWorker(), () => stopEval());
+		probeWorker.setMaxSockets(256);
+		probeWorker.start();
+		life.defer(() => probeWorker.stop(), () => sandbox.stop());
 
 		// The loop's warnings, printed (the first 10) and timed, so warm-up and span can be told apart.
 		const log = countingLogger('scale');
@@ -200,7 +203,7 @@ async function main() {
 		// Reference: the same path minus the database, one check at a time.
 		const ref: number[] = [];
 		for (let i = 0; i < 100; i++) {
-			const o = await runCheck(aInput.type_data.hosts, null, { probe, evaluate });
+			const o = await runCheck(aInput.type_data.hosts, null, { probe: (hosts) => probeWorker.probe(hosts), evaluate });
 			ref.push(...o.pings.filter((p) => p.status === 'open').map((p) => p.latency));
 			await sleep(100);
 		}

@@ -38,7 +38,7 @@ function prng(seed: number) {
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 	};
 }
-/** Whole microseconds in ms, as tcp.js reports them. */
+/** Whole microseconds in ms, as tcp.ts reports them. */
 const us = (ms: number) => Math.round(ms * 1000) / 1000;
 
 type Mix = 'ip' | 'names';

@@ -2,7 +2,7 @@ import { building } from '$app/environment';
 import { env } from '$env/dynamic/private';
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { startApp, stopApp, type App } from '$lib/server/app';
+import { startApp, stopAppOnShutdown, type App } from '$lib/server/app';
 import { adminGuard } from '$lib/server/hooks/admin-guard';
 import { initAuth } from '$lib/server/auth/setup';
 import { loadConfig } from '$lib/server/config';
@@ -10,11 +10,9 @@ import { compress } from '$lib/server/hooks/compress';
 import { embedPolicy } from '$lib/server/hooks/embed';
 import { securityHeadersHandle } from '$lib/server/hooks/security';
 import { rateLimit } from '$lib/server/hooks/ratelimit';
-import { isPublicRead, publicReadHandle } from '$lib/server/hooks/public-read';
+import { publicReadHandle } from '$lib/server/hooks/public-read';
 import { exposeToServer } from '$lib/server/public/fast';
-import { isApiRoute } from '$lib/server/hooks/access';
-
-const SHUTDOWN = Symbol.for('porthole.shutdown-hook');
+import { isApiRoute, isPublicRead } from '$lib/server/hooks/access';
 
 /** Built once in init; every request gets it as event.locals.app (no module reaches for it). */
 let app: App | undefined;
@@ -27,11 +25,7 @@ export const init: ServerInit = async () => {
 	await initAuth(app.database.db, app.config, app.log);
 	// server.js answers badges and /api/v2 itself, from this app (public/fast.ts).
 	exposeToServer(app);
-	const g = globalThis as Record<symbol, unknown>;
-	if (!g[SHUTDOWN]) {
-		g[SHUTDOWN] = true;
-		process.once('sveltekit:shutdown', () => void stopApp());
-	}
+	stopAppOnShutdown();
 };
 
 /** JSON and badges are read by machines; pages by people. Neither may be cached by accident. */

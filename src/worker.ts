@@ -1,5 +1,6 @@
 // `npm run worker`: the probe loop without the web server. Shares the
 // database (and the monitors.json sync) with the app through the same config.
+// It runs as build/worker.js, bundled from this file by scripts/build-workers.js.
 import { loadConfig } from './lib/server/config';
 import { startApp, stopApp } from './lib/server/app';
 

@@ -1,35 +1,10 @@
-// Client-safe geometry of the 90-day bar (UI.md §4): one SVG per row, one
-// <path> per colour class, each day a 6-unit rectangle on a pitch of 8. The
-// server computes the class letters; this file only draws them, on the server
-// (first paint) and in the browser (live refresh) alike.
-
-/** u up · a amber (degraded or < 20 weighted min down) · r red (20-59) · s severe (≥ 60) · m maintenance · n no data */
-export type DayClass = 'u' | 'a' | 'r' | 's' | 'm' | 'n';
-
-/** A degraded minute weighs 30 % of a down minute (Statuspage, Instatus). */
-export const DEGRADED_WEIGHT = 0.3;
-
-/**
- * The colour class of one day: UI.md §4, "Day colour". W = down + 0.3 ×
- * degraded minutes, minutes = checks × slot length: under 20 amber, 20-59
- * red, 60 and over severe. Degraded-only days never turn red; maintenance
- * never counts as down. The one rule for the home page, monitor page and embed.
- */
-export function dayClass(
-	c: { up: number; degraded: number; down: number; maintenance: number } | undefined,
-	slotMinutes: number
-): DayClass {
-	if (!c || c.up + c.degraded + c.down + c.maintenance === 0) return 'n';
-	if (c.down === 0) {
-		if (c.degraded > 0) return 'a';
-		if (c.maintenance > 0) return 'm';
-		return 'u';
-	}
-	const weighted = (c.down + DEGRADED_WEIGHT * c.degraded) * slotMinutes;
-	if (weighted < 20) return 'a';
-	if (weighted < 60) return 'r';
-	return 's';
-}
+// The 90-day bar's drawing (UI.md §4), client-safe: one SVG per row, one
+// <path> per colour class, each day a 6-unit rectangle on a pitch of 8, plus
+// its label and pointer maths. It draws class letters and does not decide
+// them: a day's colour comes from the day rule in $lib/day-colour. Used on the
+// server (first paint) and in the browser (live refresh) alike, by the home
+// rows, the monitor page and the embed.
+import type { DayClass } from './day-colour';
 
 export const BAR_DAYS = 90;
 export const BAR_PITCH = 8;
@@ -57,6 +32,16 @@ export const CLASS_WORD: Record<DayClass, string> = {
 	s: 'down',
 	m: 'maintenance',
 	n: 'no data'
+};
+
+/** Tailwind background classes, for the legend's swatches. */
+export const CLASS_BG: Record<DayClass, string> = {
+	u: 'bg-up',
+	a: 'bg-degraded',
+	r: 'bg-down',
+	s: 'bg-severe',
+	m: 'bg-maintenance',
+	n: 'bg-nodata'
 };
 
 /** Tailwind stroke classes for the runs of whole days. */

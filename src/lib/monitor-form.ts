@@ -29,20 +29,3 @@ export interface EvalTemplate {
 	description: string;
 	source: string;
 }
-
-/** Run-now output (the same shape POST /api/v1/check returns). */
-export interface RunOutput {
-	ranAt: string;
-	pings: {
-		status: 'open' | 'timeout' | 'error';
-		latency: number;
-		host: string;
-		port: number;
-		type: 'tcp' | 'IP6';
-		address?: string;
-		dnsLatency?: number;
-		error?: string;
-	}[];
-	result: { status: string; latency: number; error?: string; durationMs: number };
-	timings: { probeMs: number; evalMs: number };
-}

@@ -4,7 +4,7 @@
 // 1,000 rows that costs JSON.stringify, where returning the same data from a
 // server load cost devalue's per-value serialisation (~3x the time).
 import { error } from '@sveltejs/kit';
-import type { HomeData } from '$lib/server/pages/home';
+import type { HomeData } from '$lib/types';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ fetch }) => {

@@ -75,6 +75,16 @@ test('badge HTTP: 404 for hidden, 400 for bad options, 304 on revalidation', asy
 	expect(unknown.status()).toBe(404);
 	expect(await hidden.text()).toBe(await unknown.text());
 
+	// One route takes the badge files (its param matcher); any other file name is no route at all.
+	for (const file of ['status.svg', 'status.json', 'uptime.svg', 'uptime.json', 'latency.svg', 'latency.json', 'dot.svg']) {
+		expect((await request.get(`/badge/local-echo/${file}`)).status(), file).toBe(200);
+	}
+	for (const file of ['foo.svg', 'dot.json', 'status.png', 'status.svg.bak']) {
+		const r = await request.get(`/badge/local-echo/${file}`);
+		expect(r.status(), file).toBe(404);
+		expect(r.headers()['content-type'], file).not.toContain('image/svg');
+	}
+
 	const bad = await request.get('/badge/local-echo/uptime.svg?window=1y');
 	expect(bad.status()).toBe(400);
 	expect(await bad.text()).toContain('window must be one of 24h, 7d, 30d, 90d');

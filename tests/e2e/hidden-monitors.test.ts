@@ -7,6 +7,7 @@
 import { test, type APIRequestContext } from '@playwright/test';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { routeUrls } from '../support/route-manifest';
 import { expect } from './admin-helpers';
 
 const ROUTES = join(process.cwd(), 'src', 'routes');
@@ -23,11 +24,12 @@ function walk(dir: string): string[] {
 	});
 }
 
-/** Public URL patterns (route params left as [x]): everything but /admin and key-only reads. */
+/** Public URL patterns (route params left as [x], a matcher's param one URL per value): everything but /admin and key-only reads. */
 function publicRoutes(): string[] {
 	const urls = walk(ROUTES)
 		.filter((f) => /\+(page\.server|page\.svelte|server)\.ts$|\+page\.svelte$/.test(f))
 		.map((f) => '/' + relative(ROUTES, f).split(sep).slice(0, -1).filter((d) => !/^\(.*\)$/.test(d)).join('/'))
+		.flatMap((id) => (/=\w+\]/.test(id) ? routeUrls(id, { tag: '[tag]' }) : [id]))
 		.filter((u) => !u.startsWith('/admin') && u !== '/api/v1/config');
 	return [...new Set(urls)].sort();
 }

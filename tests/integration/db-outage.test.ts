@@ -7,13 +7,15 @@ import { checks } from '../../src/lib/server/db/schema';
 import { upsertMonitors } from '../../src/lib/server/db/queries/monitors';
 import { validateMonitorList } from '../../src/lib/server/monitors/validate';
 import { silentLogger } from '../../src/lib/server/log';
-import { probe, startProbeWorker, stopProbeWorker } from '../../src/lib/server/probe/pool';
-import { evaluate, stopEval } from '../../src/lib/server/eval/sandbox';
+import { ProbeWorker } from '../../src/lib/server/probe/pool';
+import { EvalSandbox } from '../../src/lib/server/eval/sandbox';
 import { Scheduler, type CheckEvent } from '../../src/lib/server/probe/scheduler';
 import { listen, closedPort, type Listener } from '../fixtures/tcp';
 import { startPgServer, type PgServer } from '../fixtures/pg-server';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const probeWorker = new ProbeWorker();
+const sandbox = new EvalSandbox();
 
 describe('database outage', () => {
 	let pg: PgServer;
@@ -23,14 +25,14 @@ describe('database outage', () => {
 		pg = await startPgServer();
 		database = await openDatabase({ url: pg.url, max: 2 });
 		listener = await listen('127.0.0.1');
-		startProbeWorker();
+		probeWorker.start();
 	});
 	afterAll(async () => {
 		await database?.close().catch(() => {});
 		pg?.destroy();
 		await listener?.close();
-		await stopProbeWorker();
-		await stopEval();
+		await probeWorker.stop();
+		await sandbox.stop();
 	});
 
 	it('keeps probing, buffers, and writes every slot once when the server returns', { timeout: 90_000 }, async () => {
@@ -44,8 +46,8 @@ describe('database outage', () => {
 		const events: CheckEvent[] = [];
 		const s = new Scheduler({
 			db: database.db,
-			probe,
-			evaluate,
+			probe: (hosts) => probeWorker.probe(hosts),
+			evaluate: sandbox.evaluate,
 			timeZone: 'UTC',
 			log: silentLogger,
 			spreadMs: () => 0,

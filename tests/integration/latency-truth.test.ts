@@ -3,7 +3,7 @@
 // The test builds its own two-namespace network (tests/fixtures/netns) in which
 // a delay line holds every server->client packet from port 8050 for exactly
 // 50 ms (so the SYN-ACK arrives 50 ms late) and drops SYNs to port 8999.  The
-// probe (src/lib/server/probe/tcp.js) runs in the client namespace and must:
+// probe (src/lib/server/probe/tcp.ts) runs in the client namespace and must:
 //   - record 50-53 ms for a 50 ms path, over IPv4 ("tcp") and IPv6 ("IP6");
 //   - record < 2 ms for the same port over the plain veth (no delay line);
 //   - report a dropped SYN as "timeout" after its 500 ms timeout;

@@ -11,13 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq, gte, lte } from 'drizzle-orm';
 import { loadConfig } from '../../src/lib/server/config';
-import { getApp, startApp, stopApp } from '../../src/lib/server/app';
+import { runNowAs, startApp, stopApp, type App } from '../../src/lib/server/app';
 import { checks, monitors } from '../../src/lib/server/db/schema';
 import { upsertMonitors } from '../../src/lib/server/db/queries/monitors';
 import { validateMonitorList } from '../../src/lib/server/monitors/validate';
-import { checkEvalSyntax } from '../../src/lib/server/eval/sandbox';
 import { checkBody, type ApiReply } from '../../src/lib/server/api/write';
-import { runNowAs } from '../../src/lib/server/api/deps';
 import { runFromForm } from '../../src/lib/server/admin/editor';
 import {
 	RUN_NOW_MAX_HOSTS,
@@ -60,6 +58,7 @@ function runForm(port: number, n: number, timeout: number): Request {
 describe('run-now flood while the probe loop runs', () => {
 	let dir: string;
 	let healthy: Listener;
+	let app: App;
 	const events: CheckEvent[] = [];
 
 	beforeAll(async () => {
@@ -67,7 +66,7 @@ describe('run-now flood while the probe loop runs', () => {
 		healthy = await listen('127.0.0.1');
 		// 8 scheduler sockets: fewer than the 80 hosts run-now may have going at once.
 		const config = loadConfig({ DATA_DIR: dir, MAX_SOCKETS: '8', PROBE_WORKER: 'on', LOG_LEVEL: 'error' });
-		await startApp(config, {
+		app = await startApp(config, {
 			snapshot: false,
 			scheduler: { spreadMs: () => 0, refreshMs: 200, onCheck: (e) => events.push(e) }
 		});
@@ -82,8 +81,8 @@ describe('run-now flood while the probe loop runs', () => {
 			}
 		]);
 		if (!r.ok) throw new Error(JSON.stringify(r.errors));
-		await upsertMonitors(getApp().database.db, r.value);
-		await getApp().scheduler!.refresh();
+		await upsertMonitors(app.database.db, r.value);
+		await app.scheduler!.refresh();
 	});
 	afterAll(async () => {
 		await stopApp();
@@ -96,7 +95,7 @@ describe('run-now flood while the probe loop runs', () => {
 		const bh = await blackhole('127.0.0.1');
 		try {
 			// The issue's flood: three requests of 100 hosts with timeout 60000. Refused whole.
-			const issue = await Promise.all([1, 2, 3].map(() => checkBody(body(bh.port, 100, 60_000), checkEvalSyntax, runNowAs('key:1'))));
+			const issue = await Promise.all([1, 2, 3].map(() => checkBody(body(bh.port, 100, 60_000), app.eval.checkSyntax, runNowAs(app, 'key:1'))));
 			for (const r of issue) {
 				expect(r.status).toBe(400);
 				const errors = (r.body as { errors: { path: string; message: string }[] }).errors;
@@ -104,7 +103,7 @@ describe('run-now flood while the probe loop runs', () => {
 				expect(errors[1]).toEqual({ path: 'type_data.hosts[0].timeout', message: 'must be at most 10000 ms (the run-now limit), got 60000' });
 			}
 			// The same from the editor: marked on the hosts.
-			const editorOver = await runFromForm(runForm(bh.port, 21, 60_000), 'admin:1');
+			const editorOver = await runFromForm(app, runForm(bh.port, 21, 60_000), 'admin:1');
 			expect(editorOver).toMatchObject({ status: 400 });
 			expect((editorOver as { data: { errors: Record<string, string> } }).data.errors).toMatchObject({
 				hosts: 'Hosts must be at most 20 hosts (the run-now limit), got 21',
@@ -121,18 +120,18 @@ describe('run-now flood while the probe loop runs', () => {
 			const stopAt = started + FLOOD_MS;
 			const admitted: ApiReply[] = [];
 			const loops = callers.map(async (caller) => {
-				while (Date.now() < stopAt) admitted.push(await checkBody(floodBody, checkEvalSyntax, runNowAs(caller)));
+				while (Date.now() < stopAt) admitted.push(await checkBody(floodBody, app.eval.checkSyntax, runNowAs(app, caller)));
 			});
 			// Meanwhile, more: one more from a flooding caller (its own limit) and
 			// one from a new caller (the total), a few times over.
 			const refused: ApiReply[] = [];
 			for (let i = 0; i < 4; i++) {
 				await wait(FLOOD_MS / 5);
-				refused.push(await checkBody(floodBody, checkEvalSyntax, runNowAs(callers[0])));
-				refused.push(await checkBody(floodBody, checkEvalSyntax, runNowAs(`key:late${i}`)));
+				refused.push(await checkBody(floodBody, app.eval.checkSyntax, runNowAs(app, callers[0])));
+				refused.push(await checkBody(floodBody, app.eval.checkSyntax, runNowAs(app, `key:late${i}`)));
 			}
 			// The editor's Run now, from a flooding caller: a form failure saying why.
-			const editorBusy = await runFromForm(runForm(bh.port, 1, 1000), callers[0]);
+			const editorBusy = await runFromForm(app, runForm(bh.port, 1, 1000), callers[0]);
 			expect(editorBusy).toMatchObject({ status: 429, data: { busy: expect.stringMatching(/at most 2 per caller/) } });
 			await Promise.all(loops);
 			const ended = Date.now();
@@ -151,13 +150,13 @@ describe('run-now flood while the probe loop runs', () => {
 				expect(error).toMatch(i % 2 === 0 ? /at most 2 per caller/ : /running 4 run-now requests already/);
 				expect(Number(r.headers?.['retry-after'])).toBeGreaterThanOrEqual(1);
 			});
-			expect(getApp().runNow.inFlight).toBe(0);
+			expect(app.runNow.inFlight).toBe(0);
 
 			// The monitor: every slot from the flood's start to its end, written and UP.
 			const first = Math.ceil(started / EVERY) * EVERY;
 			const last = Math.floor(ended / EVERY) * EVERY;
 			await waitFor(() => events.find((e) => e.slot.getTime() >= last && e.finishedAt), 12_000, 'the last slot of the window');
-			const { db } = getApp().database;
+			const { db } = app.database;
 			const [m] = await db.select().from(monitors).where(eq(monitors.tag, 'healthy'));
 			const rows = await db
 				.select()
@@ -168,7 +167,7 @@ describe('run-now flood while the probe loop runs', () => {
 			expect(slots.length).toBeGreaterThanOrEqual(4);
 			expect(rows.map((r) => r.ts.getTime())).toEqual(slots);
 			expect(rows.map((r) => r.status)).toEqual(slots.map(() => 'UP'));
-			expect(getApp().scheduler!.stats.skippedOverlap).toBe(0);
+			expect(app.scheduler!.stats.skippedOverlap).toBe(0);
 		} finally {
 			await bh.close();
 		}

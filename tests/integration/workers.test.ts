@@ -1,4 +1,5 @@
-// Several `npm run worker` processes on one Postgres share the monitors
+// Several `npm run worker` processes (build/worker.js, which
+// tests/global-setup.ts compiles) on one Postgres share the monitors
 // through slot claims: every slot is probed and written once, and when one
 // worker is killed the others carry its monitors from the next slot on.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,7 +16,7 @@ const INTERVAL = 5000;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function startWorker(url: string, name: string): ChildProcess {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+	const child = spawn(process.execPath, ['build/worker.js'], {
 		env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', PROBE_WORKER: 'on', MONITORS_FILE: '' },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});

@@ -5,6 +5,7 @@
 // without anyone remembering.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { BADGE_FILES } from '../../src/lib/badge-files';
 
 export const ROUTES_DIR = join(process.cwd(), 'src', 'routes');
 
@@ -47,11 +48,34 @@ export function routeManifest(): RouteEntry[] {
 	return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
-/** A URL for a route id: groups dropped, params filled from `params` (or 'x'). */
+/**
+ * Every value a param matcher (src/params) admits, for the matchers whose
+ * values can be listed. A route using a matcher not listed here fails loudly:
+ * a URL with 'x' would test the 404, not the route.
+ */
+const MATCHER_VALUES: Record<string, readonly string[]> = {
+	badge: Object.keys(BADGE_FILES)
+};
+
+const PARAM = /^\[(?:\.\.\.)?(\w+)(?:=(\w+))?\]$/;
+
+/** URLs for a route id, groups dropped: one per value of each matcher param (every badge file), other params from `params` (or 'x'). */
+export function routeUrls(id: string, params: Record<string, string> = {}): string[] {
+	let urls = [''];
+	for (const d of id.split('/').filter((d) => d && !/^\(.*\)$/.test(d))) {
+		const p = PARAM.exec(d);
+		let values = [d];
+		if (p && p[2]) {
+			const listed = MATCHER_VALUES[p[2]];
+			if (!listed) throw new Error(`route-manifest: list the values of the param matcher '${p[2]}' (${id})`);
+			values = params[p[1]] !== undefined ? [params[p[1]]] : [...listed];
+		} else if (p) values = [params[p[1]] ?? 'x'];
+		urls = urls.flatMap((u) => values.map((v) => `${u}/${v}`));
+	}
+	return urls.map((u) => u || '/');
+}
+
+/** A URL for a route id: the first of routeUrls. */
 export function routeUrl(id: string, params: Record<string, string> = {}): string {
-	const parts = id
-		.split('/')
-		.filter((d) => d && !/^\(.*\)$/.test(d))
-		.map((d) => d.replace(/^\[(?:\.\.\.)?(\w+)(?:=\w+)?\]$/, (_, n: string) => params[n] ?? 'x'));
-	return '/' + parts.join('/');
+	return routeUrls(id, params)[0];
 }

@@ -1,13 +1,15 @@
-// The process's running Porthole: config, database, and (unless
-// PROBE_WORKER=off) the probe loop. One per process, kept on globalThis so
-// that dev-server module reloads reuse it instead of starting a second loop.
+// The process's running Porthole: config, database, the probe worker and the
+// eval sandbox (worker threads it owns and stops), and (unless
+// PROBE_WORKER=off) the probe loop. One per process, kept on globalThis (the
+// only such holder) so that dev-server module reloads reuse it, threads and
+// all, instead of starting a second loop.
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/index';
 import { createLogger, type Logger } from './log';
 import { syncMonitorsFile } from './monitors/file';
 import { Scheduler, type SchedulerOptions } from './probe/scheduler';
-import { probe, probeOnDemand, startProbeWorker, stopProbeWorker } from './probe/pool';
-import { checkEvalSyntax, configureEval, evaluate, getEvalLanes, stopEval, type LanesConfig } from './eval/sandbox';
+import { ProbeWorker } from './probe/pool';
+import { EvalSandbox, type LanesConfig } from './eval/sandbox';
 import type { Host } from './types';
 import { runCheck } from './probe/check';
 import { RunNowGate, runNowLimitErrors, type RunNowResult } from './probe/run-now';
@@ -23,16 +25,24 @@ export interface App {
 	startedAt: Date;
 	/** Run-now requests in flight, against their limits. */
 	runNow: RunNowGate;
+	/** The probe worker thread: the scheduler's probes and run-now's (started on first use without the loop). */
+	probeWorker: ProbeWorker;
+	/** The eval sandbox (its worker threads start on first use). */
+	eval: EvalSandbox;
 }
 
+// The one globalThis holder: `vite dev` reloads this module on an edit, and
+// a module-level variable would then start a second app (a second probe loop,
+// database pool and shutdown listener) beside the first. Everything else gets
+// the app handed to it: event.locals.app in requests, an argument in modules.
 const KEY = Symbol.for('porthole.app');
-type Holder = { app?: App; starting?: Promise<App> };
+type Holder = { app?: App; starting?: Promise<App>; stopsOnShutdown?: boolean };
 const holder: Holder = ((globalThis as Record<symbol, unknown>)[KEY] as Holder) ??
 	((globalThis as Record<symbol, unknown>)[KEY] = {});
 
 /** An eval syntax problem as one line, or null. */
-export async function evalSyntaxError(source: string): Promise<string | null> {
-	const r = await checkEvalSyntax(source);
+export async function evalSyntaxError(sandbox: EvalSandbox, source: string): Promise<string | null> {
+	const r = await sandbox.checkSyntax(source);
 	return r.ok ? null : r.error;
 }
 
@@ -79,21 +89,21 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 			? 'database: PostgreSQL (DATABASE_URL)'
 			: `database: embedded PostgreSQL in ${database.dataDir}`
 	);
-	configureEval(evalSettings(config));
-	getEvalLanes().onChange = (c) =>
+	const evalSandbox = new EvalSandbox(evalSettings(config));
+	evalSandbox.onChange = (c) =>
 		c.change === 'suspected'
 			? log.warn(`eval of ${c.key} quarantined: ${c.error}`)
 			: log.info(`eval of ${c.key} forgiven: back in the main lane`);
 	try {
 		if (config.monitorsFile) {
-			const r = await syncMonitorsFile(database.db, config.monitorsFile, evalSyntaxError);
+			const r = await syncMonitorsFile(database.db, config.monitorsFile, (source) => evalSyntaxError(evalSandbox, source));
 			log.info(
 				`monitors file ${config.monitorsFile}: ${r.created.length} created, ${r.updated.length} updated, ${r.unchanged.length} unchanged`
 			);
 		}
 	} catch (err) {
 		await database.close().catch(() => {});
-		await stopEval();
+		await evalSandbox.stop();
 		throw err;
 	}
 
@@ -101,13 +111,14 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 	const snapshot = new StatusSnapshot({ db: database.db, timeZone: config.siteTimezone, log });
 	if (opts.snapshot !== false) await snapshot.start();
 
+	const probeWorker = new ProbeWorker({ maxSockets: config.maxSockets });
 	let scheduler: Scheduler | null = null;
 	if (opts.loop ?? config.probeWorker) {
-		startProbeWorker({ maxSockets: config.maxSockets });
+		probeWorker.start();
 		scheduler = new Scheduler({
 			db: database.db,
-			probe,
-			evaluate,
+			probe: (hosts) => probeWorker.probe(hosts),
+			evaluate: evalSandbox.evaluate,
 			timeZone: config.siteTimezone,
 			log,
 			retentionDays: config.retentionDays,
@@ -123,13 +134,30 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 	} else {
 		log.info('probe loop off (PROBE_WORKER=off): serving pages only');
 	}
-	return { config, database, scheduler, snapshot, log, startedAt: new Date(), runNow: new RunNowGate() };
+	return {
+		config,
+		database,
+		scheduler,
+		snapshot,
+		log,
+		startedAt: new Date(),
+		runNow: new RunNowGate(),
+		probeWorker,
+		eval: evalSandbox
+	};
 }
 
-/** The running app; routes call this. Throws before init() has finished. */
+/** The running app, for the few modules not yet handed it (routes use event.locals.app). Throws before init() has finished. */
 export function getApp(): App {
 	if (!holder.app) throw new Error('Porthole is not started yet');
 	return holder.app;
+}
+
+/** Stops the app when SvelteKit's server shuts down; one listener per process however often init runs. */
+export function stopAppOnShutdown(): void {
+	if (holder.stopsOnShutdown) return;
+	holder.stopsOnShutdown = true;
+	process.once('sveltekit:shutdown', () => void stopApp());
 }
 
 export async function stopApp(): Promise<void> {
@@ -139,8 +167,8 @@ export async function stopApp(): Promise<void> {
 	if (!app) return;
 	await app.scheduler?.stop();
 	app.snapshot.stop();
-	await stopProbeWorker();
-	await stopEval();
+	await app.probeWorker.stop();
+	await app.eval.stop();
 	await app.database.close();
 	app.log.info('stopped');
 }
@@ -152,16 +180,25 @@ export async function stopApp(): Promise<void> {
  * many run-now requests going already (429). The probes use the worker's
  * on-demand socket budget, never the scheduler's.
  */
-export async function checkNow(hosts: Host[], evalSource: string | null, caller: string): Promise<RunNowResult> {
+/** What run-now needs of the app. */
+export type RunNowApp = Pick<App, 'config' | 'runNow' | 'probeWorker' | 'eval'>;
+
+export async function checkNow(app: RunNowApp, hosts: Host[], evalSource: string | null, caller: string): Promise<RunNowResult> {
 	const errors = runNowLimitErrors(hosts);
 	if (errors.length) return { ok: false, status: 400, errors };
-	const app = getApp();
 	const longest = Math.max(0, ...hosts.map((h) => h.timeout));
 	const admitted = app.runNow.enter(caller, longest + app.config.evalTimeoutMs);
 	if (!admitted.ok) return { ok: false, status: 429, error: admitted.error, retryAfterS: admitted.retryAfterS };
 	try {
-		return { ok: true, outcome: await runCheck(hosts, evalSource, { probe: probeOnDemand, evaluate }) };
+		const probe = (h: Host[]) => app.probeWorker.probe(h, { lane: 'ondemand' });
+		return { ok: true, outcome: await runCheck(hosts, evalSource, { probe, evaluate: app.eval.evaluate }) };
 	} finally {
 		admitted.release();
 	}
 }
+
+/** checkNow on behalf of `caller` (runNowCaller: admin, API key or address), for its per-caller limit. */
+export const runNowAs =
+	(app: RunNowApp, caller: string) =>
+	(hosts: Host[], evalSource: string | null): Promise<RunNowResult> =>
+		checkNow(app, hosts, evalSource, caller);

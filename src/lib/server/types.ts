@@ -1,6 +1,10 @@
 // Shared shapes of the probe → eval → store pipeline. The probe and eval
-// workers are plain ESM JavaScript (they run as bare Node in a worker thread)
-// and refer to these through JSDoc imports.
+// workers import them too (scripts/build-workers.js bundles what they use), so
+// this file imports nothing.
+
+// Ping (and PingStatus) are also drawn by the browser (the run-now panel), so
+// they are defined in the client-safe $lib/types and re-exported here.
+export type { Ping, PingStatus } from '../types';
 
 /** A host as the probe receives it: validated, defaults applied, "IP4" folded into "tcp". */
 export interface Host {
@@ -8,24 +12,6 @@ export interface Host {
 	host: string;
 	port: number;
 	timeout: number;
-}
-
-export type PingStatus = 'open' | 'timeout' | 'error';
-
-/** One host's result: the spec's five fields first, then debugging extras. */
-export interface Ping {
-	status: PingStatus;
-	/** TCP connect time in fractional ms (process.hrtime.bigint), DNS excluded. */
-	latency: number;
-	host: string;
-	port: number;
-	type: 'tcp' | 'IP6';
-	/** The IP actually dialled, when resolution got that far. */
-	address?: string;
-	/** Name resolution time in ms; 0 for IP literals. */
-	dnsLatency?: number;
-	/** For timeout/error: system code and message, e.g. "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1". */
-	error?: string;
 }
 
 export const MONITOR_STATUSES = ['UP', 'DEGRADED', 'DOWN', 'MAINTENANCE'] as const;

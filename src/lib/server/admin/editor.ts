@@ -1,13 +1,13 @@
 // The monitor editor's load and actions (create, edit, run now), shared by
-// /admin/monitors/new and /admin/monitors/[tag].
+// /admin/monitors/new and /admin/monitors/[tag]. Each takes the running app
+// (event.locals.app).
 import { error, fail, redirect } from '@sveltejs/kit';
-import { checkNow, getApp } from '../app';
-import { DEFAULT_EVAL } from '../eval/default.js';
-import { EVAL_TEMPLATES } from '../eval/templates.js';
-import { checkEvalSyntax } from '../eval/sandbox';
-import { monitorsChanged } from '../api/deps';
-import { presentOutcome } from '../api/write';
-import { getMonitorSpec, saveMonitor } from './monitors';
+import { checkNow, type App } from '../app';
+import { DEFAULT_EVAL } from '../eval/default';
+import { EVAL_TEMPLATES } from '../eval/templates';
+import { getMonitorSpec } from '../db/queries/monitors';
+import { saveMonitor } from '../monitors/service';
+import { presentOutcome } from '../probe/run-now';
 import {
 	blankForm,
 	checkRunHosts,
@@ -20,10 +20,10 @@ import {
 } from './form';
 import { readForm } from './request';
 
-export async function loadEditor(tag: string | null) {
+export async function loadEditor(app: App, tag: string | null) {
 	let form: MonitorForm = blankForm();
 	if (tag !== null) {
-		const spec = await getMonitorSpec(getApp().database.db, tag);
+		const spec = await getMonitorSpec(app.database.db, tag);
 		if (!spec) error(404, `No monitor with tag "${tag}"`);
 		form = specToForm(spec);
 	}
@@ -36,16 +36,15 @@ export async function loadEditor(tag: string | null) {
 }
 
 /** Save: validate everything (fields, then eval syntax in the sandbox), write, refresh the scheduler. */
-export async function saveFromForm(request: Request, originalTag: string | null) {
+export async function saveFromForm(app: App, request: Request, originalTag: string | null) {
 	const values = readMonitorForm(await readForm(request));
-	const v = await validateMonitorForm(values, checkEvalSyntax);
+	const v = await validateMonitorForm(values, app.eval.checkSyntax);
 	if (!v.ok) return fail(400, { action: 'save' as const, values, errors: v.errors });
-	const r = await saveMonitor(getApp().database.db, v.value, originalTag);
+	const r = await saveMonitor(app, v.value, originalTag);
 	if (!r.ok) {
 		if (r.status === 404) error(404, r.message);
 		return fail(409, { action: 'save' as const, values, errors: { [r.field]: r.message } as Record<string, string> });
 	}
-	monitorsChanged();
 	if (originalTag === null || r.tag !== originalTag) redirect(303, `/admin/monitors/${r.tag}/edit?saved=${r.created ? 'created' : 'renamed'}`);
 	return { action: 'save' as const, saved: true, savedAt: new Date().toISOString(), tag: r.tag };
 }
@@ -55,11 +54,11 @@ export async function saveFromForm(request: Request, originalTag: string | null)
  * the function in the sandbox. Only host problems stop it: a broken function
  * is what run-now is for, and its exact error comes back as the result.
  */
-export async function runFromForm(request: Request, caller: string) {
+export async function runFromForm(app: App, request: Request, caller: string) {
 	const values = readMonitorForm(await readForm(request));
 	const hosts = await checkRunHosts(values);
 	if (!hosts.ok) return fail(400, { action: 'run' as const, values, errors: hosts.errors });
-	const r = await checkNow(hosts.hosts, isDefaultEval(values.eval) ? null : values.eval, caller);
+	const r = await checkNow(app, hosts.hosts, isDefaultEval(values.eval) ? null : values.eval, caller);
 	if (r.ok) return { action: 'run' as const, run: presentOutcome(r.outcome) };
 	// Over the run-now limits (400): marked on the hosts like any host error.
 	if (r.status === 400) return fail(400, { action: 'run' as const, values, errors: toFormErrors(r.errors) });

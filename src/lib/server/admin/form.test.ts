@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkEvalSyntax, stopEval } from '../eval/sandbox';
-import { DEFAULT_EVAL } from '../eval/default.js';
-import { EVAL_TEMPLATES } from '../eval/templates.js';
+import { EvalSandbox } from '../eval/sandbox';
+import { DEFAULT_EVAL } from '../eval/default';
+import { EVAL_TEMPLATES } from '../eval/templates';
 import { validateMonitor } from '../monitors/validate';
 import {
 	blankForm,
@@ -14,7 +14,9 @@ import {
 	type MonitorForm
 } from './form';
 
-afterAll(() => stopEval());
+const sandbox = new EvalSandbox();
+const checkEvalSyntax = sandbox.checkSyntax;
+afterAll(() => sandbox.stop());
 
 function good(): MonitorForm {
 	return {

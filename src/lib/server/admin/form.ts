@@ -3,7 +3,7 @@
 // spec JSON, and validated by the same validateMonitor the API and
 // MONITORS_FILE use, so every surface gives the same message for the same
 // mistake. Error paths map to form fields: type_data.hosts[2].port → hosts.2.port.
-import { DEFAULT_EVAL } from '../eval/default.js';
+import { DEFAULT_EVAL } from '../eval/default';
 import { validateMonitor, type FieldError, type MonitorInput } from '../monitors/validate';
 import type { SyntaxCheck } from '../eval/sandbox';
 import { formString } from './request';

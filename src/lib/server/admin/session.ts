@@ -1,6 +1,7 @@
-// Sign-in, sign-out and setup as one call each for the route actions.
+// Sign-in, sign-out and setup as one call each for the route actions, given
+// the running app (event.locals.app).
 import type { Cookies } from '@sveltejs/kit';
-import { getApp } from '../app';
+import type { App } from '../app';
 import { signIn } from '../auth/admins';
 import { createSession, deleteSession, SESSION_COOKIE, sessionCookieOptions } from '../auth/sessions';
 import { completeSetup } from '../auth/setup';
@@ -29,8 +30,8 @@ export function safeNext(next: string | null): string {
 	return url.pathname + url.search;
 }
 
-async function startSession(cookies: Cookies, secure: boolean, adminId: number) {
-	const { token, expiresAt } = await createSession(getApp().database.db, adminId);
+async function startSession(app: App, cookies: Cookies, secure: boolean, adminId: number) {
+	const { token, expiresAt } = await createSession(app.database.db, adminId);
 	cookies.set(SESSION_COOKIE, token, sessionCookieOptions(secure, expiresAt));
 }
 
@@ -39,15 +40,16 @@ export type LoginOutcome =
 	| { ok: false; status: 400 | 429; message: string; retryAfterS?: number };
 
 export async function login(
+	app: App,
 	input: { email: string; password: string; address: string; secure: boolean },
 	cookies: Cookies
 ): Promise<LoginOutcome> {
 	if (!input.email.trim() || !input.password) return { ok: false, status: 400, message: 'Enter your email and password' };
 	// No address has them, and NUL cannot even be looked up (Postgres text refuses it): answer before the throttle.
 	if (/[\u0000-\u001f\u007f]/.test(input.email)) return { ok: false, status: 400, message: 'Email must not contain control characters' };
-	const r = await signIn(getApp().database.db, input.email, input.password, input.address);
+	const r = await signIn(app.database.db, input.email, input.password, input.address);
 	if (r.ok) {
-		await startSession(cookies, input.secure, r.adminId);
+		await startSession(app, cookies, input.secure, r.adminId);
 		return { ok: true };
 	}
 	if (r.reason === 'throttled') {
@@ -64,20 +66,21 @@ export async function login(
 	return { ok: false, status: 400, message: 'Email or password is not correct' };
 }
 
-export async function logout(token: string | null, cookies: Cookies): Promise<void> {
-	if (token) await deleteSession(getApp().database.db, token);
+export async function logout(app: App, token: string | null, cookies: Cookies): Promise<void> {
+	if (token) await deleteSession(app.database.db, token);
 	cookies.delete(SESSION_COOKIE, { path: '/' });
 }
 
 export async function setupFirstAdmin(
+	app: App,
 	token: string,
 	input: { email: string; name: string; password: string; confirm: string; secure: boolean },
 	cookies: Cookies
 ) {
-	const r = await completeSetup(getApp().database.db, token, input);
+	const r = await completeSetup(app.database.db, token, input);
 	if (r.ok) {
-		await startSession(cookies, input.secure, r.adminId);
-		getApp().log.info(`first admin created through the setup link: ${input.email.trim().toLowerCase()}`);
+		await startSession(app, cookies, input.secure, r.adminId);
+		app.log.info(`first admin created through the setup link: ${input.email.trim().toLowerCase()}`);
 	}
 	return r;
 }

@@ -2,18 +2,23 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
 import { monitors } from '../db/schema';
-import { checkEvalSyntax, stopEval } from '../eval/sandbox';
-import { EVAL_TEMPLATES } from '../eval/templates.js';
+import { EvalSandbox } from '../eval/sandbox';
+import { EVAL_TEMPLATES } from '../eval/templates';
 import { applyImport, exportMonitors, planImport } from './transfer';
-import { deleteMonitor, getMonitorSpec, listAdminMonitors, saveMonitor, setMonitorSwitch } from './monitors';
+import { saveMonitor } from '../monitors/service';
 import { validateMonitor } from '../monitors/validate';
 
 const SPEC = readFileSync('tests/fixtures/spec-monitors.json', 'utf8');
 
-afterAll(() => stopEval());
+const sandbox = new EvalSandbox();
+const checkEvalSyntax = sandbox.checkSyntax;
+afterAll(() => sandbox.stop());
 
 describe.each(DRIVERS)('import/export on %s', (driver) => {
 	let t: TestDatabase;
+	let refreshes = 0;
+	// What applyImport needs of the app; its scheduler counts how often the import told it.
+	const app = () => ({ database: { db: t.db }, scheduler: { refresh: async () => void refreshes++ } });
 	beforeAll(async () => {
 		t = await openTestDatabase(driver);
 	});
@@ -22,6 +27,7 @@ describe.each(DRIVERS)('import/export on %s', (driver) => {
 	});
 	beforeEach(async () => {
 		await truncateAll(t);
+		refreshes = 0;
 	});
 
 	it('imports the Kener examples from the spec as they are, with a preview first', async () => {
@@ -32,15 +38,16 @@ describe.each(DRIVERS)('import/export on %s', (driver) => {
 		expect(plan.rows.every((r) => r.action === 'create')).toBe(true);
 		// The preview wrote nothing.
 		expect(await t.db.select().from(monitors)).toHaveLength(0);
-		const applied = await applyImport(t.db, SPEC, checkEvalSyntax);
+		const applied = await applyImport(app(), SPEC, checkEvalSyntax);
 		expect(applied.ok && applied.report.created.length).toBe(plan.rows.length);
+		expect(refreshes).toBe(1);
 		// Now everything is unchanged.
 		const again = await planImport(t.db, SPEC, checkEvalSyntax);
 		expect(again.ok && again.rows.map((r) => r.action)).toEqual(plan.rows.map(() => 'unchanged'));
 	});
 
 	it('round-trips: export, import the same file = all unchanged; an edit = update', async () => {
-		await applyImport(t.db, SPEC, checkEvalSyntax);
+		await applyImport(app(), SPEC, checkEvalSyntax);
 		const quorum = EVAL_TEMPLATES.find((x) => x.id === 'quorum')!.source;
 		const v = validateMonitor({
 			tag: 'quorum-db',
@@ -53,7 +60,7 @@ describe.each(DRIVERS)('import/export on %s', (driver) => {
 			public: false
 		});
 		if (!v.ok) throw new Error('fixture invalid');
-		await saveMonitor(t.db, v.value, null);
+		await saveMonitor({ database: { db: t.db }, scheduler: null }, v.value, null);
 		const exported = JSON.stringify(await exportMonitors(t.db), null, 2);
 		const plan = await planImport(t.db, exported, checkEvalSyntax);
 		expect(plan.ok && plan.rows.every((r) => r.action === 'unchanged')).toBe(true);
@@ -64,7 +71,7 @@ describe.each(DRIVERS)('import/export on %s', (driver) => {
 		expect(edited.ok && edited.rows.filter((r) => r.action === 'update').map((r) => r.tag)).toEqual([parsed[0].tag]);
 		// Into an empty database, the export recreates the same monitors.
 		await truncateAll(t);
-		await applyImport(t.db, exported, checkEvalSyntax);
+		await applyImport(app(), exported, checkEvalSyntax);
 		expect(JSON.stringify(await exportMonitors(t.db), null, 2)).toBe(exported);
 	});
 
@@ -72,7 +79,7 @@ describe.each(DRIVERS)('import/export on %s', (driver) => {
 		const bad = JSON.parse(SPEC);
 		bad[1].type_data.hosts[0].port = 0;
 		bad.push({ ...bad[0] });
-		const r = await applyImport(t.db, JSON.stringify(bad), checkEvalSyntax);
+		const r = await applyImport(app(), JSON.stringify(bad), checkEvalSyntax);
 		expect(r.ok).toBe(false);
 		if (!r.ok) {
 			expect(r.errors).toEqual(
@@ -84,35 +91,10 @@ describe.each(DRIVERS)('import/export on %s', (driver) => {
 		}
 		const syntax = JSON.parse(SPEC);
 		syntax[0].eval = '(function (p) { return { status: "UP" latency: 1 } })';
-		const r2 = await applyImport(t.db, JSON.stringify(syntax), checkEvalSyntax);
+		const r2 = await applyImport(app(), JSON.stringify(syntax), checkEvalSyntax);
 		expect(r2.ok === false && r2.errors[0].path).toBe('monitors[0].eval');
 		expect((await planImport(t.db, '{not json', checkEvalSyntax)).ok).toBe(false);
 		expect(await t.db.select().from(monitors)).toHaveLength(0);
-	});
-
-	it('saves, renames (keeping the id), refuses a taken tag, toggles and deletes', async () => {
-		const base = validateMonitor(JSON.parse(SPEC)[0]);
-		const other = validateMonitor(JSON.parse(SPEC)[1]);
-		if (!base.ok || !other.ok) throw new Error('fixture');
-		expect(await saveMonitor(t.db, base.value, null)).toEqual({ ok: true, tag: 'web-server', created: true });
-		expect(await saveMonitor(t.db, base.value, null)).toMatchObject({ ok: false, status: 409, field: 'tag' });
-		await saveMonitor(t.db, other.value, null);
-		const [before] = await t.db.select().from(monitors).limit(1);
-		expect(await saveMonitor(t.db, { ...base.value, tag: 'www' }, 'web-server')).toEqual({ ok: true, tag: 'www', created: false });
-		const rows = await t.db.select().from(monitors);
-		expect(rows.find((r) => r.tag === 'www')?.id).toBe(before.id);
-		expect(await saveMonitor(t.db, { ...base.value, tag: 'postgres-db' }, 'www')).toMatchObject({ ok: false, status: 409 });
-		expect(await saveMonitor(t.db, base.value, 'gone')).toMatchObject({ ok: false, status: 404 });
-		expect(await setMonitorSwitch(t.db, 'www', 'public', false)).toBe(true);
-		expect(await setMonitorSwitch(t.db, 'www', 'active', false)).toBe(true);
-		const list = await listAdminMonitors(t.db);
-		expect(list.find((m) => m.tag === 'www')).toMatchObject({ public: false, active: false, status: null, uptime24h: null });
-		// A string no tag can be (NUL would make Postgres refuse the query) is simply not found.
-		expect(await setMonitorSwitch(t.db, 'www\u0000', 'active', true)).toBe(false);
-		expect(await getMonitorSpec(t.db, 'www\u0000')).toBeNull();
-		expect(await deleteMonitor(t.db, 'www\u0000')).toBe(false);
-		expect(await deleteMonitor(t.db, 'www')).toBe(true);
-		expect(await deleteMonitor(t.db, 'www')).toBe(false);
-		expect((await listAdminMonitors(t.db)).map((m) => m.tag)).toEqual(['postgres-db']);
+		expect(refreshes).toBe(0);
 	});
 });

@@ -3,7 +3,8 @@
 // tag) and then the same validated list applied in one transaction.
 import { parseJson } from '../json';
 import type { Db } from '../db/index';
-import { listMonitors, rowToInput, stableJson, upsertMonitors, type UpsertReport } from '../db/queries/monitors';
+import { listMonitors, rowToInput, stableJson, type UpsertReport } from '../db/queries/monitors';
+import { importMonitors, type MonitorDeps } from '../monitors/service';
 import { validateMonitorList, type FieldError, type MonitorInput } from '../monitors/validate';
 import type { EvalCheck } from './form';
 
@@ -44,13 +45,13 @@ export async function planImport(db: Db, text: string, checkEval: EvalCheck): Pr
 	return { ok: true, monitors: r.value, rows };
 }
 
-/** Validates again (the file may have been edited between preview and apply) and applies it. */
+/** Validates again (the file may have been edited between preview and apply) and applies it (the scheduler is told). */
 export async function applyImport(
-	db: Db,
+	app: MonitorDeps,
 	text: string,
 	checkEval: EvalCheck
 ): Promise<{ ok: true; report: UpsertReport } | { ok: false; errors: FieldError[] }> {
-	const plan = await planImport(db, text, checkEval);
+	const plan = await planImport(app.database.db, text, checkEval);
 	if (!plan.ok) return plan;
-	return { ok: true, report: await upsertMonitors(db, plan.monitors) };
+	return { ok: true, report: await importMonitors(app, plan.monitors) };
 }

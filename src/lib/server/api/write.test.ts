@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
 import { monitors } from '../db/schema';
-import { checkEvalSyntax, stopEval } from '../eval/sandbox';
+import { EvalSandbox } from '../eval/sandbox';
 import { exportMonitors } from '../admin/transfer';
 import { checkBody, createMonitor, readJson, removeMonitor, replaceMonitor, updateMonitor, type WriteDeps } from './write';
 
-afterAll(() => stopEval());
+const sandbox = new EvalSandbox();
+const checkEvalSyntax = sandbox.checkSyntax;
+afterAll(() => sandbox.stop());
 
 const body = (over: Record<string, unknown> = {}) => ({
 	tag: 'db',
@@ -21,7 +23,9 @@ describe.each(DRIVERS)('API writes on %s', (driver) => {
 	let changes = 0;
 	beforeAll(async () => {
 		t = await openTestDatabase(driver);
-		d = { db: t.db, checkEval: checkEvalSyntax, changed: () => changes++ };
+		// The scheduler the monitor service tells after each write.
+		const scheduler = { refresh: async () => void changes++ };
+		d = { app: { database: { db: t.db }, scheduler }, checkEval: checkEvalSyntax };
 	});
 	afterAll(async () => {
 		await t?.destroy();

@@ -1,21 +1,22 @@
 // /api/v1 writes and run-now for machines, in the spec's JSON format. Every
 // body is validated completely (fields, then eval syntax) before anything is
 // written; a bad body gets 400 with one message per field and changes nothing.
-// The admin guard has already checked the key's scope.
+// The admin guard has already checked the key's scope. Writes go through the
+// monitor service (monitors/service.ts), which also tells the scheduler.
+import { json } from '@sveltejs/kit';
 import type { Db } from '../db/index';
+import { getMonitorSpec } from '../db/queries/monitors';
 import { validateMonitor, type FieldError, type MonitorInput } from '../monitors/validate';
-import { deleteMonitor, getMonitorSpec, saveMonitor } from '../admin/monitors';
+import { deleteMonitor, saveMonitor, type MonitorDeps } from '../monitors/service';
 import type { EvalCheck } from '../admin/form';
-import type { CheckOutcome } from '../probe/check';
-import type { RunNowResult } from '../probe/run-now';
+import { presentOutcome, type RunNowResult } from '../probe/run-now';
 import type { Host } from '../types';
 import { parseJson } from '../json';
 
 export interface WriteDeps {
-	db: Db;
+	/** The running app (event.locals.app), or what of it a write needs. */
+	app: MonitorDeps;
 	checkEval: EvalCheck;
-	/** Called after any successful write, so the scheduler picks it up at once. */
-	changed: () => void;
 }
 
 export interface ApiReply {
@@ -46,9 +47,8 @@ export async function validateBody(body: unknown, checkEval: EvalCheck): Promise
 export async function createMonitor(d: WriteDeps, body: unknown): Promise<ApiReply> {
 	const v = await validateBody(body, d.checkEval);
 	if (!v.ok) return v.reply;
-	const r = await saveMonitor(d.db, v.value, null);
+	const r = await saveMonitor(d.app, v.value, null);
 	if (!r.ok) return { status: r.status, body: { error: r.message, errors: [{ path: r.field, message: r.message }] } };
-	d.changed();
 	return { status: 201, body: v.value };
 }
 
@@ -57,35 +57,32 @@ export async function replaceMonitor(d: WriteDeps, tag: string, body: unknown): 
 	const withTag = isObject(body) && body.tag === undefined ? { ...body, tag } : body;
 	const v = await validateBody(withTag, d.checkEval);
 	if (!v.ok) return v.reply;
-	const exists = (await getMonitorSpec(d.db, tag)) !== null;
-	const r = await saveMonitor(d.db, v.value, exists ? tag : null);
+	const exists = (await getMonitorSpec(d.app.database.db, tag)) !== null;
+	const r = await saveMonitor(d.app, v.value, exists ? tag : null);
 	if (!r.ok) return { status: r.status, body: { error: r.message, errors: [{ path: r.field, message: r.message }] } };
-	d.changed();
 	return { status: exists ? 200 : 201, body: v.value };
 }
 
 /** PATCH /api/v1/monitors/{tag}: the given fields over the saved monitor (type_data is replaced whole). */
 export async function updateMonitor(d: WriteDeps, tag: string, body: unknown): Promise<ApiReply> {
 	if (!isObject(body)) return invalid([{ path: '', message: 'must be a JSON object of fields to change' }]);
-	const current = await getMonitorSpec(d.db, tag);
+	const current = await getMonitorSpec(d.app.database.db, tag);
 	if (!current) return notFound(tag);
 	const v = await validateBody({ ...current, ...body }, d.checkEval);
 	if (!v.ok) return v.reply;
-	const r = await saveMonitor(d.db, v.value, tag);
+	const r = await saveMonitor(d.app, v.value, tag);
 	if (!r.ok) return { status: r.status, body: { error: r.message, errors: [{ path: r.field, message: r.message }] } };
-	d.changed();
 	return { status: 200, body: v.value };
 }
 
 export async function removeMonitor(d: WriteDeps, tag: string): Promise<ApiReply> {
-	if (!(await deleteMonitor(d.db, tag))) return notFound(tag);
-	d.changed();
+	if (!(await deleteMonitor(d.app, tag))) return notFound(tag);
 	return { status: 204, body: null };
 }
 
 const notFound = (tag: string): ApiReply => ({ status: 404, body: { error: `no monitor with tag ${JSON.stringify(tag)}` } });
 
-/** Run-now for one caller (see app.ts checkNow: limits and budget). */
+/** Run-now for one caller (app.ts runNowAs; see checkNow there: limits and budget). */
 export type CheckNow = (hosts: Host[], evalSource: string | null) => Promise<RunNowResult>;
 
 /** A refused run-now as a reply: 400 naming the limit, or 429 with Retry-After. */
@@ -94,16 +91,6 @@ function refused(r: Exclude<RunNowResult, { ok: true }>): ApiReply {
 		return { status: 400, body: { error: 'over the run-now limits; nothing was probed', errors: r.errors.map((e) => ({ path: e.path, message: e.message })) } };
 	}
 	return { status: 429, body: { error: r.error }, headers: { 'retry-after': String(r.retryAfterS) } };
-}
-
-/** Run-now output for machines and the editor: pings, result, timings. */
-export function presentOutcome(o: CheckOutcome, ranAt = new Date()) {
-	return {
-		ranAt: ranAt.toISOString(),
-		pings: o.pings,
-		result: o.result,
-		timings: { probeMs: o.probeMs, evalMs: o.evalMs }
-	};
 }
 
 /** POST /api/v1/monitors/{tag}/check: the saved monitor, now; nothing is stored. */
@@ -133,4 +120,9 @@ export async function readJson(request: Request): Promise<{ ok: true; body: unkn
 	if (text.length > 1_000_000) return { ok: false, reply: { status: 413, body: { error: 'body over 1 MB' } } };
 	const parsed = parseJson(text);
 	return parsed.ok ? { ok: true, body: parsed.value } : { ok: false, reply: { status: 400, body: { error: parsed.message } } };
+}
+
+/** An ApiReply as the route's Response. */
+export function reply(r: ApiReply): Response {
+	return r.status === 204 ? new Response(null, { status: 204 }) : json(r.body, { status: r.status, headers: r.headers });
 }

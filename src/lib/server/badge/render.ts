@@ -75,25 +75,17 @@ export function withOptions(c: BadgeContent, o: Pick<BadgeOptions, 'label' | 'co
 	return { label: o.label ?? c.label, message: c.message, color: o.color ?? c.color };
 }
 
-// Rendering is memoised by its inputs: a busy README hits the same few
-// badges over and over, and badge-maker costs ~0.15 ms per call. Bounded,
-// since labels come from visitors.
-const MEMO_MAX = 5000;
-const memo = new Map<string, Rendered>();
-
-function memoised(key: string, make: () => Omit<Rendered, 'etag'>): Rendered {
-	const hit = memo.get(key);
-	if (hit) return hit;
-	const r = make();
-	const out: Rendered = { ...r, etag: `"${createHash('sha1').update(r.body).digest('base64url').slice(0, 22)}"` };
-	if (memo.size >= MEMO_MAX) memo.clear();
-	memo.set(key, out);
-	return out;
+/**
+ * Adds the strong validator. Not memoised: each rendered answer is kept per
+ * snapshot by the one answer cache (public/cache.ts), so a badge is drawn
+ * once per snapshot, not once per request.
+ */
+function rendered(r: Omit<Rendered, 'etag'>): Rendered {
+	return { ...r, etag: `"${createHash('sha1').update(r.body).digest('base64url').slice(0, 22)}"` };
 }
 
 export function renderSvg(c: BadgeContent, o: Pick<BadgeOptions, 'style' | 'labelColor'>): Rendered {
-	const key = JSON.stringify(['svg', c.label, c.message, c.color, o.style, o.labelColor ?? '']);
-	return memoised(key, () => ({
+	return rendered({
 		contentType: 'image/svg+xml; charset=utf-8',
 		body: makeBadge({
 			label: c.label,
@@ -102,13 +94,12 @@ export function renderSvg(c: BadgeContent, o: Pick<BadgeOptions, 'style' | 'labe
 			labelColor: o.labelColor ?? BADGE.LABEL,
 			style: o.style
 		})
-	}));
+	});
 }
 
 /** shields.io endpoint JSON (https://shields.io/badges/endpoint-badge), so shields can restyle the badge. */
 export function renderShieldsJson(c: BadgeContent, o: Pick<BadgeOptions, 'style' | 'labelColor'>): Rendered {
-	const key = JSON.stringify(['json', c.label, c.message, c.color, o.style, o.labelColor ?? '']);
-	return memoised(key, () => ({
+	return rendered({
 		contentType: 'application/json; charset=utf-8',
 		body: JSON.stringify({
 			schemaVersion: 1,
@@ -118,7 +109,7 @@ export function renderShieldsJson(c: BadgeContent, o: Pick<BadgeOptions, 'style'
 			labelColor: o.labelColor ?? BADGE.LABEL,
 			style: o.style
 		})
-	}));
+	});
 }
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
@@ -131,8 +122,7 @@ export function escapeXml(s: string): string {
 export function renderDot(status: string | null, title: string, animate: boolean, colorOverride?: string): Rendered {
 	const k = known(status);
 	const fill = colorOverride ?? FILL[k];
-	const key = JSON.stringify(['dot', fill, title, animate]);
-	return memoised(key, () => ({
+	return rendered({
 		contentType: 'image/svg+xml; charset=utf-8',
 		body:
 			`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" viewBox="0 0 10 10" role="img" aria-label="${escapeXml(title)}">` +
@@ -140,7 +130,7 @@ export function renderDot(status: string | null, title: string, animate: boolean
 			`<circle cx="5" cy="5" r="5" fill="${escapeXml(fill)}">` +
 			(animate ? '<animate attributeName="opacity" values="1;0.35;1" dur="2s" repeatCount="indefinite"/>' : '') +
 			'</circle></svg>'
-	}));
+	});
 }
 
 export function dotTitle(name: string, status: string | null): string {

@@ -1,8 +1,8 @@
-// nativeDefaultEval (default.js) must give exactly the sandbox's answer for
+// nativeDefaultEval (default.ts) must give exactly the sandbox's answer for
 // the spec's default function, or no answer (then the sandbox runs): checked
 // here against runEval on the same inputs, edge cases and random ones.
 import { describe, it, expect } from 'vitest';
-import { nativeDefaultEval } from './default.js';
+import { nativeDefaultEval } from './default';
 import { loadEvalModule, run } from './run.fixtures';
 
 loadEvalModule();

@@ -11,7 +11,9 @@
 //   limit (suspectAfterMs, default 100 ms; the spec's examples take about
 //   1 ms) with a short watchdog grace. On Linux the short limit is CPU time,
 //   within the full EVAL_TIMEOUT_MS of wall time: a healthy function that
-//   waits for a core on a busy machine has not overrun (see cpu.js).
+//   waits for a core on a busy machine has not overrun (see cpu.ts). This file
+//   only chooses the limits; the worker enforces them (deadline.ts), and the
+//   pool's watchdog (pool.ts) terminates a worker that stops answering.
 // - A function that runs into a limit (memory, a sandbox crash, or the full
 //   time limit: the result's `fault`) becomes a suspect. One that overran the
 //   short limit is run again at once in the quarantine lane with the full
@@ -101,10 +103,10 @@ export const LANE_DEFAULTS: Readonly<LaneSettings> = Object.freeze({
  * then costs it no start-up time.
  */
 const PROBATION_SPARES = 1;
-/** Untried code yields the CPU to known-good code (Linux; see eval/worker.js). */
+/** Untried code yields the CPU to known-good code (Linux; see eval/worker.ts). */
 const PROBATION_NICE = 5;
 
-/** The quarantine lane's threads yield the CPU to everything else (Linux; see eval/worker.js). */
+/** The quarantine lane's threads yield the CPU to everything else (Linux; see eval/worker.ts). */
 const QUARANTINE_NICE = 10;
 
 /** Records kept (least recently used dropped first): far more than the monitors of one install. */

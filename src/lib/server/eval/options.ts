@@ -1,7 +1,10 @@
 // Settings of an eval pool (pool.ts) and of one evaluation.
 
 export interface EvalOptions {
-	/** Wall-clock limit for one evaluation, awaited promises included (default 1000). */
+	/**
+	 * Time limit for one evaluation, awaited promises included (default 1000):
+	 * enforced in the worker (deadline.ts); wall time, or CPU time with wallMs.
+	 */
 	timeoutMs?: number;
 	/** Memory limit for one evaluation's QuickJS heap (default 32). */
 	memoryMb?: number;

@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EvalPool, resolveEvalWorkerUrl } from './pool';
-import { EVAL_TEMPLATES } from './templates.js';
+import { EVAL_TEMPLATES } from './templates';
 import type { Ping } from '../types';
 import { measureLag } from '../../../../tests/fixtures/lag';
 
@@ -42,10 +42,10 @@ afterAll(async () => {
 });
 
 describe('resolveEvalWorkerUrl', () => {
-	it('finds the package export porthole/eval-worker', () => {
+	it('finds the package export porthole/eval-worker: the built worker, build/workers/eval-worker.js', () => {
 		const url = resolveEvalWorkerUrl();
 		expect(url.protocol).toBe('file:');
-		expect(fileURLToPath(url)).toBe(fileURLToPath(new URL('./worker.js', import.meta.url)));
+		expect(fileURLToPath(url)).toBe(fileURLToPath(new URL('../../../../build/workers/eval-worker.js', import.meta.url)));
 	});
 });
 

@@ -1,15 +1,17 @@
 // Main-thread side of the eval sandbox: a small pool of worker threads, each
 // running one evaluation at a time (QuickJS/WASM, fresh runtime per call, see
-// run.js) from one queue (queue.ts: urgent tasks first, FIFO within each kind). The
+// run.ts) from one queue (queue.ts: urgent tasks first, FIFO within each kind). The
 // process runs three such pools, the main, probation and quarantine lanes
-// (lanes.ts decides which code runs where); sandbox.ts is the process-wide
-// entry point.
+// (lanes.ts decides which code runs where); the app creates the lanes
+// (app.ts) and sandbox.ts is the entry point its callers use.
 //
-// The worker enforces the time and memory limits itself (interrupt handler,
-// gated WASM memory). Some builtins never call QuickJS's interrupt handler
-// (e.g. Array.prototype.indexOf on {length: 2**53 - 1}), so a watchdog per
-// task, timeoutMs + graceMs, terminate()s a worker that has not answered,
-// answers DOWN "eval timed out after N ms (sandbox terminated)" and starts a
+// The worker enforces the time and memory limits itself: the time limit in
+// the worker's interrupt handler (deadline.ts, the one place it is enforced),
+// memory by gated WASM memory. This pool only backs the time limit up: some
+// builtins never call QuickJS's interrupt handler (e.g. Array.prototype.indexOf
+// on {length: 2**53 - 1}), so a wall-clock watchdog per task, timeoutMs +
+// graceMs, terminate()s a worker that has not answered by then, answers DOWN
+// "eval timed out after N ms (sandbox terminated)" and starts a
 // replacement. A worker that crashes or exits fails its task with DOWN and is
 // replaced too. evaluate() never rejects. Results that ran into a limit carry
 // `fault` (time, memory, crash), which lanes.ts acts on.
@@ -21,9 +23,9 @@
 import { resolvePackageExport } from '../worker-url';
 import { Worker } from 'node:worker_threads';
 import type { EvalResult, Ping } from '../types';
-import { DEFAULT_EVAL } from './default.js';
+import { DEFAULT_EVAL } from './default';
 import { checkResult, checkSyntaxReply, down, type SyntaxCheck } from './replies';
-import { threadCpuMs } from './cpu.js';
+import { threadCpuMs } from './cpu';
 import { TaskQueue, type EvalMessage, type Task } from './queue';
 
 import { EVAL_DEFAULTS, type EvalConfig, type PoolEvalOptions } from './options';

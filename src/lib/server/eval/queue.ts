@@ -2,6 +2,8 @@
 // tasks go first, FIFO within each kind; a task with a latest start
 // (`startBy`, the monitor's next check) that no worker took by then leaves
 // the queue and is answered without running (pool.ts words the answer).
+// That is a limit on waiting, not on running: the eval time limit is
+// enforced in the worker (deadline.ts), backed by the pool's watchdog.
 import type { Ping } from '../types';
 import type { FailureKind } from './replies';
 
@@ -25,6 +27,7 @@ export interface Task {
 	/** Settle with a failure that names the cause (and the limit the code hit, or that it did not run). */
 	fail: (error: string, durationMs: number, kind?: FailureKind) => void;
 	startedAt?: number;
+	/** The pool's watchdog (pool.ts): terminates the worker if it has not answered by timeoutMs + grace. */
 	timer?: ReturnType<typeof setTimeout>;
 	/** The worker thread's CPU ms when the task was handed to it (CPU budgets only). */
 	cpuAtStart?: number | null;

@@ -1,6 +1,6 @@
 // What an eval worker sends back, trusted only after checking its shape (a
 // worker runs hostile code; its replies are data, never assumed well-formed).
-import { latencyProblem } from './latency.js';
+import { latencyProblem } from './latency';
 import { EVAL_FAULTS, MONITOR_STATUSES, type EvalFault, type EvalResult, type MonitorStatus } from '../types';
 
 export type SyntaxCheck = { ok: true } | { ok: false; error: string; line?: number; column?: number };
@@ -24,7 +24,7 @@ export function checkResult(result: unknown, durationMs: number): EvalResult {
 		typeof r !== 'object' ||
 		!(MONITOR_STATUSES as readonly unknown[]).includes(r.status) ||
 		typeof r.latency !== 'number' ||
-		// The worker refuses these already (run.js); a reply that has one anyway is not trusted.
+		// The worker refuses these already (run-stages.ts); a reply that has one anyway is not trusted.
 		latencyProblem(r.latency) !== null
 	) {
 		return down('eval sandbox sent a malformed reply', durationMs);

@@ -2,9 +2,9 @@
 // DOWN, with a message that names the cause. The happy paths are run.test.ts.
 import { describe, it, expect } from 'vitest';
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
-import { runEval } from './run.js';
-import { validateEvalSyntax } from './syntax.js';
-import { moduleIsUsable, moduleMemoryBytes } from './module.js';
+import { runEval } from './run';
+import { validateEvalSyntax } from './syntax';
+import { moduleIsUsable, moduleMemoryBytes } from './module';
 import { FAST, loadEvalModule, ping, Q, run } from './run.fixtures';
 import { measureStall } from '../../../../tests/fixtures/lag';
 

@@ -3,9 +3,9 @@
 // module is still usable after whatever the code did.
 import { beforeAll, expect } from 'vitest';
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
-import { runEval } from './run.js';
-import { createEvalModule, moduleIsUsable } from './module.js';
-import { EVAL_TEMPLATES } from './templates.js';
+import { runEval } from './run';
+import { createEvalModule, moduleIsUsable } from './module';
+import { EVAL_TEMPLATES } from './templates';
 import type { Ping } from '../types';
 
 export let Q: QuickJSWASMModule;

@@ -4,11 +4,11 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { EVAL_STATUSES, runEval } from './run.js';
-import { validateEvalSyntax } from './syntax.js';
-import { moduleIsUsable, moduleMemoryBytes } from './module.js';
-import { DEFAULT_EVAL } from './default.js';
-import { EVAL_TEMPLATES } from './templates.js';
+import { EVAL_STATUSES, runEval } from './run';
+import { validateEvalSyntax } from './syntax';
+import { moduleIsUsable, moduleMemoryBytes } from './module';
+import { DEFAULT_EVAL } from './default';
+import { EVAL_TEMPLATES } from './templates';
 import { MONITOR_STATUSES } from '../types';
 import { loadEvalModule, ping, Q, run, T } from './run.fixtures';
 import { measureStall } from '../../../../tests/fixtures/lag';

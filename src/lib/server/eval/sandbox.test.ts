@@ -1,7 +1,7 @@
 import { describe, it, expect, afterAll } from 'vitest';
-import { checkEvalSyntax, configureEval, evaluate, getEvalLanes, stopEval } from './sandbox';
+import { EvalSandbox } from './sandbox';
 import { checkResult } from './replies';
-import { DEFAULT_EVAL } from './default.js';
+import { DEFAULT_EVAL } from './default';
 import type { Ping } from '../types';
 
 function ping(status: Ping['status'], latency: number): Ping {
@@ -10,12 +10,15 @@ function ping(status: Ping['status'], latency: number): Ping {
 const LOOP = '(function () { while (true) {} })';
 const BOMB = '(function () { let a = []; while (true) a.push(new Array(1e6).fill(1)) })';
 
-afterAll(() => stopEval());
+const sandbox = new EvalSandbox();
+const { evaluate, checkSyntax } = sandbox;
 
-describe('module API (process-wide lanes)', () => {
-	it('evaluate, checkEvalSyntax, configureEval, stopEval', async () => {
-		configureEval({ workers: 1, timeoutMs: 400, memoryMb: 24, quarantineWorkers: 1 });
-		const lanes = getEvalLanes();
+afterAll(() => sandbox.stop());
+
+describe('EvalSandbox (the lanes the app owns)', () => {
+	it('evaluate, checkSyntax, configure, stop', async () => {
+		sandbox.configure({ workers: 1, timeoutMs: 400, memoryMb: 24, quarantineWorkers: 1 });
+		const lanes = sandbox.lanes;
 		expect(lanes.config).toMatchObject({ workers: 1, timeoutMs: 400, memoryMb: 24, quarantineWorkers: 1 });
 		// The default function as text: null runs natively (default.test.ts), not in a lane.
 		expect(await evaluate(DEFAULT_EVAL, [ping('open', 8), ping('open', 12)])).toMatchObject({ status: 'UP', latency: 10 });
@@ -24,30 +27,30 @@ describe('module API (process-wide lanes)', () => {
 		expect(lanes.isSuspect(LOOP, 'loop')).toBe(true);
 		expect((await evaluate(LOOP, [], { key: 'loop', timeoutMs: 200 })).error).toMatch(/^eval timed out after 200 ms/);
 		expect((await evaluate(BOMB, [], { timeoutMs: 5000 })).error).toBe('eval ran out of memory (limit 24 MB)');
-		expect(await checkEvalSyntax('(p) => ({ status: "UP", latency: 1 })')).toEqual({ ok: true });
+		expect(await checkSyntax('(p) => ({ status: "UP", latency: 1 })')).toEqual({ ok: true });
 		// Probation keeps a started spare thread beside its workers; the default function has a clean run: main lane.
 		expect(lanes.probation.threadIds).toHaveLength(2);
 		expect(lanes.main.threadIds).toHaveLength(0);
 		expect(lanes.quarantine.threadIds).toHaveLength(1);
-		configureEval({ workers: 2 });
+		sandbox.configure({ workers: 2 });
 		expect(await evaluate(DEFAULT_EVAL, [ping('open', 1)])).toMatchObject({ status: 'UP' });
 		expect(lanes.main.threadIds).toHaveLength(2);
 		expect(lanes.probation.threadIds).toHaveLength(3);
-		await stopEval();
+		await sandbox.stop();
 		expect([...lanes.main.threadIds, ...lanes.probation.threadIds, ...lanes.quarantine.threadIds]).toEqual([]);
-		configureEval({ workers: 2, timeoutMs: 1000, memoryMb: 32 });
+		sandbox.configure({ workers: 2, timeoutMs: 1000, memoryMb: 32 });
 	});
 });
 
 describe('the default function (null)', () => {
 	it('runs natively when that is the sandbox answer, in the sandbox otherwise', async () => {
-		const before = getEvalLanes().probation.accepted + getEvalLanes().main.accepted;
+		const before = sandbox.lanes.probation.accepted + sandbox.lanes.main.accepted;
 		expect(await evaluate(null, [ping('open', 8), ping('timeout', 12)])).toMatchObject({ status: 'DOWN', latency: 10 });
-		expect(getEvalLanes().probation.accepted + getEvalLanes().main.accepted).toBe(before);
+		expect(sandbox.lanes.probation.accepted + sandbox.lanes.main.accepted).toBe(before);
 		// No pings: latency NaN, which only the sandbox words.
 		const r = await evaluate(null, []);
 		expect(r).toMatchObject({ status: 'DOWN', latency: 0, error: 'eval returned latency NaN; expected a finite number' });
-		expect(getEvalLanes().probation.accepted + getEvalLanes().main.accepted).toBe(before + 1);
+		expect(sandbox.lanes.probation.accepted + sandbox.lanes.main.accepted).toBe(before + 1);
 	});
 });
 

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { routeManifest } from '../../../../tests/support/route-manifest';
-import { accessNeeded, ADMIN_ONLY, isApiRoute, NO_ROUTE, ROUTES, routePolicy } from './access';
+import { BADGE_FILES } from '../../badge-files';
+import { routeManifest, routeUrls } from '../../../../tests/support/route-manifest';
+import { accessNeeded, ADMIN_ONLY, isApiRoute, isPublicRead, NO_ROUTE, ROUTES, routePolicy } from './access';
 
 const manifest = routeManifest();
 const ids = new Set(manifest.map((r) => r.id));
 
 describe('the access policy, judged on route ids', () => {
 	it('reads the routes from src/routes', () => {
-		expect(manifest.length).toBeGreaterThan(30);
-		for (const id of ['/', '/admin/keys', '/api/v1/monitors/[tag]', '/badge/[tag]/status.svg']) expect(ids, id).toContain(id);
+		// Counted in URLs: a route with a param matcher is one id for several (the seven badge files).
+		expect(manifest.flatMap((r) => routeUrls(r.id)).length).toBeGreaterThan(30);
+		expect(routeUrls('/badge/[tag]/[file=badge]', { tag: 'api' })).toEqual(Object.keys(BADGE_FILES).map((f) => `/badge/api/${f}`));
+		for (const id of ['/', '/admin/keys', '/api/v1/monitors/[tag]', '/badge/[tag]/[file=badge]']) expect(ids, id).toContain(id);
 	});
 
 	it('lists only routes that exist (a renamed route must not leave an open entry behind)', () => {
@@ -68,5 +71,15 @@ describe('the access policy, judged on route ids', () => {
 			expect(p.frameable === true, r.id).toBe(r.id === '/embed/[tag]');
 			if (p.read === 'public' && !r.id.startsWith('/admin/')) expect(p.rateLimited, r.id).toBe(r.id !== '/api/health');
 		}
+	});
+
+	it('takes GET and HEAD of the public reads only', () => {
+		expect(isPublicRead('/badge/[tag]/[file=badge]', 'GET')).toBe(true);
+		expect(isPublicRead('/badge/[tag]/[file=badge]', 'HEAD')).toBe(true);
+		expect(isPublicRead('/badge/[tag]/[file=badge]', 'POST')).toBe(false);
+		expect(isPublicRead('/api/v2/summary.json', 'OPTIONS')).toBe(false);
+		expect(isPublicRead('/api/v2/summary.json', 'GET')).toBe(true);
+		// Judged on the route id, as the guard judges: nothing else is a public read.
+		for (const id of ['/admin/export.json', '/api/v1/config', '/api/v1/monitors', '/', null]) expect(isPublicRead(id, 'GET'), String(id)).toBe(false);
 	});
 });

@@ -56,13 +56,8 @@ export const ROUTES: Readonly<Record<string, RoutePolicy>> = {
 	'/monitors/[tag]/latency.json': PUBLIC,
 	'/embed/[tag]': { ...PUBLIC, frameable: true },
 	'/embed/[tag]/snippet.json': PUBLIC,
-	'/badge/[tag]/status.svg': BADGE,
-	'/badge/[tag]/status.json': BADGE,
-	'/badge/[tag]/uptime.svg': BADGE,
-	'/badge/[tag]/uptime.json': BADGE,
-	'/badge/[tag]/latency.svg': BADGE,
-	'/badge/[tag]/latency.json': BADGE,
-	'/badge/[tag]/dot.svg': BADGE,
+	// Every badge file (the param matcher, src/params/badge.ts, admits the seven names).
+	'/badge/[tag]/[file=badge]': BADGE,
 	'/api/v2/status.json': STATUSPAGE,
 	'/api/v2/summary.json': STATUSPAGE,
 	// Polled by load balancers and monitoring: never rate limited.
@@ -102,6 +97,19 @@ export function needOf(p: RoutePolicy, method: string): Need {
 /** What a request needs, from its route id and method. */
 export function accessNeeded(routeId: string | null, method: string, isRemoteRequest = false): Need {
 	return needOf(routePolicy(routeId, isRemoteRequest), method);
+}
+
+/**
+ * A GET or HEAD of a route this policy marks as a public read: the admin
+ * guard does nothing for it (open routes never read the session), so
+ * server.js's fast path may answer it, and through SvelteKit it skips the
+ * handles that do nothing for it (hooks/public-read.ts). Judged on the route
+ * id, as the guard judges.
+ */
+export function isPublicRead(routeId: string | null, method: string | undefined): boolean {
+	if (method !== 'GET' && method !== 'HEAD') return false;
+	const policy = routePolicy(routeId);
+	return !!policy.publicRead && policy.read === 'public';
 }
 
 /** Routes under /api answer machines: JSON errors, no-store by default, the session refreshed. */

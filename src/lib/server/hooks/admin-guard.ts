@@ -5,7 +5,6 @@
 // signed-in admin, the day it is added (the e2e guard walk enumerates
 // src/routes, through encoded paths, to prove it).
 import { json, redirect, type Handle, type RequestEvent } from '@sveltejs/kit';
-import { getApp } from '../app';
 import { SESSION_COOKIE, sessionCookieOptions, validateSession } from '../auth/sessions';
 import { authenticateKey } from '../auth/keys';
 import { isApiRoute, needOf, READ_METHODS, routePolicy } from './access';
@@ -19,7 +18,7 @@ function bearer(event: RequestEvent): string | null {
 async function loadSession(event: RequestEvent) {
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (!token) return;
-	const s = await validateSession(getApp().database.db, token);
+	const s = await validateSession(event.locals.app.database.db, token);
 	if (!s) {
 		event.cookies.delete(SESSION_COOKIE, { path: '/' });
 		return;
@@ -104,7 +103,7 @@ export const adminGuard: Handle = async ({ event, resolve }) => {
 	if (need === 'public') {
 		if (key) {
 			// Optional identification (policy.identify): a key that is sent must be a real one.
-			const found = await authenticateKey(getApp().database.db, key);
+			const found = await authenticateKey(event.locals.app.database.db, key);
 			if (!found) return apiError(401, 'unknown or revoked API key');
 			event.locals.apiKey = found;
 		}
@@ -123,7 +122,7 @@ export const adminGuard: Handle = async ({ event, resolve }) => {
 		if (event.locals.admin) return resolve(event);
 		return apiError(401, 'this needs an API key: Authorization: Bearer <key>');
 	}
-	const found = await authenticateKey(getApp().database.db, key);
+	const found = await authenticateKey(event.locals.app.database.db, key);
 	if (!found) return apiError(401, 'unknown or revoked API key');
 	if (need === 'write' && found.scope !== 'write') return apiError(403, 'this API key is read-only; writes need a write key');
 	event.locals.apiKey = found;

@@ -6,12 +6,11 @@
 // always set; the admin guard lets public GETs through), yet each costs a
 // SvelteKit sequence step per request. Under server.js most of these reads
 // never reach SvelteKit (public/fast.ts); this keeps the rest, and `node
-// build`, from paying for handles that do nothing.
+// build`, from paying for handles that do nothing. Which requests take this
+// way is the access policy's isPublicRead (hooks/access.ts).
 import type { Handle } from '@sveltejs/kit';
 import { rateLimit } from './ratelimit';
 import { securityHeadersHandle } from './security';
-
-export { isPublicRead } from '../public/fast';
 
 /** Security headers outermost, as in the full sequence, then the rate limit, then the route. */
 export const publicReadHandle: Handle = ({ event, resolve }) =>

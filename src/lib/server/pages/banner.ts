@@ -3,6 +3,7 @@
 // without recent data are named under the headline and never counted as up:
 // "All systems operational" only when every monitor is current and up.
 import type { Shown } from '$lib/status';
+import type { Banner } from '$lib/types';
 import { clock, hm, zoneLabel } from '$lib/time';
 
 export interface BannerInput {
@@ -10,15 +11,6 @@ export interface BannerInput {
 	/** null when the monitor has no check, or none within three slots. */
 	status: Shown;
 	lastCheck: Date | null;
-}
-
-export interface Banner {
-	/** Colour of the banner: the state's fill, or NODATA grey. */
-	state: Shown;
-	headline: string;
-	subline: string;
-	/** "1 monitor has no recent data", or ''. */
-	note: string;
 }
 
 export const REFRESH_SECONDS = 60;

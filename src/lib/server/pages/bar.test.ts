@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barData, calendar, dayClass, dayStat, dayStats, expectedSlots, rowBar, uptimeOver } from './bar';
+import { barData, calendar, dayStat, dayStats, expectedSlots, rowBar, uptimeOver } from './bar';
 import { emptyDayArrays, type DayCounts } from '../db/queries/days';
 import { slotMs } from '../current';
 import { addDays, dayKey, dayLengthMs, lastDays, zonedMidnight } from '$lib/time';
@@ -15,38 +15,6 @@ const counts = (p: Partial<DayCounts>): DayCounts => ({
 	latencySum: 0,
 	latencyCount: 0,
 	...p
-});
-
-describe('day colour (UI.md §4)', () => {
-	it('is no data without checks, never up', () => {
-		expect(dayClass(counts({}), 1)).toBe('n');
-	});
-	it('without DOWN: degraded → amber, else maintenance → blue, else up', () => {
-		expect(dayClass(counts({ up: 1400, degraded: 1 }), 1)).toBe('a');
-		expect(dayClass(counts({ up: 1400, maintenance: 40 }), 1)).toBe('m');
-		expect(dayClass(counts({ up: 1440 }), 1)).toBe('u');
-		expect(dayClass(counts({ maintenance: 1440 }), 1)).toBe('m');
-	});
-	it('weighs down + 0.3 × degraded minutes: < 20 amber, 20-59 red, ≥ 60 severe', () => {
-		expect(dayClass(counts({ up: 1420, down: 19 }), 1)).toBe('a');
-		expect(dayClass(counts({ up: 1420, down: 20 }), 1)).toBe('r');
-		expect(dayClass(counts({ up: 1380, down: 59 }), 1)).toBe('r');
-		expect(dayClass(counts({ up: 1380, down: 60 }), 1)).toBe('s');
-		// 10 down + 0.3 × 40 degraded = 22 → red
-		expect(dayClass(counts({ up: 1390, down: 10, degraded: 40 }), 1)).toBe('r');
-		// 10 down + 0.3 × 30 degraded = 19 → amber
-		expect(dayClass(counts({ up: 1390, down: 10, degraded: 30 }), 1)).toBe('a');
-	});
-	it('counts minutes as checks × the slot length', () => {
-		// 4 DOWN checks every 5 minutes = 20 minutes down → red; every 5 s = 20 s → amber.
-		expect(dayClass(counts({ up: 284, down: 4 }), slotMs('*/5 * * * *') / 60_000)).toBe('r');
-		expect(dayClass(counts({ up: 17000, down: 4 }), slotMs('*/5 * * * * *') / 60_000)).toBe('a');
-		// 240 DOWN checks at 5 s = 20 minutes → red.
-		expect(dayClass(counts({ up: 17000, down: 240 }), slotMs('*/5 * * * * *') / 60_000)).toBe('r');
-	});
-	it('never counts maintenance as down', () => {
-		expect(dayClass(counts({ up: 100, maintenance: 1340 }), 1)).toBe('m');
-	});
 });
 
 describe('uptime', () => {

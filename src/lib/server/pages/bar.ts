@@ -1,11 +1,13 @@
-// The 90-day bar's maths (UI.md §4): each calendar day of the site zone gets
-// one colour class from its daily rollup. Minutes are checks × the monitor's
-// slot length (from its cron), so a monitor checked every 5 s and one checked
-// every 5 min give the same colour for the same outage.
+// The 90-day bar's data (UI.md §4): each calendar day of the site zone, its
+// counts from the daily rollup, its expected slots and coverage, run through
+// the day rule ($lib/day-colour, which decides the colour). Minutes are checks
+// × the monitor's slot length (from its cron), so a monitor checked every 5 s
+// and one checked every 5 min give the same colour for the same outage.
 import { uptimeRatio } from '../db/queries/rollup';
 import type { DayArrays, DayCounts, StatusCounts } from '../db/queries/days';
 import { dayLengthMs, lastDays, zonedMidnight } from '$lib/time';
-import { dayClass, type DayClass } from '$lib/bar';
+import { dayClass, partialCoverage, type DayClass } from '$lib/day-colour';
+import type { BarData } from '$lib/types';
 
 export interface DayStat {
 	day: string;
@@ -23,12 +25,6 @@ export interface DayStat {
 	/** Today: the day is not over yet. */
 	today: boolean;
 }
-
-/** Below this share of the expected slots a day is drawn only partly filled. */
-export const FULL_COVERAGE = 0.95;
-export { DEGRADED_WEIGHT } from '$lib/bar';
-
-export { dayClass } from '$lib/bar';
 
 /**
  * Slots the day should have held: the whole day's length (23, 24 or 25 h) over
@@ -106,7 +102,8 @@ function addDay(acc: Acc, i: number, n: number, c: StatusCounts, expected: numbe
 	acc.d += cls;
 	acc.counts[cls]++;
 	const checks = c.up + c.degraded + c.down + c.maintenance;
-	if (cls !== 'n' && expected > 0 && checks / expected < FULL_COVERAGE) acc.p.push([i, Math.round((checks / expected) * 100) / 100]);
+	const share = expected > 0 ? partialCoverage(cls, checks / expected) : null;
+	if (share !== null) acc.p.push([i, share]);
 	if (c.down > 0 && (!acc.worst || c.down * slotMinutes > acc.worst.downMin)) acc.worst = { index: i, downMin: c.down * slotMinutes };
 	acc.up90 += c.up;
 	acc.dg90 += c.degraded;
@@ -218,19 +215,11 @@ export function uptimeOver(byDay: Map<string, DayCounts>, days: string[]): numbe
 	return uptimeRatio({ up, degraded, down });
 }
 
-/** The compact form the page carries: 90 class letters and the partly covered days. */
-export interface BarData {
-	d: string;
-	/** [day index, coverage 0-1 rounded to 2 places] for days under FULL_COVERAGE. */
-	p: [number, number][];
-	/** The day with the most down minutes, [index, minutes], for the bar's label; null without any. */
-	w: [number, number] | null;
-}
-
 export function barData(stats: DayStat[]): BarData {
 	const p: [number, number][] = [];
 	stats.forEach((s, i) => {
-		if (s.cls !== 'n' && s.coverage < FULL_COVERAGE) p.push([i, Math.round(s.coverage * 100) / 100]);
+		const share = partialCoverage(s.cls, s.coverage);
+		if (share !== null) p.push([i, share]);
 	});
 	let w: [number, number] | null = null;
 	stats.forEach((s, i) => {

@@ -1,7 +1,8 @@
 // Per-day numbers behind one bar, for its tooltip: fetched on a row's first
 // hover or focus (small JSON), so the home page carries only class letters.
 import { formatLatency, formatUptime } from '$lib/status';
-import { BAR_DAYS, type DayClass } from '$lib/bar';
+import { BAR_DAYS } from '$lib/bar';
+import type { DayClass } from '$lib/day-colour';
 import { count, hm, longDay, minutes, zoneLabel } from '$lib/time';
 import type { DayCounts } from '../db/queries/days';
 import { slotMs } from '../current';

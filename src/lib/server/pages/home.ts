@@ -5,47 +5,13 @@ import type { Shown } from '$lib/status';
 import { clock, zoneLabel } from '$lib/time';
 import { emptyDayArrays, type DayArrays, type StatusCounts } from '../db/queries/days';
 import { statusNow, slotMs } from '../current';
-import { rowBar, type BarData, type Calendar } from './bar';
-import { banner, REFRESH_SECONDS, type Banner } from './banner';
-import { packRow, type PackedRow } from '$lib/row-html';
+import { rowBar, type Calendar } from './bar';
+import { banner, REFRESH_SECONDS } from './banner';
+import type { HomeData, HomeGroup, HomeRow } from '$lib/types';
+import { packRow } from '$lib/row-html';
 
 /** Above this many monitors, only groups with trouble start open. */
 export const OPEN_ALL_MAX = 50;
-
-export interface HomeRow {
-	tag: string;
-	name: string;
-	description: string;
-	status: Shown;
-	bar: BarData;
-	/** Uptime fractions over the last 90 and 30 days (desktop and narrow legend). */
-	uptime90: number | null;
-	uptime30: number | null;
-}
-
-export interface HomeGroup {
-	name: string | null;
-	/** Packed for the wire (see PackedRow); unpackRow gives a HomeRow back. */
-	rows: PackedRow[];
-	open: boolean;
-	/** "▲ 1 degraded · 6 monitors" */
-	summary: string;
-	worst: Shown;
-}
-
-export interface HomeData {
-	title: string;
-	timeZone: string;
-	zone: string;
-	updatedAt: string;
-	updatedClock: string;
-	refreshSeconds: number;
-	/** The bars' first day (YYYY-MM-DD): day i of a bar is this plus i days. */
-	firstDay: string;
-	banner: Banner;
-	groups: HomeGroup[];
-	count: number;
-}
 
 const RANK: Record<Shown, number> = { DOWN: 4, DEGRADED: 3, MAINTENANCE: 2, NODATA: 1, UP: 0 };
 

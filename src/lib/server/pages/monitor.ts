@@ -2,12 +2,13 @@
 // 90-day bar, status changes and (only when the monitor shows them) its
 // hosts. The rows come from a fixed handful of queries; the chart's series
 // comes from latency.json separately.
-import { publicError } from '../public/disclosure';
+import { publicError } from '../disclosure';
 import { uptimeRatio } from '../db/queries/rollup';
 import type { DayCounts } from '../db/queries/days';
 import { shown, type Shown } from '$lib/status';
 import { BAR_DAYS } from '$lib/bar';
-import { barData, dayStats, uptimeOver, type BarData } from './bar';
+import { barData, dayStats, uptimeOver } from './bar';
+import type { BarData, ChangeRow } from '$lib/types';
 import { statusNow, slotMs } from '../current';
 import { clock, dayKey, duration, hm, lastDays, longDay, shortDay, zonedMidnight, zoneLabel } from '$lib/time';
 import { describeCron } from '../monitors/cron';
@@ -21,17 +22,6 @@ export interface Tile {
 	uptime: number | null;
 	/** "since 3 Oct" when the monitor is younger than the window, else ''. */
 	since: string;
-}
-
-export interface ChangeRow {
-	ts: string;
-	from: Shown | null;
-	to: Shown;
-	/** "Tue 14 Oct 2026 · 03:12 → 03:41 UTC" */
-	when: string;
-	/** "29 min" or "ongoing" */
-	length: string;
-	reason: string;
 }
 
 export interface HostRow {

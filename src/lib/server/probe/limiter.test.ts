@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createLimiter, DEFAULT_MAX_SOCKETS, getMaxSockets, setMaxSockets } from './limiter.js';
+import { createLimiter, DEFAULT_MAX_SOCKETS, getMaxSockets, setMaxSockets } from './limiter';
 
 describe('Limiter', () => {
 	it('hands out slots in FIFO order, and a raised cap starts queued tasks', async () => {

@@ -5,16 +5,9 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-	ProbeWorker,
-	probe,
-	resolveProbeWorkerUrl,
-	startProbeWorker,
-	stopProbeWorker,
-	getProbeWorker
-} from './pool';
+import { ProbeWorker, resolveProbeWorkerUrl } from './pool';
 import type { Host } from '../types';
-import { ONDEMAND_MAX_SOCKETS } from './limiter.js';
+import { ONDEMAND_MAX_SOCKETS } from './limiter';
 import { blackhole } from './tcp.fixtures';
 import { measureLag } from '../../../../tests/fixtures/lag';
 
@@ -22,9 +15,13 @@ const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
 	while (cleanups.length) await cleanups.pop()!();
 });
-afterAll(() => stopProbeWorker());
+/** One worker for the tests below, as the app holds one (app.ts). */
+const shared = new ProbeWorker();
+const probe = (hosts: Host[]) => shared.probe(hosts);
+afterAll(() => shared.stop());
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+/** The probe worker as built by scripts/build-workers.js (tests/global-setup.ts runs it). */
+const WORKER_URL = new URL('../../../../build/workers/probe-worker.js', import.meta.url);
 
 function host(h: string, port: number, type: Host['type'] = 'tcp', timeout = 1000): Host {
 	return { type, host: h, port, timeout };
@@ -58,7 +55,7 @@ async function closedPort(): Promise<number> {
 }
 
 /**
- * A worker module (data: URL) that runs the real worker.js and adds a fault:
+ * A worker module (data: URL) that runs the real worker and adds a fault:
  * "crash" throws an uncaught exception when a request for a host named
  * `trigger` arrives; "mute" replaces the worker with one that never answers.
  */
@@ -82,20 +79,20 @@ function faultyWorker(fault: 'crash' | 'mute', trigger = ''): URL {
 const UNRESOLVABLE = `${'q'.repeat(64)}.invalid`;
 
 describe('worker resolution', () => {
-	it('resolves "porthole/probe-worker" to this directory\'s worker.js', () => {
+	it('resolves "porthole/probe-worker" to the built worker, build/workers/probe-worker.js', () => {
 		const url = resolveProbeWorkerUrl();
 		expect(url.protocol).toBe('file:');
 		expect(fileURLToPath(url)).toBe(fileURLToPath(WORKER_URL));
 	});
 });
 
-describe('process-wide probe worker', () => {
+describe('the probe worker', () => {
 	it('starts a worker thread that probes local listeners and answers in order', async () => {
 		const l4 = await listener('127.0.0.1');
 		const l6 = await listener('::1');
 		const refused = await closedPort();
-		const pw = startProbeWorker();
-		expect(pw).toBe(getProbeWorker());
+		const pw = shared;
+		pw.start();
 		expect(pw.running).toBe(true);
 		expect(pw.threadId).toBeGreaterThan(0);
 		const hosts = [
@@ -141,21 +138,24 @@ describe('process-wide probe worker', () => {
 
 	it('stops; a later probe() starts it again', async () => {
 		const l = await listener('127.0.0.1');
-		const pw = startProbeWorker();
+		const pw = shared;
+		pw.start();
 		const first = pw.threadId;
-		await stopProbeWorker();
+		await pw.stop();
 		expect(pw.running).toBe(false);
-		await stopProbeWorker(); // idempotent
+		await pw.stop(); // idempotent
 		const [ping] = await probe([host('127.0.0.1', l.port)]);
 		expect(ping.status).toBe('open');
 		expect(pw.running).toBe(true);
 		expect(pw.threadId).not.toBe(first);
 	});
 
-	it('applies maxSockets from startProbeWorker', async () => {
+	it('applies maxSockets set before a start', async () => {
 		const l = await listener('127.0.0.1');
-		await stopProbeWorker();
-		const pw = startProbeWorker({ maxSockets: 1 });
+		const pw = shared;
+		await pw.stop();
+		pw.setMaxSockets(1);
+		pw.start();
 		const pings = await probe(Array.from({ length: 5 }, () => host('127.0.0.1', l.port)));
 		expect(pings.every((p) => p.status === 'open')).toBe(true);
 		pw.setMaxSockets(0); // invalid: rejected inside the worker, reported back
@@ -209,7 +209,7 @@ describe('ProbeWorker failures', () => {
 		cleanups.push(() => pw.stop());
 		pw.start();
 		const firstThread = pw.threadId;
-		// warm: the worker (real worker.js inside) answers normally
+		// warm: the worker (the real one inside) answers normally
 		expect((await pw.probe([host('127.0.0.1', l.port)]))[0].status).toBe('open');
 		const { result: pings, wall, lag } = await measureLag(() => pw.probe([host(UNRESOLVABLE, 80, 'tcp', 10_000)]));
 		// at once: far short of the 10 s timeout, beyond what a busy machine held this thread up
@@ -271,13 +271,13 @@ describe('process lifetime', () => {
 
 	it('an idle started worker lets the process exit; a pending probe keeps it alive', async () => {
 		const port = await closedPort();
-		const idle = await tsxScript(`pool.startProbeWorker(); console.log('started');`);
+		const idle = await tsxScript(`new pool.ProbeWorker().start(); console.log('started');`);
 		expect(idle.stderr).toBe('');
 		expect(idle.code).toBe(0);
 		expect(idle.stdout.trim()).toBe('started');
 
 		const busy = await tsxScript(
-			`const pings = await pool.probe([{ type: 'tcp', host: '127.0.0.1', port: ${port}, timeout: 1000 }]);
+			`const pings = await new pool.ProbeWorker().probe([{ type: 'tcp', host: '127.0.0.1', port: ${port}, timeout: 1000 }]);
 			console.log(JSON.stringify(pings));`
 		);
 		expect(busy.stderr).toBe('');

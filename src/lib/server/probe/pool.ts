@@ -1,8 +1,8 @@
 // Main-thread side of the probe worker: probes run in a worker thread so that
 // page rendering and other main-thread work do not inflate measured latency.
 //
-// One worker per process (a singleton kept on globalThis, so a module reload in
-// `vite dev` does not start a second one). The worker is unref()'d while idle:
+// The app creates one (app.ts boot) and stops it with the app; the scheduler
+// and run-now get it from there. The worker is unref()'d while idle:
 // it never keeps the process alive by itself. While requests are in flight it
 // is ref()'d, so a script awaiting probe() does not exit under it.
 //
@@ -19,7 +19,7 @@ import type { Host, Ping } from '../types';
 export const PROBE_WORKER_SPECIFIER = 'porthole/probe-worker';
 
 export interface ProbeWorkerOptions {
-	/** Cap on sockets in flight inside the worker (default 256, see tcp.js). */
+	/** Cap on sockets in flight inside the worker (default 256, see tcp.ts). */
 	maxSockets?: number;
 	/** Worker entry; default: resolveProbeWorkerUrl(). For tests. */
 	url?: URL;
@@ -45,7 +45,7 @@ export function workerErrorPing(host: Host, message: string): Ping {
 	};
 }
 
-/** Whose socket budget a request uses (see limiter.js): the scheduler's, or run-now's. */
+/** Whose socket budget a request uses (see limiter.ts): the scheduler's, or run-now's. */
 export type ProbeLane = 'scheduled' | 'ondemand';
 
 interface Pending {
@@ -181,7 +181,7 @@ export class ProbeWorker {
 
 	/**
 	 * An upper bound on how long the worker may take to answer: a probe's time
-	 * queued for a socket counts towards its timeout (tcp.js), so every host
+	 * queued for a socket counts towards its timeout (tcp.ts), so every host
 	 * ends within its own timeout, however many requests are ahead of it.
 	 */
 	#deadline(hosts: Host[]): number {
@@ -260,36 +260,4 @@ export class ProbeWorker {
 			this.lastError = `probe worker restart failed: ${(err as Error).message}`;
 		}
 	}
-}
-
-const SINGLETON = Symbol.for('porthole.probeWorker');
-type WithSingleton = typeof globalThis & { [SINGLETON]?: ProbeWorker };
-
-/** The process-wide probe worker (created on first use, not started). */
-export function getProbeWorker(): ProbeWorker {
-	const g = globalThis as WithSingleton;
-	return (g[SINGLETON] ??= new ProbeWorker());
-}
-
-/** Start the process-wide probe worker (idempotent; a new maxSockets is applied). */
-export function startProbeWorker(opts: { maxSockets?: number } = {}): ProbeWorker {
-	const pw = getProbeWorker();
-	if (opts.maxSockets !== undefined) pw.setMaxSockets(opts.maxSockets);
-	pw.start();
-	return pw;
-}
-
-/** Probe hosts in the process-wide worker (started on demand). Never rejects. */
-export function probe(hosts: Host[]): Promise<Ping[]> {
-	return getProbeWorker().probe(hosts);
-}
-
-/** Probe hosts for run-now: the worker's on-demand socket budget, apart from the scheduler's. */
-export function probeOnDemand(hosts: Host[]): Promise<Ping[]> {
-	return getProbeWorker().probe(hosts, { lane: 'ondemand' });
-}
-
-/** Stop the process-wide worker; in-flight requests resolve with error pings. */
-export function stopProbeWorker(): Promise<void> {
-	return getProbeWorker().stop();
 }

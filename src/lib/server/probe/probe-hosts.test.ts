@@ -12,7 +12,7 @@ import {
 	onDemandLimiter,
 	DEFAULT_MAX_SOCKETS,
 	ONDEMAND_MAX_SOCKETS
-} from './tcp.js';
+} from './tcp';
 import type { Ping } from '../types';
 import { blackhole, cleanups, closedPort, elapsedMs, host, listener, until, useCleanups, watchClientSockets, withLagControl } from './tcp.fixtures';
 

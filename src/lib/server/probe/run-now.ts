@@ -1,6 +1,6 @@
 // Run-now's budget (editor, POST /api/v1/check, POST /api/v1/monitors/{tag}/check).
 // On-demand checks must never cost the probe loop a slot: they probe through
-// the worker's own small socket budget (limiter.js), and here they are capped
+// the worker's own small socket budget (limiter.ts), and here they are capped
 // per request (hosts, timeout) and in number at once (per caller and in
 // total), so the lane stays small and answers within RUN_NOW_MAX_TIMEOUT_MS.
 import type { FieldError } from '../monitors/validate';
@@ -95,4 +95,14 @@ export class RunNowGate {
 		const soonest = Math.min(...list.map((r) => r.until));
 		return Math.max(1, Math.ceil((soonest - this.now()) / 1000));
 	}
+}
+
+/** Run-now output for machines and the editor: pings, result, timings. */
+export function presentOutcome(o: CheckOutcome, ranAt = new Date()) {
+	return {
+		ranAt: ranAt.toISOString(),
+		pings: o.pings,
+		result: o.result,
+		timings: { probeMs: o.probeMs, evalMs: o.evalMs }
+	};
 }

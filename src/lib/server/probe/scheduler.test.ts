@@ -8,13 +8,19 @@ import { upsertMonitors } from '../db/queries/monitors';
 import { checksBetween, recordCheck } from '../db/queries/checks';
 import { validateMonitorList } from '../monitors/validate';
 import { silentLogger } from '../log';
-import { probe, startProbeWorker, stopProbeWorker } from './pool';
-import { evaluate, getEvalLanes, stopEval } from '../eval/sandbox';
+import { ProbeWorker } from './pool';
+import { EvalSandbox } from '../eval/sandbox';
 import { Scheduler, type CheckEvent } from './scheduler';
 import type { EvalCheckOptions, EvaluateFn } from './check';
 import { listen, type Listener } from '../../../../tests/fixtures/tcp';
+import type { Host } from '../types';
 
 const EVERY_5S = '*/5 * * * * *';
+
+const probeWorker = new ProbeWorker({ maxSockets: 64 });
+const probe = (hosts: Host[]) => probeWorker.probe(hosts);
+const sandbox = new EvalSandbox();
+const { evaluate } = sandbox;
 
 function monitor(tag: string, port: number, extra: Record<string, unknown> = {}) {
 	return { tag, name: tag, type: 'TCP', cron: EVERY_5S, type_data: { hosts: [{ host: '127.0.0.1', port, timeout: 500 }] }, ...extra };
@@ -49,10 +55,10 @@ async function waitFor<T>(fn: () => T | undefined, ms: number, what: string): Pr
 	}
 }
 
-beforeAll(() => startProbeWorker({ maxSockets: 64 }));
+beforeAll(() => probeWorker.start());
 afterAll(async () => {
-	await stopProbeWorker();
-	await stopEval();
+	await probeWorker.stop();
+	await sandbox.stop();
 });
 
 describe.each(DRIVERS)('probe loop on %s', (driver) => {
@@ -167,7 +173,7 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 		expect(byTag('wrong-shape').error).toMatch(/FINE/);
 		// The loop keys its evaluations by monitor: this monitor is now a suspect (the same code run without a key is not).
 		const ids = new Map(events.map((e) => [e.tag, e.monitorId]));
-		const lanes = getEvalLanes();
+		const lanes = sandbox.lanes;
 		expect(lanes.isSuspect(LOOP, `monitor:${ids.get('hostile')}`)).toBe(true);
 		expect(lanes.isSuspect(LOOP)).toBe(false);
 		// Every evaluation was asked for with its monitor's key and a deadline a second before the next check is due.

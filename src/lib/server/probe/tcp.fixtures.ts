@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import dc from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { defaultLimiter } from './tcp.js';
+import { defaultLimiter } from './tcp';
 import type { Host } from '../types';
 
 export type Loopback = '127.0.0.1' | '::1';

@@ -2,7 +2,7 @@
 // here are "localhost" (resolved from /etc/hosts) and one name that no
 // resolver can send (see the ENOTFOUND test).
 import { describe, it, expect } from 'vitest';
-import { probeHost, probeHosts, defaultLimiter } from './tcp.js';
+import { probeHost, probeHosts, defaultLimiter } from './tcp';
 import type { Host } from '../types';
 import { measureLag } from '../../../../tests/fixtures/lag';
 import { ERROR_KEYS, OPEN_KEYS, blackhole, closedPort, elapsedMs, host, hostsFileMaps, listener, until, useCleanups, watchClientSockets, withLagControl } from './tcp.fixtures';

@@ -21,8 +21,8 @@ import {
 } from '../badge/render';
 import { BADGE } from '../badge/colors';
 import type { PublicMonitor, SnapshotData, StatusSnapshot } from '../snapshot';
-import { acceptsGzip, answer, prepare, toResponse, type Plain, type Prepared } from './http';
-import { cachedAnswer, keepAnswer } from './cache';
+import { toResponse, type Plain } from './http';
+import { answerOnce, cachedAnswer, type Rendition } from './cache';
 
 export const ALL_TAG = '_';
 
@@ -33,36 +33,45 @@ export interface BadgeRequest {
 	query: URLSearchParams;
 	ifNoneMatch: string | null;
 	acceptEncoding?: string | null;
-	snapshot: StatusSnapshot;
+	snapshot: Pick<StatusSnapshot, 'current' | 'percentile'>;
 	maxAge: number;
 	siteTitle: string;
 }
 
 const DEFAULT_LABEL: Record<BadgeKind, string> = { status: 'status', uptime: 'uptime', latency: 'latency', dot: 'status' };
 
-/** The route's answer as a Response (unit tests and the SvelteKit routes). */
+/** The route's answer as a Response (unit tests). */
 export async function badgeResponse(r: BadgeRequest): Promise<Response> {
 	return toResponse(await badgeReply(r));
 }
 
 /**
- * The answer as plain data. Kept per snapshot by everything that shapes it
- * (kind, format, tag, options, gzip, max-age, site title), so a repeated
- * badge costs a lookup; only the p95 latency badge, which reads raw checks
- * through its own cache, is built each time.
+ * The answer as plain data, kept per snapshot (public/cache.ts) by
+ * everything that shapes it (kind, format, tag, options, max-age, site
+ * title), so a repeated badge costs a lookup. The p95 latency badge reads raw
+ * checks (through the snapshot's own short-lived percentile), so its key
+ * also carries the figure it shows.
  */
 export function badgeReply(r: BadgeRequest): Plain | Promise<Plain> {
 	const data = r.snapshot.current();
-	if (!data) return answer(prepareBadge(r, null) as Prepared, r.ifNoneMatch);
-	const key = JSON.stringify(['badge', r.kind, r.format, r.tag, r.query.toString(), acceptsGzip(r.acceptEncoding), r.maxAge, r.siteTitle]);
-	const hit = cachedAnswer(data, key);
-	if (hit) return answer(hit, r.ifNoneMatch);
-	const p = prepareBadge(r, data);
-	if (p instanceof Promise) return p.then((x) => answer(x, r.ifNoneMatch));
-	return answer(keepAnswer(data, key, p), r.ifNoneMatch);
+	if (!data) return answerOnce(renderBadge(r, null), r);
+	const key = JSON.stringify(['badge', r.kind, r.format, r.tag, r.query.toString(), r.maxAge, r.siteTitle]);
+	const p95 = percentileShown(r, data);
+	if (p95) return p95.then((ms) => cachedAnswer(data, `${key} p95=${ms}`, () => renderBadge(r, data, ms), r));
+	return cachedAnswer(data, key, () => renderBadge(r, data), r);
 }
 
-function prepareBadge(r: BadgeRequest, data: SnapshotData | null): Prepared | Promise<Prepared> {
+/** The p95 a latency badge of one monitor shows, or null for every other badge. */
+function percentileShown(r: BadgeRequest, data: SnapshotData): Promise<number | null> | null {
+	if (r.kind !== 'latency' || r.tag === ALL_TAG) return null;
+	const parsed = parseBadgeOptions(r.kind, r.query);
+	const m = data.byTag.get(r.tag);
+	if (!parsed.ok || parsed.value.metric !== 'p95' || !m) return null;
+	return r.snapshot.percentile(m, parsed.value.window, 0.95);
+}
+
+/** `p95`: the figure percentileShown read for this request. */
+function renderBadge(r: BadgeRequest, data: SnapshotData | null, p95?: number | null): Rendition {
 	const parsed = parseBadgeOptions(r.kind, r.query);
 	if (!parsed.ok) {
 		// The reason is in the image itself, so a README author sees it in the preview.
@@ -91,9 +100,7 @@ function prepareBadge(r: BadgeRequest, data: SnapshotData | null): Prepared | Pr
 		const s = statusNow(m);
 		return sendSvgDot(r, renderDot(s, dotTitle(o.label ?? m.name, s), o.animate, o.color), 200);
 	}
-	if (r.kind === 'latency' && o.metric === 'p95') {
-		return r.snapshot.percentile(m, o.window, 0.95).then((ms) => reply(r, latencyContent(ms, o.metric, o.window), o, 200));
-	}
+	if (r.kind === 'latency' && o.metric === 'p95') return reply(r, latencyContent(p95 ?? null, o.metric, o.window), o, 200);
 	return reply(r, monitorContent(r, m, o), o, 200);
 }
 
@@ -110,7 +117,7 @@ function monitorContent(r: BadgeRequest, m: PublicMonitor, o: BadgeOptions): Bad
 		case 'uptime':
 			return uptimeContent(m.uptime[o.window], o.window);
 		case 'latency':
-			// p95 never gets here: prepareBadge reads it from raw checks.
+			// p95 never gets here: renderBadge shows the figure read from raw checks.
 			return latencyContent(o.metric === 'p95' ? null : m.latencyStats[o.window][o.metric], o.metric, o.window);
 	}
 }
@@ -143,18 +150,12 @@ function statusOfAll(ms: PublicMonitor[]): BadgeStatus | null {
 // An SVG opened on its own is a document: nothing in it may run or load.
 const SVG_CSP = { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" };
 
-function reply(r: BadgeRequest, content: BadgeContent, o: BadgeOptions, status: number, noStore = false): Prepared {
+function reply(r: BadgeRequest, content: BadgeContent, o: BadgeOptions, status: number, noStore = false): Rendition {
 	const c = withOptions(content, o);
 	const body = r.format === 'svg' ? renderSvg(c, o) : renderShieldsJson(c, o);
-	return prepare(body, {
-		status,
-		maxAge: r.maxAge,
-		noStore,
-		acceptEncoding: r.acceptEncoding,
-		extra: r.format === 'svg' ? SVG_CSP : {}
-	});
+	return { body, status, maxAge: r.maxAge, noStore, extra: r.format === 'svg' ? SVG_CSP : {} };
 }
 
-function sendSvgDot(r: BadgeRequest, body: Rendered, status: number): Prepared {
-	return prepare(body, { status, maxAge: r.maxAge, acceptEncoding: r.acceptEncoding, extra: SVG_CSP });
+function sendSvgDot(r: BadgeRequest, body: Rendered, status: number): Rendition {
+	return { body, status, maxAge: r.maxAge, extra: SVG_CSP };
 }

@@ -1,11 +1,12 @@
 // Data for the embed widget (/embed/{tag}): the snapshot says whether the tag
 // is public (and gives status and uptime), one query reads its 90 days.
 import type { App } from '../app';
-import { dayRollups } from '../db/queries/days';
+import { dayRollups, type DayCounts } from '../db/queries/days';
 import { getMonitorByTag } from '../db/queries/monitors';
-import { checkCron } from '../monitors/cron';
+import { barData, dayStats } from '../pages/bar';
+import { slotMs } from '../current';
+import type { BarData } from '$lib/types';
 import { dayKey, windowStartDay } from '../../time';
-import { dayClass, lastDays, type DayClass } from '../../components/embed/days';
 
 export const EMBED_DAYS = 90;
 
@@ -16,8 +17,8 @@ export interface EmbedData {
 	since: string | null;
 	uptime90: number | null;
 	uptime30: number | null;
-	/** One class per day, oldest first, today last. */
-	days: DayClass[];
+	/** The 90 days as the home page and monitor page draw them (class letters, partly checked days). */
+	bar: BarData;
 	firstDay: string;
 	today: string;
 	timeZone: string;
@@ -31,12 +32,9 @@ export async function loadEmbed(app: App, tag: string, now = new Date()): Promis
 	// The snapshot may be a few seconds old: a monitor hidden since then stays hidden.
 	if (!row || !row.isPublic || !row.active || row.id !== m.id) return null;
 	const tz = app.config.siteTimezone;
-	const cron = checkCron(row.cron, tz);
-	const slotMinutes = cron.ok ? cron.intervalMs / 60_000 : 1;
 	const from = windowStartDay(EMBED_DAYS, now, tz);
-	const rows = new Map((await dayRollups(app.database.db, m.id, from)).map((r) => [r.day, r]));
+	const rows = await dayRollups(app.database.db, m.id, from);
 	const today = dayKey(now, tz);
-	const days = lastDays(today, EMBED_DAYS).map((d) => dayClass(rows.get(d), slotMinutes));
 	return {
 		tag: m.tag,
 		name: m.name,
@@ -45,9 +43,15 @@ export async function loadEmbed(app: App, tag: string, now = new Date()): Promis
 		since: m.since?.toISOString() ?? null,
 		uptime90: m.uptime['90d'],
 		uptime30: m.uptime['30d'],
-		days,
+		bar: embedBar(rows, row.cron, tz, now),
 		firstDay: from,
 		today,
 		timeZone: tz
 	};
+}
+
+/** The embed's bar from its day rollups: the monitor page's days and rule, so the two never disagree. */
+export function embedBar(rows: (DayCounts & { day: string })[], cron: string, timeZone: string, now: Date): BarData {
+	const byDay = new Map(rows.map((r) => [r.day, r]));
+	return barData(dayStats(byDay, { n: EMBED_DAYS, timeZone, slotMs: slotMs(cron, timeZone), now }));
 }

@@ -3,63 +3,18 @@
 // answered. That both sides give the same answer is proven end to end, with
 // the real SvelteKit, in tests/e2e/fast-path.test.ts.
 import { createServer, get as httpGet, type Server } from 'node:http';
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../app';
 import { loadConfig } from '../config';
 import { recordCheck } from '../db/queries/checks';
 import { upsertMonitors } from '../db/queries/monitors';
 import { openTestDatabase, type TestDatabase } from '../db/testing';
 import { validateMonitorList } from '../monitors/validate';
 import { StatusSnapshot } from '../snapshot';
-import { adapterClientAddress, isPublicRead, matchPublicRead, publicReads } from './fast';
-import { badgeAnswer } from './routes';
+import { adapterClientAddress, publicReads } from './fast';
+import { badgeAnswer, type PublicApp } from './reads';
 
-describe('which requests the fast path takes', () => {
-	it('matches exactly the badge and Statuspage routes', () => {
-		expect(matchPublicRead('/badge/api/status.svg')).toEqual({ routeId: '/badge/[tag]/status.svg', route: 'badge', tag: 'api', kind: 'status', format: 'svg' });
-		expect(matchPublicRead('/badge/_/uptime.json')).toEqual({ routeId: '/badge/[tag]/uptime.json', route: 'badge', tag: '_', kind: 'uptime', format: 'json' });
-		expect(matchPublicRead('/api/v2/summary.json')).toEqual({ routeId: '/api/v2/summary.json', route: 'statuspage', kind: 'summary' });
-		for (const p of ['/badge/api/status.svg/', '/badge/api/dot.json', '/badge/api/nope.svg', '/badge/a%2Db/status.svg', '/badge//status.svg', '/api/v2/incidents.json', '/api/v1/monitors']) {
-			expect(matchPublicRead(p), p).toBeNull();
-		}
-	});
-
-	it('matches the route folders, no more and no less', () => {
-		const routes = (dir: string) => new Set(readdirSync(fileURLToPath(new URL(`../../../routes/${dir}`, import.meta.url))));
-		const badges = routes('badge/[tag]');
-		for (const kind of ['status', 'uptime', 'latency', 'dot', 'other']) {
-			for (const format of ['svg', 'json', 'png']) {
-				const file = `${kind}.${format}`;
-				expect(matchPublicRead(`/badge/api/${file}`) !== null, file).toBe(badges.has(file));
-			}
-		}
-		const v2 = routes('api/v2');
-		for (const file of ['status.json', 'summary.json', 'components.json', 'incidents.json']) {
-			expect(matchPublicRead(`/api/v2/${file}`) !== null, file).toBe(v2.has(file));
-		}
-	});
-
-	it('takes GET and HEAD of the public reads only', () => {
-		expect(isPublicRead('/badge/[tag]/status.svg', 'GET')).toBe(true);
-		expect(isPublicRead('/badge/[tag]/status.svg', 'HEAD')).toBe(true);
-		expect(isPublicRead('/badge/[tag]/status.svg', 'POST')).toBe(false);
-		expect(isPublicRead('/api/v2/summary.json', 'OPTIONS')).toBe(false);
-		expect(isPublicRead('/api/v2/summary.json', 'GET')).toBe(true);
-		// Judged on the route id, as the guard judges: nothing else is a public read.
-		for (const id of ['/admin/export.json', '/api/v1/config', '/api/v1/monitors', '/', null]) expect(isPublicRead(id, 'GET'), String(id)).toBe(false);
-	});
-
-	it('gives each path the route id of the route folder that serves it', () => {
-		for (const p of ['/badge/api/status.svg', '/badge/x/dot.svg', '/badge/_/latency.json', '/api/v2/status.json']) {
-			const id = matchPublicRead(p)!.routeId;
-			const dir = fileURLToPath(new URL(`../../../routes${id}`, import.meta.url));
-			expect(readdirSync(dir), p).toContain('+server.ts');
-		}
-	});
-
+describe('the client address', () => {
 	it("finds the client address as adapter-node's getClientAddress does", () => {
 		const h = { 'x-forwarded-for': '203.0.113.9, 10.0.0.1 , 10.0.0.2', 'x-real-ip': '198.51.100.7' };
 		expect(adapterClientAddress(h, '127.0.0.1', undefined, 1)).toBe('127.0.0.1');
@@ -101,7 +56,7 @@ describe('the fast path on node:http', () => {
 
 	/** A server with the fast path in front of a stand-in for SvelteKit; returns its base URL. */
 	async function serve(env: Record<string, string>, snap: Pick<StatusSnapshot, 'current' | 'percentile'> = snapshot) {
-		const app = { config: loadConfig({ SITE_TITLE: 'Acme status', ...env }), snapshot: snap } as unknown as App;
+		const app: PublicApp = { config: loadConfig({ SITE_TITLE: 'Acme status', ...env }), snapshot: snap };
 		const front = publicReads(app);
 		const server = createServer((req, res) => front(req, res, () => res.writeHead(599).end('sveltekit')));
 		servers.push(server);

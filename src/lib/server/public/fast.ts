@@ -3,63 +3,28 @@
 // AbortSignal, a Response with a ReadableStream body and runs the hook
 // sequence, which caps these reads at a few thousand a second on a small
 // machine (bench/badges.ts measures it); here a repeated read is a Map lookup
-// and one socket write. It calls what the routes and hooks call, with the
-// same inputs, so the answer is the same:
+// and one socket write. It takes what the route files take, so the answer is
+// the same:
+// - the route and its params come from the public read table
+//   (public/reads.ts: matchPublicRead), and the answer from the same table's
+//   function the route file calls;
 // - the URL is built as adapter-node builds it (ORIGIN + request target);
+// - whether it may answer at all, and whether the rate limit counts the
+//   request, is the access policy's (hooks/access.ts) on the route id;
 // - the rate limit is the same limiter (hooks/ratelimit.ts), keyed by the same
 //   client address (TRUSTED_PROXY_HEADER, else adapter-node's ADDRESS_HEADER
 //   and XFF_DEPTH, else the socket);
-// - the answer is badgeAnswer / statuspageAnswer (public/routes.ts);
 // - the security headers come from withSecurityHeaders (hooks/security.ts).
 // Everything else goes on to SvelteKit untouched: other paths and methods,
 // odd request targets, no ORIGIN configured, and any error.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../app';
-import type { BadgeKind } from '../badge/options';
-import { routePolicy } from '../hooks/access';
+import type { Config } from '../config';
+import { isPublicRead, routePolicy } from '../hooks/access';
 import { rateLimitRefusal } from '../hooks/ratelimit';
 import { withSecurityHeaders } from '../hooks/security';
 import { clientKey } from '../ratelimit';
 import type { Plain } from './http';
-import { badgeAnswer, statuspageAnswer, type PublicRequest } from './routes';
-
-/**
- * Exactly the badge and Statuspage routes (src/routes/badge/[tag]/*,
- * src/routes/api/v2/*; fast.test.ts compares with the route folders). A tag
- * with % escapes is left to SvelteKit's decoding.
- */
-const BADGE = /^\/badge\/([^/%]+)\/(?:(status|uptime|latency)\.(svg|json)|(dot)\.(svg))$/;
-const STATUSPAGE = /^\/api\/v2\/(status|summary)\.json$/;
-
-/** What server.js's fast path reads from a path, with the route id SvelteKit's router would give it. */
-export type PublicRead = { routeId: string } & (
-	| { route: 'badge'; tag: string; kind: BadgeKind; format: 'svg' | 'json' }
-	| { route: 'statuspage'; kind: 'status' | 'summary' }
-);
-
-export function matchPublicRead(pathname: string): PublicRead | null {
-	const b = BADGE.exec(pathname);
-	if (b) {
-		const kind = (b[2] ?? b[4]) as BadgeKind;
-		const format = (b[3] ?? b[5]) as 'svg' | 'json';
-		return { routeId: `/badge/[tag]/${kind}.${format}`, route: 'badge', tag: b[1], kind, format };
-	}
-	const s = STATUSPAGE.exec(pathname);
-	if (s) return { routeId: `/api/v2/${s[1]}.json`, route: 'statuspage', kind: s[1] as 'status' | 'summary' };
-	return null;
-}
-
-/**
- * A GET or HEAD of a route the access policy (hooks/access.ts) marks as a
- * public read: the admin guard does nothing for it (open routes never read
- * the session), so server.js may answer it. Judged on the route id, as the
- * guard judges.
- */
-export function isPublicRead(routeId: string | null, method: string | undefined): boolean {
-	if (method !== 'GET' && method !== 'HEAD') return false;
-	const policy = routePolicy(routeId);
-	return !!policy.publicRead && policy.read === 'public';
-}
+import { matchPublicRead, PUBLIC_READS, type PublicApp, type PublicRequest } from './reads';
 
 /**
  * adapter-node's getClientAddress (its handler.js), for a request that never
@@ -89,9 +54,10 @@ function header(headers: IncomingHttpHeaders, name: string): string | null {
 }
 
 /**
- * Final headers per answer. Answers are kept per snapshot (public/cache.ts),
- * so this is built once per answer. It may ignore the path: the security
- * headers differ only for the embed widget, which is never a public read.
+ * The headers as written to the socket, per answer. Answers are kept per
+ * snapshot (public/cache.ts), so this is built once per answer and goes with
+ * it. It may ignore the path: the security headers differ only for the embed
+ * widget, which is never a public read.
  */
 const finalHeaders = new WeakMap<Plain, Record<string, string>>();
 
@@ -112,7 +78,7 @@ function write(res: ServerResponse, p: Plain, frameable: boolean | undefined) {
 export type PublicReads = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /** The request listener's front: answers a public read, or calls `next` (SvelteKit) for anything else. */
-export function publicReads(app: App): PublicReads {
+export function publicReads(app: PublicApp): PublicReads {
 	// adapter-node's base for request URLs: ORIGIN's origin. Without ORIGIN it
 	// derives one from the Host header per request; those requests go to SvelteKit.
 	const origin = app.config.origin ? new URL(app.config.origin).origin : null;
@@ -139,8 +105,7 @@ export function publicReads(app: App): PublicReads {
 				ifNoneMatch: header(req.headers, 'if-none-match'),
 				acceptEncoding: header(req.headers, 'accept-encoding')
 			};
-			if (read.route === 'statuspage') return write(res, statuspageAnswer(app, read.kind, q), policy.frameable);
-			const a = badgeAnswer(app, read.kind, read.format, read.tag, q);
+			const a = PUBLIC_READS[read.routeId](app, read.params, q);
 			if (!(a instanceof Promise)) return write(res, a, policy.frameable);
 			// p95 latency reads raw checks. On an error SvelteKit answers instead, as its route would.
 			a.then(
@@ -154,15 +119,21 @@ export function publicReads(app: App): PublicReads {
 	};
 }
 
-/** Where server.js finds the fast path and its listen settings once build/handler.js has started the app. */
+/**
+ * Where server.js finds the fast path and its listen settings once
+ * build/handler.js has started the app. A global, because server.js and the
+ * built handler are two module graphs: server.js imports only
+ * build/handler.js (adapter-node's output, which bundles this module), and
+ * the app it must answer from exists only after the handler's init ran.
+ */
 export const SERVER_HOOKS = Symbol.for('porthole.server-hooks');
 
 export interface ServerHooks {
 	publicReads: PublicReads;
-	listen: App['config']['listen'];
+	listen: Config['listen'];
 }
 
-export function exposeToServer(app: App): void {
+export function exposeToServer(app: PublicApp): void {
 	const hooks: ServerHooks = { publicReads: publicReads(app), listen: app.config.listen };
 	(globalThis as Record<symbol, unknown>)[SERVER_HOOKS] = hooks;
 }

@@ -175,20 +175,12 @@ export function summaryJson(data: SnapshotData, info: PageInfo) {
 	};
 }
 
-// One serialisation per snapshot version and site URL: 1,000 components are
-// ~300 KB of JSON, far too much to stringify per request.
-const cache = new WeakMap<SnapshotData, Map<string, Body>>();
-
-export function cachedJson(kind: 'status' | 'summary', data: SnapshotData, info: PageInfo): Body {
-	let m = cache.get(data);
-	if (!m) cache.set(data, (m = new Map()));
-	const key = `${kind} ${info.url}`;
-	let b = m.get(key);
-	if (!b) {
-		if (m.size > 16) m.clear(); // the origin comes from the request; keep the map small
-		const value = kind === 'status' ? statusJson(data, info) : summaryJson(data, info);
-		b = withEtag(JSON.stringify(value), 'application/json; charset=utf-8');
-		m.set(key, b);
-	}
-	return b;
+/**
+ * The serialised document. Rendered once per snapshot and request shape by
+ * the answer cache (public/cache.ts): 1,000 components are ~300 KB of JSON,
+ * far too much to stringify per request.
+ */
+export function statuspageBody(kind: 'status' | 'summary', data: SnapshotData, info: PageInfo): Body {
+	const value = kind === 'status' ? statusJson(data, info) : summaryJson(data, info);
+	return withEtag(JSON.stringify(value), 'application/json; charset=utf-8');
 }

@@ -1,10 +1,9 @@
-import { getApp } from '$lib/server/app';
 import { exportMonitors } from '$lib/server/admin/transfer';
 import type { RequestHandler } from './$types';
 
 /** Every monitor as one JSON file in the MONITORS_FILE format, as a download. */
-export const GET: RequestHandler = async () => {
-	const monitors = await exportMonitors(getApp().database.db);
+export const GET: RequestHandler = async ({ locals }) => {
+	const monitors = await exportMonitors(locals.app.database.db);
 	const day = new Date().toISOString().slice(0, 10);
 	return new Response(JSON.stringify(monitors, null, 2) + '\n', {
 		headers: {

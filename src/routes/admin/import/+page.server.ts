@@ -1,8 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { getApp } from '$lib/server/app';
-import { checkEvalSyntax } from '$lib/server/eval/sandbox';
 import { applyImport, planImport } from '$lib/server/admin/transfer';
-import { monitorsChanged } from '$lib/server/api/deps';
 import { errorLine } from '$lib/server/monitors/validate';
 import { formString, readForm } from '$lib/server/admin/request';
 import type { Actions } from './$types';
@@ -15,19 +12,18 @@ async function readText(fd: FormData): Promise<string> {
 
 export const actions: Actions = {
 	/** Step 1: validate and show create / update / unchanged per tag. Nothing is written. */
-	preview: async ({ request }) => {
+	preview: async ({ request, locals }) => {
 		const text = await readText(await readForm(request));
 		if (!text.trim()) return fail(400, { text, errors: ['Choose a file or paste the JSON'] });
-		const plan = await planImport(getApp().database.db, text, checkEvalSyntax);
+		const plan = await planImport(locals.app.database.db, text, locals.app.eval.checkSyntax);
 		if (!plan.ok) return fail(400, { text, errors: plan.errors.map(errorLine) });
 		return { text, rows: plan.rows };
 	},
-	/** Step 2: apply exactly the previewed text (validated again). */
-	apply: async ({ request }) => {
+	/** Step 2: apply exactly the previewed text (validated again); the scheduler is told. */
+	apply: async ({ request, locals }) => {
 		const text = formString(await readForm(request), 'json');
-		const r = await applyImport(getApp().database.db, text, checkEvalSyntax);
+		const r = await applyImport(locals.app, text, locals.app.eval.checkSyntax);
 		if (!r.ok) return fail(400, { text, errors: r.errors.map(errorLine) });
-		monitorsChanged();
 		const { created, updated, unchanged } = r.report;
 		return { applied: { created: created.length, updated: updated.length, unchanged: unchanged.length } };
 	}

@@ -1,10 +1,9 @@
 import { fail } from '@sveltejs/kit';
-import { getApp } from '$lib/server/app';
 import { checkKeyInput, createApiKey, listApiKeys, parseKeyId, revokeApiKey } from '$lib/server/auth/keys';
 import { formString, readForm } from '$lib/server/admin/request';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => ({ keys: await listApiKeys(getApp().database.db) });
+export const load: PageServerLoad = async ({ locals }) => ({ keys: await listApiKeys(locals.app.database.db) });
 
 export const actions: Actions = {
 	create: async ({ request, locals }) => {
@@ -13,7 +12,7 @@ export const actions: Actions = {
 		const scope = formString(fd, 'scope');
 		const errors = checkKeyInput(name, scope);
 		if (Object.keys(errors).length) return fail(400, { values: { name, scope }, errors });
-		const { key } = await createApiKey(getApp().database.db, {
+		const { key } = await createApiKey(locals.app.database.db, {
 			name,
 			scope: scope as 'read' | 'write',
 			createdBy: locals.admin?.id ?? null
@@ -21,10 +20,10 @@ export const actions: Actions = {
 		// Shown once: only its hash is kept.
 		return { created: { name: name.trim(), scope, key } };
 	},
-	revoke: async ({ request }) => {
+	revoke: async ({ request, locals }) => {
 		const id = parseKeyId(formString(await readForm(request), 'id'));
 		if (id === null) return fail(400, { message: 'id must be the number of a key' });
-		if (!(await revokeApiKey(getApp().database.db, id))) return fail(404, { message: 'No such live key' });
+		if (!(await revokeApiKey(locals.app.database.db, id))) return fail(404, { message: 'No such live key' });
 		return { message: 'Key revoked: it stops working now' };
 	}
 };

@@ -1,5 +1,4 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { getApp } from '$lib/server/app';
 import { countAdmins } from '$lib/server/auth/admins';
 import { login, safeNext } from '$lib/server/admin/session';
 import { formString, readForm } from '$lib/server/admin/request';
@@ -8,14 +7,15 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (locals.admin) redirect(303, safeNext(url.searchParams.get('next')));
 	// Says only what the server log already says to whoever runs it: no admin yet.
-	return { noAdmin: (await countAdmins(getApp().database.db)) === 0 };
+	return { noAdmin: (await countAdmins(locals.app.database.db)) === 0 };
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies, url, getClientAddress, setHeaders }) => {
+	default: async ({ request, cookies, url, locals, getClientAddress, setHeaders }) => {
 		const fd = await readForm(request);
 		const email = formString(fd, 'email');
 		const r = await login(
+			locals.app,
 			{ email, password: formString(fd, 'password'), address: getClientAddress(), secure: url.protocol === 'https:' },
 			cookies
 		);

@@ -7,7 +7,7 @@ export const load: PageServerLoad = () => redirect(303, '/admin/monitors');
 
 export const actions: Actions = {
 	default: async ({ locals, cookies }) => {
-		await logout(locals.sessionToken, cookies);
+		await logout(locals.app, locals.sessionToken, cookies);
 		redirect(303, '/admin/login');
 	}
 };

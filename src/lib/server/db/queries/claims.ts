@@ -3,26 +3,10 @@ import type { Db } from '../index';
 import { slotClaims } from '../schema';
 
 /**
- * True when this worker holds the slot: it inserted the claim first, or had
- * already (claiming again after a monitor edit must not lose our own slot).
- */
-export async function claimSlot(db: Db, monitorId: number, ts: Date, workerId: string): Promise<boolean> {
-	const won = await db
-		.insert(slotClaims)
-		.values({ monitorId, ts, workerId })
-		.onConflictDoUpdate({
-			target: [slotClaims.monitorId, slotClaims.ts],
-			set: { claimedAt: sql`excluded.claimed_at` },
-			setWhere: sql`${slotClaims.workerId} = excluded.worker_id`
-		})
-		.returning({ ts: slotClaims.ts });
-	return won.length === 1;
-}
-
-/**
  * Claims many slots in one statement (arming a thousand monitors at start
  * must not be a thousand round trips). Returns the "monitorId@epochMs" keys
- * this worker holds.
+ * this worker holds: it inserted the claim first, or had already (claiming
+ * again after a monitor edit must not lose our own slot).
  */
 export async function claimSlots(
 	db: Db,

@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../index';
-import { monitors, type MonitorRow, type NewMonitorRow } from '../schema';
+import { checkHours, monitorState, monitors, type MonitorRow, type NewMonitorRow } from '../schema';
 import { isTag, type MonitorInput } from '../../types';
 import { inPageOrder } from '../../../order';
 
@@ -124,4 +124,106 @@ export async function monitorsFingerprint(db: Db): Promise<string> {
 		})
 		.from(monitors);
 	return `${r.n}:${r.ids}:${r.at}`;
+}
+
+/**
+ * Creates (originalTag null) or replaces the monitor at originalTag, in one
+ * transaction. A new tag renames it; ids, and so its history, stay. Says what
+ * happened, or why nothing did: no monitor at originalTag, or the tag is
+ * another monitor's.
+ */
+export async function writeMonitor(
+	db: Db,
+	input: MonitorInput,
+	originalTag: string | null
+): Promise<'created' | 'updated' | 'missing' | 'taken'> {
+	return db.transaction(async (tx) => {
+		const taken = await getMonitorByTag(tx as unknown as Db, input.tag);
+		if (originalTag === null) {
+			if (taken) return 'taken';
+			await tx.insert(monitors).values(inputToRow(input));
+			return 'created';
+		}
+		const current = input.tag === originalTag ? taken : await getMonitorByTag(tx as unknown as Db, originalTag);
+		if (!current) return 'missing';
+		if (taken && taken.id !== current.id) return 'taken';
+		await tx
+			.update(monitors)
+			.set({ ...inputToRow(input), updatedAt: sql`now()` })
+			.where(eq(monitors.id, current.id));
+		return 'updated';
+	});
+}
+
+/** Deletes the monitor (its checks go with it); false when there is none. */
+export async function deleteMonitorByTag(db: Db, tag: string): Promise<boolean> {
+	const rows = await db.delete(monitors).where(eq(monitors.tag, tag)).returning({ id: monitors.id });
+	return rows.length > 0;
+}
+
+/** Sets "active" or "public"; false when there is no such monitor. */
+export async function setMonitorFlag(db: Db, tag: string, which: 'active' | 'public', on: boolean): Promise<boolean> {
+	const set = which === 'active' ? { active: on } : { isPublic: on };
+	const rows = await db
+		.update(monitors)
+		.set({ ...set, updatedAt: sql`now()` })
+		.where(eq(monitors.tag, tag))
+		.returning({ id: monitors.id });
+	return rows.length > 0;
+}
+
+/** One monitor in the spec's JSON format, or null. */
+export async function getMonitorSpec(db: Db, tag: string): Promise<MonitorInput | null> {
+	const row = await getMonitorByTag(db, tag);
+	return row ? rowToInput(row) : null;
+}
+
+export interface AdminMonitorRow {
+	tag: string;
+	name: string;
+	group: string | null;
+	order: number;
+	active: boolean;
+	public: boolean;
+	hosts: number;
+	cron: string;
+	status: string | null;
+	lastCheck: Date | null;
+	latency: number | null;
+	uptime24h: number | null;
+}
+
+/** Every monitor (hidden and paused too) with status now and 24 h uptime, in page order. */
+export async function listAdminMonitors(db: Db, now = new Date()): Promise<AdminMonitorRow[]> {
+	const rows = await listMonitors(db);
+	const states = await db.select().from(monitorState);
+	const since = new Date(now.getTime() - 24 * 3_600_000);
+	const hours = await db
+		.select({
+			monitorId: checkHours.monitorId,
+			ok: sql<number>`sum(${checkHours.up} + ${checkHours.degraded})::int`,
+			all: sql<number>`sum(${checkHours.up} + ${checkHours.degraded} + ${checkHours.down})::int`
+		})
+		.from(checkHours)
+		.where(and(gte(checkHours.bucket, since)))
+		.groupBy(checkHours.monitorId);
+	const state = new Map(states.map((s) => [s.monitorId, s]));
+	const up = new Map(hours.map((h) => [h.monitorId, h.all > 0 ? (h.ok / h.all) * 100 : null]));
+	return rows.map((r) => {
+		const s = state.get(r.id);
+		return {
+			tag: r.tag,
+			name: r.name,
+			group: r.groupName,
+			order: r.sortOrder,
+			active: r.active,
+			public: r.isPublic,
+			hosts: r.typeData.hosts.length,
+			cron: r.cron,
+			status: s?.status ?? null,
+			lastCheck: s?.ts ?? null,
+			latency: s?.latency ?? null,
+			uptime24h: up.get(r.id) ?? null
+		};
+	});
 }

@@ -16,7 +16,7 @@
 //                 bit  7   latency is a float64, not whole µs (varint)
 //
 // The blob starts with the host-list version (varint). Latencies from the
-// probe are whole microseconds (tcp.js rounds hrtime to µs), so the varint
+// probe are whole microseconds (tcp.ts rounds hrtime to µs), so the varint
 // keeps them exactly: 2 bytes under 16 ms, 3 under 2 s. Anything else (a
 // fraction of a µs, negative, huge) falls back to a float64, so nothing is
 // ever rounded. The migration 0004 writes the same format from SQL.

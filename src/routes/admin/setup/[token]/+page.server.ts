@@ -1,23 +1,23 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { getApp } from '$lib/server/app';
 import { setupTokenUsable } from '$lib/server/auth/setup';
 import { setupFirstAdmin } from '$lib/server/admin/session';
 import { formString, readForm } from '$lib/server/admin/request';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, setHeaders }) => {
+export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
 	// The token is in the URL: never send it to another site as a referrer. Not
 	// "no-referrer": Chromium then posts forms with "Origin: null", which
 	// SvelteKit's CSRF check (rightly) refuses.
 	setHeaders({ 'referrer-policy': 'same-origin', 'cache-control': 'no-store' });
-	return { usable: await setupTokenUsable(getApp().database.db, params.token) };
+	return { usable: await setupTokenUsable(locals.app.database.db, params.token) };
 };
 
 export const actions: Actions = {
-	default: async ({ params, request, cookies, url }) => {
+	default: async ({ params, request, cookies, url, locals }) => {
 		const fd = await readForm(request);
 		const values = { email: formString(fd, 'email'), name: formString(fd, 'name') };
 		const r = await setupFirstAdmin(
+			locals.app,
 			params.token,
 			{ ...values, password: formString(fd, 'password'), confirm: formString(fd, 'confirm'), secure: url.protocol === 'https:' },
 			cookies

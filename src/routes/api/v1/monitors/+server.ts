@@ -1,17 +1,15 @@
 import { json } from '@sveltejs/kit';
-import { getApp } from '$lib/server/app';
 import { listPublicMonitors } from '$lib/server/api/monitors';
-import { createMonitor, readJson } from '$lib/server/api/write';
-import { reply, writeDeps } from '$lib/server/api/deps';
+import { createMonitor, readJson, reply } from '$lib/server/api/write';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async () => {
-	const app = getApp();
+export const GET: RequestHandler = async ({ locals }) => {
+	const { app } = locals;
 	return json(await listPublicMonitors(app.database.db, app.config.siteTimezone));
 };
 
-/** Create a monitor (write key; the guard checked it). */
-export const POST: RequestHandler = async ({ request }) => {
+/** Create a monitor (write key; the guard checked it); the service tells the scheduler. */
+export const POST: RequestHandler = async ({ request, locals }) => {
 	const body = await readJson(request);
-	return reply(body.ok ? await createMonitor(writeDeps(), body.body) : body.reply);
+	return reply(body.ok ? await createMonitor({ app: locals.app, checkEval: locals.app.eval.checkSyntax }, body.body) : body.reply);
 };

@@ -1,4 +1,4 @@
-import { corsPreflight, statuspageRoute } from '$lib/server/public/routes';
+import { corsPreflight, publicRoute } from '$lib/server/public/reads';
 
-export const GET = statuspageRoute('summary');
+export const GET = publicRoute('/api/v2/summary.json');
 export const OPTIONS = corsPreflight;

@@ -1,12 +1,13 @@
 import { error, json } from '@sveltejs/kit';
-import { getApp } from '$lib/server/app';
 import { getPublicMonitor } from '$lib/server/api/monitors';
-import { readJson, removeMonitor, replaceMonitor, updateMonitor } from '$lib/server/api/write';
-import { reply, writeDeps } from '$lib/server/api/deps';
+import { readJson, removeMonitor, replaceMonitor, reply, updateMonitor, type WriteDeps } from '$lib/server/api/write';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ params, url }) => {
-	const app = getApp();
+/** A write's parts: the app (database; the service tells its scheduler) and the eval syntax check. */
+const deps = (locals: App.Locals): WriteDeps => ({ app: locals.app, checkEval: locals.app.eval.checkSyntax });
+
+export const GET: RequestHandler = async ({ params, url, locals }) => {
+	const { app } = locals;
 	const raw = url.searchParams.get('limit');
 	const limit = raw === null ? 60 : Number(raw);
 	if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
@@ -18,15 +19,15 @@ export const GET: RequestHandler = async ({ params, url }) => {
 };
 
 /** Replace (or create) the monitor at this tag; a different tag in the body renames it. */
-export const PUT: RequestHandler = async ({ params, request }) => {
+export const PUT: RequestHandler = async ({ params, request, locals }) => {
 	const body = await readJson(request);
-	return reply(body.ok ? await replaceMonitor(writeDeps(), params.tag, body.body) : body.reply);
+	return reply(body.ok ? await replaceMonitor(deps(locals), params.tag, body.body) : body.reply);
 };
 
 /** Change some fields of the monitor. */
-export const PATCH: RequestHandler = async ({ params, request }) => {
+export const PATCH: RequestHandler = async ({ params, request, locals }) => {
 	const body = await readJson(request);
-	return reply(body.ok ? await updateMonitor(writeDeps(), params.tag, body.body) : body.reply);
+	return reply(body.ok ? await updateMonitor(deps(locals), params.tag, body.body) : body.reply);
 };
 
-export const DELETE: RequestHandler = async ({ params }) => reply(await removeMonitor(writeDeps(), params.tag));
+export const DELETE: RequestHandler = async ({ params, locals }) => reply(await removeMonitor(deps(locals), params.tag));

@@ -1,0 +1,65 @@
+// Monitor writes for the admin UI and the API: create, replace (with rename),
+// delete, switches, import. Callers validate first (validateMonitor); each
+// write here then tells the probe loop, so a change is probed at once instead
+// of within the scheduler's poll interval. The SQL is in db/queries/monitors.ts.
+import type { Db } from '../db/index';
+import {
+	deleteMonitorByTag,
+	setMonitorFlag,
+	upsertMonitors,
+	writeMonitor,
+	type UpsertReport
+} from '../db/queries/monitors';
+import { isTag, type MonitorInput } from './validate';
+
+/**
+ * What a monitor write needs of the app (the running App fits): its database,
+ * and the probe loop to tell (null when this process runs none, PROBE_WORKER=off;
+ * a worker elsewhere then sees the change at its next poll).
+ */
+export interface MonitorDeps {
+	database: { db: Db };
+	scheduler: { refresh(): Promise<void> } | null;
+}
+
+/** The scheduler re-reads monitors now; nothing waits for it. */
+function changed(app: MonitorDeps): void {
+	void app.scheduler?.refresh();
+}
+
+export type SaveResult =
+	| { ok: true; tag: string; created: boolean }
+	| { ok: false; status: 404 | 409; field: string; message: string };
+
+/**
+ * Creates (originalTag null) or replaces the monitor at originalTag. A new
+ * tag renames it; ids, and so its history, stay.
+ */
+export async function saveMonitor(app: MonitorDeps, input: MonitorInput, originalTag: string | null): Promise<SaveResult> {
+	const r = await writeMonitor(app.database.db, input, originalTag);
+	if (r === 'missing') return { ok: false, status: 404, field: 'tag', message: `no monitor with tag "${originalTag}"` };
+	if (r === 'taken') return { ok: false, status: 409, field: 'tag', message: `Tag "${input.tag}" is already used by another monitor` };
+	changed(app);
+	return { ok: true, tag: input.tag, created: r === 'created' };
+}
+
+export async function deleteMonitor(app: MonitorDeps, tag: string): Promise<boolean> {
+	if (!isTag(tag)) return false; // no monitor has it (and a NUL in it would make Postgres refuse the query)
+	if (!(await deleteMonitorByTag(app.database.db, tag))) return false;
+	changed(app);
+	return true;
+}
+
+export async function setMonitorSwitch(app: MonitorDeps, tag: string, which: 'active' | 'public', on: boolean): Promise<boolean> {
+	if (!isTag(tag)) return false;
+	if (!(await setMonitorFlag(app.database.db, tag, which, on))) return false;
+	changed(app);
+	return true;
+}
+
+/** Creates or updates a validated list by tag, in one transaction (the admin import). */
+export async function importMonitors(app: MonitorDeps, list: MonitorInput[]): Promise<UpsertReport> {
+	const report = await upsertMonitors(app.database.db, list);
+	changed(app);
+	return report;
+}

@@ -1,0 +1,95 @@
+// Shapes the browser needs as well as the server: page data, run-now output,
+// probe results. Client-safe (types only, no server imports); the server
+// modules that build these values import them from here.
+import type { PackedRow } from './row-html';
+import type { Shown } from './status';
+
+export type PingStatus = 'open' | 'timeout' | 'error';
+
+/** One host's result: the spec's five fields first, then debugging extras. */
+export interface Ping {
+	status: PingStatus;
+	/** TCP connect time in fractional ms (process.hrtime.bigint), DNS excluded. */
+	latency: number;
+	host: string;
+	port: number;
+	type: 'tcp' | 'IP6';
+	/** The IP actually dialled, when resolution got that far. */
+	address?: string;
+	/** Name resolution time in ms; 0 for IP literals. */
+	dnsLatency?: number;
+	/** For timeout/error: system code and message, e.g. "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1". */
+	error?: string;
+}
+
+/** Run-now output (the same shape POST /api/v1/check returns). */
+export interface RunOutput {
+	ranAt: string;
+	pings: Ping[];
+	result: { status: string; latency: number; error?: string; durationMs: number };
+	timings: { probeMs: number; evalMs: number };
+}
+
+/** The compact form the page carries: 90 class letters and the partly covered days. */
+export interface BarData {
+	d: string;
+	/** [day index, coverage 0-1 rounded to 2 places] for days under FULL_COVERAGE ($lib/day-colour). */
+	p: [number, number][];
+	/** The day with the most down minutes, [index, minutes], for the bar's label; null without any. */
+	w: [number, number] | null;
+}
+
+export interface Banner {
+	/** Colour of the banner: the state's fill, or NODATA grey. */
+	state: Shown;
+	headline: string;
+	subline: string;
+	/** "1 monitor has no recent data", or ''. */
+	note: string;
+}
+
+export interface HomeRow {
+	tag: string;
+	name: string;
+	description: string;
+	status: Shown;
+	bar: BarData;
+	/** Uptime fractions over the last 90 and 30 days (desktop and narrow legend). */
+	uptime90: number | null;
+	uptime30: number | null;
+}
+
+export interface HomeGroup {
+	name: string | null;
+	/** Packed for the wire (see PackedRow); unpackRow gives a HomeRow back. */
+	rows: PackedRow[];
+	open: boolean;
+	/** "▲ 1 degraded · 6 monitors" */
+	summary: string;
+	worst: Shown;
+}
+
+export interface HomeData {
+	title: string;
+	timeZone: string;
+	zone: string;
+	updatedAt: string;
+	updatedClock: string;
+	refreshSeconds: number;
+	/** The bars' first day (YYYY-MM-DD): day i of a bar is this plus i days. */
+	firstDay: string;
+	banner: Banner;
+	groups: HomeGroup[];
+	count: number;
+}
+
+export interface ChangeRow {
+	ts: string;
+	from: Shown | null;
+	to: Shown;
+	/** "Tue 14 Oct 2026 · 03:12 → 03:41 UTC" */
+	when: string;
+	/** "29 min" or "ongoing" */
+	length: string;
+	reason: string;
+}
