@@ -30,7 +30,8 @@ import { openDatabase } from '../src/lib/server/db/index';
 import { createScratchPostgres } from '../src/lib/server/db/testing';
 import { checkDays, checkHours, monitors } from '../src/lib/server/db/schema';
 import { recordCheck } from '../src/lib/server/db/queries/checks';
-import { dayKey, hourBucket, mergeDelta, rollupDelta, type RollupDelta } from '../src/lib/server/rollup';
+import { mergeDelta, rollupDelta, type RollupDelta } from '../src/lib/server/db/queries/rollup';
+import { dayKey, hourBucket } from '../src/lib/time';
 import type { MonitorStatus } from '../src/lib/server/types';
 import { StatusSnapshot } from '../src/lib/server/snapshot';
 

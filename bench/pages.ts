@@ -24,8 +24,7 @@ import { seedDemo } from '../src/lib/server/demo/seed';
 import { copyWriter } from '../src/lib/server/demo/copy';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { schema, type Db } from '../src/lib/server/db/index';
-import { homeData } from '../src/lib/server/pages/home';
-import { monitorPage } from '../src/lib/server/pages/monitor';
+import { homeData, monitorPage } from '../src/lib/server/status-pages';
 
 const { values } = parseArgs({
 	options: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_LEGEND, dayClass, partialCoverage, type ClassCounts } from './day-colour';
-import { slotMs } from '$lib/server/pages/bar';
+import { slotMs } from '$lib/server/current';
 
 const counts = (p: Partial<ClassCounts>): ClassCounts => ({ up: 0, degraded: 0, down: 0, maintenance: 0, ...p });
 

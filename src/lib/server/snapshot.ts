@@ -46,8 +46,7 @@ function isDataError(err: unknown): boolean {
 	return typeof code === 'string' && code.startsWith('22');
 }
 import type { Logger } from './log';
-import { isCurrent } from './pages/current';
-import { slotMs } from './pages/bar';
+import { isCurrent, slotMs } from './current';
 
 export interface PublicMonitor extends MonitorSummary {
 	latencyStats: Record<UptimeWindow, LatencyStats>;

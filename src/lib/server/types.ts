@@ -43,3 +43,28 @@ export interface EvalResult {
 
 export const EVAL_FAULTS = ['time', 'memory', 'crash'] as const;
 export type EvalFault = (typeof EVAL_FAULTS)[number];
+
+/**
+ * A monitor in the spec's JSON format, validated and with defaults applied:
+ * what monitors/validate.ts's schema gives (it checks that its output is
+ * exactly this) and what db/queries/monitors.ts stores and reads back.
+ */
+export interface MonitorInput {
+	tag: string;
+	name: string;
+	type: 'TCP';
+	type_data: { hosts: Host[] };
+	description: string;
+	eval: string | null;
+	cron: string;
+	public: boolean;
+	active: boolean;
+	show_hosts: boolean;
+	group: string | null;
+	order: number;
+}
+
+/** A tag: 1-64 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit. */
+export const TAG = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
+/** Whether a string can be a monitor's tag at all (every stored tag passed validation). */
+export const isTag = (s: string) => TAG.test(s);

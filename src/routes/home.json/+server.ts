@@ -1,11 +1,10 @@
 // The home page's data as JSON: the page refreshes itself from this every 60 s
 // without a reload (a failed fetch keeps the old data on screen and says so).
-import { getApp } from '$lib/server/app';
-import { homeData } from '$lib/server/pages/home';
+import { homeData } from '$lib/server/status-pages';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async () => {
-	const { database, config } = getApp();
+export const GET: RequestHandler = async ({ locals }) => {
+	const { database, config } = locals.app;
 	const body = JSON.stringify(await homeData(database.db, { title: config.siteTitle, timeZone: config.siteTimezone }));
 	// As json() answers, but Buffer.byteLength counts the 200 KB of 1,000 rows without encoding them a second time.
 	return new Response(body, {

@@ -3,7 +3,8 @@ import { render } from 'svelte/server';
 import EmbedBar from './EmbedBar.svelte';
 import { barHtml } from '$lib/row-html';
 import { embedBar } from '$lib/server/public/embed';
-import { calendar, emptyDayArrays, rowBar, type DayCounts } from '$lib/server/pages/bar';
+import { calendar, rowBar } from '$lib/server/pages/bar';
+import { emptyDayArrays, type DayCounts } from '$lib/server/db/queries/days';
 
 // The embed and the home page draw the same monitor's days: same classes, same
 // partly checked days, same markup of paths.

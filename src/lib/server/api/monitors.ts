@@ -1,6 +1,6 @@
 // Read-only public JSON (/api/v1). Hosts and eval source are never included.
 import type { Db } from '../db/index';
-import { publicError } from '../public/disclosure';
+import { publicError } from '../disclosure';
 import { getMonitorByTag } from '../db/queries/monitors';
 import { recentChecks } from '../db/queries/checks';
 import { monitorSummaries, type MonitorSummary } from '../db/queries/status';

@@ -1,19 +1,12 @@
 // Admin accounts: sign-in, creation (setup link, unattended env, or another
 // admin), password change. No public sign-up exists anywhere.
-import { asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../db/index';
-import { admins } from '../db/schema';
+import { adminByEmail, adminById, insertAdmin, setPasswordHash } from '../db/queries/admins';
+import { clearFailures, releaseAttempt } from '../db/queries/login-throttle';
 import { hashPassword, passwordProblem, verifyDummy, verifyPassword } from './crypto';
-import {
-	DEFAULT_THROTTLE,
-	accountKey,
-	addressKey,
-	clearFailures,
-	releaseAttempt,
-	reserveAttempts,
-	slowdownMs,
-	type ThrottlePolicy
-} from './throttle';
+import { DEFAULT_THROTTLE, accountKey, addressKey, reserveAttempts, slowdownMs, type ThrottlePolicy } from './throttle';
+
+export { countAdmins, listAdmins } from '../db/queries/admins';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 // Postgres text cannot hold NUL; the other control characters have no place in an address or a name.
@@ -22,18 +15,6 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 export const normalEmail = (email: string) => email.trim().toLowerCase();
 
 export type FieldErrors = Record<string, string>;
-
-export async function countAdmins(db: Db): Promise<number> {
-	const [r] = await db.select({ n: count() }).from(admins);
-	return Number(r.n);
-}
-
-export async function listAdmins(db: Db) {
-	return db
-		.select({ id: admins.id, email: admins.email, name: admins.name, createdAt: admins.createdAt })
-		.from(admins)
-		.orderBy(asc(admins.createdAt));
-}
 
 export function checkNewAdmin(input: { email: string; name?: string; password: string }): FieldErrors {
 	const errors: FieldErrors = {};
@@ -56,13 +37,9 @@ export async function createAdmin(
 	if (Object.keys(errors).length) return { ok: false, errors };
 	const email = normalEmail(input.email);
 	const passwordHash = await hashPassword(input.password);
-	const [row] = await db
-		.insert(admins)
-		.values({ email, name: (input.name ?? '').trim(), passwordHash })
-		.onConflictDoNothing({ target: admins.email })
-		.returning({ id: admins.id });
-	if (!row) return { ok: false, errors: { email: 'An admin with this email already exists' } };
-	return { ok: true, id: row.id };
+	const id = await insertAdmin(db, { email, name: (input.name ?? '').trim(), passwordHash });
+	if (id === null) return { ok: false, errors: { email: 'An admin with this email already exists' } };
+	return { ok: true, id };
 }
 
 export type SignIn =
@@ -106,10 +83,7 @@ export async function signIn(
 		now
 	);
 	if (!reserved.ok) return { ok: false, reason: 'throttled', retryAfterS: retryAfterS(reserved.lockedUntil, now) };
-	const [row] =
-		password.length > 1024
-			? []
-			: await db.select().from(admins).where(eq(admins.email, normalEmail(email))).limit(1);
+	const row = password.length > 1024 ? undefined : await adminByEmail(db, normalEmail(email));
 	const ok = row ? await verify.password(row.passwordHash, password) : await verify.dummy(password);
 	const [acctRes, addrRes] = reserved.reservations;
 	if (ok && row) {
@@ -131,16 +105,13 @@ export async function changePassword(
 	next: string,
 	confirm: string
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
-	const [row] = await db.select().from(admins).where(eq(admins.id, adminId)).limit(1);
+	const row = await adminById(db, adminId);
 	if (!row) return { ok: false, errors: { current: 'Account not found' } };
 	if (!(await verifyPassword(row.passwordHash, current)))
 		return { ok: false, errors: { current: 'Current password is not correct' } };
 	const p = passwordProblem(next);
 	if (p) return { ok: false, errors: { password: `Password ${p}` } };
 	if (next !== confirm) return { ok: false, errors: { confirm: 'The two new passwords differ' } };
-	await db
-		.update(admins)
-		.set({ passwordHash: await hashPassword(next), updatedAt: new Date() })
-		.where(eq(admins.id, adminId));
+	await setPasswordHash(db, adminId, await hashPassword(next));
 	return { ok: true };
 }

@@ -1,6 +1,6 @@
 // Token and password primitives. Tokens are 32 random bytes (base64url); the
 // database only ever sees their SHA-256, so a leaked table opens nothing.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 
 /** A fresh random token: 256 bits, URL-safe. */
@@ -10,12 +10,6 @@ export function randomToken(bytes = 32): string {
 
 export function sha256(value: string): string {
 	return createHash('sha256').update(value).digest('hex');
-}
-
-export function sameHash(a: string, b: string): boolean {
-	const x = Buffer.from(a);
-	const y = Buffer.from(b);
-	return x.length === y.length && timingSafeEqual(x, y);
 }
 
 // argon2id (Algorithm.Argon2id = 2; a const enum, which isolatedModules cannot

@@ -1,8 +1,9 @@
 // API keys: shown once at creation, stored as SHA-256, scoped read or write.
-import { desc, eq, isNull, and } from 'drizzle-orm';
 import type { Db } from '../db/index';
-import { apiKeys } from '../db/schema';
+import { apiKeyByHash, insertApiKey, setKeyLastUsed } from '../db/queries/api-keys';
 import { randomToken, sha256 } from './crypto';
+
+export { listApiKeys, revokeApiKey } from '../db/queries/api-keys';
 
 export type KeyScope = 'read' | 'write';
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -10,17 +11,14 @@ export const KEY_PREFIX = 'ph_';
 
 export async function createApiKey(db: Db, input: { name: string; scope: KeyScope; createdBy: number | null }) {
 	const key = KEY_PREFIX + randomToken();
-	const [row] = await db
-		.insert(apiKeys)
-		.values({
-			name: input.name.trim(),
-			prefix: key.slice(0, KEY_PREFIX.length + 6),
-			keyHash: sha256(key),
-			scope: input.scope,
-			createdBy: input.createdBy
-		})
-		.returning({ id: apiKeys.id });
-	return { id: row.id, key };
+	const id = await insertApiKey(db, {
+		name: input.name.trim(),
+		prefix: key.slice(0, KEY_PREFIX.length + 6),
+		keyHash: sha256(key),
+		scope: input.scope,
+		createdBy: input.createdBy
+	});
+	return { id, key };
 }
 
 export function checkKeyInput(name: string, scope: string): Record<string, string> {
@@ -40,37 +38,11 @@ export function parseKeyId(s: string): number | null {
 	return id >= 1 && id <= 2 ** 31 - 1 ? id : null;
 }
 
-export async function listApiKeys(db: Db) {
-	return db
-		.select({
-			id: apiKeys.id,
-			name: apiKeys.name,
-			prefix: apiKeys.prefix,
-			scope: apiKeys.scope,
-			createdAt: apiKeys.createdAt,
-			lastUsedAt: apiKeys.lastUsedAt,
-			revokedAt: apiKeys.revokedAt
-		})
-		.from(apiKeys)
-		.orderBy(desc(apiKeys.createdAt));
-}
-
-export async function revokeApiKey(db: Db, id: number): Promise<boolean> {
-	const rows = await db
-		.update(apiKeys)
-		.set({ revokedAt: new Date() })
-		.where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-		.returning({ id: apiKeys.id });
-	return rows.length > 0;
-}
-
 /** The scope of a live key, or null. Records the use (at most once a minute per key). */
 export async function authenticateKey(db: Db, key: string, now = new Date()): Promise<{ id: number; scope: KeyScope } | null> {
 	if (!key.startsWith(KEY_PREFIX) || key.length > 200) return null;
-	const [row] = await db.select().from(apiKeys).where(eq(apiKeys.keyHash, sha256(key))).limit(1);
+	const row = await apiKeyByHash(db, sha256(key));
 	if (!row || row.revokedAt) return null;
-	if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-		await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id));
-	}
+	if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) await setKeyLastUsed(db, row.id, now);
 	return { id: row.id, scope: row.scope === 'write' ? 'write' : 'read' };
 }

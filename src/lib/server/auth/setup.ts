@@ -2,11 +2,11 @@
 // from ADMIN_EMAIL + ADMIN_PASSWORD (unattended), or prints a one-time setup
 // link to the log. The link's token is stored hashed, works once, and only
 // while no admin exists: the first visitor to the site never becomes owner.
-import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/index';
-import { setupTokens } from '../db/schema';
+import { claimSetupToken, releaseSetupToken, replaceSetupToken, unusedSetupToken } from '../db/queries/setup-tokens';
 import type { Logger } from '../log';
-import { countAdmins, createAdmin, type FieldErrors } from './admins';
+import { countAdmins } from '../db/queries/admins';
+import { createAdmin, type FieldErrors } from './admins';
 import { randomToken, sha256 } from './crypto';
 import { pruneSessions } from './sessions';
 
@@ -15,22 +15,14 @@ export const SETUP_PATH = '/admin/setup/';
 /** A fresh setup token; earlier unused ones stop working. */
 export async function createSetupToken(db: Db): Promise<string> {
 	const token = randomToken();
-	await db.transaction(async (tx) => {
-		await tx.delete(setupTokens).where(isNull(setupTokens.usedAt));
-		await tx.insert(setupTokens).values({ tokenHash: sha256(token) });
-	});
+	await replaceSetupToken(db, sha256(token));
 	return token;
 }
 
 /** Whether a setup token can still be used (unused, and no admin exists yet). */
 export async function setupTokenUsable(db: Db, token: string): Promise<boolean> {
 	if (!token || token.length > 200) return false;
-	const [row] = await db
-		.select()
-		.from(setupTokens)
-		.where(and(eq(setupTokens.tokenHash, sha256(token)), isNull(setupTokens.usedAt)))
-		.limit(1);
-	return !!row && (await countAdmins(db)) === 0;
+	return (await unusedSetupToken(db, sha256(token))) && (await countAdmins(db)) === 0;
 }
 
 export type SetupResult = { ok: true; adminId: number } | { ok: false; gone: true } | { ok: false; gone: false; errors: FieldErrors };
@@ -44,16 +36,11 @@ export async function completeSetup(
 	if (!(await setupTokenUsable(db, token))) return { ok: false, gone: true };
 	if (input.password !== input.confirm) return { ok: false, gone: false, errors: { confirm: 'The two passwords differ' } };
 	// Claim the token first: of two racing submissions only one gets the row.
-	const claimed = await db
-		.update(setupTokens)
-		.set({ usedAt: new Date() })
-		.where(and(eq(setupTokens.tokenHash, sha256(token)), isNull(setupTokens.usedAt)))
-		.returning({ t: setupTokens.tokenHash });
-	if (claimed.length === 0) return { ok: false, gone: true };
+	if (!(await claimSetupToken(db, sha256(token)))) return { ok: false, gone: true };
 	const r = await createAdmin(db, input);
 	if (!r.ok) {
 		// Not created: give the token back so the admin can correct the form.
-		await db.update(setupTokens).set({ usedAt: null }).where(eq(setupTokens.tokenHash, sha256(token)));
+		await releaseSetupToken(db, sha256(token));
 		return { ok: false, gone: false, errors: r.errors };
 	}
 	return { ok: true, adminId: r.id };

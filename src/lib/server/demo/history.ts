@@ -3,9 +3,9 @@
 // Every simulated check goes through rollupDelta/mergeDelta, the formula live
 // checks use, so bars and charts drawn from seeded rollups are exactly what
 // the same checks would have produced one by one.
-import { mergeDelta, rollupDelta, type RollupDelta } from '../rollup';
+import { mergeDelta, rollupDelta, type RollupDelta } from '../db/queries/rollup';
 import type { MonitorStatus } from '../types';
-import { addDays, lastDays, zonedMidnight } from '../pages/zone';
+import { addDays, lastDays, zonedMidnight } from '$lib/time';
 
 /** Small deterministic PRNG (mulberry32), so a seed gives the same history. */
 export function prng(seed: number): () => number {

@@ -5,7 +5,8 @@ import { checkBlocks, checkDays, checkHours, checks, monitors, monitorState, sta
 import { checksBetween, recordCheck } from '../db/queries/checks';
 import { prng, simulate, randomEpisodes } from './history';
 import { currentTail, seedDemo } from './seed';
-import { clearBarCache, homeData } from '../pages/home';
+import { clearBarCache } from '../db/queries/days';
+import { homeData } from '../status-pages';
 import { unpackRow } from '$lib/row-html';
 import { copyWriter } from './copy';
 import type { MonitorStatus } from '../types';

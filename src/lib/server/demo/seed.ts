@@ -1,15 +1,22 @@
 // The demo seeder: N monitors with D days of history, written in bulk.
 // Rollups come from simulate() (rollupDelta + mergeDelta per check) and are
-// upserted with the same ON CONFLICT clause as live checks (rollupSet).
-import { like, sql } from 'drizzle-orm';
+// upserted with the same ON CONFLICT clause as live checks (db/queries/seed.ts).
 import type { Db } from '../db/index';
-import { checkDays, checkHours, checks, monitors, monitorState, statusChanges } from '../db/schema';
-import { packChecks, rollupSet } from '../db/queries/checks';
+import {
+	activateMonitorsByTagPrefix,
+	analyze,
+	deleteMonitorsByTagPrefix,
+	insertChecks,
+	insertMonitorRows,
+	insertMonitorStates,
+	insertStatusChanges,
+	upsertDayRollups,
+	upsertHourRollups,
+	type MonitorStateRow
+} from '../db/queries/seed';
 import { compactChecks } from '../db/queries/compaction';
-import { slotMs } from '../pages/bar';
-import { STALE_SLOTS } from '../pages/current';
-import { zonedMidnight } from '../pages/zone';
-import { dayKey } from '../rollup';
+import { slotMs, STALE_SLOTS } from '../current';
+import { dayKey, zonedMidnight } from '$lib/time';
 import type { Host, MonitorStatus, Ping } from '../types';
 import { prng, randomEpisodes, simulate, type Episode, type History } from './history';
 
@@ -69,28 +76,19 @@ export function insertWriter(db: Db): SeedWriter {
 		async write({ id, hosts, h }) {
 			const hours = [...h.hours].map(([bucket, d]) => ({ monitorId: id, bucket: new Date(bucket), ...d }));
 			const days = [...h.days].map(([day, d]) => ({ monitorId: id, day, ...d }));
-			await inBatches(hours, BATCH, (b) =>
-				db.insert(checkHours).values(b).onConflictDoUpdate({ target: [checkHours.monitorId, checkHours.bucket], set: rollupSet('check_hours') })
-			);
-			await inBatches(days, BATCH, (b) =>
-				db.insert(checkDays).values(b).onConflictDoUpdate({ target: [checkDays.monitorId, checkDays.day], set: rollupSet('check_days') })
-			);
-			await inBatches(h.raw, BATCH, async (b) =>
-				db
-					.insert(checks)
-					.values(
-						await packChecks(
-							db,
-							b.map((c) => ({ monitorId: id, ts: new Date(c.ts), status: c.status, latency: c.latency, pings: demoPings(hosts, c.status, c.latency), error: demoError(c.status) }))
-						)
-					)
-					.onConflictDoNothing()
+			await inBatches(hours, BATCH, (b) => upsertHourRollups(db, b));
+			await inBatches(days, BATCH, (b) => upsertDayRollups(db, b));
+			await inBatches(h.raw, BATCH, (b) =>
+				insertChecks(
+					db,
+					b.map((c) => ({ monitorId: id, ts: new Date(c.ts), status: c.status, latency: c.latency, pings: demoPings(hosts, c.status, c.latency), error: demoError(c.status) }))
+				)
 			);
 			await inBatches(h.changes, BATCH, (b) =>
-				db
-					.insert(statusChanges)
-					.values(b.map((c) => ({ monitorId: id, ts: new Date(c.ts), fromStatus: c.from, toStatus: c.to, error: demoError(c.to) })))
-					.onConflictDoNothing()
+				insertStatusChanges(
+					db,
+					b.map((c) => ({ monitorId: id, ts: new Date(c.ts), fromStatus: c.from, toStatus: c.to, error: demoError(c.to) }))
+				)
 			);
 		},
 		async flush() {}
@@ -117,7 +115,7 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 	const now = (o.now ?? new Date()).getTime();
 	const rand = prng(o.seed);
 	const writer = o.writer ?? insertWriter(db);
-	await db.delete(monitors).where(like(monitors.tag, `${DEMO_PREFIX}%`));
+	await deleteMonitorsByTagPrefix(db, DEMO_PREFIX);
 
 	const from = now - o.days * 86_400_000;
 	const width = String(o.monitors).length;
@@ -147,14 +145,13 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 	});
 	const ids: number[] = [];
 	await inBatches(specs, 500, async (b) => {
-		const r = await db.insert(monitors).values(b).returning({ id: monitors.id });
-		ids.push(...r.map((x) => x.id));
+		ids.push(...(await insertMonitorRows(db, b)));
 	});
 	log(`${specs.length} monitors created`);
 
 	const rawFrom = now - Math.min(7, o.days) * 86_400_000;
 	const totals = { hours: 0, days: 0, checks: 0, changes: 0 };
-	const states: (typeof monitorState.$inferInsert)[] = [];
+	const states: MonitorStateRow[] = [];
 	// A known outage for the first monitor: 42 min DOWN three days ago at 03:12 site time.
 	const threeDaysAgo = dayKey(new Date(now - 3 * 86_400_000), o.timeZone);
 	const knownStart = zonedMidnight(threeDaysAgo, o.timeZone) + (3 * 60 + 12) * 60_000;
@@ -194,8 +191,8 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 	// Raw rows of closed hours into check_blocks, as the scheduler's hourly run would (issue 11.3).
 	const packed = await compactChecks(db, { now: new Date(now) });
 	log(`${packed.checks} raw checks packed into ${packed.blocks} hour blocks`);
-	await inBatches(states, 1000, (b) => db.insert(monitorState).values(b).onConflictDoNothing());
-	await db.update(monitors).set({ active: true }).where(like(monitors.tag, `${DEMO_PREFIX}%`));
-	await db.execute(sql`analyze`);
+	await inBatches(states, 1000, (b) => insertMonitorStates(db, b));
+	await activateMonitorsByTagPrefix(db, DEMO_PREFIX);
+	await analyze(db);
 	return { monitors: specs.length, ...totals };
 }

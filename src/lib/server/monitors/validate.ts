@@ -4,7 +4,9 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { checkCron, DEFAULT_CRON } from './cron';
-import type { Host } from '../types';
+import { TAG, type Host, type MonitorInput } from '../types';
+
+export { isTag, type MonitorInput } from '../types';
 
 const got = (v: unknown) => {
 	if (v === undefined) return 'nothing';
@@ -63,9 +65,6 @@ export const hostSchema = z
 // Postgres text (and jsonb) cannot hold NUL: refused here with a message instead of failing the write.
 const noNul = [(s: string) => !s.includes('\u0000'), { error: 'must not contain NUL characters (\\u0000)' }] as const;
 
-const TAG = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
-/** Whether a string can be a monitor's tag at all (every stored tag passed validation). */
-export const isTag = (s: string) => TAG.test(s);
 export const MAX_EVAL_BYTES = 64 * 1024;
 
 export const monitorInputSchema = z
@@ -129,7 +128,10 @@ export const monitorInputSchema = z
 	})
 	.strict();
 
-export type MonitorInput = z.output<typeof monitorInputSchema>;
+// The schema's output is the shared MonitorInput exactly: a change to either fails type checking here.
+type SchemaOutput = z.output<typeof monitorInputSchema>;
+const sameShape: [SchemaOutput extends MonitorInput ? true : false, MonitorInput extends SchemaOutput ? true : false] = [true, true];
+void sameShape;
 
 export interface FieldError {
 	/** e.g. "monitors[2].type_data.hosts[0].port" */

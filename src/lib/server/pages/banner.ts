@@ -4,8 +4,7 @@
 // "All systems operational" only when every monitor is current and up.
 import type { Shown } from '$lib/status';
 import type { Banner } from '$lib/types';
-import { clock, hm } from './format';
-import { zoneLabel } from './zone';
+import { clock, hm, zoneLabel } from '$lib/time';
 
 export interface BannerInput {
 	name: string;

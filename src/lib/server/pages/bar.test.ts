@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { barData, calendar, dayStat, dayStats, emptyDayArrays, expectedSlots, rowBar, slotMs, uptimeOver, type DayCounts } from './bar';
-import { addDays, dayLengthMs, lastDays, zonedMidnight } from './zone';
+import { barData, calendar, dayStat, dayStats, expectedSlots, rowBar, uptimeOver } from './bar';
+import { emptyDayArrays, type DayCounts } from '../db/queries/days';
+import { slotMs } from '../current';
+import { addDays, dayKey, dayLengthMs, lastDays, zonedMidnight } from '$lib/time';
 import { barLabelText, barPaths, dayIndexAt, strokeDays, BAR_WIDTH } from '$lib/bar';
-import { dayKey, mergeDelta, rollupDelta } from '../rollup';
+import { mergeDelta, rollupDelta } from '../db/queries/rollup';
 import type { MonitorStatus } from '../types';
 
 const counts = (p: Partial<DayCounts>): DayCounts => ({

@@ -3,20 +3,11 @@
 // the day rule ($lib/day-colour, which decides the colour). Minutes are checks
 // × the monitor's slot length (from its cron), so a monitor checked every 5 s
 // and one checked every 5 min give the same colour for the same outage.
-import { checkCron } from '../monitors/cron';
-import { uptimeRatio } from '../rollup';
-import { dayLengthMs, lastDays, zonedMidnight } from './zone';
+import { uptimeRatio } from '../db/queries/rollup';
+import type { DayArrays, DayCounts, StatusCounts } from '../db/queries/days';
+import { dayLengthMs, lastDays, zonedMidnight } from '$lib/time';
 import { dayClass, partialCoverage, type DayClass } from '$lib/day-colour';
 import type { BarData } from '$lib/types';
-
-export interface DayCounts {
-	up: number;
-	degraded: number;
-	down: number;
-	maintenance: number;
-	latencySum: number;
-	latencyCount: number;
-}
 
 export interface DayStat {
 	day: string;
@@ -33,20 +24,6 @@ export interface DayStat {
 	avgLatency: number | null;
 	/** Today: the day is not over yet. */
 	today: boolean;
-}
-
-const slotCache = new Map<string, number>();
-
-/** The monitor's slot length in ms (the shortest gap of its cron); 60 s if the cron is unusable. */
-export function slotMs(cron: string, timeZone = 'UTC'): number {
-	const key = `${timeZone} ${cron}`;
-	let ms = slotCache.get(key);
-	if (ms === undefined) {
-		const c = checkCron(cron, timeZone);
-		ms = c.ok ? c.intervalMs : 60_000;
-		slotCache.set(key, ms);
-	}
-	return ms;
 }
 
 /**
@@ -97,21 +74,6 @@ export function expectedFor(cal: Calendar, slot: number): number[] {
 	return e;
 }
 
-/** Per-day counts of one monitor, indexed like the calendar's days (home page fast path). */
-export interface DayArrays {
-	up: Int32Array;
-	degraded: Int32Array;
-	down: Int32Array;
-	maintenance: Int32Array;
-}
-
-export const emptyDayArrays = (n: number): DayArrays => ({
-	up: new Int32Array(n),
-	degraded: new Int32Array(n),
-	down: new Int32Array(n),
-	maintenance: new Int32Array(n)
-});
-
 export interface RowBar {
 	bar: BarData;
 	uptime90: number | null;
@@ -119,13 +81,6 @@ export interface RowBar {
 	/** Class counts and the worst day by down minutes, for the bar's label. */
 	counts: Record<DayClass, number>;
 	worst: { index: number; downMin: number } | null;
-}
-
-export interface TodayCounts {
-	up: number;
-	degraded: number;
-	down: number;
-	maintenance: number;
 }
 
 interface Acc {
@@ -142,7 +97,7 @@ interface Acc {
 }
 
 /** Adds day i with counts c to the row's running totals (the one rule for every day of a row). */
-function addDay(acc: Acc, i: number, n: number, c: TodayCounts, expected: number, slotMinutes: number) {
+function addDay(acc: Acc, i: number, n: number, c: StatusCounts, expected: number, slotMinutes: number) {
 	const cls = dayClass(c, slotMinutes);
 	acc.d += cls;
 	acc.counts[cls]++;
@@ -195,7 +150,7 @@ function pastDays(cal: Calendar, slot: number, a: DayArrays): Readonly<Acc> {
  * as dayStat. `today`, when given, replaces the arrays' last day (the home
  * page keeps finished days cached and reads only today afresh).
  */
-export function rowBar(cal: Calendar, slot: number, a: DayArrays, today?: TodayCounts): RowBar {
+export function rowBar(cal: Calendar, slot: number, a: DayArrays, today?: StatusCounts): RowBar {
 	const n = cal.days.length;
 	const past = pastDays(cal, slot, a);
 	const acc: Acc = { ...past, p: past.p.slice(), counts: { ...past.counts } };

@@ -1,15 +1,12 @@
 // Per-day numbers behind one bar, for its tooltip: fetched on a row's first
 // hover or focus (small JSON), so the home page carries only class letters.
-import { and, eq, gte } from 'drizzle-orm';
-import type { Db } from '../db/index';
-import { checkDays, monitors } from '../db/schema';
 import { formatLatency, formatUptime } from '$lib/status';
 import { BAR_DAYS } from '$lib/bar';
 import type { DayClass } from '$lib/day-colour';
-import { dayStats, slotMs, type DayCounts, type DayStat } from './bar';
-import { count, hm, longDay, minutes, zoneLabel } from './format';
-import { lastDays } from './zone';
-import { isTag } from '../monitors/validate';
+import { count, hm, longDay, minutes, zoneLabel } from '$lib/time';
+import type { DayCounts } from '../db/queries/days';
+import { slotMs } from '../current';
+import { dayStats, type DayStat } from './bar';
 
 export interface DayTip {
 	day: string;
@@ -19,24 +16,6 @@ export interface DayTip {
 	/** "Today so far (to 14:03)" or '' */
 	note: string;
 	lines: string[];
-}
-
-/** A public, active monitor by tag (id, name, cron), or undefined: hidden ones are treated as unknown. */
-export async function publicMonitorByTag(db: Db, tag: string) {
-	if (!isTag(tag)) return undefined; // from the URL; a NUL in it would make Postgres refuse the query
-	const [m] = await db
-		.select()
-		.from(monitors)
-		.where(and(eq(monitors.tag, tag), eq(monitors.isPublic, true), eq(monitors.active, true)));
-	return m;
-}
-
-export async function dayCountsOf(db: Db, monitorId: number, from: string): Promise<Map<string, DayCounts>> {
-	const rows = await db
-		.select()
-		.from(checkDays)
-		.where(and(eq(checkDays.monitorId, monitorId), gte(checkDays.day, from)));
-	return new Map(rows.map((r) => [r.day, r]));
 }
 
 export function dayTip(s: DayStat, timeZone: string, now: Date): DayTip {
@@ -63,12 +42,8 @@ export function dayTip(s: DayStat, timeZone: string, now: Date): DayTip {
 	};
 }
 
-/** The tooltips of one monitor's 90 days, oldest first; null for an unknown or hidden tag. */
-export async function monitorDays(db: Db, tag: string, timeZone: string, now = new Date()) {
-	const m = await publicMonitorByTag(db, tag);
-	if (!m) return null;
-	const days = lastDays(BAR_DAYS, now, timeZone);
-	const byDay = await dayCountsOf(db, m.id, days[0]);
+/** The tooltips of one monitor's 90 days, oldest first; `byDay` holds its days from the first of them. */
+export function monitorDaysView(m: { tag: string; name: string; cron: string }, byDay: Map<string, DayCounts>, timeZone: string, now: Date) {
 	const stats = dayStats(byDay, { n: BAR_DAYS, timeZone, slotMs: slotMs(m.cron, timeZone), now });
 	return { tag: m.tag, name: m.name, days: stats.map((s) => dayTip(s, timeZone, now)) };
 }

@@ -1,16 +1,12 @@
 // Latency series for the monitor page's chart (UI.md §5). Every bucket of the
 // range is returned, with avg = null when it is empty or mostly DOWN, so the
 // chart draws gaps instead of bridging them. 24 h folds the checks (raw rows
-// and closed-hour blocks) into
-// 5-minute buckets with the same rollupDelta/mergeDelta as the rollups; the
-// other ranges read check_hours / check_days.
-import { and, eq, gte, lt } from 'drizzle-orm';
-import type { Db } from '../db/index';
-import { checkDays, checkHours } from '../db/schema';
-import { checkPointsSince } from '../db/queries/checks';
-import { hourBucket, mergeDelta, rollupDelta, type RollupDelta } from '../rollup';
+// and closed-hour blocks) into 5-minute buckets with the same
+// rollupDelta/mergeDelta as the rollups; the other ranges take the rows of
+// check_hours / check_days.
+import { mergeDelta, rollupDelta, type RollupDelta } from '../db/queries/rollup';
 import type { MonitorStatus } from '../types';
-import { lastDays, zonedMidnight } from './zone';
+import { hourBucket, lastDays, zonedMidnight } from '$lib/time';
 
 export const RANGES = ['24h', '7d', '30d', '90d'] as const;
 export type Range = (typeof RANGES)[number];
@@ -80,39 +76,43 @@ export function foldChecks(
 	return Array.from({ length: n }, (_, i) => point(from + i * bucketMs, acc.get(i)));
 }
 
-export async function latencySeries(
-	db: Db,
-	monitorId: number,
-	range: Range,
-	timeZone: string,
-	now = new Date()
-): Promise<LatencySeries> {
+/**
+ * The buckets a range draws: 24 h in 5-minute buckets ending with the current
+ * one, 7 d and 30 d in UTC hours ending with the current hour, 90 d in the
+ * site zone's calendar days ending with today (`days`).
+ */
+export function rangeBuckets(range: Range, timeZone: string, now: Date): { bucketMs: number; from: number; n: number; days: string[] } {
 	const end = now.getTime();
 	if (range === '24h') {
 		const n = 288;
-		const from = Math.floor(end / MIN5) * MIN5 - (n - 1) * MIN5;
-		const rows = await checkPointsSince(db, monitorId, new Date(from));
-		return { range, bucketMs: MIN5, from, to: end, points: foldChecks(rows, from, MIN5, n) };
+		return { bucketMs: MIN5, from: Math.floor(end / MIN5) * MIN5 - (n - 1) * MIN5, n, days: [] };
 	}
 	if (range === '7d' || range === '30d') {
 		const n = range === '7d' ? 168 : 720;
-		const from = hourBucket(now).getTime() - (n - 1) * HOUR;
-		const rows = await db
-			.select()
-			.from(checkHours)
-			.where(
-				and(eq(checkHours.monitorId, monitorId), gte(checkHours.bucket, new Date(from)), lt(checkHours.bucket, new Date(end + HOUR)))
-			);
-		const by = new Map(rows.map((r) => [r.bucket.getTime(), r]));
-		const points = Array.from({ length: n }, (_, i) => point(from + i * HOUR, by.get(from + i * HOUR)));
-		return { range, bucketMs: HOUR, from, to: end, points };
+		return { bucketMs: HOUR, from: hourBucket(now).getTime() - (n - 1) * HOUR, n, days: [] };
 	}
 	const days = lastDays(90, now, timeZone);
-	const rows = await db
-		.select()
-		.from(checkDays)
-		.where(and(eq(checkDays.monitorId, monitorId), gte(checkDays.day, days[0])));
+	return { bucketMs: 24 * HOUR, from: zonedMidnight(days[0], timeZone), n: days.length, days };
+}
+
+/** The 24-hour series from the raw checks since its first bucket. */
+export function checkSeries(rows: { ts: Date; status: string; latency: number }[], timeZone: string, now: Date): LatencySeries {
+	const b = rangeBuckets('24h', timeZone, now);
+	return { range: '24h', bucketMs: b.bucketMs, from: b.from, to: now.getTime(), points: foldChecks(rows, b.from, b.bucketMs, b.n) };
+}
+
+/** The 7- or 30-day series from the hourly rollups of its hours. */
+export function hourSeries(range: '7d' | '30d', rows: (RollupDelta & { bucket: Date })[], timeZone: string, now: Date): LatencySeries {
+	const b = rangeBuckets(range, timeZone, now);
+	const by = new Map(rows.map((r) => [r.bucket.getTime(), r]));
+	const points = Array.from({ length: b.n }, (_, i) => point(b.from + i * HOUR, by.get(b.from + i * HOUR)));
+	return { range, bucketMs: HOUR, from: b.from, to: now.getTime(), points };
+}
+
+/** The 90-day series from the daily rollups of its days. */
+export function daySeries(rows: (RollupDelta & { day: string })[], timeZone: string, now: Date): LatencySeries {
+	const b = rangeBuckets('90d', timeZone, now);
 	const by = new Map(rows.map((r) => [r.day, r]));
-	const points = days.map((d) => point(zonedMidnight(d, timeZone), by.get(d)));
-	return { range, bucketMs: 24 * HOUR, from: points[0].t, to: end, points };
+	const points = b.days.map((d) => point(zonedMidnight(d, timeZone), by.get(d)));
+	return { range: '90d', bucketMs: 24 * HOUR, from: points[0].t, to: now.getTime(), points };
 }

@@ -1,23 +1,17 @@
-// Data for /monitors/[tag]: status now, uptime tiles, the 90-day bar, status
-// changes and (only when the monitor shows them) its hosts. A fixed handful of
-// queries; the chart's series comes from latency.json separately.
-import { publicError } from '../public/disclosure';
-import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db/index';
-import { checkHours, monitors, monitorState, statusChanges } from '../db/schema';
-import { latestPings } from '../db/queries/checks';
-import { hourBucket, uptimeRatio } from '../rollup';
+// The page of /monitors/[tag] from its rows: status now, uptime tiles, the
+// 90-day bar, status changes and (only when the monitor shows them) its
+// hosts. The rows come from a fixed handful of queries; the chart's series
+// comes from latency.json separately.
+import { publicError } from '../disclosure';
+import { uptimeRatio } from '../db/queries/rollup';
+import type { DayCounts } from '../db/queries/days';
 import { shown, type Shown } from '$lib/status';
 import { BAR_DAYS } from '$lib/bar';
-import { barData, dayStats, slotMs, uptimeOver } from './bar';
+import { barData, dayStats, uptimeOver } from './bar';
 import type { BarData, ChangeRow } from '$lib/types';
-import { dayCountsOf } from './days';
-import { statusNow } from './home';
-import { clock, duration, hm, longDay, shortDay, zoneLabel } from './format';
-import { lastDays, zonedMidnight } from './zone';
-import { dayKey } from '../rollup';
+import { statusNow, slotMs } from '../current';
+import { clock, dayKey, duration, hm, lastDays, longDay, shortDay, zonedMidnight, zoneLabel } from '$lib/time';
 import { describeCron } from '../monitors/cron';
-import { isTag } from '../monitors/validate';
 import { isRange, type Range } from './latency';
 
 export const CHANGES_PER_PAGE = 20;
@@ -40,69 +34,52 @@ export interface HostRow {
 	error: string | null;
 }
 
-export async function monitorPage(
-	db: Db,
-	opts: { tag: string; timeZone: string; now?: Date; older?: string | null; range?: string | null }
+/** A public monitor with its state now (db/queries/status: publicMonitorWithState). */
+export interface MonitorPageRow {
+	id: number;
+	tag: string;
+	name: string;
+	description: string;
+	cron: string;
+	showHosts: boolean;
+	createdAt: Date;
+	status: string | null;
+	lastCheck: Date | null;
+	since: Date | null;
+	latency: number | null;
+}
+
+export type ChangeInput = { ts: Date; fromStatus: string | null; toStatus: string; error: string | null };
+export type PingInput = { host: string; port: number; type: string; status: string; latency: number; error?: string };
+
+/** The first calendar day of the page (its bar and its changes start there). */
+export function monitorPageDays(timeZone: string, now: Date) {
+	const days = lastDays(BAR_DAYS, now, timeZone);
+	return { days, windowStart: zonedMidnight(days[0], timeZone) };
+}
+
+/**
+ * The monitor page from its rows: `hours` the UP/DEGRADED/DOWN counts of the
+ * last 24 UTC hours, `byDay` its days (monitorPageDays), `changes` up to
+ * CHANGES_PER_PAGE + 1 status changes newest first (before `older` when
+ * given), `pings` its latest hosts' results (read only when it shows them).
+ */
+export function monitorView(
+	m: MonitorPageRow,
+	rows: { hours: { up: number; degraded: number; down: number }; byDay: Map<string, DayCounts>; changes: ChangeInput[]; pings: PingInput[] },
+	opts: { timeZone: string; now: Date; older: Date | null; range?: string | null }
 ) {
-	// The tag is from the URL: one no monitor can have is not looked up (a NUL in it would make Postgres refuse the query).
-	if (!isTag(opts.tag)) return null;
-	const now = opts.now ?? new Date();
+	const { now, older } = opts;
 	const tz = opts.timeZone;
-	const [m] = await db
-		.select({
-			id: monitors.id,
-			tag: monitors.tag,
-			name: monitors.name,
-			description: monitors.description,
-			cron: monitors.cron,
-			showHosts: monitors.showHosts,
-			createdAt: monitors.createdAt,
-			status: monitorState.status,
-			lastCheck: monitorState.ts,
-			since: monitorState.since,
-			latency: monitorState.latency
-		})
-		.from(monitors)
-		.leftJoin(monitorState, eq(monitorState.monitorId, monitors.id))
-		.where(and(eq(monitors.tag, opts.tag), eq(monitors.isPublic, true), eq(monitors.active, true)));
-	if (!m) return null;
-
+	const { hours, byDay, changes } = rows;
 	const slot = slotMs(m.cron, tz);
-	const days = lastDays(BAR_DAYS, now, tz);
-	const windowStart = zonedMidnight(days[0], tz);
-	const older = parseOlder(opts.older, now);
-
-	const hourFrom = new Date(hourBucket(now).getTime() - 23 * 3_600_000);
-	const [hours, byDay, changes, last] = await Promise.all([
-		db
-			.select({
-				up: sql<number>`coalesce(sum(${checkHours.up}), 0)::int`,
-				degraded: sql<number>`coalesce(sum(${checkHours.degraded}), 0)::int`,
-				down: sql<number>`coalesce(sum(${checkHours.down}), 0)::int`
-			})
-			.from(checkHours)
-			.where(and(eq(checkHours.monitorId, m.id), gte(checkHours.bucket, hourFrom))),
-		dayCountsOf(db, m.id, days[0]),
-		db
-			.select()
-			.from(statusChanges)
-			.where(
-				and(
-					eq(statusChanges.monitorId, m.id),
-					gte(statusChanges.ts, new Date(windowStart)),
-					older ? lt(statusChanges.ts, older) : undefined
-				)
-			)
-			.orderBy(desc(statusChanges.ts))
-			.limit(CHANGES_PER_PAGE + 1),
-		m.showHosts ? latestPings(db, m.id) : Promise.resolve([])
-	]);
+	const { days } = monitorPageDays(tz, now);
 
 	const stats = dayStats(byDay, { n: BAR_DAYS, timeZone: tz, slotMs: slot, now });
 	const uptime90 = uptimeOver(byDay, days);
 	const since = (from: number) => (m.createdAt.getTime() > from ? `since ${shortDay(dayKey(m.createdAt, tz))}` : '');
 	const tiles: Tile[] = [
-		{ window: '24h', label: '24 h', uptime: uptimeRatio(hours[0] ?? { up: 0, degraded: 0, down: 0 }), since: since(now.getTime() - 86_400_000) },
+		{ window: '24h', label: '24 h', uptime: uptimeRatio(hours), since: since(now.getTime() - 86_400_000) },
 		...([7, 30, 90] as const).map((n) => ({
 			window: `${n}d` as Tile['window'],
 			label: `${n} d`,
@@ -127,7 +104,7 @@ export async function monitorPage(
 		uptime30: uptimeOver(byDay, days.slice(-30)),
 		changes: changeRows(changes.slice(0, CHANGES_PER_PAGE), older, now, tz, m.showHosts),
 		olderCursor: changes.length > CHANGES_PER_PAGE ? changes[CHANGES_PER_PAGE - 1].ts.toISOString() : null,
-		hosts: m.showHosts ? hostRows(last) : null,
+		hosts: m.showHosts ? hostRows(rows.pings) : null,
 		range: (isRange(opts.range) ? opts.range : '24h') as Range,
 		zone: zoneLabel(tz),
 		timeZone: tz,
@@ -141,11 +118,6 @@ function sinceText(since: Date, now: Date, tz: string): string {
 }
 
 /**
- * Newest first. A change lasts until the next newer one; the newest is
- * "ongoing". On an older page, the first row ends where the previous page's
- * last row began (the cursor).
- */
-/**
  * The "older changes" cursor from the URL: a time between 2000 and a day
  * from now, else none (the first page). Anything else Postgres may refuse
  * (year -271821 parses in JavaScript), and a visitor's typo is no error.
@@ -157,8 +129,13 @@ export function parseOlder(raw: string | null | undefined, now: Date): Date | nu
 	return new Date(t);
 }
 
+/**
+ * Newest first. A change lasts until the next newer one; the newest is
+ * "ongoing". On an older page, the first row ends where the previous page's
+ * last row began (the cursor).
+ */
 export function changeRows(
-	rows: { ts: Date; fromStatus: string | null; toStatus: string; error: string | null }[],
+	rows: ChangeInput[],
 	cursor: Date | null,
 	now: Date,
 	tz: string,
@@ -179,7 +156,7 @@ export function changeRows(
 	});
 }
 
-export function hostRows(pings: { host: string; port: number; type: string; status: string; latency: number; error?: string }[]): HostRow[] {
+export function hostRows(pings: PingInput[]): HostRow[] {
 	return pings.map((p, index) => ({
 		index,
 		host: p.host,

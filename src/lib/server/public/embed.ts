@@ -1,12 +1,12 @@
 // Data for the embed widget (/embed/{tag}): the snapshot says whether the tag
 // is public (and gives status and uptime), one query reads its 90 days.
 import type { App } from '../app';
-import { dayRollups } from '../db/queries/days';
+import { dayRollups, type DayCounts } from '../db/queries/days';
 import { getMonitorByTag } from '../db/queries/monitors';
-import { windowStartDay } from '../db/queries/status';
-import { barData, dayStats, slotMs, type DayCounts } from '../pages/bar';
+import { barData, dayStats } from '../pages/bar';
+import { slotMs } from '../current';
 import type { BarData } from '$lib/types';
-import { dayKey } from '../rollup';
+import { dayKey, windowStartDay } from '../../time';
 
 export const EMBED_DAYS = 90;
 

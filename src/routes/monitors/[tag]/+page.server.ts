@@ -1,10 +1,9 @@
 import { error } from '@sveltejs/kit';
-import { getApp } from '$lib/server/app';
-import { monitorPage } from '$lib/server/pages/monitor';
+import { monitorPage } from '$lib/server/status-pages';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, url }) => {
-	const { database, config } = getApp();
+export const load: PageServerLoad = async ({ params, url, locals }) => {
+	const { database, config } = locals.app;
 	const page = await monitorPage(database.db, {
 		tag: params.tag,
 		timeZone: config.siteTimezone,

@@ -7,7 +7,7 @@ import { checkBlocks, checkHours, checks } from '../schema';
 import { checksBetween, latestPings, recentChecks, recordCheck, type CheckInput } from './checks';
 import { compactChecks, pruneChecks } from './compaction';
 import { latencyPercentile, percentileCont } from './status';
-import { latencySeries } from '../../pages/latency';
+import { latencySeries } from '../../status-pages';
 import { upsertMonitors } from './monitors';
 import { validateMonitorList } from '../../monitors/validate';
 import type { MonitorStatus, Ping } from '../../types';

@@ -6,7 +6,8 @@ import type { Db, Tx } from '../index';
 import { checkBlocks, checkDays, checkHours, checks, monitorState, SLOT_EPOCH_MS, statusChanges } from '../schema';
 import { addressesOf, encodePings, hostKeys } from './ping-codec';
 import { decodeBlock, type BlockCheck } from './block-codec';
-import { dayKey, hourBucket, rollupDelta, type RollupDelta } from '../../rollup';
+import { dayKey, hourBucket } from '../../../time';
+import { rollupDelta, type RollupDelta } from './rollup';
 import type { MonitorStatus, Ping } from '../../types';
 import { latencyProblem } from '../../eval/latency';
 import { addressIds, cacheOf, hostListVersion, unpack } from './check-hosts';
@@ -174,7 +175,6 @@ export const HOUR_MS = 3_600_000;
 /** Whole seconds since SLOT_EPOCH_MS, as check_results.ts and check_blocks.hour hold them. */
 export const slotOf = (d: Date) => Math.floor((d.getTime() - SLOT_EPOCH_MS) / 1000);
 export const dateOf = (t: number) => new Date(SLOT_EPOCH_MS + t * 1000);
-export const hourStart = (d: Date) => new Date(Math.floor(d.getTime() / HOUR_MS) * HOUR_MS);
 
 /** A stored check before its pings are decoded. */
 export interface Stored {
@@ -191,7 +191,7 @@ async function inBlock(tx: Tx, monitorId: number, ts: Date): Promise<boolean> {
 	const [b] = await tx
 		.select({ hour: checkBlocks.hour, data: checkBlocks.data })
 		.from(checkBlocks)
-		.where(and(eq(checkBlocks.monitorId, monitorId), eq(checkBlocks.hour, hourStart(ts))));
+		.where(and(eq(checkBlocks.monitorId, monitorId), eq(checkBlocks.hour, hourBucket(ts))));
 	if (!b) return false;
 	const t = slotOf(ts);
 	return decodeBlock(slotOf(b.hour), b.data).some((c) => c.t === t);
@@ -208,7 +208,7 @@ export function merge(raw: Stored[], blocked: Stored[]): Stored[] {
 async function storedBetween(db: Db, monitorId: number, from: Date, to?: Date): Promise<Stored[]> {
 	const rawWhere = [eq(checks.monitorId, monitorId), gte(checks.ts, from)];
 	if (to) rawWhere.push(lt(checks.ts, to));
-	const blockWhere = [eq(checkBlocks.monitorId, monitorId), gte(checkBlocks.hour, hourStart(from))];
+	const blockWhere = [eq(checkBlocks.monitorId, monitorId), gte(checkBlocks.hour, hourBucket(from))];
 	if (to) blockWhere.push(lt(checkBlocks.hour, to));
 	const [raw, blocks] = await Promise.all([
 		db.select().from(checks).where(and(...rawWhere)).orderBy(checks.ts),

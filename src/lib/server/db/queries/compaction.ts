@@ -5,7 +5,8 @@ import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../index';
 import { checkBlocks, checks, monitors } from '../schema';
 import { decodeBlock, encodeBlock } from './block-codec';
-import { fromBlock, HOUR_MS, hourStart, merge, slotOf, type Stored } from './checks';
+import { fromBlock, HOUR_MS, merge, slotOf, type Stored } from './checks';
+import { hourBucket } from '../../../time';
 
 // ---- Compaction: closed hours into check_blocks ----
 
@@ -36,7 +37,7 @@ export interface CompactOptions {
  */
 export async function compactChecks(db: Db, opts: CompactOptions = {}): Promise<{ blocks: number; checks: number }> {
 	const now = opts.now ?? new Date();
-	const cutoff = hourStart(new Date(now.getTime() - (opts.keepMs ?? 2 * HOUR_MS)));
+	const cutoff = hourBucket(new Date(now.getTime() - (opts.keepMs ?? 2 * HOUR_MS)));
 	const span = (opts.batchHours ?? 24) * HOUR_MS;
 	const total = { blocks: 0, checks: 0 };
 	const ids = (await db.select({ id: monitors.id }).from(monitors)).map((m) => m.id);
@@ -51,7 +52,7 @@ export async function compactChecks(db: Db, opts: CompactOptions = {}): Promise<
 					.orderBy(asc(checks.ts))
 					.limit(1);
 				if (!first) return null;
-				const from = hourStart(first.ts);
+				const from = hourBucket(first.ts);
 				const to = new Date(Math.min(cutoff.getTime(), from.getTime() + span));
 				const rows = (await tx
 					.delete(checks)
@@ -59,7 +60,7 @@ export async function compactChecks(db: Db, opts: CompactOptions = {}): Promise<
 					.returning()) as (Stored & { monitorId: number })[];
 				const byHour = new Map<number, Stored[]>();
 				for (const r of rows) {
-					const h = hourStart(r.ts).getTime();
+					const h = hourBucket(r.ts).getTime();
 					let list = byHour.get(h);
 					if (!list) byHour.set(h, (list = []));
 					list.push(r);

@@ -1,7 +1,7 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../index';
 import { checkHours, monitorState, monitors, type MonitorRow, type NewMonitorRow } from '../schema';
-import { isTag, type MonitorInput } from '../../monitors/validate';
+import { isTag, type MonitorInput } from '../../types';
 import { inPageOrder } from '../../../order';
 
 /** The spec's JSON format → a row. */

@@ -2,18 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../testing';
 import { recordCheck } from './checks';
 import { upsertMonitors } from './monitors';
-import { monitorSummaries, windowStartDay } from './status';
+import { monitorSummaries } from './status';
 import { validateMonitorList } from '../../monitors/validate';
 import type { MonitorStatus } from '../../types';
 
 const NOW = new Date('2026-06-30T12:30:00Z');
-
-describe('windowStartDay', () => {
-	it('counts today as the first day of the window, in the site zone', () => {
-		expect(windowStartDay(7, NOW, 'UTC')).toBe('2026-06-24');
-		expect(windowStartDay(1, new Date('2026-06-30T23:30:00Z'), 'Asia/Tokyo')).toBe('2026-07-01');
-	});
-});
 
 describe.each(DRIVERS)('monitor summaries on %s', (driver) => {
 	let t: TestDatabase;

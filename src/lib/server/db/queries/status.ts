@@ -1,13 +1,13 @@
 // Read side for "status now" and uptime windows. Reads monitor_state and the
 // rollups only, with a fixed number of queries whatever the monitor count.
-import { zonedMidnight } from '../../pages/zone';
 import { and, eq, gte, inArray, notInArray, sql, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../index';
 import { checkDays, checkHours, monitors, monitorState } from '../schema';
 import { checkPointsSince } from './checks';
-import { dayKey, hourBucket, uptimeRatio } from '../../rollup';
+import { hourBucket, windowStartDay, zonedMidnight } from '../../../time';
+import { uptimeRatio } from './rollup';
 import type { MonitorStatus } from '../../types';
-import { isTag } from '../../monitors/validate';
+import { isTag } from '../../types';
 import { inPageOrder } from '../../../order';
 
 export const WINDOWS = ['24h', '7d', '30d', '90d'] as const;
@@ -31,14 +31,6 @@ export interface MonitorSummary {
 	createdAt: Date;
 	/** Fraction 0-1, or null when the window holds no UP/DEGRADED/DOWN check. */
 	uptime: Record<UptimeWindow, number | null>;
-}
-
-/** The first calendar day (YYYY-MM-DD, site zone) of an N-day window ending today. */
-export function windowStartDay(days: number, now: Date, timeZone: string): string {
-	const today = dayKey(now, timeZone);
-	const d = new Date(`${today}T00:00:00Z`);
-	d.setUTCDate(d.getUTCDate() - (days - 1));
-	return d.toISOString().slice(0, 10);
 }
 
 /**
@@ -128,11 +120,6 @@ export async function monitorSummaries(
 			uptime: { '24h': h ? uptimeRatio(h) : null, '7d': w(7), '30d': w(30), '90d': w(90) }
 		};
 	});
-}
-
-export async function monitorStateById(db: Db, monitorId: number) {
-	const [s] = await db.select().from(monitorState).where(eq(monitorState.monitorId, monitorId));
-	return s;
 }
 
 export interface LatencyStats {
@@ -255,9 +242,10 @@ export function percentileCont(values: number[], p: number): number | null {
 }
 
 /**
- * Status now of every public active monitor, with what identifies its row
- * version (updated_at): one cheap query, for refreshing "status now" often
- * while the window figures are rebuilt less often.
+ * Status now of every public active monitor, in page order, with what
+ * identifies its row version (updated_at): one cheap query, for the home page
+ * and for refreshing the snapshot's "status now" often while the window
+ * figures are rebuilt less often.
  */
 export async function publicStatusNow(db: Db) {
 	return db
@@ -265,6 +253,7 @@ export async function publicStatusNow(db: Db) {
 			id: monitors.id,
 			tag: monitors.tag,
 			name: monitors.name,
+			description: monitors.description,
 			group: monitors.groupName,
 			order: monitors.sortOrder,
 			cron: monitors.cron,
@@ -279,4 +268,38 @@ export async function publicStatusNow(db: Db) {
 		.where(and(eq(monitors.active, true), eq(monitors.isPublic, true)))
 		// Page order, as monitorSummaries: the snapshot orders monitors read one by one with it.
 		.then((rows) => inPageOrder(rows, (r) => r));
+}
+
+/** A public, active monitor by tag (the whole row), or undefined: hidden ones are treated as unknown. */
+export async function publicMonitorByTag(db: Db, tag: string) {
+	if (!isTag(tag)) return undefined; // from the URL; a NUL in it would make Postgres refuse the query
+	const [m] = await db
+		.select()
+		.from(monitors)
+		.where(and(eq(monitors.tag, tag), eq(monitors.isPublic, true), eq(monitors.active, true)));
+	return m;
+}
+
+/** What the monitor page shows of a public, active monitor and its state now, or undefined. */
+export async function publicMonitorWithState(db: Db, tag: string) {
+	// The tag is from the URL: one no monitor can have is not looked up (a NUL in it would make Postgres refuse the query).
+	if (!isTag(tag)) return undefined;
+	const [m] = await db
+		.select({
+			id: monitors.id,
+			tag: monitors.tag,
+			name: monitors.name,
+			description: monitors.description,
+			cron: monitors.cron,
+			showHosts: monitors.showHosts,
+			createdAt: monitors.createdAt,
+			status: monitorState.status,
+			lastCheck: monitorState.ts,
+			since: monitorState.since,
+			latency: monitorState.latency
+		})
+		.from(monitors)
+		.leftJoin(monitorState, eq(monitorState.monitorId, monitors.id))
+		.where(and(eq(monitors.tag, tag), eq(monitors.isPublic, true), eq(monitors.active, true)));
+	return m;
 }

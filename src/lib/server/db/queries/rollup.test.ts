@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, hourBucket, mergeDelta, rollupDelta, uptimeRatio } from './rollup';
+import { mergeDelta, rollupDelta, uptimeRatio } from './rollup';
 
 describe('rollupDelta', () => {
 	it('counts the status and measures latency only for UP and DEGRADED', () => {
@@ -31,18 +31,5 @@ describe('uptimeRatio', () => {
 	});
 	it('is null (no data), never 100 %, when nothing counted', () => {
 		expect(uptimeRatio({ up: 0, degraded: 0, down: 0 })).toBeNull();
-	});
-});
-
-describe('buckets', () => {
-	it('cuts hours on UTC hours', () => {
-		expect(hourBucket(new Date('2026-03-08T10:59:59.999Z')).toISOString()).toBe('2026-03-08T10:00:00.000Z');
-	});
-	it('cuts days at midnight in the site zone, not UTC', () => {
-		const ts = new Date('2026-06-01T23:30:00Z');
-		expect(dayKey(ts, 'UTC')).toBe('2026-06-01');
-		expect(dayKey(ts, 'Europe/Berlin')).toBe('2026-06-02'); // 01:30 CEST
-		expect(dayKey(ts, 'America/New_York')).toBe('2026-06-01'); // 19:30 EDT
-		expect(dayKey(new Date('2026-06-01T12:00:00Z'), 'Pacific/Kiritimati')).toBe('2026-06-02'); // UTC+14
 	});
 });

@@ -1,7 +1,7 @@
 // The one formula that turns a check into rollup increments. Live checks and
 // the demo seeder both go through it, so bars and charts can't disagree with
 // the raw data.
-import type { MonitorStatus } from './types';
+import type { MonitorStatus } from '../../types';
 
 export interface RollupDelta {
 	up: number;
@@ -47,31 +47,6 @@ const minNullable = (a: number | null, b: number | null) =>
 	a === null ? b : b === null ? a : Math.min(a, b);
 const maxNullable = (a: number | null, b: number | null) =>
 	a === null ? b : b === null ? a : Math.max(a, b);
-
-/** Start of the UTC hour containing ts. */
-export function hourBucket(ts: Date): Date {
-	const d = new Date(ts.getTime());
-	d.setUTCMinutes(0, 0, 0);
-	return d;
-}
-
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar date (YYYY-MM-DD) of ts in the given IANA time zone. */
-export function dayKey(ts: Date, timeZone: string): string {
-	let f = dayFormatters.get(timeZone);
-	if (!f) {
-		// en-CA formats as YYYY-MM-DD.
-		f = new Intl.DateTimeFormat('en-CA', {
-			timeZone,
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit'
-		});
-		dayFormatters.set(timeZone, f);
-	}
-	return f.format(ts);
-}
 
 /** Uptime % = (UP + DEGRADED) / (UP + DEGRADED + DOWN); null when nothing counted (no data is not 100 %). */
 export function uptimeRatio(c: { up: number; degraded: number; down: number }): number | null {

@@ -2,17 +2,18 @@
 // wherever monitors are listed, and a monitor without a current check is
 // unknown, not up, on the page, in the snapshot and in /api/v2/status.json.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DRIVERS, type TestDatabase } from '../db/testing';
-import { useTestDatabase } from '../db/test-hooks';
-import { recordCheck } from '../db/queries/checks';
-import { listAdminMonitors, upsertMonitors } from '../db/queries/monitors';
-import { monitorSummaries } from '../db/queries/status';
-import { validateMonitorList } from '../monitors/validate';
-import { listPublicMonitors } from '../api/monitors';
-import { StatusSnapshot } from '../snapshot';
-import { statusJson, summaryJson } from '../public/statuspage';
-import { badgeReply, type BadgeRequest } from '../public/badges';
-import { clearBarCache, homeData } from './home';
+import { DRIVERS, type TestDatabase } from './db/testing';
+import { useTestDatabase } from './db/test-hooks';
+import { recordCheck } from './db/queries/checks';
+import { listAdminMonitors, upsertMonitors } from './db/queries/monitors';
+import { monitorSummaries } from './db/queries/status';
+import { clearBarCache } from './db/queries/days';
+import { validateMonitorList } from './monitors/validate';
+import { listPublicMonitors } from './api/monitors';
+import { StatusSnapshot } from './snapshot';
+import { statusJson, summaryJson } from './public/statuspage';
+import { badgeReply, type BadgeRequest } from './public/badges';
+import { homeData } from './status-pages';
 import { unpackRow } from '$lib/row-html';
 
 const NOW = new Date('2026-07-10T10:00:00Z');

@@ -1,0 +1,66 @@
+// The public pages' reads: each one runs its queries (db/queries) and hands
+// the rows to its view model (pages/), so a route's load calls one function.
+import type { Db } from './db/index';
+import { BAR_DAYS } from '$lib/bar';
+import { lastDays } from '$lib/time';
+import { barCounts, dayCountsOf, dayRows } from './db/queries/days';
+import { hourCountsSince, hourRows } from './db/queries/hours';
+import { checkPointsSince, latestPings } from './db/queries/checks';
+import { statusChangesPage } from './db/queries/status-changes';
+import { publicMonitorByTag, publicMonitorWithState, publicStatusNow, windowStart } from './db/queries/status';
+import { calendar } from './pages/bar';
+import { homeView } from './pages/home';
+import type { HomeData } from '$lib/types';
+import { monitorDaysView } from './pages/days';
+import { CHANGES_PER_PAGE, monitorPageDays, monitorView, parseOlder } from './pages/monitor';
+import { checkSeries, daySeries, hourSeries, rangeBuckets, type LatencySeries, type Range } from './pages/latency';
+
+/** The home page: two queries whatever the monitor count (finished days cached for a minute). */
+export async function homeData(db: Db, opts: { title: string; timeZone: string; now?: Date }): Promise<HomeData> {
+	const now = opts.now ?? new Date();
+	const cal = calendar(BAR_DAYS, now, opts.timeZone);
+	const [list, counts] = await Promise.all([publicStatusNow(db), barCounts(db, cal)]);
+	return homeView(list, counts, cal, { title: opts.title, timeZone: opts.timeZone, now });
+}
+
+/** The page of a public monitor, or null for an unknown or hidden tag. */
+export async function monitorPage(
+	db: Db,
+	opts: { tag: string; timeZone: string; now?: Date; older?: string | null; range?: string | null }
+) {
+	const now = opts.now ?? new Date();
+	const m = await publicMonitorWithState(db, opts.tag);
+	if (!m) return null;
+	const { days, windowStart: firstDayStart } = monitorPageDays(opts.timeZone, now);
+	const older = parseOlder(opts.older, now);
+	const [hours, byDay, changes, pings] = await Promise.all([
+		hourCountsSince(db, m.id, windowStart('24h', now, opts.timeZone)),
+		dayCountsOf(db, m.id, days[0]),
+		statusChangesPage(db, m.id, { from: new Date(firstDayStart), before: older, limit: CHANGES_PER_PAGE + 1 }),
+		m.showHosts ? latestPings(db, m.id) : Promise.resolve([])
+	]);
+	return monitorView(m, { hours, byDay, changes, pings }, { timeZone: opts.timeZone, now, older, range: opts.range });
+}
+
+/** The tooltips of one public monitor's 90 days, oldest first; null for an unknown or hidden tag. */
+export async function monitorDays(db: Db, tag: string, timeZone: string, now = new Date()) {
+	const m = await publicMonitorByTag(db, tag);
+	if (!m) return null;
+	const byDay = await dayCountsOf(db, m.id, lastDays(BAR_DAYS, now, timeZone)[0]);
+	return monitorDaysView(m, byDay, timeZone, now);
+}
+
+/** One monitor's latency series over a range (every bucket present). */
+export async function latencySeries(db: Db, monitorId: number, range: Range, timeZone: string, now = new Date()): Promise<LatencySeries> {
+	const b = rangeBuckets(range, timeZone, now);
+	if (range === '24h') return checkSeries(await checkPointsSince(db, monitorId, new Date(b.from)), timeZone, now);
+	if (range === '7d' || range === '30d')
+		return hourSeries(range, await hourRows(db, monitorId, new Date(b.from), new Date(now.getTime() + 3_600_000)), timeZone, now);
+	return daySeries(await dayRows(db, monitorId, b.days[0]), timeZone, now);
+}
+
+/** The latency series of a public monitor, or null for an unknown or hidden tag. */
+export async function publicLatencySeries(db: Db, tag: string, range: Range, timeZone: string, now = new Date()) {
+	const m = await publicMonitorByTag(db, tag);
+	return m ? latencySeries(db, m.id, range, timeZone, now) : null;
+}
