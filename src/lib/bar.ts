@@ -1,4 +1,4 @@
-// The 90-day bar's drawing (UI.md §4), client-safe: one SVG per row, one
+// The 90-day bar's drawing, client-safe: one SVG per row, one
 // <path> per colour class, each day a 6-unit rectangle on a pitch of 8, plus
 // its label and pointer maths. It draws class letters and does not decide
 // them: a day's colour comes from the day rule in $lib/day-colour. Used on the
@@ -23,15 +23,6 @@ export const CLASS_FILL: Record<DayClass, string> = {
 	s: 'fill-severe',
 	m: 'fill-maintenance',
 	n: 'fill-nodata'
-};
-
-export const CLASS_WORD: Record<DayClass, string> = {
-	u: 'up',
-	a: 'degraded',
-	r: 'down',
-	s: 'down',
-	m: 'maintenance',
-	n: 'no data'
 };
 
 /** Tailwind background classes, for the legend's swatches. */
@@ -134,9 +125,3 @@ export function dayIndexAt(clientX: number, rect: { left: number; width: number 
 	return Math.max(0, Math.min(days - 1, Math.floor((units + (BAR_PITCH - BAR_SEG) / 2) / BAR_PITCH)));
 }
 
-/** Counts per class word, for the bar's aria-label. */
-export function classCounts(d: string): Record<'up' | 'degraded' | 'down' | 'maintenance' | 'no data', number> {
-	const out = { up: 0, degraded: 0, down: 0, maintenance: 0, 'no data': 0 };
-	for (const ch of d) out[CLASS_WORD[ch as DayClass] as keyof typeof out]++;
-	return out;
-}

@@ -4,7 +4,7 @@ import { slotMs } from '$lib/server/current';
 
 const counts = (p: Partial<ClassCounts>): ClassCounts => ({ up: 0, degraded: 0, down: 0, maintenance: 0, ...p });
 
-describe('day colour (UI.md §4)', () => {
+describe('day colour', () => {
 	it('is no data without checks, never up', () => {
 		expect(dayClass(counts({}), 1)).toBe('n');
 	});

@@ -1,4 +1,4 @@
-// The day rule (UI.md §4, "Day colour"): how one day's check counts, its
+// The day rule: how one day's check counts, its
 // coverage and its maintenance minutes become one colour class. This is the
 // only place that decides a day's colour; the server (home rows, monitor page,
 // embed, JSON) and the browser (live refresh, legend) all import it from here,

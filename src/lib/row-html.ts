@@ -1,4 +1,4 @@
-// The home page's rows as plain strings (UI.md §4), for server and browser
+// The home page's rows as plain strings, for server and browser
 // alike. A page of 1,000 monitors spent most of its server time running the
 // same three components 1,000 times and serialising their output; a row's
 // markup depends only on what it shows, so it is built by one function and

@@ -1,6 +1,6 @@
 // Client-safe status vocabulary: words, icons and colour token names for a
 // monitor's status. Never colour alone: every state has a word and an icon
-// shape (UI.md §1.3). A day's colour on the bar is decided elsewhere, by the
+// shape. A day's colour on the bar is decided elsewhere, by the
 // day rule in $lib/day-colour.
 export type Status = 'UP' | 'DEGRADED' | 'DOWN' | 'MAINTENANCE';
 export type Shown = Status | 'NODATA';

@@ -3,7 +3,7 @@
 // animation whenever the configuration it reads changes (data, or the theme:
 // the getter is called again so it can re-read the colour tokens), and
 // destroyed when the canvas goes away. Chart.js is imported on first use, with
-// only the parts a line chart needs registered (UI.md §5), so pages without a
+// only the parts a line chart needs registered, so pages without a
 // chart never load it.
 import type { Chart, ChartConfiguration } from 'chart.js';
 import type { Attachment } from 'svelte/attachments';

@@ -147,12 +147,6 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 	};
 }
 
-/** The running app, for the few modules not yet handed it (routes use event.locals.app). Throws before init() has finished. */
-export function getApp(): App {
-	if (!holder.app) throw new Error('Porthole is not started yet');
-	return holder.app;
-}
-
 /** Stops the app when SvelteKit's server shuts down; one listener per process however often init runs. */
 export function stopAppOnShutdown(): void {
 	if (holder.stopsOnShutdown) return;

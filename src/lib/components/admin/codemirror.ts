@@ -1,5 +1,5 @@
 // CodeMirror 6 set-up for the eval editor. Imported dynamically by
-// EvalEditor.svelte, so only the admin editor page ever loads it (UI.md §1.5).
+// EvalEditor.svelte, so only the admin editor page ever loads it.
 import { EditorState, type Extension } from '@codemirror/state';
 import {
 	EditorView,

@@ -1,4 +1,4 @@
-// Client-side checks for a host row, run on blur and then live (UI.md §7).
+// Client-side checks for a host row, run on blur and then live.
 // The server's validateMonitor stays the authority; these only answer sooner,
 // in the same words where they overlap.
 import type { HostForm } from '$lib/monitor-form';

@@ -75,7 +75,7 @@ const BADGE: Record<BadgeTone, string> = {
 	maintenance: 'bg-maintenance/12 text-maintenance-ink'
 };
 
-/** A small pill: tinted, never solid (UI.md §3), the word in the state's ink. */
+/** A small pill: tinted, never solid, the word in the state's ink. */
 export function badge(opts: { tone?: BadgeTone; class?: string | null } = {}): string {
 	return join('inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-semibold', BADGE[opts.tone ?? 'nodata'], opts.class);
 }

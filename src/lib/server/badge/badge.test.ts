@@ -97,7 +97,7 @@ describe('badge options', () => {
 	});
 });
 
-describe('badge content (UI.md §8)', () => {
+describe('badge content', () => {
 	it.each([
 		['UP', 'up', '#047857'],
 		['DEGRADED', 'degraded', '#b45309'],

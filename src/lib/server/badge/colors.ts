@@ -1,4 +1,4 @@
-// Badge colours (UI.md §8) and the colour values a visitor may pass in
+// Badge colours and the colour values a visitor may pass in
 // ?color= / ?labelColor=. Only hex and named colours are accepted: badge-maker
 // would also take rgb()/hsl() strings, but the issue asks for exactly these,
 // and a short, checkable grammar keeps odd strings out of the SVG.
@@ -16,7 +16,7 @@ export const BADGE = {
 	LABEL: '#555'
 } as const;
 
-/** The light-theme fill (UI.md §3), for the 10 px dot. */
+/** The light-theme fill, for the 10 px dot. */
 export const FILL = {
 	UP: '#059669',
 	DEGRADED: '#d97706',

@@ -23,7 +23,7 @@ export interface BadgeOptions {
 	labelColor?: string;
 	window: BadgeWindow;
 	metric: LatencyMetric;
-	/** dot.svg only: a slow opacity pulse. Off by default (UI.md: nothing pulses unasked). */
+	/** dot.svg only: a slow opacity pulse. Off by default (nothing pulses unasked). */
 	animate: boolean;
 }
 

@@ -1,4 +1,4 @@
-// Badge content (label, message, colour per UI.md §8) and rendering: SVG via
+// Badge content (label, message, colour) and rendering: SVG via
 // badge-maker (the shields.io library), shields endpoint JSON, and the small
 // dot. Pure: no SvelteKit, no database. badge-maker escapes every text it
 // writes into the SVG; our own dot SVG escapes through escapeXml.
@@ -35,7 +35,7 @@ function known(status: string | null | undefined): BadgeStatus | 'NODATA' {
 	return status === 'UP' || status === 'DEGRADED' || status === 'DOWN' || status === 'MAINTENANCE' ? status : 'NODATA';
 }
 
-/** The status shown for several monitors at once: DOWN > DEGRADED > MAINTENANCE > UP (UI.md §6); no data counts for nothing. */
+/** The status shown for several monitors at once: DOWN > DEGRADED > MAINTENANCE > UP; no data counts for nothing. */
 export function worstStatus(statuses: (string | null)[]): BadgeStatus | null {
 	const order: BadgeStatus[] = ['DOWN', 'DEGRADED', 'MAINTENANCE', 'UP'];
 	for (const s of order) if (statuses.includes(s)) return s;
@@ -118,7 +118,7 @@ export function escapeXml(s: string): string {
 	return s.replace(/[&<>"']/g, (ch) => XML_ESCAPES[ch]);
 }
 
-/** A 10 px circle in the status's light fill (UI.md §8); a slow opacity pulse only when asked. */
+/** A 10 px circle in the status's light fill; a slow opacity pulse only when asked. */
 export function renderDot(status: string | null, title: string, animate: boolean, colorOverride?: string): Rendered {
 	const k = known(status);
 	const fill = colorOverride ?? FILL[k];

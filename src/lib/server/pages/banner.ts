@@ -1,4 +1,4 @@
-// The overall headline (UI.md §6) from the latest status of each public
+// The overall headline from the latest status of each public
 // monitor: DOWN > DEGRADED > MAINTENANCE > no recent data > UP. Monitors
 // without recent data are named under the headline and never counted as up:
 // "All systems operational" only when every monitor is current and up.

@@ -1,4 +1,4 @@
-// The 90-day bar's data (UI.md §4): each calendar day of the site zone, its
+// The 90-day bar's data: each calendar day of the site zone, its
 // counts from the daily rollup, its expected slots and coverage, run through
 // the day rule ($lib/day-colour, which decides the colour). Minutes are checks
 // × the monitor's slot length (from its cron), so a monitor checked every 5 s

@@ -1,4 +1,4 @@
-// Latency series for the monitor page's chart (UI.md §5). Every bucket of the
+// Latency series for the monitor page's chart. Every bucket of the
 // range is returned, with avg = null when it is empty or mostly DOWN, so the
 // chart draws gaps instead of bridging them. 24 h folds the checks (raw rows
 // and closed-hour blocks) into 5-minute buckets with the same

@@ -32,7 +32,7 @@ function data(monitors: PublicMonitor[]): SnapshotData {
 
 const INFO = { url: 'https://status.example.test', name: 'Acme', timeZone: 'Europe/Berlin' };
 
-describe('Statuspage indicator (UI.md §6)', () => {
+describe('Statuspage indicator', () => {
 	it.each([
 		[['UP', 'UP'], 'none', 'All systems operational'],
 		[['UP', 'DEGRADED'], 'minor', 'Degraded performance'],

@@ -7,7 +7,7 @@
 // Statuspage has no "unknown" component status. A monitor that is not
 // current (no check within its expected interval, the page's "No data") is
 // left out of components instead of being reported as operational: absence
-// of data is never shown as up (UI.md §1). The overall status does count it:
+// of data is never shown as up. The overall status does count it:
 // when nothing is worse, the indicator is "minor" and the description says
 // how many monitors have no recent data (the home page's banner does too).
 //
@@ -76,7 +76,7 @@ const withData = (ms: PublicMonitor[]) => ms.filter((m) => m.current && m.status
 
 const noRecentData = (n: number) => `${n} monitor${n === 1 ? ' has' : 's have'} no recent data`;
 
-/** Overall indicator and description (UI.md §6 words, Statuspage's enum). */
+/** Overall indicator and description (the banner's words, Statuspage's enum). */
 export function overallStatus(monitors: PublicMonitor[]): { indicator: Indicator; description: string } {
 	if (monitors.length === 0) return { indicator: 'none', description: 'No monitors to show yet' };
 	const seen = withData(monitors);
