@@ -22,7 +22,6 @@
 // bound; temp folders, the scratch database and every child are removed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, lstatSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -230,7 +229,7 @@ async function run(
 	// Rows written and storage, while it runs.
 	const client = new pg.Client({ connectionString: dbUrl });
 	await client.connect();
-	let checks = 0;
+	let checks: number;
 	let storageKb = 0;
 	let walKb: number | null = null;
 	try {
@@ -317,7 +316,6 @@ async function main() {
 	console.log(`${N} monitors x ${HOSTS} hosts every minute, ${MINUTES} min per run; tree: ${gitState()}`);
 	if (!existsSync(join(ROOT, 'build', 'handler.js'))) throw new Error('no build/: run `npm run build` first');
 	console.log(`build/ from ${statSync(join(ROOT, 'build', 'handler.js')).mtime.toISOString()}\n`);
-	let ok = false;
 	try {
 		const listeners = await startListeners(LISTENERS);
 		life.defer(() => void listeners.child.kill());
@@ -326,11 +324,10 @@ async function main() {
 			if (ONLY && ONLY !== name) continue;
 			runs.push(await run(name, listeners.ports, life));
 		}
-		ok = report(runs);
+		return report(runs);
 	} finally {
 		await life.run();
 	}
-	return ok;
 }
 
 main().then(
