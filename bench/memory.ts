@@ -28,7 +28,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createScratchPostgres } from '../src/lib/server/db/testing';
-import { freePort } from '../tests/fixtures/pg-server';
+import { freePort } from '../tests/fixtures/net';
 import { arg, gitState, lifetime, MIN, processTree as tree, say, sleep, startListeners, textArg } from './lib';
 
 const MINUTES = arg('minutes', 10, 1, 120);

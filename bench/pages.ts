@@ -13,7 +13,6 @@
 //      at 50 monitors and at the big size.
 // BENCH_REUSE_<N>=postgres://… reuses an already seeded database of N monitors.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import postgres from 'postgres';
@@ -26,6 +25,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { schema, type Db } from '../src/lib/server/db/index';
 import { homeData } from '../src/lib/server/pages/home';
 import { monitorPage } from '../src/lib/server/pages/monitor';
+import { freePort } from '../tests/fixtures/net';
 
 const { values } = parseArgs({
 	options: {
@@ -62,16 +62,6 @@ async function prepare(n: number): Promise<Site> {
 		await database.close();
 	}
 	return { n, url: scratch.url, drop: scratch.drop, seedSeconds: (Date.now() - t0) / 1000 };
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer();
-		s.listen(0, '127.0.0.1', () => {
-			const port = (s.address() as { port: number }).port;
-			s.close(() => resolve(port));
-		});
-	});
 }
 
 async function startServer(url: string): Promise<{ base: string; child: ChildProcess }> {

@@ -19,7 +19,8 @@
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../src/lib/server/db/index';
 import { createScratchPostgres } from '../src/lib/server/db/testing';
-import { compactChecks, recordCheck, type CheckInput } from '../src/lib/server/db/queries/checks';
+import { recordCheck, type CheckInput } from '../src/lib/server/db/queries/checks';
+import { compactChecks } from '../src/lib/server/db/queries/compaction';
 import { checks, monitors } from '../src/lib/server/db/schema';
 import type { Ping } from '../src/lib/server/types';
 import { arg } from './lib';

@@ -12,7 +12,7 @@ import { probe, startProbeWorker, stopProbeWorker } from './pool';
 import { evaluate, getEvalLanes, stopEval } from '../eval/sandbox';
 import { Scheduler, type CheckEvent } from './scheduler';
 import type { EvalCheckOptions, EvaluateFn } from './check';
-import { listen, type Listener } from '../../../../tests/fixtures/tcp';
+import { listen, type Listener } from '../../../../tests/fixtures/net';
 
 const EVERY_5S = '*/5 * * * * *';
 
