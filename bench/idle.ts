@@ -1,4 +1,4 @@
-// Idle CPU of the whole app (issue 11.3): `npx tsx bench/idle.ts [--monitors 200] [--minutes 4] [--warmup 1]`.
+// Idle CPU of the whole app: `npx tsx bench/idle.ts [--monitors 200] [--minutes 4] [--warmup 1]`.
 //
 // Needs `npm run build` first. Starts `node server.js` as `npm start` does,
 // on the embedded database (PostgreSQL in a temporary DATA_DIR; DATABASE_URL is
@@ -8,8 +8,8 @@
 // the snapshot refreshes and timers. CPU = utime + stime of the server
 // process (all its threads) and of all its descendants (the embedded
 // PostgreSQL server and its backends) from /proc, over --minutes whole
-// minutes after --warmup minutes, as % of one core. Kener's figure on the
-// same machine was 3.4 % + 0.5 % for its Redis: the target is under 3.9 %.
+// minutes after --warmup minutes, as % of one core. The target is under
+// 3.9 %: Kener's figure on the same machine, 3.4 % plus 0.5 % for its Redis.
 // NODE_OPTIONS is passed through. --cpu-prof-dir <dir> runs the server with
 // --cpu-prof (not allowed in NODE_OPTIONS) writing there. --root <dir>
 // runs another build for A/B comparisons in the same conditions: a folder

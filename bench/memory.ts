@@ -1,4 +1,4 @@
-// Memory bench for the whole app (issue 11.2):
+// Memory bench for the whole app:
 //   npm run build && npx tsx bench/memory.ts [--minutes 10] [--monitors 50] [--only embedded|postgres]
 // Runs the built app as `npm start` does (`node server.js`, PORT on a free
 // port, RATE_LIMIT at its default) with --monitors monitors x 3 hosts, cron

@@ -69,7 +69,7 @@ async function main() {
 		const scratch = await createScratchPostgres();
 		life.defer(() => scratch.drop());
 		const database = await openDatabase({ url: scratch.url, max: 2 });
-		// The write time of each row, for slot lateness: the app no longer stores it, so the bench adds it here.
+		// The write time of each row, for slot lateness: the app does not store it, so the bench adds it here.
 		await database.db.execute(sql`alter table check_results add column created_at timestamptz not null default clock_timestamp()`);
 		life.defer(() => database.close());
 

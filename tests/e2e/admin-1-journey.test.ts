@@ -1,4 +1,4 @@
-// The admin journey from issue 4: the unauthenticated guard walk first
+// The admin journey end to end: the unauthenticated guard walk first
 // (nothing may change), then first-admin setup through the printed link,
 // sign-in, a monitor against a listener this test owns, run-now, save, public
 // page UP, listener stopped → DOWN, sign-out. Needs a fresh server (no admin
