@@ -37,25 +37,51 @@ function workers(): Plugin {
 	};
 }
 
+// Server-only code (SvelteKit's own rule: $lib/server and *.server files) is
+// tested in Node; the rest of src/ runs in the browser too.
+const SERVER_TESTS = ['src/lib/server/**/*.test.{ts,js}', 'src/**/*.server.test.{ts,js}'];
+
 export default defineConfig({
 	plugins: [tailwindcss(), sveltekit(), workers()],
 	test: {
-		include: ['src/**/*.test.{ts,js}', 'tests/integration/**/*.test.ts'],
-		// Timing-sensitive tests run alone, one file at a time (npm run
-		// test:timing): a hostile-eval test burning the other core must not be
-		// what they measure.
-		exclude: [
-			'**/node_modules/**',
-			...(process.env.PORTHOLE_TIMING_TESTS ? [] : ['tests/integration/latency-truth.test.ts', 'tests/integration/workers.test.ts'])
-		],
-		environment: 'node',
-		// One embedded PostgreSQL server for the run's "embedded" database tests (db/testing.ts).
-		globalSetup: ['tests/global-setup.ts'],
-		// Database and socket tests share one Postgres and real ports: keep files
-		// in a few forks, not dozens of threads fighting over two cores.
-		pool: 'forks',
+		// A test that checks nothing is a mistake: every test makes at least one assertion.
+		expect: { requireAssertions: true },
+		// Two cores at most for the whole run, whichever project a file is in.
 		maxWorkers: 2,
 		testTimeout: 20_000,
-		hookTimeout: 120_000
+		hookTimeout: 120_000,
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'server',
+					include: [...SERVER_TESTS, 'tests/integration/**/*.test.ts'],
+					// Timing-sensitive tests run alone, one file at a time (npm run
+					// test:timing): a hostile-eval test burning the other core must not be
+					// what they measure.
+					exclude: [
+						'**/node_modules/**',
+						...(process.env.PORTHOLE_TIMING_TESTS ? [] : ['tests/integration/latency-truth.test.ts', 'tests/integration/workers.test.ts'])
+					],
+					environment: 'node',
+					// One embedded PostgreSQL server for the run's "embedded" database tests (db/testing.ts).
+					globalSetup: ['tests/global-setup.ts'],
+					// Database and socket tests share one Postgres and real ports: keep files
+					// in a few forks, not dozens of threads fighting over two cores.
+					pool: 'forks',
+					maxWorkers: 2
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'client',
+					include: ['src/**/*.test.{ts,js}'],
+					exclude: ['**/node_modules/**', ...SERVER_TESTS],
+					// Components and $lib helpers run in the browser: a DOM, no Node server parts.
+					environment: 'happy-dom'
+				}
+			}
+		]
 	}
 });

@@ -22,7 +22,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
@@ -34,6 +33,7 @@ import { mergeDelta, rollupDelta, type RollupDelta } from '../src/lib/server/db/
 import { dayKey, hourBucket } from '../src/lib/time';
 import type { MonitorStatus } from '../src/lib/server/types';
 import { StatusSnapshot } from '../src/lib/server/snapshot';
+import { freePort } from '../tests/fixtures/net';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MONITORS = 1000;
@@ -152,17 +152,6 @@ async function startFloor(file: string, contentType: string, port: number): Prom
 		child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
 	});
 	return child;
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const s = createServer();
-		s.once('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const a = s.address();
-			s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-		});
-	});
 }
 
 async function startServer(url: string, port: number): Promise<ChildProcess> {

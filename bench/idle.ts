@@ -1,4 +1,4 @@
-// Idle CPU of the whole app (issue 11.3): `npx tsx bench/idle.ts [--monitors 200] [--minutes 4] [--warmup 1]`.
+// Idle CPU of the whole app: `npx tsx bench/idle.ts [--monitors 200] [--minutes 4] [--warmup 1]`.
 //
 // Needs `npm run build` first. Starts `node server.js` as `npm start` does,
 // on the embedded database (PostgreSQL in a temporary DATA_DIR; DATABASE_URL is
@@ -8,8 +8,8 @@
 // the snapshot refreshes and timers. CPU = utime + stime of the server
 // process (all its threads) and of all its descendants (the embedded
 // PostgreSQL server and its backends) from /proc, over --minutes whole
-// minutes after --warmup minutes, as % of one core. Kener's figure on the
-// same machine was 3.4 % + 0.5 % for its Redis: the target is under 3.9 %.
+// minutes after --warmup minutes, as % of one core. The target is under
+// 3.9 %: Kener's figure on the same machine, 3.4 % plus 0.5 % for its Redis.
 // NODE_OPTIONS is passed through. --cpu-prof-dir <dir> runs the server with
 // --cpu-prof (not allowed in NODE_OPTIONS) writing there. --root <dir>
 // runs another build for A/B comparisons in the same conditions: a folder
@@ -18,11 +18,11 @@
 // every eval worker dies at start and is replaced, a busy loop of its own).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arg, processTree, sleep, textArg, treeCpuMs } from './lib';
+import { listen } from '../tests/fixtures/net';
 
 const N = arg('monitors', 200, 1, 5000);
 const MINUTES = arg('minutes', 4, 1, 60);
@@ -32,9 +32,8 @@ const PROF = textArg('cpu-prof-dir');
 const ROOT = textArg('root') ?? fileURLToPath(new URL('..', import.meta.url));
 
 async function main() {
-	const listener = createServer((s) => s.on('error', () => {}).end());
-	await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
-	const port = (listener.address() as { port: number }).port;
+	const listener = await listen('127.0.0.1');
+	const { port } = listener;
 	const dir = mkdtempSync(join(tmpdir(), 'porthole-idle-'));
 	const file = join(dir, 'monitors.json');
 	writeFileSync(
@@ -49,13 +48,13 @@ async function main() {
 			}))
 		)
 	);
-	const env = { ...process.env, DATA_DIR: join(dir, 'data'), MONITORS_FILE: file, PORT: '0', HOST: '127.0.0.1', SITE_TIMEZONE: 'UTC', LOG_LEVEL: 'warn' };
+	const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(dir, 'data'), MONITORS_FILE: file, PORT: '0', HOST: '127.0.0.1', SITE_TIMEZONE: 'UTC', LOG_LEVEL: 'warn' };
 	delete env.DATABASE_URL;
 	const child = spawn(process.execPath, [...(PROF ? ['--cpu-prof', '--cpu-prof-dir', PROF] : []), 'server.js'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
 	const stop = async () => {
 		child.kill('SIGTERM');
 		await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-		listener.close();
+		await listener.close();
 		rmSync(dir, { recursive: true, force: true });
 	};
 	try {

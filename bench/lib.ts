@@ -44,7 +44,9 @@ export const say = (msg: string) => console.log(`${clock(Date.now())}  ${msg}`);
 let CLK_TCK = 100;
 try {
 	CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-} catch {}
+} catch {
+	// no getconf: keep the usual 100
+}
 
 /** utime + stime of a process or thread (path to its stat file), in ms, or null when unreadable. */
 export function procCpuMs(path: string): number | null {
@@ -128,7 +130,9 @@ export function sampleProcess(pid: number): ProcSample | null {
 			fds++;
 			try {
 				if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:')) sockets++;
-			} catch {} // closed between readdir and readlink
+			} catch {
+				// closed between readdir and readlink
+			}
 		}
 		return {
 			rssKb: field('VmRSS'),

@@ -1,4 +1,4 @@
-// Memory bench for the whole app (issue 11.2):
+// Memory bench for the whole app:
 //   npm run build && npx tsx bench/memory.ts [--minutes 10] [--monitors 50] [--only embedded|postgres]
 // Runs the built app as `npm start` does (`node server.js`, PORT on a free
 // port, RATE_LIMIT at its default) with --monitors monitors x 3 hosts, cron
@@ -22,14 +22,13 @@
 // bound; temp folders, the scratch database and every child are removed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, lstatSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createScratchPostgres } from '../src/lib/server/db/testing';
-import { freePort } from '../tests/fixtures/pg-server';
+import { freePort } from '../tests/fixtures/net';
 import { arg, gitState, lifetime, MIN, processTree as tree, say, sleep, startListeners, textArg } from './lib';
 
 const MINUTES = arg('minutes', 10, 1, 120);
@@ -230,7 +229,7 @@ async function run(
 	// Rows written and storage, while it runs.
 	const client = new pg.Client({ connectionString: dbUrl });
 	await client.connect();
-	let checks = 0;
+	let checks: number;
 	let storageKb = 0;
 	let walKb: number | null = null;
 	try {
@@ -317,7 +316,6 @@ async function main() {
 	console.log(`${N} monitors x ${HOSTS} hosts every minute, ${MINUTES} min per run; tree: ${gitState()}`);
 	if (!existsSync(join(ROOT, 'build', 'handler.js'))) throw new Error('no build/: run `npm run build` first');
 	console.log(`build/ from ${statSync(join(ROOT, 'build', 'handler.js')).mtime.toISOString()}\n`);
-	let ok = false;
 	try {
 		const listeners = await startListeners(LISTENERS);
 		life.defer(() => void listeners.child.kill());
@@ -326,11 +324,10 @@ async function main() {
 			if (ONLY && ONLY !== name) continue;
 			runs.push(await run(name, listeners.ports, life));
 		}
-		ok = report(runs);
+		return report(runs);
 	} finally {
 		await life.run();
 	}
-	return ok;
 }
 
 main().then(

@@ -13,7 +13,6 @@
 //      at 50 monitors and at the big size.
 // BENCH_REUSE_<N>=postgres://… reuses an already seeded database of N monitors.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import postgres from 'postgres';
@@ -25,6 +24,7 @@ import { copyWriter } from '../src/lib/server/demo/copy';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { schema, type Db } from '../src/lib/server/db/index';
 import { homeData, monitorPage } from '../src/lib/server/status-pages';
+import { freePort } from '../tests/fixtures/net';
 
 const { values } = parseArgs({
 	options: {
@@ -61,16 +61,6 @@ async function prepare(n: number): Promise<Site> {
 		await database.close();
 	}
 	return { n, url: scratch.url, drop: scratch.drop, seedSeconds: (Date.now() - t0) / 1000 };
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer();
-		s.listen(0, '127.0.0.1', () => {
-			const port = (s.address() as { port: number }).port;
-			s.close(() => resolve(port));
-		});
-	});
 }
 
 async function startServer(url: string): Promise<{ base: string; child: ChildProcess }> {

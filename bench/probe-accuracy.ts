@@ -199,21 +199,30 @@ async function phase(port: number, n: number, budgetMs: number): Promise<Record<
 	const steps: Array<(keep: boolean) => Promise<void>> = [
 		async (keep) => {
 			const [ms, fromAttempt] = await bareConnect(port);
-			if (keep) out.bare.push(ms), out['bare@attempt'].push(fromAttempt);
+			if (keep) {
+				out.bare.push(ms);
+				out['bare@attempt'].push(fromAttempt);
+			}
 		},
 		async (keep) => {
 			const t0 = process.hrtime.bigint();
 			const ping = await probeHost(host);
 			const wall = Number(process.hrtime.bigint() - t0) / 1e6;
 			if (ping.status !== 'open') throw new Error(`probeHost: ${ping.error}`);
-			if (keep) out.probeHost.push(ping.latency), out['probeHost⏱'].push(wall);
+			if (keep) {
+				out.probeHost.push(ping.latency);
+				out['probeHost⏱'].push(wall);
+			}
 		},
 		async (keep) => {
 			const t0 = process.hrtime.bigint();
 			const [ping] = await probeWorker.probe([host]);
 			const wall = Number(process.hrtime.bigint() - t0) / 1e6;
 			if (ping.status !== 'open') throw new Error(`pool: ${ping.error}`);
-			if (keep) out.pool.push(ping.latency), out['pool⏱'].push(wall);
+			if (keep) {
+				out.pool.push(ping.latency);
+				out['pool⏱'].push(wall);
+			}
 		}
 	];
 	for (let i = 0; i < WARMUP + n; i++) {

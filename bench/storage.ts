@@ -1,4 +1,4 @@
-// Raw-check storage benchmark (issue 11.3): `npx tsx bench/storage.ts`.
+// Raw-check storage benchmark: `npx tsx bench/storage.ts`.
 //
 // On a scratch PostgreSQL database (TEST_DATABASE_URL / DATABASE_URL or the
 // local server), writes --monitors monitors × --days days of one-a-minute

@@ -1,4 +1,3 @@
-// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { barHtml, cachedRowHtml, esc, monitorRowHtml, packRow, statusWordHtml, unpackRow, type RowProps } from './row-html';
 import { strokeDays } from './bar';

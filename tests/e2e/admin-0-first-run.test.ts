@@ -8,9 +8,10 @@
 import { test, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listen, type Listener } from '../fixtures/net';
 import { expect } from './admin-helpers';
 
 test.describe.configure({ mode: 'serial' });
@@ -29,7 +30,7 @@ const PASSWORD = 'first run passphrase';
 let dir: string;
 let server: ChildProcess;
 let log = '';
-let listener: Server;
+let listener: Listener | undefined;
 let port: number;
 
 async function waitForLog(re: RegExp, ms = 60_000): Promise<RegExpExecArray> {
@@ -52,9 +53,8 @@ test.beforeAll(async () => {
 	server.stdout!.on('data', (d) => (log += d));
 	server.stderr!.on('data', (d) => (log += d));
 
-	listener = createServer((s) => s.end());
-	await new Promise<void>((r) => listener.listen({ host: '127.0.0.1', port: 0 }, () => r()));
-	port = (listener.address() as { port: number }).port;
+	listener = await listen('127.0.0.1');
+	port = listener.port;
 });
 
 test.afterAll(async () => {
@@ -64,7 +64,7 @@ test.afterAll(async () => {
 		process.kill(-server.pid, 'SIGTERM');
 		await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
 	}
-	await new Promise<void>((r) => (listener ? listener.close(() => r()) : r()));
+	await listener?.close();
 	if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,11 +1,11 @@
-// The admin journey from issue 4: the unauthenticated guard walk first
+// The admin journey end to end: the unauthenticated guard walk first
 // (nothing may change), then first-admin setup through the printed link,
 // sign-in, a monitor against a listener this test owns, run-now, save, public
 // page UP, listener stopped → DOWN, sign-out. Needs a fresh server (no admin
 // yet): run it with the whole e2e suite or on its own.
 import { test, type APIRequestContext } from '@playwright/test';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { listen } from '../fixtures/net';
 import { join, relative, sep } from 'node:path';
 import { BASE, EMAIL, PASSWORD, expect, setupLink } from './admin-helpers';
 
@@ -108,14 +108,8 @@ test('admin journey: setup link, sign in, editor with run-now, save, UP then DOW
 	await page.setViewportSize({ width: 1440, height: 1000 });
 
 	// A listener owned by this test, on loopback only.
-	const sockets = new Set<Socket>();
-	const listener: Server = createServer((s) => {
-		sockets.add(s);
-		s.on('close', () => sockets.delete(s));
-		s.end();
-	});
-	await new Promise<void>((r) => listener.listen({ host: '127.0.0.1', port: 0 }, () => r()));
-	const port = (listener.address() as { port: number }).port;
+	const listener = await listen('127.0.0.1');
+	const { port } = listener;
 
 	// 1. First admin through the link the server printed.
 	const link = await setupLink();
@@ -244,10 +238,7 @@ test('admin journey: setup link, sign in, editor with run-now, save, UP then DOW
 	}).toPass({ timeout: 30_000 });
 
 	// 6. Stop the listener: DOWN after the next check.
-	await new Promise<void>((r) => {
-		listener.close(() => r());
-		for (const s of sockets) s.destroy();
-	});
+	await listener.close();
 	await expect(async () => {
 		await pub.goto('/');
 		await expect(pub.locator('[data-tag="journey-db"] [data-status]')).toHaveAttribute('data-status', 'DOWN', { timeout: 1000 });

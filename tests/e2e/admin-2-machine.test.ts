@@ -3,7 +3,7 @@
 // revoke, export and import with a preview, delete, adding an admin, and
 // sign-in throttling last (it locks an address's attempts for 15 minutes).
 import { test } from '@playwright/test';
-import { createServer } from 'node:net';
+import { listen } from '../fixtures/net';
 import { BASE, EMAIL, expect, signIn } from './admin-helpers';
 
 test.describe.configure({ mode: 'serial' });
@@ -27,9 +27,8 @@ test('API keys: read and write scopes, run-now over the API, revoke; export and 
 	expect(writeKey).toMatch(/^ph_/);
 	const auth = (k: string) => ({ authorization: `Bearer ${k}` });
 
-	const listener = createServer((s) => s.end());
-	await new Promise<void>((r) => listener.listen({ host: '127.0.0.1', port: 0 }, () => r()));
-	const port = (listener.address() as { port: number }).port;
+	const listener = await listen('127.0.0.1');
+	const { port } = listener;
 	const monitor = {
 		tag: 'api-made',
 		name: 'Made over the API',
@@ -61,7 +60,7 @@ test('API keys: read and write scopes, run-now over the API, revoke; export and 
 	expect(u.pings.map((p: { status: string }) => p.status)).toEqual(['open', 'error']);
 	expect(u.pings[1].error).toMatch(/^ECONNREFUSED/);
 	expect(u.result.status).toBe('DEGRADED');
-	await new Promise<void>((r) => listener.close(() => r()));
+	await listener.close();
 
 	// Private config needs a key; a read key is enough.
 	expect((await request.get('/api/v1/config')).status()).toBe(401);

@@ -86,7 +86,7 @@ async function expect4xx(label: string, r: Awaited<ReturnType<APIRequestContext[
 	const text = await r.text();
 	expect(status, `${label} → ${status} ${text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
 	expect(status, `${label} → ${status} ${text.slice(0, 300)}`).toBeLessThan(500);
-	let message = '';
+	let message: unknown;
 	try {
 		message = JSON.parse(text).error ?? JSON.parse(text).message ?? '';
 	} catch {

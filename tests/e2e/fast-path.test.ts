@@ -7,24 +7,13 @@
 import { test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { openDatabase } from '../../src/lib/server/db/index';
 import { createScratchPostgres } from '../../src/lib/server/db/testing';
 import { recordCheck } from '../../src/lib/server/db/queries/checks';
 import { upsertMonitors } from '../../src/lib/server/db/queries/monitors';
 import { validateMonitorList } from '../../src/lib/server/monitors/validate';
+import { freePort } from '../fixtures/net';
 import { expect } from './admin-helpers';
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const s = createServer();
-		s.once('error', reject);
-		s.listen({ host: '127.0.0.1', port: 0 }, () => {
-			const a = s.address();
-			s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-		});
-	});
-}
 
 async function start(entry: 'build' | 'server.js', databaseUrl: string): Promise<{ port: number; child: ChildProcess }> {
 	const port = await freePort();

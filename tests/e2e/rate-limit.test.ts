@@ -5,21 +5,10 @@
 import { test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../fixtures/net';
 import { expect } from './admin-helpers';
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const s = createServer();
-		s.once('error', reject);
-		s.listen({ host: '127.0.0.1', port: 0 }, () => {
-			const a = s.address();
-			s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-		});
-	});
-}
 
 interface Server {
 	base: string;

@@ -37,7 +37,7 @@ test('health answers 200 with the database reachable: up or not for anyone, the 
 });
 
 test('public reads never carry a session cookie, so a shared cache cannot hand one out', async ({ request }) => {
-	// A stale or bogus session cookie: the guard used to clear it (Set-Cookie) on a publicly cacheable answer.
+	// A stale or bogus session cookie must not make the guard clear it (Set-Cookie) on a publicly cacheable answer.
 	for (const path of ['/api/v2/summary.json', '/api/v2/status.json', '/badge/local-echo/status.svg', '/api/v1/monitors', '/', '/monitors/local-echo']) {
 		const r = await request.get(path, { headers: { cookie: 'porthole_session=stale-or-bogus' } });
 		expect(r.status(), path).toBe(200);

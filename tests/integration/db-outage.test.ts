@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/lib/server/log';
 import { ProbeWorker } from '../../src/lib/server/probe/pool';
 import { EvalSandbox } from '../../src/lib/server/eval/sandbox';
 import { Scheduler, type CheckEvent } from '../../src/lib/server/probe/scheduler';
-import { listen, closedPort, type Listener } from '../fixtures/tcp';
+import { listen, closedPort, type Listener } from '../fixtures/net';
 import { startPgServer, type PgServer } from '../fixtures/pg-server';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));

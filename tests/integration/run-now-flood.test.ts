@@ -24,8 +24,7 @@ import {
 	RUN_NOW_TOTAL
 } from '../../src/lib/server/probe/run-now';
 import type { CheckEvent } from '../../src/lib/server/probe/scheduler';
-import { blackhole } from '../../src/lib/server/probe/tcp.fixtures';
-import { listen, type Listener } from '../fixtures/tcp';
+import { blackhole, listen, type Listener } from '../fixtures/net';
 
 const EVERY = 5000;
 /** How long new flood requests keep being sent; those running then are awaited. */

@@ -9,7 +9,7 @@ import { openDatabase, type Database } from '../../src/lib/server/db/index';
 import { createScratchPostgres } from '../../src/lib/server/db/testing';
 import { upsertMonitors } from '../../src/lib/server/db/queries/monitors';
 import { validateMonitorList } from '../../src/lib/server/monitors/validate';
-import { listen, type Listener } from '../fixtures/tcp';
+import { listen, type Listener } from '../fixtures/net';
 
 const MONITORS = 300;
 const INTERVAL = 5000;

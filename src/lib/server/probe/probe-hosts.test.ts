@@ -14,7 +14,7 @@ import {
 	ONDEMAND_MAX_SOCKETS
 } from './tcp';
 import type { Ping } from '../types';
-import { blackhole, cleanups, closedPort, elapsedMs, host, listener, until, useCleanups, watchClientSockets, withLagControl } from './tcp.fixtures';
+import { blackhole, cleanups, closedPort, host, listener, until, useCleanups, watchClientSockets, withLagControl } from './tcp.fixtures';
 
 useCleanups();
 

@@ -12,7 +12,7 @@ import { ProbeWorker } from './pool';
 import { EvalSandbox } from '../eval/sandbox';
 import { Scheduler, type CheckEvent } from './scheduler';
 import type { EvalCheckOptions, EvaluateFn } from './check';
-import { listen, type Listener } from '../../../../tests/fixtures/tcp';
+import { listen, type Listener } from '../../../../tests/fixtures/net';
 import type { Host } from '../types';
 
 const EVERY_5S = '*/5 * * * * *';

@@ -1,17 +1,16 @@
-// Sockets and hosts for the TCP probe's tests (tcp.test.ts, probe-hosts.test.ts):
-// loopback listeners, a closed port, a blackhole that never answers a SYN,
-// a watch on the client sockets the probe opens, and event-loop lag on demand.
+// Helpers for the TCP probe's tests (tcp.test.ts, probe-hosts.test.ts): the
+// loopback listeners of tests/fixtures/net.ts, closed after each test; a watch
+// on the client sockets the probe opens; and event-loop lag on demand.
 // Traffic goes to 127.0.0.1 and ::1 only.
 import { afterAll, afterEach, expect } from 'vitest';
-import net from 'node:net';
+import type net from 'node:net';
 import fs from 'node:fs';
 import dc from 'node:diagnostics_channel';
-import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import { blackhole as netBlackhole, closedPort as netClosedPort, listen, type Loopback } from '../../../../tests/fixtures/net';
 import { defaultLimiter } from './tcp';
 import type { Host } from '../types';
 
-export type Loopback = '127.0.0.1' | '::1';
+export type { Loopback };
 
 /** Undone after each test (listeners closed, workers stopped): push onto it, call useCleanups() once per file. */
 export const cleanups: Array<() => unknown> = [];
@@ -29,71 +28,27 @@ export function host(h: string, port: number, type: Host['type'] = 'tcp', timeou
 	return { type, host: h, port, timeout };
 }
 
-/** A listener that accepts and closes at once, counting connections. */
+/** A listener that accepts and closes at once, counting connections; closed after the test. */
 export async function listener(address: Loopback) {
-	let connections = 0;
-	const server = net.createServer((s) => {
-		connections++;
-		s.on('error', () => {});
-		s.destroy();
-	});
-	server.listen({ port: 0, host: address, ipv6Only: address === '::1' });
-	await once(server, 'listening');
-	const close = () => new Promise<void>((r) => server.close(() => r()));
-	cleanups.push(close);
+	const l = await listen(address);
+	cleanups.push(l.close);
 	return {
-		port: (server.address() as net.AddressInfo).port,
+		port: l.port,
 		get connections() {
-			return connections;
+			return l.accepted;
 		},
-		close
+		close: l.close
 	};
 }
 
 /** A port that was just bound and released: nothing listens there. */
-export async function closedPort(address: Loopback): Promise<number> {
-	const server = net.createServer();
-	server.listen({ port: 0, host: address });
-	await once(server, 'listening');
-	const { port } = server.address() as net.AddressInfo;
-	await new Promise<void>((r) => server.close(() => r()));
-	return port;
-}
+export const closedPort = (address: Loopback) => netClosedPort(address);
 
-/**
- * A listener that never accepts, with a full accept queue: further SYNs are
- * dropped by the kernel, so connects hang (until SYN retransmits, ≥ 1 s).
- * The listening socket lives in a worker thread whose event loop is blocked
- * in Atomics.wait (bounded, so it ends by itself), then the queue is filled.
- */
+/** A listener whose accept queue is full, so connects hang; stopped after the test. */
 export async function blackhole(address: Loopback) {
-	const code = `
-		const net = require('node:net');
-		const { parentPort, workerData } = require('node:worker_threads');
-		const server = net.createServer();
-		server.listen({ port: 0, host: workerData.address, backlog: 1 }, () => {
-			parentPort.postMessage(server.address().port);
-			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);
-		});`;
-	const worker = new Worker(code, { eval: true, workerData: { address } });
-	const [port] = (await once(worker, 'message')) as [number];
-	const fillers: net.Socket[] = [];
-	const close = async () => {
-		for (const s of fillers) s.destroy();
-		await worker.terminate();
-	};
-	cleanups.push(close);
-	for (let i = 0; i < 16; i++) {
-		const s = net.connect({ port, host: address });
-		s.on('error', () => {});
-		fillers.push(s);
-		const connected = await Promise.race([
-			once(s, 'connect').then(() => true),
-			new Promise<boolean>((r) => setTimeout(() => r(false), 200))
-		]);
-		if (!connected) return { port, close }; // queue full: this SYN went unanswered
-	}
-	throw new Error('could not fill the accept queue of the blackhole listener');
+	const b = await netBlackhole(address);
+	cleanups.push(b.close);
+	return b;
 }
 
 /** Watch every client socket created in this thread (node:diagnostics_channel). */
