@@ -39,19 +39,19 @@ export interface Interval {
 	end: Date;
 }
 
-interface WindowState {
+interface WindowOverrides {
 	/** Start instants of occurrences cancelled one at a time; they are left out. */
 	cancelled?: Date[];
 	/** A manual "end now": cuts the occurrence in progress then (a one-off ended before it starts never happens). */
 	endedAt?: Date | null;
 }
 
-export interface OneOffWindow extends WindowState {
+export interface OneOffWindow extends WindowOverrides {
 	start: Date;
 	end: Date;
 }
 
-export interface RecurringWindow extends WindowState {
+export interface RecurringWindow extends WindowOverrides {
 	/** RRULE value without DTSTART, e.g. "FREQ=DAILY;BYHOUR=2;BYMINUTE=0" (an "RRULE:" prefix is allowed). */
 	rrule: string;
 	/** Local start, "YYYY-MM-DDTHH:mm", in timeZone. */
