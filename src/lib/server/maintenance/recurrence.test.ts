@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { nextOccurrences, occurrences, splitByDay, validateWindow, windowState, type MaintenanceWindow, type RecurringWindow } from './recurrence';
+
+const iso = (list: { start: Date; end: Date }[]) => list.map((o) => [o.start.toISOString(), o.end.toISOString()]);
+const berlinNightly: RecurringWindow = { rrule: 'FREQ=DAILY;BYHOUR=2;BYMINUTE=0', dtstart: '2026-01-01T02:00', durationMinutes: 60, timeZone: 'Europe/Berlin' };
+const errorsOf = (input: unknown) => {
+	const r = validateWindow(input);
+	return r.ok ? [] : r.errors;
+};
+
+describe('a daily 02:00-03:00 window in Europe/Berlin', () => {
+	it('stays at 02:00 local across the spring change (29 March 2026): 01:00Z in winter, 00:00Z in summer', () => {
+		const got = occurrences(berlinNightly, new Date('2026-03-27T12:00:00Z'), new Date('2026-03-31T12:00:00Z'));
+		expect(iso(got)).toEqual([
+			['2026-03-28T01:00:00.000Z', '2026-03-28T02:00:00.000Z'],
+			// 02:00 does not exist that night (clocks jump from 02:00 to 03:00):
+			// it is read with the winter offset (RFC 5545), so the window starts at
+			// 03:00 CEST = 01:00Z, the moment the clocks jump, and lasts its 60 minutes.
+			['2026-03-29T01:00:00.000Z', '2026-03-29T02:00:00.000Z'],
+			['2026-03-30T00:00:00.000Z', '2026-03-30T01:00:00.000Z'],
+			['2026-03-31T00:00:00.000Z', '2026-03-31T01:00:00.000Z']
+		]);
+	});
+
+	it('stays at 02:00 local across the autumn change (25 October 2026): 00:00Z in summer, 01:00Z in winter', () => {
+		const got = occurrences(berlinNightly, new Date('2026-10-23T12:00:00Z'), new Date('2026-10-27T12:00:00Z'));
+		expect(iso(got)).toEqual([
+			['2026-10-24T00:00:00.000Z', '2026-10-24T01:00:00.000Z'],
+			// 02:00 happens twice that night: the first one (CEST, 00:00Z) is meant.
+			['2026-10-25T00:00:00.000Z', '2026-10-25T01:00:00.000Z'],
+			['2026-10-26T01:00:00.000Z', '2026-10-26T02:00:00.000Z'],
+			['2026-10-27T01:00:00.000Z', '2026-10-27T02:00:00.000Z']
+		]);
+	});
+
+	describe('whatever the process time zone', () => {
+		const saved = process.env.TZ;
+		afterEach(() => {
+			process.env.TZ = saved;
+		});
+		it('gives the same instants with TZ=America/Los_Angeles (rrule tzid would not)', () => {
+			process.env.TZ = 'America/Los_Angeles';
+			const got = occurrences(berlinNightly, new Date('2026-03-29T00:00:00Z'), new Date('2026-03-30T12:00:00Z'));
+			expect(got.map((o) => o.start.toISOString())).toEqual(['2026-03-29T01:00:00.000Z', '2026-03-30T00:00:00.000Z']);
+		});
+	});
+
+	it('leaves out a cancelled occurrence and lists the next five', () => {
+		const w = { ...berlinNightly, cancelled: [new Date('2026-06-02T00:00:00Z')] };
+		const next = nextOccurrences(w, new Date('2026-06-01T12:00:00Z'));
+		expect(next.map((o) => o.start.toISOString())).toEqual([
+			'2026-06-03T00:00:00.000Z',
+			'2026-06-04T00:00:00.000Z',
+			'2026-06-05T00:00:00.000Z',
+			'2026-06-06T00:00:00.000Z',
+			'2026-06-07T00:00:00.000Z'
+		]);
+		expect(occurrences(w, new Date('2026-06-01T12:00:00Z'), new Date('2026-06-02T12:00:00Z'))).toEqual([]);
+	});
+
+	it('an hourly rule does not repeat a start when DST skips an hour', () => {
+		const hourly: RecurringWindow = { rrule: 'FREQ=HOURLY', dtstart: '2026-03-29T00:00', durationMinutes: 30, timeZone: 'Europe/Berlin' };
+		const got = occurrences(hourly, new Date('2026-03-28T23:00:00Z'), new Date('2026-03-29T02:30:00Z'));
+		// Local 00:00, 01:00, (02:00 = 03:00), 03:00, 04:00: 02:00 and 03:00 are the same instant, listed once.
+		expect(got.map((o) => o.start.toISOString())).toEqual(['2026-03-28T23:00:00.000Z', '2026-03-29T00:00:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-29T02:00:00.000Z']);
+	});
+
+	it('reads UNTIL with a Z as an instant', () => {
+		const w = { ...berlinNightly, rrule: 'FREQ=DAILY;UNTIL=20260105T010000Z' };
+		const got = occurrences(w, new Date('2026-01-01T00:00:00Z'), new Date('2026-02-01T00:00:00Z'));
+		expect(got.map((o) => o.start.toISOString())).toEqual([
+			'2026-01-01T01:00:00.000Z',
+			'2026-01-02T01:00:00.000Z',
+			'2026-01-03T01:00:00.000Z',
+			'2026-01-04T01:00:00.000Z',
+			'2026-01-05T01:00:00.000Z'
+		]);
+	});
+});
+
+describe('windowState', () => {
+	const oneOff: MaintenanceWindow = { start: new Date('2026-05-01T10:00:00Z'), end: new Date('2026-05-01T11:00:00Z') };
+	it('follows the clock for a one-off window', () => {
+		expect(windowState(oneOff, new Date('2026-05-01T09:59:59Z'))).toBe('scheduled');
+		expect(windowState(oneOff, new Date('2026-05-01T10:00:00Z'))).toBe('in_progress');
+		expect(windowState(oneOff, new Date('2026-05-01T11:00:00Z'))).toBe('completed');
+	});
+
+	it('a manual end completes it early, and ended before the start it never happens', () => {
+		expect(windowState(oneOff, new Date('2026-05-01T10:30:00Z'), new Date('2026-05-01T10:20:00Z'))).toBe('completed');
+		expect(occurrences({ ...oneOff, endedAt: new Date('2026-05-01T10:20:00Z') }, new Date(0), new Date('2027-01-01'))[0].end.toISOString()).toBe('2026-05-01T10:20:00.000Z');
+		expect(windowState(oneOff, new Date('2026-04-30T00:00:00Z'), new Date('2026-04-29T00:00:00Z'))).toBe('completed');
+	});
+
+	it('a recurring window is in progress during an occurrence, scheduled between, completed when the rule runs out', () => {
+		const w: RecurringWindow = { ...berlinNightly, rrule: 'FREQ=DAILY;COUNT=3' };
+		expect(windowState(w, new Date('2025-12-31T12:00:00Z'))).toBe('scheduled');
+		expect(windowState(w, new Date('2026-01-02T01:30:00Z'))).toBe('in_progress');
+		expect(windowState(w, new Date('2026-01-02T03:00:00Z'))).toBe('scheduled');
+		expect(windowState(w, new Date('2026-01-03T02:00:00Z'))).toBe('completed');
+	});
+
+	it('ending a recurring occurrence now ends that one only', () => {
+		const ended = new Date('2026-01-02T01:15:00Z');
+		expect(windowState(berlinNightly, new Date('2026-01-02T01:30:00Z'), ended)).toBe('scheduled');
+		const next = nextOccurrences(berlinNightly, new Date('2026-01-02T01:30:00Z'), 1, ended);
+		expect(next[0].start.toISOString()).toBe('2026-01-03T01:00:00.000Z');
+	});
+});
+
+describe('splitByDay', () => {
+	it('splits a 23:00-01:00 window into two days with 60 minutes each', () => {
+		const parts = splitByDay({ start: new Date('2026-06-09T21:00:00Z'), end: new Date('2026-06-09T23:00:00Z') }, 'Europe/Berlin');
+		expect(parts.map((p) => [p.day, p.minutes, p.dayMinutes])).toEqual([
+			['2026-06-09', 60, 1440],
+			['2026-06-10', 60, 1440]
+		]);
+		expect(parts[0].end.toISOString()).toBe('2026-06-09T22:00:00.000Z');
+	});
+
+	it('knows DST days last 23 and 25 hours', () => {
+		const spring = splitByDay({ start: new Date('2026-03-28T23:00:00Z'), end: new Date('2026-03-29T22:00:00Z') }, 'Europe/Berlin');
+		expect(spring.map((p) => [p.day, p.minutes, p.dayMinutes])).toEqual([['2026-03-29', 1380, 1380]]);
+		const autumn = splitByDay({ start: new Date('2026-10-24T22:00:00Z'), end: new Date('2026-10-25T23:00:00Z') }, 'Europe/Berlin');
+		expect(autumn.map((p) => [p.day, p.minutes, p.dayMinutes])).toEqual([['2026-10-25', 1500, 1500]]);
+	});
+});
+
+describe('validateWindow', () => {
+	it('accepts a one-off and a recurring window', () => {
+		expect(validateWindow({ start: '2026-05-01T10:00:00Z', end: '2026-05-01T11:00:00+01:00' })).toMatchObject({ ok: false });
+		expect(validateWindow({ start: '2026-05-01T10:00:00Z', end: '2026-05-01T13:00:00+02:00' })).toMatchObject({ ok: true });
+		expect(validateWindow(berlinNightly)).toEqual({ ok: true, value: berlinNightly });
+	});
+
+	it('end before start names end', () => {
+		expect(errorsOf({ start: '2026-05-01T10:00:00Z', end: '2026-05-01T09:00:00Z' })).toEqual([{ path: 'end', message: 'must be after start' }]);
+		expect(errorsOf({ start: 'tomorrow', end: '2026-05-01T09:00:00Z' })[0].path).toBe('start');
+		expect(errorsOf({ start: '2026-05-01T10:00:00Z', end: '2026-05-20T10:00:00Z' })[0]).toMatchObject({ path: 'end', message: expect.stringContaining('at most') });
+	});
+
+	it('an unknown zone names timeZone', () => {
+		expect(errorsOf({ ...berlinNightly, timeZone: 'Europe/Atlantis' })).toEqual([{ path: 'timeZone', message: expect.stringContaining('Europe/Atlantis') }]);
+	});
+
+	it('an RRULE that does not parse names rrule', () => {
+		for (const rrule of ['FREQ=FORTNIGHTLY', 'FREQ=DAILY;FOO=1', 'BYHOUR=2', 'FREQ=DAILY;BYHOUR=abc', 'FREQ=DAILY;BYHOUR=25', 'DTSTART:20260101T020000\nRRULE:FREQ=DAILY', ''])
+			expect(errorsOf({ ...berlinNightly, rrule }), rrule).toEqual([{ path: 'rrule', message: expect.any(String) }]);
+	});
+
+	it('a rule that never fires names rrule, and answers quickly', () => {
+		const t = performance.now();
+		for (const [rrule, why] of [
+			['FREQ=DAILY;COUNT=0', 'COUNT'],
+			['FREQ=DAILY;UNTIL=20251231T000000Z', 'UNTIL is before dtstart'],
+			['FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', 'no day matches'],
+			['FREQ=MINUTELY;INTERVAL=5;BYMONTH=4;BYMONTHDAY=31', 'no day matches'],
+			['FREQ=HOURLY;INTERVAL=2;BYHOUR=1', 'BYHOUR'],
+			['FREQ=DAILY;INTERVAL=7;BYDAY=TU', 'BYDAY']
+		])
+			expect(errorsOf({ ...berlinNightly, rrule }), rrule).toEqual([{ path: 'rrule', message: expect.stringContaining(why) }]);
+		expect(performance.now() - t).toBeLessThan(5000);
+	});
+
+	it('a rule firing more often than every 5 minutes names rrule', () => {
+		for (const [rrule, gap] of [
+			['FREQ=MINUTELY;INTERVAL=2', '2 minutes'],
+			['FREQ=SECONDLY;INTERVAL=30', '30 seconds'],
+			['FREQ=HOURLY;BYMINUTE=0,3,30', '3 minutes'],
+			// The gap across the hour (59 -> 0) counts too.
+			['FREQ=HOURLY;BYMINUTE=10,59', '11 minutes']
+		]) {
+			const errors = errorsOf({ ...berlinNightly, rrule, durationMinutes: 1 });
+			if (gap === '11 minutes') expect(errors, rrule).toEqual([]);
+			else expect(errors, rrule).toEqual([{ path: 'rrule', message: `fires ${gap} apart; occurrences must be at least 5 minutes apart` }]);
+		}
+		expect(errorsOf({ ...berlinNightly, rrule: 'FREQ=HOURLY;BYMINUTE=0,57', durationMinutes: 1 })[0].message).toContain('fires 3 minutes apart');
+		expect(errorsOf({ ...berlinNightly, rrule: 'FREQ=MINUTELY;INTERVAL=5', durationMinutes: 5 })).toEqual([]);
+	});
+
+	it('a bad duration names durationMinutes, and so does one longer than the gap between occurrences', () => {
+		for (const durationMinutes of [0, -5, 1.5, 7 * 24 * 60 + 1, '60'])
+			expect(errorsOf({ ...berlinNightly, durationMinutes }), String(durationMinutes)).toEqual([{ path: 'durationMinutes', message: expect.stringContaining('whole number of minutes') }]);
+		expect(errorsOf({ ...berlinNightly, rrule: 'FREQ=HOURLY', durationMinutes: 90 })).toEqual([
+			{ path: 'durationMinutes', message: '90 minutes is longer than the 1 hour between occurrences; windows would overlap' }
+		]);
+	});
+
+	it('a bad dtstart names dtstart', () => {
+		expect(errorsOf({ ...berlinNightly, dtstart: '2026-02-30T02:00' })[0].path).toBe('dtstart');
+		expect(errorsOf({ ...berlinNightly, dtstart: '2026-02-03T02:00Z' })[0].path).toBe('dtstart');
+	});
+});

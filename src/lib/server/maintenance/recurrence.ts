@@ -1,0 +1,364 @@
+// Maintenance windows: when they happen, whether one is on now, and how they
+// fall on calendar days. A window is one-off (start, end) or recurring (an RFC
+// 5545 RRULE from a local start time in an IANA zone, each occurrence lasting
+// durationMinutes of elapsed time).
+//
+// Recurrence is expanded by the `rrule` package on wall-clock values (no
+// tzid), and each local start is turned into an instant by zone.ts. rrule's
+// own tzid support is not used: it shifts its results by the process's time
+// zone (its README's example assumes the machine runs in Los Angeles), and on
+// the spring-forward night it puts a 02:00 Berlin start at 01:00 local. Here a
+// daily 02:00 stays at 02:00 local on both sides of a DST change, a 02:00 that
+// does not exist starts at 03:00 (the new offset), and a 02:00 that happens
+// twice starts at the first one (RFC 5545 §3.3.5).
+import { createRequire } from 'node:module';
+import type { Options, RRule as RRuleType } from 'rrule';
+import type { FieldError, Validated } from '../monitors/validate';
+import { dayStart, formatLocal, fromWall, isTimeZone, localDay, nextDay, parseLocal, toWall } from './zone';
+
+// rrule's main entry is a UMD bundle whose exports Node's ESM loader cannot
+// name ("Named export 'RRule' not found"); require it instead.
+const { RRule } = createRequire(import.meta.url)('rrule') as typeof import('rrule');
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** Widest UTC offset in use (+14:00, Kiribati), with room: bounds the wall range to expand for an instant range. */
+const ZONE_SLACK = 15 * 3_600_000;
+
+/** Occurrences closer together than this are refused: probes check every minute at most, a window every 2 minutes is noise. */
+export const MIN_GAP_MINUTES = 5;
+/** Longest window: a longer "maintenance" is an outage by another name. */
+export const MAX_DURATION_MINUTES = 7 * 24 * 60;
+/** How far past dtstart a rule must fire at least once to count as firing at all. */
+const FIRST_FIRE_YEARS = 10;
+/** How many first occurrences the gap checks look at (enough to see every BYxxx list repeat). */
+const GAP_SAMPLE = 500;
+
+export interface Interval {
+	start: Date;
+	end: Date;
+}
+
+interface WindowOverrides {
+	/** Start instants of occurrences cancelled one at a time; they are left out. */
+	cancelled?: Date[];
+	/** A manual "end now": cuts the occurrence in progress then (a one-off ended before it starts never happens). */
+	endedAt?: Date | null;
+}
+
+export interface OneOffWindow extends WindowOverrides {
+	start: Date;
+	end: Date;
+}
+
+export interface RecurringWindow extends WindowOverrides {
+	/** RRULE value without DTSTART, e.g. "FREQ=DAILY;BYHOUR=2;BYMINUTE=0" (an "RRULE:" prefix is allowed). */
+	rrule: string;
+	/** Local start, "YYYY-MM-DDTHH:mm", in timeZone. */
+	dtstart: string;
+	durationMinutes: number;
+	/** IANA zone the rule's local times are in. */
+	timeZone: string;
+}
+
+export type MaintenanceWindow = OneOffWindow | RecurringWindow;
+
+export type WindowStateName = 'scheduled' | 'in_progress' | 'completed';
+
+export const isRecurring = (w: MaintenanceWindow): w is RecurringWindow => 'rrule' in w;
+
+// ---- RRULE parsing -------------------------------------------------------
+
+const NUMERIC = ['count', 'interval', 'bysetpos', 'bymonth', 'bymonthday', 'byyearday', 'byweekno', 'byhour', 'byminute', 'bysecond'] as const;
+
+// rrule loops to the year 9999 looking for a match that cannot come, so a
+// value out of range is refused before it gets there.
+const RANGES: [keyof Options, number, number][] = [
+	['byhour', 0, 23],
+	['byminute', 0, 59],
+	['bysecond', 0, 59],
+	['bymonth', 1, 12],
+	['bymonthday', -31, 31],
+	['byyearday', -366, 366],
+	['byweekno', -53, 53],
+	['bysetpos', -366, 366]
+];
+
+/** Parses an RRULE value to rrule options, or says what is wrong with it. */
+function parseRule(text: string): { ok: true; options: Partial<Options>; untilUtc: boolean } | { ok: false; message: string } {
+	if (typeof text !== 'string' || text.trim() === '') return { ok: false, message: 'must be an RRULE such as "FREQ=DAILY;BYHOUR=2;BYMINUTE=0"' };
+	const value = text.trim().replace(/^RRULE:/i, '');
+	if (/[\r\n]/.test(value) || /(^|;)\s*(DTSTART|TZID)\b/i.test(value))
+		return { ok: false, message: 'must be one RRULE line; give the start in dtstart and the zone in timeZone' };
+	let options: Partial<Options>;
+	try {
+		options = RRule.parseString(value);
+	} catch (err) {
+		return { ok: false, message: `does not parse: ${(err as Error).message}` };
+	}
+	if (typeof options.freq !== 'number' || Number.isNaN(options.freq)) return { ok: false, message: 'needs FREQ (e.g. FREQ=DAILY)' };
+	// rrule keeps a non-number such as BYHOUR=abc as a string instead of refusing it.
+	for (const key of NUMERIC) {
+		const v = options[key] as unknown;
+		if (v === undefined || v === null) continue;
+		const list = Array.isArray(v) ? v : [v];
+		if (!list.every((n) => typeof n === 'number' && Number.isInteger(n)))
+			return { ok: false, message: `${key.toUpperCase()} must be a whole number or a list of them, got ${JSON.stringify(v)}` };
+	}
+	// rrule reads COUNT=0 as "no count", i.e. forever; RFC 5545 means none.
+	if (options.count !== undefined && options.count !== null && options.count < 1) return { ok: false, message: 'never fires: COUNT must be at least 1' };
+	if (options.interval !== undefined && options.interval !== null && options.interval < 1) return { ok: false, message: 'INTERVAL must be at least 1' };
+	if (options.until && Number.isNaN(options.until.getTime())) return { ok: false, message: 'UNTIL is not a date' };
+	for (const [key, lo, hi] of RANGES) {
+		const v = options[key] as number | number[] | null | undefined;
+		const bad = (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]).find((n) => n < lo || n > hi || (lo < 0 && n === 0));
+		if (bad !== undefined) return { ok: false, message: `${key.toUpperCase()} must be ${lo < 0 ? `${lo} to ${hi}, not 0` : `${lo}-${hi}`}, got ${bad}` };
+	}
+	// UNTIL with a Z is an instant; without, a local time like dtstart.
+	return { ok: true, options, untilUtc: /UNTIL=\d{8}(T\d{6})?Z/i.test(value) };
+}
+
+/** The rule over wall values (zone.ts), or null when window fields do not parse (validateWindow says why). */
+function wallRule(w: RecurringWindow): RRuleType | null {
+	const start = parseLocal(w.dtstart);
+	const parsed = parseRule(w.rrule);
+	if (start === null || !parsed.ok || !isTimeZone(w.timeZone)) return null;
+	const opts: Partial<Options> = { ...parsed.options, dtstart: new Date(start), tzid: null };
+	if (opts.until && parsed.untilUtc) opts.until = new Date(toWall(opts.until.getTime(), w.timeZone));
+	return new RRule(opts);
+}
+
+// ---- occurrences ---------------------------------------------------------
+
+/** Occurrences whose start wall value lies in [wallFrom, wallTo], as instants, in order, each start once (a wall time skipped by DST can land on the next one). */
+function expand(w: RecurringWindow, wallFrom: number, wallTo: number, stop?: (found: Interval[]) => boolean): Interval[] {
+	const rule = wallRule(w);
+	if (!rule) return [];
+	const out: Interval[] = [];
+	const duration = w.durationMinutes * MINUTE;
+	let last = -Infinity;
+	rule.between(new Date(wallFrom), new Date(wallTo), true, (d) => {
+		const start = fromWall(d.getTime(), w.timeZone);
+		if (start > last) {
+			out.push({ start: new Date(start), end: new Date(start + duration) });
+			last = start;
+		}
+		return !stop?.(out);
+	});
+	return out;
+}
+
+/** Leaves out cancelled occurrences and cuts the one a manual end fell in. */
+function applyState(w: MaintenanceWindow, list: Interval[], endedAt = w.endedAt): Interval[] {
+	const cancelled = new Set((w.cancelled ?? []).map((d) => d.getTime()));
+	const ended = endedAt ? endedAt.getTime() : null;
+	const out: Interval[] = [];
+	for (const o of list) {
+		if (cancelled.has(o.start.getTime())) continue;
+		if (ended !== null && ended <= o.start.getTime() && !isRecurring(w)) continue;
+		if (ended !== null && ended > o.start.getTime() && ended < o.end.getTime()) out.push({ start: o.start, end: new Date(ended) });
+		else out.push(o);
+	}
+	return out;
+}
+
+/** Occurrences that overlap [from, to), in UTC, cancelled ones left out and a manual end applied. */
+export function occurrences(window: MaintenanceWindow, from: Date, to: Date, endedAt = window.endedAt): Interval[] {
+	const f = from.getTime();
+	const t = to.getTime();
+	let list: Interval[];
+	if (!isRecurring(window)) list = [{ start: window.start, end: window.end }];
+	else {
+		const span = window.durationMinutes * MINUTE;
+		list = expand(window, f - span - ZONE_SLACK, t + ZONE_SLACK);
+	}
+	return applyState(window, list, endedAt).filter((o) => o.start.getTime() < t && o.end.getTime() > f);
+}
+
+/** The next n occurrences not yet over at `now` (one in progress comes first), for "the next five" before saving. */
+export function nextOccurrences(window: MaintenanceWindow, now: Date, n = 5, endedAt = window.endedAt): Interval[] {
+	const t = now.getTime();
+	if (!isRecurring(window)) return applyState(window, [{ start: window.start, end: window.end }], endedAt).filter((o) => o.end.getTime() > t).slice(0, n);
+	const found: Interval[] = [];
+	const from = t - window.durationMinutes * MINUTE - ZONE_SLACK;
+	// Expand in growing spans: a daily rule needs days, a yearly one years, and
+	// an unbounded rule must not be expanded to the end of time.
+	for (let span = 31 * DAY; found.length < n && span <= 64 * 365 * DAY; span *= 4) {
+		const list = applyState(window, expand(window, from, t + span), endedAt).filter((o) => o.end.getTime() > t);
+		found.splice(0, found.length, ...list);
+	}
+	return found.slice(0, n);
+}
+
+/** Scheduled before the first occurrence and between them, in_progress during one, completed once none is left. */
+export function windowState(window: MaintenanceWindow, now: Date, endedAt = window.endedAt): WindowStateName {
+	const [next] = nextOccurrences(window, now, 1, endedAt);
+	if (!next) return 'completed';
+	return next.start.getTime() <= now.getTime() ? 'in_progress' : 'scheduled';
+}
+
+export interface DayPart extends Interval {
+	/** Local calendar day, YYYY-MM-DD. */
+	day: string;
+	/** Minutes of the interval on that day. */
+	minutes: number;
+	/** Length of that day in minutes: 1440, or 1380/1500 on DST change days. */
+	dayMinutes: number;
+}
+
+/** The parts of an interval on each local calendar day it touches (a window over midnight counts on both days). */
+export function splitByDay(interval: Interval, timeZone: string): DayPart[] {
+	const out: DayPart[] = [];
+	const end = interval.end.getTime();
+	let t = interval.start.getTime();
+	let day = localDay(t, timeZone);
+	while (t < end) {
+		const next = nextDay(day);
+		const dayEnd = dayStart(next, timeZone);
+		const partEnd = Math.min(end, dayEnd);
+		out.push({
+			day,
+			start: new Date(t),
+			end: new Date(partEnd),
+			minutes: (partEnd - t) / MINUTE,
+			dayMinutes: (dayEnd - dayStart(day, timeZone)) / MINUTE
+		});
+		t = partEnd;
+		day = next;
+	}
+	return out;
+}
+
+// ---- validation ----------------------------------------------------------
+
+const isDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
+
+function toDate(v: unknown): Date | null {
+	if (isDate(v)) return v;
+	// Only ISO strings with an explicit offset: "2026-03-29T02:00" alone would be read in the server's zone.
+	if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) {
+		const d = new Date(v);
+		return isDate(d) ? d : null;
+	}
+	return null;
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/**
+ * Why a rule can never fire, found without expanding it: rrule walks period
+ * by period to the year 9999 when nothing matches, which takes a minute for a
+ * daily rule and hours for an hourly one. Checks the day parts on a yearly
+ * copy (a year per step; its days are a superset of the rule's), and whether
+ * INTERVAL steps from dtstart can reach the BYHOUR/BYMINUTE/BYSECOND times
+ * and the BYDAY weekdays at all. Rules that pass still find their first
+ * occurrence quickly, or at worst in seconds.
+ */
+function neverFires(rule: RRuleType, startWall: number, horizon: Date): string | null {
+	const o = rule.options;
+	const yearly = new RRule({
+		freq: RRule.YEARLY,
+		dtstart: new Date(startWall - (startWall % DAY)),
+		until: o.until,
+		bymonth: o.bymonth,
+		bymonthday: [...(o.bymonthday ?? []), ...(o.bynmonthday ?? [])],
+		byyearday: o.byyearday,
+		byweekno: o.byweekno,
+		byweekday: rule.origOptions.byweekday ?? null,
+		tzid: null
+	});
+	if (yearly.between(yearly.options.dtstart, horizon, true, (_d, i) => i < 1).length === 0) return 'no day matches its BYMONTH, BYMONTHDAY, BYDAY, BYYEARDAY and BYWEEKNO parts';
+	const unit = { [RRule.HOURLY]: 3600, [RRule.MINUTELY]: 60, [RRule.SECONDLY]: 1, [RRule.DAILY]: 86400 }[o.freq as number];
+	if (!unit) return null;
+	const step = unit * o.interval;
+	if (unit < 86400) {
+		// Counted in the rule's own unit: an hourly rule steps through hours
+		// (each hour then expands to its BYMINUTE/BYSECOND times), a minutely one
+		// through minutes of the day, a secondly one through seconds.
+		const g = gcd(o.interval, 86400 / unit);
+		const t0 = Math.floor((startWall % DAY) / 1000 / unit);
+		const hours = o.byhour?.length ? o.byhour : all(24);
+		const minutes = unit <= 60 && o.byminute?.length ? o.byminute : unit <= 60 ? all(60) : [0];
+		const seconds = unit === 1 && o.bysecond?.length ? o.bysecond : unit === 1 ? all(60) : [0];
+		const hit = hours.some((h) => minutes.some((m) => seconds.some((sec) => (((Math.floor((h * 3600 + m * 60 + sec) / unit) - t0) % g) + g) % g === 0)));
+		if (!hit) return 'its INTERVAL steps from dtstart never reach its BYHOUR, BYMINUTE and BYSECOND times';
+	}
+	if (step % 86400 === 0 && o.byweekday?.length) {
+		const g = gcd(step / 86400, 7);
+		const w0 = (new Date(startWall).getUTCDay() + 6) % 7; // rrule numbers Monday 0
+		if (!o.byweekday.some((w) => (((w - w0) % g) + g) % g === 0)) return 'its INTERVAL steps from dtstart never land on its BYDAY weekdays';
+	}
+	return null;
+}
+
+/** Smallest distance between consecutive occurrences among the first ones, in wall minutes (the rule's own spacing, not DST's). */
+function smallestGap(rule: RRuleType): number | null {
+	let prev: number | null = null;
+	let gap: number | null = null;
+	rule.all((d, i) => {
+		const t = d.getTime();
+		if (prev !== null) gap = Math.min(gap ?? Infinity, (t - prev) / MINUTE);
+		prev = t;
+		return i + 1 < GAP_SAMPLE && (gap === null || gap >= MIN_GAP_MINUTES);
+	});
+	return gap;
+}
+
+function minutesText(m: number): string {
+	if (m < 1) return `${Math.round(m * 60)} seconds`;
+	if (m >= 60 && m % 60 === 0) return `${m / 60} hour${m === 60 ? '' : 's'}`;
+	return `${m} minute${m === 1 ? '' : 's'}`;
+}
+
+/**
+ * Checks a window as it comes from a form or the API: a one-off {start, end}
+ * (Dates or ISO strings with an offset) or a recurring {rrule, dtstart,
+ * durationMinutes, timeZone}. Errors name the field; nothing is guessed.
+ */
+export function validateWindow(input: unknown): Validated<MaintenanceWindow> {
+	const errors: FieldError[] = [];
+	const err = (path: string, message: string) => errors.push({ path, message });
+	if (typeof input !== 'object' || input === null) return { ok: false, errors: [{ path: '', message: 'must be an object with start and end, or rrule, dtstart, durationMinutes and timeZone' }] };
+	const o = input as Record<string, unknown>;
+
+	if (!('rrule' in o)) {
+		const start = toDate(o.start);
+		const end = toDate(o.end);
+		if (!start) err('start', 'must be a date and time with a zone offset, e.g. 2026-03-29T02:00:00Z');
+		if (!end) err('end', 'must be a date and time with a zone offset, e.g. 2026-03-29T03:00:00Z');
+		if (start && end) {
+			const minutes = (end.getTime() - start.getTime()) / MINUTE;
+			if (minutes <= 0) err('end', 'must be after start');
+			else if (minutes > MAX_DURATION_MINUTES) err('end', `must be at most ${minutesText(MAX_DURATION_MINUTES)} after start`);
+		}
+		return errors.length ? { ok: false, errors } : { ok: true, value: { start: start!, end: end! } };
+	}
+
+	const timeZone = o.timeZone;
+	if (typeof timeZone !== 'string' || !isTimeZone(timeZone)) err('timeZone', `must be an IANA time zone such as "Europe/Berlin", got ${JSON.stringify(timeZone ?? null)}`);
+	const dtstart = typeof o.dtstart === 'string' ? o.dtstart : '';
+	const startWall = parseLocal(dtstart);
+	if (startWall === null) err('dtstart', `must be a local date and time "YYYY-MM-DDTHH:mm", got ${JSON.stringify(o.dtstart ?? null)}`);
+	const duration = o.durationMinutes;
+	const durationOk = typeof duration === 'number' && Number.isInteger(duration) && duration > 0 && duration <= MAX_DURATION_MINUTES;
+	if (!durationOk) err('durationMinutes', `must be a whole number of minutes from 1 to ${MAX_DURATION_MINUTES} (${minutesText(MAX_DURATION_MINUTES)}), got ${JSON.stringify(duration ?? null)}`);
+	const parsed = parseRule(o.rrule as string);
+	if (!parsed.ok) err('rrule', parsed.message);
+	if (errors.length) return { ok: false, errors };
+
+	const value: RecurringWindow = { rrule: (o.rrule as string).trim(), dtstart: formatLocal(startWall!), durationMinutes: duration as number, timeZone: timeZone as string };
+	const rule = wallRule(value)!;
+	const horizon = new Date(startWall! + FIRST_FIRE_YEARS * 365.25 * DAY);
+	const until = rule.options.until?.getTime();
+	const never = until !== undefined && until < startWall! ? 'UNTIL is before dtstart' : neverFires(rule, startWall!, horizon);
+	if (never || rule.between(new Date(startWall!), horizon, true, (_d, i) => i < 1).length === 0) {
+		err('rrule', `never fires within ${FIRST_FIRE_YEARS} years of dtstart: ${never ?? 'check COUNT and UNTIL'}`);
+		return { ok: false, errors };
+	}
+	const gap = smallestGap(rule);
+	if (gap !== null && gap < MIN_GAP_MINUTES) err('rrule', `fires ${minutesText(gap)} apart; occurrences must be at least ${MIN_GAP_MINUTES} minutes apart`);
+	else if (gap !== null && (duration as number) > gap)
+		err('durationMinutes', `${minutesText(duration as number)} is longer than the ${minutesText(gap)} between occurrences; windows would overlap`);
+	return errors.length ? { ok: false, errors } : { ok: true, value };
+}
