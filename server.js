@@ -69,7 +69,9 @@ server.listen({ host: listen.host, port: listen.port }, () => {
 		const any = a.address === '0.0.0.0' || a.address === '::';
 		const host = any ? 'localhost' : a.family === 'IPv6' ? `[${a.address}]` : a.address;
 		console.log(`Open http://${host}:${a.port} in a browser (or this machine's name or address, over http).`);
-		console.log('Behind a reverse proxy or on https, set ORIGIN to the public URL (e.g. ORIGIN=https://status.example.com): it is the origin form posts are checked against, the base of links and badges, and what makes the session cookie Secure.');
+		console.log(
+			'Behind a reverse proxy or on https, set ORIGIN to the public URL (e.g. ORIGIN=https://status.example.com): it is the origin form posts are checked against, the base of links and badges, and what makes the session cookie Secure.'
+		);
 	} else {
 		console.log(`Public URL: ${process.env.ORIGIN ?? '(from the proxy headers)'}`);
 	}

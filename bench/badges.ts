@@ -78,7 +78,10 @@ async function seed(url: string) {
 		}));
 		const ids: number[] = [];
 		for (let i = 0; i < rows.length; i += 500) {
-			const r = await db.insert(monitors).values(rows.slice(i, i + 500)).returning({ id: monitors.id });
+			const r = await db
+				.insert(monitors)
+				.values(rows.slice(i, i + 500))
+				.returning({ id: monitors.id });
 			ids.push(...r.map((x) => x.id));
 		}
 		const now = new Date();
@@ -102,9 +105,9 @@ async function seed(url: string) {
 		const slot = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
 		for (let i = 0; i < ids.length; i += 25) {
 			await Promise.all(
-				ids.slice(i, i + 25).map((id) =>
-					recordCheck(db, { monitorId: id, ts: slot, status: pickStatus(rand()), latency: 5 + rand() * 20, pings: [] }, 'UTC')
-				)
+				ids
+					.slice(i, i + 25)
+					.map((id) => recordCheck(db, { monitorId: id, ts: slot, status: pickStatus(rand()), latency: 5 + rand() * 20, pings: [] }, 'UTC'))
 			);
 		}
 		await db.execute(sql`analyze`);
@@ -222,10 +225,13 @@ function cannon(name: string, url: string, seconds: number, headers: string[] = 
 		const server0 = cpuSeconds(serverPid);
 		// autocannon's own CPU, sampled just before it exits (its startup is not load).
 		let cannonCpu: number | null = null;
-		const sample = setTimeout(() => {
-			const c = cpuSeconds(child.pid);
-			cannonCpu = c === null ? null : c / ((performance.now() - t0) / 1000);
-		}, Math.max(0, seconds * 1000 - 200));
+		const sample = setTimeout(
+			() => {
+				const c = cpuSeconds(child.pid);
+				cannonCpu = c === null ? null : c / ((performance.now() - t0) / 1000);
+			},
+			Math.max(0, seconds * 1000 - 200)
+		);
 		child.stdout.on('data', (b) => (out += b));
 		child.on('error', reject);
 		child.on('close', (code) => {

@@ -77,9 +77,7 @@ async function main() {
 		const pipeRate = batch / ((performance.now() - t2) / 1000);
 		const ok = results.every((r) => r.status === 'UP');
 		const durs = results.map((r) => r.durationMs).sort((a, b) => a - b);
-		console.log(
-			`  pool, ${workers} worker${workers > 1 ? 's' : ' '}, sequential      ${fmt(seqRate).padStart(7)} evals/s`
-		);
+		console.log(`  pool, ${workers} worker${workers > 1 ? 's' : ' '}, sequential      ${fmt(seqRate).padStart(7)} evals/s`);
 		console.log(
 			`  pool, ${workers} worker${workers > 1 ? 's' : ' '}, queue full      ${fmt(pipeRate).padStart(7)} evals/s  (durationMs p50 ${fmt(durs[batch >> 1], 2)}, p99 ${fmt(durs[Math.floor(batch * 0.99)], 2)}; all UP: ${ok})`
 		);

@@ -79,7 +79,8 @@ const HEALTHY_KINDS: ((n: number) => string | null)[] = [
 	() => null,
 	() => template('quorum'),
 	() => template('latency-threshold'),
-	(n) => `;(async function (pings) { // healthy ${n}\n  const open = pings.filter((p) => p.status === 'open')\n  return { status: open.length === pings.length ? 'UP' : 'DOWN', latency: Math.max(...pings.map((p) => p.latency)) }\n})`
+	(n) =>
+		`;(async function (pings) { // healthy ${n}\n  const open = pings.filter((p) => p.status === 'open')\n  return { status: open.length === pings.length ? 'UP' : 'DOWN', latency: Math.max(...pings.map((p) => p.latency)) }\n})`
 ];
 
 function monitorInput(tag: string, hosts: Host[], source: string | null, active: boolean): MonitorInput {
@@ -141,7 +142,11 @@ async function main() {
 			`(limit ${settings.suspectAfterMs} ms), quarantine ${settings.quarantineWorkers} worker(s)`
 	);
 	console.log(`tree: ${gitState()}`);
-	console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+	console.log(
+		`load average at start: ${loadavg()
+			.map((l) => l.toFixed(2))
+			.join(' ')}\n`
+	);
 	try {
 		const { child, ports } = await startListeners(LISTENERS);
 		child.removeAllListeners('exit');
@@ -153,10 +158,18 @@ async function main() {
 		probeWorker.setMaxSockets(256);
 		probeWorker.start();
 		sandbox.configure(settings);
-		cleanup.push(() => probeWorker.stop(), () => sandbox.stop());
+		cleanup.push(
+			() => probeWorker.stop(),
+			() => sandbox.stop()
+		);
 
 		const hostsFor = (i: number): Host[] =>
-			Array.from({ length: HOSTS }, (_, j) => ({ type: 'tcp', host: '127.0.0.1', port: ports[(i * HOSTS + j) % ports.length], timeout: 1000 }));
+			Array.from({ length: HOSTS }, (_, j) => ({
+				type: 'tcp',
+				host: '127.0.0.1',
+				port: ports[(i * HOSTS + j) % ports.length],
+				timeout: 1000
+			}));
 		const kindOf = new Map<string, string>();
 		const inputs: MonitorInput[] = [];
 		for (let i = 0; i < HEALTHY; i++) {
@@ -174,7 +187,9 @@ async function main() {
 		const hostileIds = idRows.filter((r) => r.tag.startsWith('hostile-')).map((r) => r.id);
 		const hostileKind = new Map(idRows.filter((r) => kindOf.has(r.tag)).map((r) => [r.id, kindOf.get(r.tag)!]));
 		const isHealthy = new Set(healthyIds);
-		say(`scratch database: ${healthyIds.length} healthy + ${hostileIds.length} hostile monitors; listeners on 127.0.0.1:${ports.join(',')}`);
+		say(
+			`scratch database: ${healthyIds.length} healthy + ${hostileIds.length} hostile monitors; listeners on 127.0.0.1:${ports.join(',')}`
+		);
 
 		const log = countingLogger('hostile');
 		// Which monitors were quarantined, and why (healthy ones should never be).
@@ -202,7 +217,9 @@ async function main() {
 		const m0 = Math.ceil((Date.now() + 20_000) / MIN) * MIN;
 		const m1 = m0 + BASELINE_MIN * MIN;
 		const m2 = m1 + MINUTES * MIN;
-		say(`${scheduler.monitorCount} monitors scheduled; warm-up until ${clock(m0)}, baseline until ${clock(m1)}, hostile until ${clock(m2)}`);
+		say(
+			`${scheduler.monitorCount} monitors scheduled; warm-up until ${clock(m0)}, baseline until ${clock(m1)}, hostile until ${clock(m2)}`
+		);
 
 		const cpuAt = new Map<number, { cpu: NodeJS.CpuUsage; wall: number; load: number }>();
 		const mark = (t: number) => cpuAt.set(t, { cpu: process.cpuUsage(), wall: performance.now(), load: loadavg()[0] });
@@ -224,7 +241,10 @@ async function main() {
 		// Switch the hostile monitors on just before the hostile span: their first slot is its first.
 		await sleepUntil(m1 - 2500);
 		if (hostileIds.length) {
-			await database.db.update(monitors).set({ active: true, updatedAt: sql`now()` }).where(like(monitors.tag, 'hostile-%'));
+			await database.db
+				.update(monitors)
+				.set({ active: true, updatedAt: sql`now()` })
+				.where(like(monitors.tag, 'hostile-%'));
 		}
 		await minuteLine(m1);
 		mark(m1);
@@ -232,7 +252,7 @@ async function main() {
 		mark(m2);
 
 		// Checks of the span's last slots finish shortly after it (spread + a bounded eval).
-		const expectedEvents = (HEALTHY * (slotsIn(m0, m1) + slotsIn(m1, m2))) + HOSTILE * slotsIn(m1, m2);
+		const expectedEvents = HEALTHY * (slotsIn(m0, m1) + slotsIn(m1, m2)) + HOSTILE * slotsIn(m1, m2);
 		const inRun = (e: Ev) => e.slot >= m0 && e.slot < m2;
 		for (let i = 0; i < 300 && events.filter(inRun).length < expectedEvents; i++) await sleep(100);
 		await scheduler.stop();
@@ -255,7 +275,9 @@ async function main() {
 		const healthyBad = await database.db
 			.select({ status: checks.status, error: checks.error })
 			.from(checks)
-			.where(and(inArray(checks.monitorId, healthyIds), gte(checks.ts, new Date(m0)), lt(checks.ts, new Date(m2)), sql`${checks.status} <> 'UP'`));
+			.where(
+				and(inArray(checks.monitorId, healthyIds), gte(checks.ts, new Date(m0)), lt(checks.ts, new Date(m2)), sql`${checks.status} <> 'UP'`)
+			);
 
 		if (DUMP) {
 			writeFileSync(DUMP, JSON.stringify({ m0, m1, m2, healthyIds, hostileIds, events, changes }));
@@ -329,7 +351,9 @@ async function main() {
 		}
 
 		const healthyChanges = changes.filter((c) => c.tag.startsWith('healthy-'));
-		console.log(`\nhealthy monitors quarantined: ${healthyChanges.filter((c) => c.text !== 'forgiven').length}, forgiven: ${healthyChanges.filter((c) => c.text === 'forgiven').length}`);
+		console.log(
+			`\nhealthy monitors quarantined: ${healthyChanges.filter((c) => c.text !== 'forgiven').length}, forgiven: ${healthyChanges.filter((c) => c.text === 'forgiven').length}`
+		);
 		for (const c of healthyChanges.slice(0, 10)) console.log(`    ${clock(c.at)}  ${c.tag}  ${c.text}`);
 		const lanes = sandbox.lanes;
 		console.log(
@@ -350,14 +374,27 @@ async function main() {
 
 		const verdict = (ok: boolean, text: string) => console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${text}`);
 		console.log(`\ntargets (healthy monitors while ${HOSTILE} hostile ones run):`);
-		verdict(lb.probe.p99 < TARGET_P99_MS && lb.probe.n > 0, `lateness to probe start p99 under ${TARGET_P99_MS} ms: ${fmt(lb.probe.p99, 0)} ms (baseline ${fmt(la.probe.p99, 0)} ms)`);
-		verdict(lb.written.p99 < TARGET_P99_MS && lb.written.n > 0, `lateness to result written p99 under ${TARGET_P99_MS} ms: ${fmt(lb.written.p99, 0)} ms (baseline ${fmt(la.written.p99, 0)} ms)`);
+		verdict(
+			lb.probe.p99 < TARGET_P99_MS && lb.probe.n > 0,
+			`lateness to probe start p99 under ${TARGET_P99_MS} ms: ${fmt(lb.probe.p99, 0)} ms (baseline ${fmt(la.probe.p99, 0)} ms)`
+		);
+		verdict(
+			lb.written.p99 < TARGET_P99_MS && lb.written.n > 0,
+			`lateness to result written p99 under ${TARGET_P99_MS} ms: ${fmt(lb.written.p99, 0)} ms (baseline ${fmt(la.written.p99, 0)} ms)`
+		);
 		verdict(rowsA === expA && rowsB === expB, `every healthy slot written: baseline ${rowsA}/${expA}, with hostile ${rowsB}/${expB}`);
 		verdict(healthyBad.length === 0, `every healthy row UP: ${healthyBad.length} not UP`);
 		verdict(healthyChanges.length === 0, `no healthy monitor quarantined: ${healthyChanges.length} changes`);
 		verdict(hostileRows.length === expH, `every hostile slot written (DOWN with a cause): ${hostileRows.length}/${expH}`);
-		verdict(hostileRows.every((r) => r.status === 'DOWN' && !!r.error), `every hostile row DOWN with a named cause`);
-		console.log(`\nload average now: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPU(s) (a shared machine)`);
+		verdict(
+			hostileRows.every((r) => r.status === 'DOWN' && !!r.error),
+			`every hostile row DOWN with a named cause`
+		);
+		console.log(
+			`\nload average now: ${loadavg()
+				.map((l) => l.toFixed(2))
+				.join(' ')} on ${cpus().length} CPU(s) (a shared machine)`
+		);
 	} finally {
 		await runCleanup();
 	}

@@ -48,9 +48,21 @@ async function main() {
 			}))
 		)
 	);
-	const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(dir, 'data'), MONITORS_FILE: file, PORT: '0', HOST: '127.0.0.1', SITE_TIMEZONE: 'UTC', LOG_LEVEL: 'warn' };
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		DATA_DIR: join(dir, 'data'),
+		MONITORS_FILE: file,
+		PORT: '0',
+		HOST: '127.0.0.1',
+		SITE_TIMEZONE: 'UTC',
+		LOG_LEVEL: 'warn'
+	};
 	delete env.DATABASE_URL;
-	const child = spawn(process.execPath, [...(PROF ? ['--cpu-prof', '--cpu-prof-dir', PROF] : []), 'server.js'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+	const child = spawn(process.execPath, [...(PROF ? ['--cpu-prof', '--cpu-prof-dir', PROF] : []), 'server.js'], {
+		cwd: ROOT,
+		env,
+		stdio: ['ignore', 'inherit', 'inherit']
+	});
 	const stop = async () => {
 		child.kill('SIGTERM');
 		await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
@@ -60,7 +72,9 @@ async function main() {
 	try {
 		// Everything Porthole runs: the node process's threads and the embedded PostgreSQL server's processes.
 		const cpu = () => treeCpuMs(child.pid!);
-		console.log(`idle bench: ${N} monitors × 1 host every minute, embedded database, ${cpus().length} CPU(s), root ${ROOT}; warm-up ${WARMUP} min, measuring ${MINUTES} min`);
+		console.log(
+			`idle bench: ${N} monitors × 1 host every minute, embedded database, ${cpus().length} CPU(s), root ${ROOT}; warm-up ${WARMUP} min, measuring ${MINUTES} min`
+		);
 		await sleep(WARMUP * 60_000 + 5000);
 		console.log(`  processes: ${processTree(child.pid!).length} (node and the embedded PostgreSQL server's)`);
 		const c0 = cpu();

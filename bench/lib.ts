@@ -198,8 +198,12 @@ export function tcpMonitor(tag: string, hosts: Host[], active: boolean): Monitor
 /** The commit measured, and whether src/ had uncommitted changes. */
 export function gitState(): string {
 	try {
-		const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-		const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+		const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] })
+			.toString()
+			.trim();
+		const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { stdio: ['ignore', 'pipe', 'ignore'] })
+			.toString()
+			.trim();
 		return dirty ? `${head} + ${dirty.split('\n').length} uncommitted path(s) under src/` : head;
 	} catch {
 		return 'unknown (not a git checkout)';

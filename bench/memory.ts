@@ -101,11 +101,7 @@ interface RunResult {
 	errors: string[];
 }
 
-async function run(
-	name: 'embedded' | 'postgres',
-	ports: number[],
-	life: ReturnType<typeof lifetime>
-): Promise<RunResult> {
+async function run(name: 'embedded' | 'postgres', ports: number[], life: ReturnType<typeof lifetime>): Promise<RunResult> {
 	const dir = mkdtempSync(join(tmpdir(), `porthole-bench-memory-${name}-`));
 	chmodSync(dir, 0o755); // as root, the embedded server runs as user postgres and must reach DATA_DIR
 	life.defer(() => rmSync(dir, { recursive: true, force: true }));
@@ -119,7 +115,12 @@ async function run(
 				type: 'TCP',
 				cron: '* * * * *',
 				type_data: {
-					hosts: Array.from({ length: HOSTS }, (_, j) => ({ type: 'tcp', host: '127.0.0.1', port: ports[(i * HOSTS + j) % ports.length], timeout: 1000 }))
+					hosts: Array.from({ length: HOSTS }, (_, j) => ({
+						type: 'tcp',
+						host: '127.0.0.1',
+						port: ports[(i * HOSTS + j) % ports.length],
+						timeout: 1000
+					}))
 				}
 			}))
 		)
@@ -217,7 +218,9 @@ async function run(
 		if (Date.now() - lastLine >= MIN) {
 			lastLine = Date.now();
 			const s = samples.at(-1);
-			say(`${name}: ${((Date.now() - started) / MIN).toFixed(1)} min, PSS ${s ? MB(s.pssKb).toFixed(1) : '?'} MB over ${s?.processes ?? '?'} processes`);
+			say(
+				`${name}: ${((Date.now() - started) / MIN).toFixed(1)} min, PSS ${s ? MB(s.pssKb).toFixed(1) : '?'} MB over ${s?.processes ?? '?'} processes`
+			);
 		}
 		await sleep(Math.min(10_000, end - Date.now()));
 	}
@@ -249,7 +252,15 @@ async function run(
 	const left = () => [...family].filter(([p, n]) => p !== pid && procMem(p)?.name === n);
 	for (let i = 0; i < 50 && left().length; i++) await sleep(100);
 	const leftover = left().length;
-	say(`${name}: stopped (${app.exitCode ?? app.signalCode ?? 'still running'}), ${leftover} process(es) left${leftover ? `: ${left().map(([p, n]) => `${p} ${n}`).join(', ')}` : ''}`);
+	say(
+		`${name}: stopped (${app.exitCode ?? app.signalCode ?? 'still running'}), ${leftover} process(es) left${
+			leftover
+				? `: ${left()
+						.map(([p, n]) => `${p} ${n}`)
+						.join(', ')}`
+				: ''
+		}`
+	);
 
 	const lastMin = samples.filter((s) => s.t >= MINUTES * MIN - MIN);
 	return {
@@ -291,8 +302,11 @@ function report(runs: RunResult[]): boolean {
 	}
 	for (const r of runs) {
 		console.log(`\n${r.name}: peak RSS per process (MB)`);
-		for (const [k, v] of [...r.peaks.entries()].sort((a, b) => b[1].hwmKb - a[1].hwmKb)) console.log(`  ${MB(v.hwmKb).toFixed(1).padStart(7)}  ${k}`);
-		console.log(`  stopped on SIGTERM: ${r.stoppedClean ? 'exit 0' : 'NOT cleanly'}, processes left: ${r.leftover}; stderr lines: ${r.errors.length}`);
+		for (const [k, v] of [...r.peaks.entries()].sort((a, b) => b[1].hwmKb - a[1].hwmKb))
+			console.log(`  ${MB(v.hwmKb).toFixed(1).padStart(7)}  ${k}`);
+		console.log(
+			`  stopped on SIGTERM: ${r.stoppedClean ? 'exit 0' : 'NOT cleanly'}, processes left: ${r.leftover}; stderr lines: ${r.errors.length}`
+		);
 	}
 	const expected = N * MINUTES; // at most; the first and last minute are partial
 	let ok = true;
@@ -301,10 +315,17 @@ function report(runs: RunResult[]): boolean {
 		console.log(`${pass ? 'PASS' : 'FAIL'}  ${text}`);
 	};
 	console.log('');
-	for (const r of runs) line(r.checks >= N * (MINUTES - 2), `${r.name}: ${r.checks} checks written (about ${expected} expected for ${MINUTES} min)`);
+	for (const r of runs)
+		line(r.checks >= N * (MINUTES - 2), `${r.name}: ${r.checks} checks written (about ${expected} expected for ${MINUTES} min)`);
 	if (e) {
-		line(MB(e.pssEndKb) <= TARGET_PSS_MB, `embedded: PSS after ${MINUTES} min ${MB(e.pssEndKb).toFixed(1)} MB <= ${TARGET_PSS_MB} MB (summed over ${e.samples.at(-1)?.processes} processes)`);
-		line(MB(e.peakKb) <= TARGET_PEAK_MB, `embedded: peak RSS ${MB(e.peakKb).toFixed(1)} MB <= ${TARGET_PEAK_MB} MB in any process, first start on an empty folder included`);
+		line(
+			MB(e.pssEndKb) <= TARGET_PSS_MB,
+			`embedded: PSS after ${MINUTES} min ${MB(e.pssEndKb).toFixed(1)} MB <= ${TARGET_PSS_MB} MB (summed over ${e.samples.at(-1)?.processes} processes)`
+		);
+		line(
+			MB(e.peakKb) <= TARGET_PEAK_MB,
+			`embedded: peak RSS ${MB(e.peakKb).toFixed(1)} MB <= ${TARGET_PEAK_MB} MB in any process, first start on an empty folder included`
+		);
 		line(e.stoppedClean && e.leftover === 0, 'embedded: SIGTERM stops the app and its PostgreSQL server, nothing left running');
 	}
 	return ok;
@@ -312,7 +333,11 @@ function report(runs: RunResult[]): boolean {
 
 async function main() {
 	const life = lifetime('memory bench', (2 * MINUTES + 6) * MIN);
-	console.log(`memory bench — Node ${process.version}, ${cpus().length} CPU(s), ${(totalmem() / 2 ** 30).toFixed(1)} GB; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+	console.log(
+		`memory bench — Node ${process.version}, ${cpus().length} CPU(s), ${(totalmem() / 2 ** 30).toFixed(1)} GB; load ${loadavg()
+			.map((l) => l.toFixed(2))
+			.join(' ')}`
+	);
 	console.log(`${N} monitors x ${HOSTS} hosts every minute, ${MINUTES} min per run; tree: ${gitState()}`);
 	if (!existsSync(join(ROOT, 'build', 'handler.js'))) throw new Error('no build/: run `npm run build` first');
 	console.log(`build/ from ${statSync(join(ROOT, 'build', 'handler.js')).mtime.toISOString()}\n`);

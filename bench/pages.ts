@@ -67,7 +67,16 @@ async function startServer(url: string): Promise<{ base: string; child: ChildPro
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;
 	const child = spawn(process.execPath, ['server.js'], {
-		env: { ...process.env, DATABASE_URL: url, PROBE_WORKER: 'off', PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, LOG_LEVEL: 'warn', RATE_LIMIT: 'off' },
+		env: {
+			...process.env,
+			DATABASE_URL: url,
+			PROBE_WORKER: 'off',
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: base,
+			LOG_LEVEL: 'warn',
+			RATE_LIMIT: 'off'
+		},
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
 	for (let i = 0; i < 100; i++) {
@@ -90,7 +99,11 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
  * server's rendering time; `br` is what a browser gets (compression on the
  * server's thread pool plus decompression here).
  */
-async function time(url: string, n: number, encoding: 'identity' | 'br' = 'identity'): Promise<{ p50: number; p95: number; bytes: number }> {
+async function time(
+	url: string,
+	n: number,
+	encoding: 'identity' | 'br' = 'identity'
+): Promise<{ p50: number; p95: number; bytes: number }> {
 	const init = { headers: { 'accept-encoding': encoding } };
 	for (let i = 0; i < 10; i++) await (await fetch(url, init)).arrayBuffer();
 	const t: number[] = [];
@@ -183,7 +196,16 @@ async function main() {
 			sites.push(s);
 			console.log(`seeded ${n} monitors${s.seedSeconds === null ? ' (reused)' : ` in ${s.seedSeconds.toFixed(1)} s`}`);
 		}
-		const results = new Map<number, { home: Awaited<ReturnType<typeof time>>; homeBr: Awaited<ReturnType<typeof time>>; mon: Awaited<ReturnType<typeof time>>; qHome: string; qMon: string }>();
+		const results = new Map<
+			number,
+			{
+				home: Awaited<ReturnType<typeof time>>;
+				homeBr: Awaited<ReturnType<typeof time>>;
+				mon: Awaited<ReturnType<typeof time>>;
+				qHome: string;
+				qMon: string;
+			}
+		>();
 		for (const s of sites.filter((x) => x.n !== MID)) {
 			const { base, child } = await startServer(s.url);
 			servers.push(child);
@@ -198,12 +220,23 @@ async function main() {
 		const big = results.get(BIG)!;
 		const small = results.get(SMALL)!;
 		console.log('\npage            monitors   p50        p95        size      DB statements/request');
-		for (const [n, r] of [[BIG, big], [SMALL, small]] as const) {
-			console.log(`/               ${String(n).padEnd(10)} ${ms(r.home.p50).padEnd(10)} ${ms(r.home.p95).padEnd(10)} ${kb(r.home.bytes).padEnd(9)} ${r.qHome}`);
-			console.log(`/ (br)          ${String(n).padEnd(10)} ${ms(r.homeBr.p50).padEnd(10)} ${ms(r.homeBr.p95).padEnd(10)} ${kb(r.homeBr.bytes).padEnd(9)} (brotli on the server, decompressed here)`);
-			console.log(`/monitors/…     ${String(n).padEnd(10)} ${ms(r.mon.p50).padEnd(10)} ${ms(r.mon.p95).padEnd(10)} ${kb(r.mon.bytes).padEnd(9)} ${r.qMon}`);
+		for (const [n, r] of [
+			[BIG, big],
+			[SMALL, small]
+		] as const) {
+			console.log(
+				`/               ${String(n).padEnd(10)} ${ms(r.home.p50).padEnd(10)} ${ms(r.home.p95).padEnd(10)} ${kb(r.home.bytes).padEnd(9)} ${r.qHome}`
+			);
+			console.log(
+				`/ (br)          ${String(n).padEnd(10)} ${ms(r.homeBr.p50).padEnd(10)} ${ms(r.homeBr.p95).padEnd(10)} ${kb(r.homeBr.bytes).padEnd(9)} (brotli on the server, decompressed here)`
+			);
+			console.log(
+				`/monitors/…     ${String(n).padEnd(10)} ${ms(r.mon.p50).padEnd(10)} ${ms(r.mon.p95).padEnd(10)} ${kb(r.mon.bytes).padEnd(9)} ${r.qMon}`
+			);
 		}
-		console.log(`\nratio ${BIG}/${SMALL}: / p95 ${(big.home.p95 / small.home.p95).toFixed(1)}x (target < 10x, and < 150 ms; with br ${(big.homeBr.p95 / small.homeBr.p95).toFixed(1)}x), monitor page p95 ${(big.mon.p95 / small.mon.p95).toFixed(1)}x (target < 50 ms)`);
+		console.log(
+			`\nratio ${BIG}/${SMALL}: / p95 ${(big.home.p95 / small.home.p95).toFixed(1)}x (target < 10x, and < 150 ms; with br ${(big.homeBr.p95 / small.homeBr.p95).toFixed(1)}x), monitor page p95 ${(big.mon.p95 / small.mon.p95).toFixed(1)}x (target < 50 ms)`
+		);
 
 		console.log('\ntransfer of / in Chromium (HTML + JS + CSS):');
 		for (const s of sites.filter((x) => x.n !== SMALL)) {

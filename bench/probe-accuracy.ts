@@ -252,10 +252,7 @@ const sign = (x: number) => (x >= 0 ? '+' : '') + f3(x);
 
 function report(title: string, data: Record<Series, number[]>) {
 	console.log(`\n${title}`);
-	const stats = Object.fromEntries(SERIES.map((s) => [s, summarize(data[s])])) as Record<
-		Series,
-		ReturnType<typeof summarize>
-	>;
+	const stats = Object.fromEntries(SERIES.map((s) => [s, summarize(data[s])])) as Record<Series, ReturnType<typeof summarize>>;
 	const b = stats.bare;
 	console.log(
 		`  ${'series'.padEnd(12)} ${'n'.padStart(5)} ${'median ms'.padStart(10)} ${'p99 ms'.padStart(9)} ${'mean ms'.padStart(9)}   ${'Δmedian'.padStart(8)} ${'Δp99'.padStart(8)}  ${'×median'.padStart(7)} ${'×p99'.padStart(6)}`
@@ -284,9 +281,7 @@ async function main() {
 	report('idle', idle);
 
 	const load = await startLoad();
-	console.log(
-		`\nload: ${opts.load ? JSON.stringify(opts.load) : 'node HTTP server + 16-way keep-alive client loop'} × ${LOAD_PROCS}`
-	);
+	console.log(`\nload: ${opts.load ? JSON.stringify(opts.load) : 'node HTTP server + 16-way keep-alive client loop'} × ${LOAD_PROCS}`);
 	const from = load.rates.length; // reports from the warm-up second(s) are left out
 	const busy = await phase(port, N, timeLeft() - RESERVE_MS);
 	const rates = load.rates.slice(from);
@@ -295,15 +290,13 @@ async function main() {
 	if (rates.length) {
 		const req = rates.reduce((a, [r]) => a + r, 0) / rates.length;
 		const cpu = rates.reduce((a, [, c]) => a + c, 0) / rates.length;
-		console.log(
-			`  (load generator, per process: ~${Math.round(req)} HTTP requests/s, ~${Math.round(cpu * 100)}% of a core)`
-		);
+		console.log(`  (load generator, per process: ~${Math.round(req)} HTTP requests/s, ~${Math.round(cpu * 100)}% of a core)`);
 	}
 	console.log(
 		'\nΔ = series − bare, × = series / bare. "probeHost" and "pool" start the latency clock at\n' +
-			"the socket's 'connectionAttempt' (right before connect(2)), like \"bare@attempt\"; \"bare\"\n" +
+			'the socket\'s \'connectionAttempt\' (right before connect(2)), like "bare@attempt"; "bare"\n' +
 			'starts it before net.connect(), so it also counts socket construction and one tick.\n' +
-			'Compare probeHost with bare@attempt for the probe\'s own overhead.'
+			"Compare probeHost with bare@attempt for the probe's own overhead."
 	);
 
 	await probeWorker.stop();

@@ -134,8 +134,18 @@ export function report(o: { ref: number[]; a: PhaseResult; b: PhaseResult; hosts
 	cmp('  of which main thread (%)', a.mainPct, b.mainPct, 2);
 	cmp('Postgres backends, approx (%, not counted)', a.pgPct, b.pgPct, 2);
 	cmp('listeners child (%, not counted)', a.childPct, b.childPct, 2);
-	line('load average 1-min (span start -> end)', '-', `${fmt(a.load[0], 2)} -> ${fmt(a.load[1], 2)}`, `${fmt(b.load[0], 2)} -> ${fmt(b.load[1], 2)}`);
-	line('logged warnings/errors (warm-up / span)', '-', `${a.warningsWarmup} / ${a.warningsSpan}`, `${b.warningsWarmup} / ${b.warningsSpan}`);
+	line(
+		'load average 1-min (span start -> end)',
+		'-',
+		`${fmt(a.load[0], 2)} -> ${fmt(a.load[1], 2)}`,
+		`${fmt(b.load[0], 2)} -> ${fmt(b.load[1], 2)}`
+	);
+	line(
+		'logged warnings/errors (warm-up / span)',
+		'-',
+		`${a.warningsWarmup} / ${a.warningsSpan}`,
+		`${b.warningsWarmup} / ${b.warningsSpan}`
+	);
 
 	printTable(['', 'reference', `A: 1 x ${o.hosts}`, `B: ${b.monitors} x ${o.hosts}`, 'B - A', 'B / A'], rows);
 
@@ -159,7 +169,8 @@ export function report(o: { ref: number[]; a: PhaseResult; b: PhaseResult; hosts
 		`every check written once: A ${a.rows}/${a.expected}, B ${b.rows}/${b.expected}`
 	);
 	console.log(
-		`\nload average now: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPU(s) ` +
-			`(a shared machine: CPU time and latency tails move with its load)`
+		`\nload average now: ${loadavg()
+			.map((l) => l.toFixed(2))
+			.join(' ')} on ${cpus().length} CPU(s) ` + `(a shared machine: CPU time and latency tails move with its load)`
 	);
 }

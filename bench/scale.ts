@@ -38,7 +38,21 @@ import { runCheck } from '../src/lib/server/probe/check';
 import type { Logger } from '../src/lib/server/log';
 import type { Host } from '../src/lib/server/types';
 import { asc, fmt, pct, report, type PhaseResult, type Slim } from './scale-report';
-import { arg, childStats, clock, gitState, lifetime, MIN, procCpuMs, say, sleep, sleepUntil, startListeners, tcpMonitor, textArg } from './lib';
+import {
+	arg,
+	childStats,
+	clock,
+	gitState,
+	lifetime,
+	MIN,
+	procCpuMs,
+	say,
+	sleep,
+	sleepUntil,
+	startListeners,
+	tcpMonitor,
+	textArg
+} from './lib';
 import { countingLogger, probeWorker, slim, timedProbe } from './events';
 
 const sandbox = new EvalSandbox();
@@ -55,7 +69,10 @@ const DUMP = textArg('dump');
 class PgCpu {
 	private base = new Map<number, number>();
 	private last = new Map<number, number>();
-	constructor(private admin: postgres.Sql, private dbName: string) {}
+	constructor(
+		private admin: postgres.Sql,
+		private dbName: string
+	) {}
 	async sample(first = false) {
 		const rows = await this.admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${this.dbName}`;
 		for (const { pid } of rows) {
@@ -162,7 +179,12 @@ async function runPhase(ctx: Ctx, name: string, ids: number[], prepare?: () => P
 
 // ---- main -----------------------------------------------------------------
 function hostsFor(i: number, ports: number[]): Host[] {
-	return Array.from({ length: HOSTS }, (_, j) => ({ type: 'tcp', host: '127.0.0.1', port: ports[(i * HOSTS + j) % ports.length], timeout: 1000 }));
+	return Array.from({ length: HOSTS }, (_, j) => ({
+		type: 'tcp',
+		host: '127.0.0.1',
+		port: ports[(i * HOSTS + j) % ports.length],
+		timeout: 1000
+	}));
 }
 
 async function main() {
@@ -171,7 +193,11 @@ async function main() {
 	console.log(`probe-loop scale bench — Node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'})`);
 	console.log(`${N} monitors x ${HOSTS} hosts, cron '* * * * *', ${MINUTES} measured minute(s) per phase, ${LISTENERS} listeners`);
 	console.log(`tree: ${gitState()}`);
-	console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+	console.log(
+		`load average at start: ${loadavg()
+			.map((l) => l.toFixed(2))
+			.join(' ')}\n`
+	);
 	try {
 		const { child, ports } = await startListeners(LISTENERS);
 		life.defer(() => void child.kill());
@@ -185,7 +211,10 @@ async function main() {
 		const procOk = procCpuMs(`/proc/${process.pid}/stat`) !== null;
 		probeWorker.setMaxSockets(256);
 		probeWorker.start();
-		life.defer(() => probeWorker.stop(), () => sandbox.stop());
+		life.defer(
+			() => probeWorker.stop(),
+			() => sandbox.stop()
+		);
 
 		// The loop's warnings, printed (the first 10) and timed, so warm-up and span can be told apart.
 		const log = countingLogger('scale');

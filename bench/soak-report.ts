@@ -61,7 +61,21 @@ function table(head: string[], rows: string[][]) {
 function minuteTable(d: SoakData) {
 	const rows: string[][] = [];
 	const first = d.samples.filter((x) => x.t <= d.w0).at(-1)?.s;
-	if (first) rows.push([`${clock(d.w0)} (start)`, 'warm-up', fmt(mb(first.rssKb), 1), '', '', String(first.fds), '', String(first.sockets), String(first.threads), '', '', '']);
+	if (first)
+		rows.push([
+			`${clock(d.w0)} (start)`,
+			'warm-up',
+			fmt(mb(first.rssKb), 1),
+			'',
+			'',
+			String(first.fds),
+			'',
+			String(first.sockets),
+			String(first.threads),
+			'',
+			'',
+			''
+		]);
 	for (let t = d.w0; t < d.end; t += MIN) {
 		const ss = between(d, t, t + MIN);
 		const last = ss.at(-1);
@@ -85,7 +99,23 @@ function minuteTable(d: SoakData) {
 			t < d.m0 ? '' : String(d.monitors)
 		]);
 	}
-	table(['minute (UTC)', 'phase', 'RSS MB', 'median', 'max', 'fds', 'median (min-max)', 'sockets', 'threads', 'CPU %', 'rows of slot', 'expected'], rows);
+	table(
+		[
+			'minute (UTC)',
+			'phase',
+			'RSS MB',
+			'median',
+			'max',
+			'fds',
+			'median (min-max)',
+			'sockets',
+			'threads',
+			'CPU %',
+			'rows of slot',
+			'expected'
+		],
+		rows
+	);
 }
 
 /** status_changes as the checks imply them: each monitor's first check, then every check whose status differs from the one before. */
@@ -110,7 +140,9 @@ function expectedStatus(d: SoakData, c: CheckRow): string | null {
 }
 
 export function report(d: SoakData): boolean {
-	console.log('\nworker process, sampled from /proc every 5 s (row = the minute; RSS and fds at its end, median and range over its samples):');
+	console.log(
+		'\nworker process, sampled from /proc every 5 s (row = the minute; RSS and fds at its end, median and range over its samples):'
+	);
 	minuteTable(d);
 
 	// Rows per slot in the measured window.
@@ -123,7 +155,14 @@ export function report(d: SoakData): boolean {
 		const ok = rows.length === d.monitors && ids.size === d.monitors;
 		allEqual &&= ok;
 		const down = rows.filter((c) => c.status !== 'UP').length;
-		slotRows.push([clock(t), String(d.monitors), String(rows.length), String(d.monitors - ids.size), String(down), ok ? 'equal' : 'NOT EQUAL']);
+		slotRows.push([
+			clock(t),
+			String(d.monitors),
+			String(rows.length),
+			String(d.monitors - ids.size),
+			String(down),
+			ok ? 'equal' : 'NOT EQUAL'
+		]);
 	}
 	console.log('\nrows written per slot after warm-up (checks table):');
 	table(['slot (UTC)', 'expected', 'rows', 'missing', 'not UP', ''], slotRows);
@@ -132,7 +171,9 @@ export function report(d: SoakData): boolean {
 	const late = asc(window.map((c) => c.createdAt - (c.ts + d.offsetMs(c.monitorId))));
 	const steady = asc(window.filter((c) => !d.flapping.has(c.monitorId)).map((c) => c.createdAt - (c.ts + d.offsetMs(c.monitorId))));
 	console.log(`\nslot lateness (row's created_at - planned start, ${late.length} checks after warm-up):`);
-	console.log(`  all:     p50 ${fmt(pct(late, 50), 1)} ms   p99 ${fmt(pct(late, 99), 1)} ms   max ${fmt(late.at(-1) ?? NaN, 1)} ms   min ${fmt(late[0] ?? NaN, 1)} ms`);
+	console.log(
+		`  all:     p50 ${fmt(pct(late, 50), 1)} ms   p99 ${fmt(pct(late, 99), 1)} ms   max ${fmt(late.at(-1) ?? NaN, 1)} ms   min ${fmt(late[0] ?? NaN, 1)} ms`
+	);
 	console.log(`  steady:  p50 ${fmt(pct(steady, 50), 1)} ms   p99 ${fmt(pct(steady, 99), 1)} ms   max ${fmt(steady.at(-1) ?? NaN, 1)} ms`);
 	console.log(`  checks > 1 s late: ${late.filter((x) => x > 1000).length}`);
 
@@ -155,10 +196,18 @@ export function report(d: SoakData): boolean {
 			if (want !== c.status) wrong.push(c);
 		}
 	}
-	console.log(`\nflapping: ${d.flapping.size} monitors on listeners that close and reopen every ${d.flapMs / 1000} s (${d.toggles.length - 1} changes in the run)`);
-	console.log(`  status_changes rows: ${d.changes.length} (${inWindow.length} after warm-up); implied by the checks: ${implied.size}; missing ${missingChanges.length}, unexplained ${extraChanges.length}`);
-	console.log(`  flapping monitors with a change after warm-up: ${flappedInWindow.size} / ${d.flapping.size}; steady monitors ever not UP: ${steadyChanged.size}`);
-	console.log(`  check statuses vs the listeners' state: ${judged} judged, ${wrong.length} wrong, ${ambiguous} left out (a change overlapped the probe)`);
+	console.log(
+		`\nflapping: ${d.flapping.size} monitors on listeners that close and reopen every ${d.flapMs / 1000} s (${d.toggles.length - 1} changes in the run)`
+	);
+	console.log(
+		`  status_changes rows: ${d.changes.length} (${inWindow.length} after warm-up); implied by the checks: ${implied.size}; missing ${missingChanges.length}, unexplained ${extraChanges.length}`
+	);
+	console.log(
+		`  flapping monitors with a change after warm-up: ${flappedInWindow.size} / ${d.flapping.size}; steady monitors ever not UP: ${steadyChanged.size}`
+	);
+	console.log(
+		`  check statuses vs the listeners' state: ${judged} judged, ${wrong.length} wrong, ${ambiguous} left out (a change overlapped the probe)`
+	);
 	for (const c of wrong.slice(0, 5)) console.log(`    wrong: monitor ${c.monitorId} slot ${clock(c.ts)} said ${c.status}`);
 	for (const k of [...missingChanges, ...extraChanges].slice(0, 5)) console.log(`    change mismatch: ${k}`);
 
@@ -169,16 +218,29 @@ export function report(d: SoakData): boolean {
 	const fdG = growth(median(base.map((s) => s.fds)), median(last.map((s) => s.fds)));
 	const hwm = Math.max(...d.samples.map((x) => x.s.hwmKb));
 	console.log(`\ngrowth after warm-up (median of minute ${clock(d.m0 - MIN)} -> median of minute ${clock(d.end - MIN)}):`);
-	console.log(`  RSS ${fmt(mb(median(base.map((s) => s.rssKb))), 1)} -> ${fmt(mb(median(last.map((s) => s.rssKb))), 1)} MB (${fmt(rssG, 1)}%), peak RSS (VmHWM) ${fmt(mb(hwm), 1)} MB`);
+	console.log(
+		`  RSS ${fmt(mb(median(base.map((s) => s.rssKb))), 1)} -> ${fmt(mb(median(last.map((s) => s.rssKb))), 1)} MB (${fmt(rssG, 1)}%), peak RSS (VmHWM) ${fmt(mb(hwm), 1)} MB`
+	);
 	console.log(`  fds ${median(base.map((s) => s.fds))} -> ${median(last.map((s) => s.fds))} (${fmt(fdG, 1)}%)`);
 
 	const verdicts: [boolean, string][] = [
-		[allEqual && window.length === d.monitors * ((d.end - d.m0) / MIN), `rows written = expected in every slot after warm-up: ${window.length} / ${d.monitors * ((d.end - d.m0) / MIN)}`],
-		[pct(late, 99) < TARGET.latenessP99Ms, `slot lateness p99 under ${TARGET.latenessP99Ms} ms: ${fmt(pct(late, 99), 1)} ms (max ${fmt(late.at(-1) ?? NaN, 1)} ms)`],
+		[
+			allEqual && window.length === d.monitors * ((d.end - d.m0) / MIN),
+			`rows written = expected in every slot after warm-up: ${window.length} / ${d.monitors * ((d.end - d.m0) / MIN)}`
+		],
+		[
+			pct(late, 99) < TARGET.latenessP99Ms,
+			`slot lateness p99 under ${TARGET.latenessP99Ms} ms: ${fmt(pct(late, 99), 1)} ms (max ${fmt(late.at(-1) ?? NaN, 1)} ms)`
+		],
 		[rssG < TARGET.growthPct, `RSS growth after warm-up under ${TARGET.growthPct}%: ${fmt(rssG, 1)}%`],
 		[fdG < TARGET.growthPct, `open fd growth after warm-up under ${TARGET.growthPct}%: ${fmt(fdG, 1)}%`],
 		[
-			missingChanges.length === 0 && extraChanges.length === 0 && flappedInWindow.size === d.flapping.size && steadyChanged.size === 0 && wrong.length === 0 && judged > 0,
+			missingChanges.length === 0 &&
+				extraChanges.length === 0 &&
+				flappedInWindow.size === d.flapping.size &&
+				steadyChanged.size === 0 &&
+				wrong.length === 0 &&
+				judged > 0,
 			`flapping recorded: status_changes match the checks (${missingChanges.length} missing, ${extraChanges.length} unexplained), ${flappedInWindow.size}/${d.flapping.size} flapping monitors changed after warm-up, ${wrong.length} wrong statuses`
 		],
 		[
@@ -188,6 +250,10 @@ export function report(d: SoakData): boolean {
 	];
 	console.log(`\ntargets (${d.monitors} monitors, ${(d.end - d.m0) / MIN} measured minute(s) after ${(d.m0 - d.w0) / MIN} of warm-up):`);
 	for (const [ok, text] of verdicts) console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${text}`);
-	console.log(`\nload average now: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPU(s) (a shared machine: lateness tails move with its load)`);
+	console.log(
+		`\nload average now: ${loadavg()
+			.map((l) => l.toFixed(2))
+			.join(' ')} on ${cpus().length} CPU(s) (a shared machine: lateness tails move with its load)`
+	);
 	return verdicts.every(([ok]) => ok);
 }

@@ -31,7 +31,21 @@ import { upsertMonitors } from '../src/lib/server/db/queries/monitors';
 import { checks, monitors, statusChanges } from '../src/lib/server/db/schema';
 import { defaultSpreadMs, startOffsetMs } from '../src/lib/server/probe/scheduler';
 import type { Host } from '../src/lib/server/types';
-import { arg, childStats, clock, gitState, lifetime, MIN, sampleProcess, say, sleep, sleepUntil, startListeners, tcpMonitor, type ProcSample } from './lib';
+import {
+	arg,
+	childStats,
+	clock,
+	gitState,
+	lifetime,
+	MIN,
+	sampleProcess,
+	say,
+	sleep,
+	sleepUntil,
+	startListeners,
+	tcpMonitor,
+	type ProcSample
+} from './lib';
 import { report, type CheckRow } from './soak-report';
 
 const MINUTES = arg('minutes', 10, 2, 120);
@@ -58,9 +72,15 @@ function startWorker(url: string): ChildProcess {
 async function main() {
 	const life = lifetime('soak bench', (MINUTES + 4) * MIN);
 	console.log(`probe-loop soak bench — Node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'})`);
-	console.log(`${N} monitors x ${HOSTS} hosts, cron '* * * * *', ${Math.ceil(N / FLAP_EVERY)} flapping (every ${FLAP_MS / 1000} s); ${MINUTES} minute(s), the first ${WARMUP} warm-up`);
+	console.log(
+		`${N} monitors x ${HOSTS} hosts, cron '* * * * *', ${Math.ceil(N / FLAP_EVERY)} flapping (every ${FLAP_MS / 1000} s); ${MINUTES} minute(s), the first ${WARMUP} warm-up`
+	);
 	console.log(`tree: ${gitState()}`);
-	console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+	console.log(
+		`load average at start: ${loadavg()
+			.map((l) => l.toFixed(2))
+			.join(' ')}\n`
+	);
 	try {
 		const steadyL = await startListeners(LISTENERS);
 		life.defer(() => void steadyL.child.kill());
@@ -81,7 +101,10 @@ async function main() {
 				timeout: 1000
 			}));
 		const tag = (i: number) => `soak-${i % FLAP_EVERY === 0 ? 'flap-' : ''}${String(i).padStart(5, '0')}`;
-		await upsertMonitors(database.db, Array.from({ length: N }, (_, i) => tcpMonitor(tag(i), hostsFor(i), true)));
+		await upsertMonitors(
+			database.db,
+			Array.from({ length: N }, (_, i) => tcpMonitor(tag(i), hostsFor(i), true))
+		);
 		const idRows = await database.db.select({ id: monitors.id, tag: monitors.tag }).from(monitors);
 		const flapping = new Set(idRows.filter((r) => r.tag.startsWith('soak-flap-')).map((r) => r.id));
 		say(`scratch database ${new URL(scratch.url).pathname.slice(1)}: ${idRows.length} monitors (${flapping.size} flapping)`);
@@ -136,13 +159,20 @@ async function main() {
 		// A line a minute. Every check of a slot starts in its first 30 s (the spread), so a second past the
 		// next boundary the previous slot's rows are in.
 		const rowsOf = async (slot: number) =>
-			(await database.db.select({ n: count() }).from(checks).where(eq(checks.ts, new Date(slot))))[0].n;
+			(
+				await database.db
+					.select({ n: count() })
+					.from(checks)
+					.where(eq(checks.ts, new Date(slot)))
+			)[0].n;
 		for (let t = w0; t <= end; t += MIN) {
 			await sleepUntil(t + 1000);
 			const s = samples.at(-1)?.s;
 			const rows = t > w0 ? `, slot ${clock(t - MIN)}: ${await rowsOf(t - MIN)} rows` : '';
 			const phase = t <= m0 ? 'warm-up' : 'measured';
-			say(`${phase} ${clock(t)}: RSS ${s ? (s.rssKb / 1024).toFixed(1) : '?'} MB, ${s?.fds ?? '?'} fds (${s?.sockets ?? '?'} sockets), ${s?.threads ?? '?'} threads${rows}`);
+			say(
+				`${phase} ${clock(t)}: RSS ${s ? (s.rssKb / 1024).toFixed(1) : '?'} MB, ${s?.fds ?? '?'} fds (${s?.sockets ?? '?'} sockets), ${s?.threads ?? '?'} threads${rows}`
+			);
 			if (state.diedAt !== null) break;
 		}
 		sampling = false;
@@ -156,7 +186,9 @@ async function main() {
 				.orderBy(asc(checks.monitorId), asc(checks.ts))
 		).map((r) => ({ monitorId: r.monitorId, ts: r.ts.getTime(), status: r.status, createdAt: new Date(r.createdAt).getTime() }));
 		const changes = (
-			await database.db.select({ monitorId: statusChanges.monitorId, ts: statusChanges.ts, toStatus: statusChanges.toStatus }).from(statusChanges)
+			await database.db
+				.select({ monitorId: statusChanges.monitorId, ts: statusChanges.ts, toStatus: statusChanges.toStatus })
+				.from(statusChanges)
 		).map((r) => ({ ...r, ts: r.ts.getTime() }));
 
 		stopping = true;

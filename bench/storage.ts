@@ -70,8 +70,7 @@ function check(mix: Mix, monitorId: number, hosts: HostSpec[], ts: number, rand:
 		const jitter = Math.exp((rand() - 0.5) * 0.6);
 		const dns = mix === 'names' ? { dnsLatency: us(0.2 + rand() ** 3 * 8) } : { dnsLatency: 0 };
 		const base = { host: h.host, port: h.port, type: 'tcp' as const };
-		if (r < 0.012)
-			return { status: 'timeout', latency: 1000, ...base, address: h.address, ...dns, error: 'timed out within 1000 ms' };
+		if (r < 0.012) return { status: 'timeout', latency: 1000, ...base, address: h.address, ...dns, error: 'timed out within 1000 ms' };
 		if (r < 0.02)
 			return {
 				status: 'error',
@@ -118,7 +117,9 @@ async function main() {
 	};
 	const results: { mix: Mix; oldKb: number; newKb: number; newRowBytes: number; rowsPerMonitorDay: number; packedKb: number }[] = [];
 	try {
-		console.log(`storage bench: ${MONITORS} monitors × ${DAYS} day(s) × 1440 checks, 3 hosts, PostgreSQL ${(await rows<{ v: string }>(sql`select current_setting('server_version') as v`))[0].v}`);
+		console.log(
+			`storage bench: ${MONITORS} monitors × ${DAYS} day(s) × 1440 checks, 3 hosts, PostgreSQL ${(await rows<{ v: string }>(sql`select current_setting('server_version') as v`))[0].v}`
+		);
 		for (const mix of ['ip', 'names'] as Mix[]) {
 			await db.execute(sql`truncate monitors restart identity cascade`);
 			await db.execute(sql`drop table if exists old_checks`);
@@ -131,7 +132,11 @@ async function main() {
 					const hosts = hostsFor(mix, m);
 					const [{ id }] = await db
 						.insert(monitors)
-						.values({ tag: `m${m}`, name: `M${m}`, typeData: { hosts: hosts.map((h) => ({ type: 'tcp', host: h.host, port: h.port, timeout: 1000 })) } })
+						.values({
+							tag: `m${m}`,
+							name: `M${m}`,
+							typeData: { hosts: hosts.map((h) => ({ type: 'tcp', host: h.host, port: h.port, timeout: 1000 })) }
+						})
 						.returning({ id: monitors.id });
 					const rand = prng(1000 + m);
 					const batch: CheckInput[] = [];
@@ -142,9 +147,12 @@ async function main() {
 						written++;
 						if (batch.length === 500 || i === DAYS * 1440 - 1) {
 							const values = batch.map(
-								(c) => sql`(${c.monitorId}, ${c.ts.toISOString()}, ${c.status}, ${c.latency}, ${JSON.stringify(c.pings)}::jsonb, ${c.error})`
+								(c) =>
+									sql`(${c.monitorId}, ${c.ts.toISOString()}, ${c.status}, ${c.latency}, ${JSON.stringify(c.pings)}::jsonb, ${c.error})`
 							);
-							await db.execute(sql`insert into old_checks (monitor_id, ts, status, latency, pings, error) values ${sql.join(values, sql`, `)}`);
+							await db.execute(
+								sql`insert into old_checks (monitor_id, ts, status, latency, pings, error) values ${sql.join(values, sql`, `)}`
+							);
 							batch.length = 0;
 						}
 					}
@@ -184,7 +192,16 @@ async function main() {
 			await db.execute(sql`vacuum full check_results`);
 			await db.execute(sql`vacuum full check_blocks`);
 			await db.execute(sql`vacuum analyze`);
-			const [after] = await rows<{ raw: string; blocks: string; rawn: string; heap: string; idx: string; toast: string; data: string; nb: string }>(sql`
+			const [after] = await rows<{
+				raw: string;
+				blocks: string;
+				rawn: string;
+				heap: string;
+				idx: string;
+				toast: string;
+				data: string;
+				nb: string;
+			}>(sql`
 				select pg_total_relation_size('check_results') as raw, pg_total_relation_size('check_blocks') as blocks,
 					(select count(*) from check_results) as rawn, (select count(*) from check_blocks) as nb,
 					(select coalesce(sum(octet_length(data)), 0) from check_blocks) as data,
@@ -196,7 +213,9 @@ async function main() {
 					`check_blocks ${(Number(after.blocks) / 1024 / md).toFixed(1)} KB (heap ${(Number(after.heap) / 1024 / md).toFixed(1)}, index ${(Number(after.idx) / 1024 / md).toFixed(1)}, toast ${(Number(after.toast) / 1024 / md).toFixed(1)}; blob ${(Number(after.data) / Number(after.nb)).toFixed(0)} B avg = ${(Number(after.data) / packed.checks).toFixed(1)} B/check), ` +
 					`check_results ${(Number(after.raw) / 1024 / md).toFixed(1)} KB (${after.rawn} rows of the last 2 h)`
 			);
-			console.log(`  ${r.packedKb <= TARGET_KB ? 'PASS' : 'FAIL'} (target ≤ ${TARGET_KB} KB per monitor-day); raw rows only: ${r.newKb <= TARGET_KB ? 'PASS' : 'FAIL'}; ${(r.oldKb / r.packedKb).toFixed(1)}× smaller than JSON`);
+			console.log(
+				`  ${r.packedKb <= TARGET_KB ? 'PASS' : 'FAIL'} (target ≤ ${TARGET_KB} KB per monitor-day); raw rows only: ${r.newKb <= TARGET_KB ? 'PASS' : 'FAIL'}; ${(r.oldKb / r.packedKb).toFixed(1)}× smaller than JSON`
+			);
 		}
 		const ok = results.every((r) => r.packedKb <= TARGET_KB);
 		console.log(

@@ -14,7 +14,12 @@ function walk(dir, out = []) {
 	for (const name of readdirSync(dir)) {
 		const p = join(dir, name);
 		if (statSync(p).isDirectory()) walk(p, out);
-		else if (/\.(ts|js|svelte)$/.test(name) && !/\.(test|fixtures)\.ts$|\.d\.ts$/.test(name) && !name.startsWith('testing') && !name.startsWith('test-'))
+		else if (
+			/\.(ts|js|svelte)$/.test(name) &&
+			!/\.(test|fixtures)\.ts$|\.d\.ts$/.test(name) &&
+			!name.startsWith('testing') &&
+			!name.startsWith('test-')
+		)
 			out.push(p);
 	}
 	return out;
@@ -55,18 +60,32 @@ for (const file of walk(src)) {
 }
 
 // Tarjan's strongly connected components over folders.
-const index = new Map(), low = new Map(), stack = [], onStack = new Set(), sccs = [];
+const index = new Map(),
+	low = new Map(),
+	stack = [],
+	onStack = new Set(),
+	sccs = [];
 let i = 0;
 function visit(v) {
-	index.set(v, i); low.set(v, i); i++; stack.push(v); onStack.add(v);
+	index.set(v, i);
+	low.set(v, i);
+	i++;
+	stack.push(v);
+	onStack.add(v);
 	for (const w of edges.get(v)?.keys() ?? []) {
-		if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v), low.get(w))); }
-		else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
+		if (!index.has(w)) {
+			visit(w);
+			low.set(v, Math.min(low.get(v), low.get(w)));
+		} else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
 	}
 	if (low.get(v) === index.get(v)) {
 		const c = [];
 		let w;
-		do { w = stack.pop(); onStack.delete(w); c.push(w); } while (w !== v);
+		do {
+			w = stack.pop();
+			onStack.delete(w);
+			c.push(w);
+		} while (w !== v);
 		if (c.length > 1) sccs.push(c);
 	}
 }

@@ -54,7 +54,5 @@ export const handle: Handle = (input) => {
 	if (!app) throw new Error('Porthole is not started yet');
 	input.event.locals.app = app;
 	const { route, request } = input.event;
-	return isPublicRead(route.id, request.method)
-		? publicReadHandle(input)
-		: everything(input);
+	return isPublicRead(route.id, request.method) ? publicReadHandle(input) : everything(input);
 };

@@ -124,4 +124,3 @@ export function dayIndexAt(clientX: number, rect: { left: number; width: number 
 	const units = ((clientX - rect.left) / rect.width) * BAR_WIDTH;
 	return Math.max(0, Math.min(days - 1, Math.floor((units + (BAR_PITCH - BAR_SEG) / 2) / BAR_PITCH)));
 }
-

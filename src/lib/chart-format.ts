@@ -52,7 +52,9 @@ export function roundTicks(from: number, to: number, timeZone: string, bucketMs:
 }
 
 export function tickLabel(t: number, timeZone: string, short: boolean): string {
-	return short ? fmt(timeZone, { hour: '2-digit', minute: '2-digit' }).format(t) : fmt(timeZone, { day: 'numeric', month: 'short' }).format(t);
+	return short
+		? fmt(timeZone, { hour: '2-digit', minute: '2-digit' }).format(t)
+		: fmt(timeZone, { day: 'numeric', month: 'short' }).format(t);
 }
 
 /** "Tue 14 Oct, 14:00–15:00 UTC" or "Tue 14 Oct UTC" for day buckets. */

@@ -20,7 +20,6 @@ export interface MonitorForm {
 	eval: string;
 }
 
-
 export type FormErrors = Record<string, string>;
 
 export interface EvalTemplate {

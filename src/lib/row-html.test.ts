@@ -48,13 +48,25 @@ describe('row markup', () => {
 		// Day 88 is partly checked: grey in the runs, red filled from the bottom to half the height.
 		expect(bar.querySelector('path.stroke-down')).toBeNull();
 		expect(bar.querySelector('path.fill-down')!.getAttribute('d')).toBe('M704 16h6v16h-6z');
-		expect(bar.getAttribute('aria-label')).toBe('API gateway, 90 days: 88 up, 0 degraded, 1 down (worst 8 Jul, 25 min), 1 no data; 99.98 % uptime');
+		expect(bar.getAttribute('aria-label')).toBe(
+			'API gateway, 90 days: 88 up, 0 degraded, 1 down (worst 8 Jul, 25 min), 1 no data; 99.98 % uptime'
+		);
 		expect(doc.querySelector('[data-uptime]')!.textContent).toBe('99.98 % uptime');
 		expect(doc.querySelector('.bar-l .n30')!.textContent).toBe('99.96 % uptime');
 	});
 
 	it('the monitor page bar carries its own Enter target', () => {
-		const html = barHtml({ tag: 't', name: 'n', d: 'uu', p: [], w: null, firstDay: '2026-01-01', uptime90: null, uptime30: null, href: '/x?y="1"' });
+		const html = barHtml({
+			tag: 't',
+			name: 'n',
+			d: 'uu',
+			p: [],
+			w: null,
+			firstDay: '2026-01-01',
+			uptime90: null,
+			uptime30: null,
+			href: '/x?y="1"'
+		});
 		const el = dom(html).querySelector('[data-bar]')!;
 		expect(el.getAttribute('data-href')).toBe('/x?y="1"');
 		expect(dom(html).querySelector('[data-uptime]')!.textContent).toBe('no data');
@@ -70,7 +82,17 @@ describe('row markup', () => {
 	});
 
 	it('packs and unpacks losslessly', () => {
-		const r = row({ bar: { d: 'un', p: [[0, 0.25], [1, 0.5]], w: null }, uptime30: null });
+		const r = row({
+			bar: {
+				d: 'un',
+				p: [
+					[0, 0.25],
+					[1, 0.5]
+				],
+				w: null
+			},
+			uptime30: null
+		});
 		expect(unpackRow(packRow(r))).toEqual(r);
 		expect(unpackRow(JSON.parse(JSON.stringify(packRow(r))))).toEqual(r);
 	});

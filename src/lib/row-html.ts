@@ -51,7 +51,8 @@ const pct = (u: number | null) => (u === null ? 'no data' : `${formatUptime(u * 
  */
 export function barHtml(b: BarProps): string {
 	let paths = '';
-	for (const x of barPaths(b.d, b.p)) paths += `<path class="${x.kind === 'stroke' ? CLASS_STROKE[x.cls] : CLASS_FILL[x.cls]}" d="${x.path}"/>`;
+	for (const x of barPaths(b.d, b.p))
+		paths += `<path class="${x.kind === 'stroke' ? CLASS_STROKE[x.cls] : CLASS_FILL[x.cls]}" d="${x.path}"/>`;
 	const label = barLabelText(b.name, b.d, b.w, b.uptime90, b.firstDay);
 	return (
 		`<div class="bar" tabindex="0" role="img" aria-label="${esc(label)}" data-bar data-tag="${esc(b.tag)}" data-d="${esc(b.d)}"${b.href ? ` data-href="${esc(b.href)}"` : ''}>` +
@@ -81,7 +82,16 @@ export function monitorRowHtml(row: RowProps, firstDay: string): string {
 		`<a href="/monitors/${encodeURIComponent(row.tag)}" class="shrink-0 hover:underline">${name}</a>${desc}</div> ` +
 		statusWordHtml(row.status, 'text-sm') +
 		`</div> ` +
-		barHtml({ tag: row.tag, name: row.name, d: row.bar.d, p: row.bar.p, w: row.bar.w, firstDay, uptime90: row.uptime90, uptime30: row.uptime30 }) +
+		barHtml({
+			tag: row.tag,
+			name: row.name,
+			d: row.bar.d,
+			p: row.bar.p,
+			w: row.bar.w,
+			firstDay,
+			uptime90: row.uptime90,
+			uptime30: row.uptime30
+		}) +
 		`</li>`
 	);
 }

@@ -31,9 +31,7 @@ export const STATUS_INK: Record<Shown, string> = {
 };
 
 export function shown(status: string | null | undefined): Shown {
-	return status === 'UP' || status === 'DEGRADED' || status === 'DOWN' || status === 'MAINTENANCE'
-		? status
-		: 'NODATA';
+	return status === 'UP' || status === 'DEGRADED' || status === 'DOWN' || status === 'MAINTENANCE' ? status : 'NODATA';
 }
 
 /** Uptime percent text, rounded down: 99.996 → "99.99 %"; null → "No data". */

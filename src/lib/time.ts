@@ -137,7 +137,9 @@ export const clock = (t: Date | number, tz: string) => fmt(tz, 'time').format(t)
 export const hm = (t: Date | number, tz: string) => fmt(tz, 'hm').format(t);
 /** "Tue 14 Oct 2026" (with no comma) for a calendar day string. */
 export function longDay(day: string): string {
-	return fmt('UTC', 'date').format(new Date(`${day}T12:00:00Z`)).replace(/,/g, '');
+	return fmt('UTC', 'date')
+		.format(new Date(`${day}T12:00:00Z`))
+		.replace(/,/g, '');
 }
 /** "14 Oct" for a calendar day string. */
 export const shortDay = (day: string) => fmt('UTC', 'short').format(new Date(`${day}T12:00:00Z`));

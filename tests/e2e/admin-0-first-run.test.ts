@@ -18,10 +18,36 @@ test.describe.configure({ mode: 'serial' });
 
 /** Every variable the README documents, and adapter-node's: none may be set for this start. */
 const README_VARIABLES = [
-	'DATABASE_URL', 'DATA_DIR', 'MONITORS_FILE', 'PROBE_WORKER', 'MAX_SOCKETS', 'EVAL_TIMEOUT_MS', 'EVAL_MEMORY_MB', 'EVAL_WORKERS',
-	'EVAL_QUARANTINE_AFTER_MS', 'EVAL_QUARANTINE_WORKERS', 'OUTAGE_BUFFER_MINUTES', 'RETENTION_DAYS', 'BADGE_MAX_AGE', 'RATE_LIMIT',
-	'TRUSTED_PROXY_HEADER', 'SITE_TITLE', 'SITE_TIMEZONE', 'PORT', 'HOST', 'ORIGIN', 'ADDRESS_HEADER', 'XFF_DEPTH', 'SHUTDOWN_TIMEOUT',
-	'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'PROTOCOL_HEADER', 'HOST_HEADER', 'PORT_HEADER', 'BODY_SIZE_LIMIT', 'SOCKET_PATH'
+	'DATABASE_URL',
+	'DATA_DIR',
+	'MONITORS_FILE',
+	'PROBE_WORKER',
+	'MAX_SOCKETS',
+	'EVAL_TIMEOUT_MS',
+	'EVAL_MEMORY_MB',
+	'EVAL_WORKERS',
+	'EVAL_QUARANTINE_AFTER_MS',
+	'EVAL_QUARANTINE_WORKERS',
+	'OUTAGE_BUFFER_MINUTES',
+	'RETENTION_DAYS',
+	'BADGE_MAX_AGE',
+	'RATE_LIMIT',
+	'TRUSTED_PROXY_HEADER',
+	'SITE_TITLE',
+	'SITE_TIMEZONE',
+	'PORT',
+	'HOST',
+	'ORIGIN',
+	'ADDRESS_HEADER',
+	'XFF_DEPTH',
+	'SHUTDOWN_TIMEOUT',
+	'ADMIN_EMAIL',
+	'ADMIN_PASSWORD',
+	'PROTOCOL_HEADER',
+	'HOST_HEADER',
+	'PORT_HEADER',
+	'BODY_SIZE_LIMIT',
+	'SOCKET_PATH'
 ];
 
 const EMAIL = 'first@porthole.test';
@@ -41,7 +67,11 @@ async function waitForLog(re: RegExp, ms = 60_000): Promise<RegExpExecArray> {
 test.beforeAll(async () => {
 	// Port 3000 is the README's; say so plainly if something else has it.
 	const probe = createServer();
-	await new Promise<void>((ok, fail) => probe.once('error', (e) => fail(new Error(`port 3000 is taken, the first-run test needs it: ${e.message}`))).listen(3000, '0.0.0.0', () => ok()));
+	await new Promise<void>((ok, fail) =>
+		probe
+			.once('error', (e) => fail(new Error(`port 3000 is taken, the first-run test needs it: ${e.message}`)))
+			.listen(3000, '0.0.0.0', () => ok())
+	);
 	await new Promise<void>((r) => probe.close(() => r()));
 
 	// The checkout's build and server, from a folder whose ./data is new.
@@ -126,7 +156,11 @@ test('first run as the README says: the printed link, an admin, sign out and in,
 
 test('a spoofed protocol header does not change what the server believes it speaks', async ({ request }) => {
 	const r = await request.post('http://localhost:3000/admin/login', {
-		headers: { 'x-porthole-server-protocol': 'https', origin: 'https://localhost:3000', 'content-type': 'application/x-www-form-urlencoded' },
+		headers: {
+			'x-porthole-server-protocol': 'https',
+			origin: 'https://localhost:3000',
+			'content-type': 'application/x-www-form-urlencoded'
+		},
 		data: 'email=x%40y.z&password=x',
 		maxRedirects: 0,
 		failOnStatusCode: false

@@ -79,7 +79,10 @@ test('guard walk: every admin page, action and endpoint and every API write refu
 				const res = await request.fetch(r.url, {
 					method,
 					headers: { 'content-type': 'application/json', origin: BASE },
-					data: method === 'GET' ? undefined : JSON.stringify({ tag: 'x', name: 'x', type: 'TCP', type_data: { hosts: [{ host: '127.0.0.1' }] } }),
+					data:
+						method === 'GET'
+							? undefined
+							: JSON.stringify({ tag: 'x', name: 'x', type: 'TCP', type_data: { hosts: [{ host: '127.0.0.1' }] } }),
 					maxRedirects: 0
 				});
 				seen.push(`${method} ${r.url}`);
@@ -95,7 +98,9 @@ test('guard walk: every admin page, action and endpoint and every API write refu
 		data: {}
 	});
 	expect(bad.status()).toBe(401);
-	expect(seen).toEqual(expect.arrayContaining(['POST /admin/monitors?/delete', 'DELETE /api/v1/monitors/local-echo', 'POST /api/v1/check']));
+	expect(seen).toEqual(
+		expect.arrayContaining(['POST /admin/monitors?/delete', 'DELETE /api/v1/monitors/local-echo', 'POST /api/v1/check'])
+	);
 	expect(await snapshot(request)).toBe(before);
 	console.log(`guard walk: ${seen.length} requests refused`);
 });
@@ -259,4 +264,3 @@ test('admin journey: setup link, sign in, editor with run-now, save, UP then DOW
 	expect(replay.status()).toBe(303);
 	expect(errors).toEqual([]);
 });
-

@@ -38,7 +38,10 @@ test('API keys: read and write scopes, run-now over the API, revoke; export and 
 	};
 
 	expect((await request.post('/api/v1/monitors', { headers: auth(readKey), data: monitor })).status()).toBe(403);
-	const bad = await request.post('/api/v1/monitors', { headers: auth(writeKey), data: { ...monitor, type_data: { hosts: [{ host: '127.0.0.1', port: 0 }] } } });
+	const bad = await request.post('/api/v1/monitors', {
+		headers: auth(writeKey),
+		data: { ...monitor, type_data: { hosts: [{ host: '127.0.0.1', port: 0 }] } }
+	});
 	expect(bad.status()).toBe(400);
 	expect((await bad.json()).errors).toEqual([{ path: 'type_data.hosts[0].port', message: 'must be 1-65535, got 0' }]);
 	const created = await request.post('/api/v1/monitors', { headers: auth(writeKey), data: monitor });
@@ -53,7 +56,15 @@ test('API keys: read and write scopes, run-now over the API, revoke; export and 
 
 	const unsaved = await request.post('/api/v1/check', {
 		headers: auth(writeKey),
-		data: { type_data: { hosts: [{ host: '127.0.0.1', port }, { host: '127.0.0.1', port: 1 }] }, eval: EVAL_QUORUM_LIKE }
+		data: {
+			type_data: {
+				hosts: [
+					{ host: '127.0.0.1', port },
+					{ host: '127.0.0.1', port: 1 }
+				]
+			},
+			eval: EVAL_QUORUM_LIKE
+		}
 	});
 	expect(unsaved.status()).toBe(200);
 	const u = await unsaved.json();
@@ -79,7 +90,13 @@ test('API keys: read and write scopes, run-now over the API, revoke; export and 
 	const exported = await (await page.request.get('/admin/export.json')).json();
 	expect(exported.map((m: { tag: string }) => m.tag)).toEqual(expect.arrayContaining(['api-made', 'local-echo', 'secret-hidden']));
 	const edited = exported.map((m: { tag: string; name: string }) => (m.tag === 'api-made' ? { ...m, name: 'Renamed by import' } : m));
-	edited.push({ tag: 'imported', name: 'Imported one', type: 'TCP', active: false, type_data: { hosts: [{ host: '127.0.0.1', port: 1 }] } });
+	edited.push({
+		tag: 'imported',
+		name: 'Imported one',
+		type: 'TCP',
+		active: false,
+		type_data: { hosts: [{ host: '127.0.0.1', port: 1 }] }
+	});
 	await page.goto('/admin/import');
 	await page.getByLabel('or paste JSON').fill(JSON.stringify(edited, null, 2));
 	await page.getByRole('button', { name: 'Preview' }).click();
@@ -120,7 +137,9 @@ test('API keys: read and write scopes, run-now over the API, revoke; export and 
 
 	// A bad import is refused whole.
 	await page.goto('/admin/import');
-	await page.getByLabel('or paste JSON').fill('[{"tag":"x","name":"X","type":"TCP","type_data":{"hosts":[{"host":"127.0.0.1","port":70000}]}}]');
+	await page
+		.getByLabel('or paste JSON')
+		.fill('[{"tag":"x","name":"X","type":"TCP","type_data":{"hosts":[{"host":"127.0.0.1","port":70000}]}}]');
 	await page.getByRole('button', { name: 'Preview' }).click();
 	await expect(page.getByTestId('import-errors')).toContainText('monitors[0].type_data.hosts[0].port: must be 1-65535, got 70000');
 });

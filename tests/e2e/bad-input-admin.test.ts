@@ -38,7 +38,6 @@ import {
 	type Pairs
 } from './pbt-helpers';
 
-
 const RUNS = 30;
 let api: APIRequestContext;
 
@@ -69,7 +68,13 @@ function formBody(fields: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<Pa
 			{ weight: 1, arbitrary: fc.constant<Pairs>([]) },
 			{ weight: 5, arbitrary: v.map((x): Pairs => [[k, x]]) },
 			{ weight: 1, arbitrary: v.map((x): Pairs => [[k, { file: x }]]) },
-			{ weight: 1, arbitrary: fc.tuple(v, v).map(([a, b]): Pairs => [[k, a], [k, b]]) }
+			{
+				weight: 1,
+				arbitrary: fc.tuple(v, v).map(([a, b]): Pairs => [
+					[k, a],
+					[k, b]
+				])
+			}
 		);
 	const unknown = fc.array(fc.tuple(fc.constantFrom('x', '__proto__', 'constructor'), fc.string({ maxLength: 10 })), { maxLength: 2 });
 	return fc
@@ -87,7 +92,10 @@ async function refuses(url: string, body: fc.Arbitrary<Pairs>, wouldAccept: (fd:
 		fc.asyncProperty(body, fc.boolean(), async (pairs, urlencoded) => {
 			fc.pre(!(await wouldAccept(formData(pairs))));
 			sent++;
-			const { status } = await expectFormRefused(`${url} ${JSON.stringify(pairs).slice(0, 200)}`, await postForm(api, url, pairs, urlencoded));
+			const { status } = await expectFormRefused(
+				`${url} ${JSON.stringify(pairs).slice(0, 200)}`,
+				await postForm(api, url, pairs, urlencoded)
+			);
 			answers[status] = (answers[status] ?? 0) + 1;
 		}),
 		{ numRuns: runs, seed: SEED }
@@ -102,19 +110,28 @@ async function refusesOversizedAndNonForms(url: string, fields: string[]) {
 		await expectFormRefused(`${url} 1 MB ${f}`, await postForm(api, url, [[f, 'x'.repeat(MB)]]));
 		await expectFormRefused(`${url} 1 MB file ${f}`, await postForm(api, url, [[f, { file: 'x'.repeat(MB) }]]));
 	}
-	await expectFormRefused(`${url} JSON`, await postNotForm(api, url, 'application/json', JSON.stringify(Object.fromEntries(fields.map((f) => [f, 'x'])))));
+	await expectFormRefused(
+		`${url} JSON`,
+		await postNotForm(api, url, 'application/json', JSON.stringify(Object.fromEntries(fields.map((f) => [f, 'x']))))
+	);
 	await expectFormRefused(`${url} text`, await postNotForm(api, url, 'text/plain', fields.map((f) => `${f}=x`).join('&')));
 }
 
 test('API keys: ?/create and ?/revoke refuse bad fields with a message and change nothing', async () => {
 	test.setTimeout(120_000);
 	const before = await snapshot();
-	await refuses('/admin/keys?/create', formBody({ name: text('deploy', 'ok\u0000name', 'n'.repeat(101)), scope: text('read', 'write', 'READ', 'admin') }), (fd) =>
-		Object.keys(checkKeyInput(formString(fd, 'name'), formString(fd, 'scope'))).length === 0
+	await refuses(
+		'/admin/keys?/create',
+		formBody({ name: text('deploy', 'ok\u0000name', 'n'.repeat(101)), scope: text('read', 'write', 'READ', 'admin') }),
+		(fd) => Object.keys(checkKeyInput(formString(fd, 'name'), formString(fd, 'scope'))).length === 0
 	);
 	const keys = (await pageValues(api, '/admin/keys')).keys as { id: number; revokedAt: string | null }[];
 	const live = new Set(keys.filter((k) => !k.revokedAt).map((k) => k.id));
-	const ids = fc.oneof(text('0', '-1', '1.5', ' 1', '99999999999', '2147483648', '1e3', '0x1'), fc.integer().map(String), fc.constantFrom(...[...live].map(String), '1'));
+	const ids = fc.oneof(
+		text('0', '-1', '1.5', ' 1', '99999999999', '2147483648', '1e3', '0x1'),
+		fc.integer().map(String),
+		fc.constantFrom(...[...live].map(String), '1')
+	);
 	await refuses('/admin/keys?/revoke', formBody({ id: ids }), (fd) => {
 		const id = parseKeyId(formString(fd, 'id'));
 		return id !== null && live.has(id);
@@ -133,14 +150,23 @@ test('settings: ?/addAdmin and ?/password refuse bad fields with a message and c
 	const taken = new Set(admins.map((a) => a.email));
 	const emails = text(EMAIL, 'new@porthole.test', 'a@b', 'no-at-sign', 'x\u0000@y.z', ' sp ace@x.y', `${'e'.repeat(260)}@x.y`);
 	const passwords = text(PASSWORD, 'short', 'long enough password', 'p'.repeat(1025), 'nul\u0000 in a long password');
-	await refuses('/admin/settings?/addAdmin', formBody({ email: emails, name: text('Ops', 'n\u0000', 'n'.repeat(101)), password: passwords }), (fd) => {
+	await refuses(
+		'/admin/settings?/addAdmin',
+		formBody({ email: emails, name: text('Ops', 'n\u0000', 'n'.repeat(101)), password: passwords }),
+		(fd) => {
 			const input = { email: formString(fd, 'email'), name: formString(fd, 'name'), password: formString(fd, 'password') };
-		return Object.keys(checkNewAdmin(input)).length === 0 && !taken.has(normalEmail(input.email));
-	});
-	await refuses('/admin/settings?/password', formBody({ current: passwords, password: passwords, confirm: passwords }), (fd) => {
-		const next = formString(fd, 'password');
-		return formString(fd, 'current') === PASSWORD && passwordProblem(next) === null && next === formString(fd, 'confirm');
-	}, 20);
+			return Object.keys(checkNewAdmin(input)).length === 0 && !taken.has(normalEmail(input.email));
+		}
+	);
+	await refuses(
+		'/admin/settings?/password',
+		formBody({ current: passwords, password: passwords, confirm: passwords }),
+		(fd) => {
+			const next = formString(fd, 'password');
+			return formString(fd, 'current') === PASSWORD && passwordProblem(next) === null && next === formString(fd, 'confirm');
+		},
+		20
+	);
 	await refusesOversizedAndNonForms('/admin/settings?/addAdmin', ['email', 'name', 'password']);
 	await refusesOversizedAndNonForms('/admin/settings?/password', ['current', 'password', 'confirm']);
 	expect(await snapshot()).toBe(before);
@@ -189,37 +215,67 @@ test('login, setup link and logout: bad bodies get 4xx with a message; no sessio
 	const fresh = await request.newContext({ baseURL: BASE });
 	let sent = 0;
 	await fc.assert(
-		fc.asyncProperty(formBody({ email: text(EMAIL, 'someone@x.y', `${EMAIL}\u0000`), password: text(PASSWORD, 'wrong password') }), fc.boolean(), async (pairs, urlencoded) => {
-			const fd = formData(pairs);
-			const email = formString(fd, 'email');
-			// eslint-disable-next-line no-control-regex -- the login form refuses control characters: this is the same test
-			fc.pre(!(email.trim() !== '' && !/[\u0000-\u001f\u007f]/.test(email) && formString(fd, 'password') !== ''));
-			sent++;
-			const r = await postForm(fresh, '/admin/login', pairs, urlencoded);
-			expect(r.headers()['set-cookie'] ?? '', 'no session cookie').not.toMatch(/session/i);
-			await expectFormRefused(`login ${JSON.stringify(pairs).slice(0, 200)}`, r);
-		}),
+		fc.asyncProperty(
+			formBody({ email: text(EMAIL, 'someone@x.y', `${EMAIL}\u0000`), password: text(PASSWORD, 'wrong password') }),
+			fc.boolean(),
+			async (pairs, urlencoded) => {
+				const fd = formData(pairs);
+				const email = formString(fd, 'email');
+				// eslint-disable-next-line no-control-regex -- the login form refuses control characters: this is the same test
+				fc.pre(!(email.trim() !== '' && !/[\u0000-\u001f\u007f]/.test(email) && formString(fd, 'password') !== ''));
+				sent++;
+				const r = await postForm(fresh, '/admin/login', pairs, urlencoded);
+				expect(r.headers()['set-cookie'] ?? '', 'no session cookie').not.toMatch(/session/i);
+				await expectFormRefused(`login ${JSON.stringify(pairs).slice(0, 200)}`, r);
+			}
+		),
 		{ numRuns: RUNS, seed: SEED }
 	);
 	expect(sent).toBeGreaterThan(RUNS / 2);
-	for (const body of [[['email', 'x'.repeat(MB)], ['password', 'p']], [['email', EMAIL], ['password', 'p'.repeat(MB)]]] as Pairs[]) {
+	for (const body of [
+		[
+			['email', 'x'.repeat(MB)],
+			['password', 'p']
+		],
+		[
+			['email', EMAIL],
+			['password', 'p'.repeat(MB)]
+		]
+	] as Pairs[]) {
 		await expectFormRefused('login 1 MB', await postForm(fresh, '/admin/login', body));
 	}
-	await expectFormRefused('login JSON', await postNotForm(fresh, '/admin/login', 'application/json', JSON.stringify({ email: EMAIL, password: PASSWORD })));
+	await expectFormRefused(
+		'login JSON',
+		await postNotForm(fresh, '/admin/login', 'application/json', JSON.stringify({ email: EMAIL, password: PASSWORD }))
+	);
 	const notSignedIn = await fresh.get('/admin/settings', { maxRedirects: 0 });
 	expect(notSignedIn.status(), 'the fresh client is still signed out').toBe(303);
 
 	// The setup link: used (an admin exists), and random ones never existed. Each says so; none makes an admin.
 	const used = new URL(await setupLink()).pathname;
 	// ("." and ".." would be resolved away by the URL, reaching another route.)
-	const token = fc.oneof(fc.string({ minLength: 1, maxLength: 80 }), fc.constantFrom('a'.repeat(3000), '%00', '\u0000')).filter((t) => t !== '.' && t !== '..');
-	const setupUrl = fc.oneof(fc.constant(used), token.map((t) => `/admin/setup/${encodeURIComponent(t)}`));
+	const token = fc
+		.oneof(fc.string({ minLength: 1, maxLength: 80 }), fc.constantFrom('a'.repeat(3000), '%00', '\u0000'))
+		.filter((t) => t !== '.' && t !== '..');
+	const setupUrl = fc.oneof(
+		fc.constant(used),
+		token.map((t) => `/admin/setup/${encodeURIComponent(t)}`)
+	);
 	await fc.assert(
-		fc.asyncProperty(setupUrl, formBody({ email: text('new@porthole.test'), name: text('New'), password: text('long enough password'), confirm: text('long enough password') }), async (url, pairs) => {
-			const r = await postForm(fresh, url, pairs);
-			expect(r.headers()['set-cookie'] ?? '', 'no session cookie').not.toMatch(/session/i);
-			await expectFormRefused(`setup ${url.slice(0, 80)} ${JSON.stringify(pairs).slice(0, 120)}`, r);
-		}),
+		fc.asyncProperty(
+			setupUrl,
+			formBody({
+				email: text('new@porthole.test'),
+				name: text('New'),
+				password: text('long enough password'),
+				confirm: text('long enough password')
+			}),
+			async (url, pairs) => {
+				const r = await postForm(fresh, url, pairs);
+				expect(r.headers()['set-cookie'] ?? '', 'no session cookie').not.toMatch(/session/i);
+				await expectFormRefused(`setup ${url.slice(0, 80)} ${JSON.stringify(pairs).slice(0, 120)}`, r);
+			}
+		),
 		{ numRuns: 20, seed: SEED }
 	);
 	await expectFormRefused('setup JSON', await postNotForm(fresh, used, 'application/json', '{}'));
@@ -227,7 +283,11 @@ test('login, setup link and logout: bad bodies get 4xx with a message; no sessio
 
 	// Sign-out reads no fields, so any form signs out (text/plain too: HTML forms may use that enctype);
 	// only bodies that are not forms are bad input here.
-	for (const [type, body] of [['application/json', '{}'], ['application/xml', '<x/>'], ['application/octet-stream', 'x'.repeat(MB)]]) {
+	for (const [type, body] of [
+		['application/json', '{}'],
+		['application/xml', '<x/>'],
+		['application/octet-stream', 'x'.repeat(MB)]
+	]) {
 		await expectFormRefused(`logout ${type}`, await postNotForm(api, '/admin/logout', type, body));
 	}
 	expect(await pageData(api, '/admin/settings'), 'still signed in').toContain(EMAIL);
@@ -237,29 +297,93 @@ test('login, setup link and logout: bad bodies get 4xx with a message; no sessio
 // Values the property filters above skip, which the server's own checks must refuse before the
 // database would fail on them (a 500): NUL in text, ids past Postgres' integer range.
 test('text the database cannot store (NUL, in fields and in URLs) and out-of-range ids are refused and change nothing', async () => {
-	const created = await postForm(api, '/admin/keys?/create', [['name', 'nul tests'], ['scope', 'write']]);
+	const created = await postForm(api, '/admin/keys?/create', [
+		['name', 'nul tests'],
+		['scope', 'write']
+	]);
 	const key = String((undevalue(JSON.parse((await created.json()).data)) as { created: { key: string } }).created.key);
 	expect(key).toMatch(/^ph_/);
 	const before = await snapshot();
-	const valid = { tag: 'nul-test', name: 'NUL test', type: 'TCP', type_data: { hosts: [{ type: 'tcp', host: '127.0.0.1', port: 9, timeout: 1000 }] } };
+	const valid = {
+		tag: 'nul-test',
+		name: 'NUL test',
+		type: 'TCP',
+		type_data: { hosts: [{ type: 'tcp', host: '127.0.0.1', port: 9, timeout: 1000 }] }
+	};
 	// A form that would save but for the one field.
 	const monitorForm = (field: string, v: string): Pairs =>
-		Object.entries({ tag: 'nul-test', name: 'NUL test', cron: '* * * * *', host_type: 'tcp', host_host: '127.0.0.1', host_port: '9', host_timeout: '1000', [field]: v });
+		Object.entries({
+			tag: 'nul-test',
+			name: 'NUL test',
+			cron: '* * * * *',
+			host_type: 'tcp',
+			host_host: '127.0.0.1',
+			host_port: '9',
+			host_timeout: '1000',
+			[field]: v
+		});
 	const forms: [string, Pairs][] = [
-		['/admin/keys?/create', [['name', 'deploy\u0000'], ['scope', 'read']]],
-		['/admin/keys?/create', [['name', 'tab\tname'], ['scope', 'write']]],
-		...['99999999999', '2147483648', '1e3', ' 1', '0x1', '-1', '1.5', ''].map((id): [string, Pairs] => ['/admin/keys?/revoke', [['id', id]]]),
-		['/admin/settings?/addAdmin', [['email', 'x\u0000@porthole.test'], ['password', 'long enough password']]],
-		['/admin/settings?/addAdmin', [['email', 'nul-name@porthole.test'], ['name', 'n\u0000'], ['password', 'long enough password']]],
-		['/admin/monitors?/toggle', [['tag', 'local-echo\u0000'], ['which', 'active'], ['on', 'false']]],
-		['/admin/monitors?/delete', [['tag', 'local-echo\u0000'], ['confirm', 'local-echo\u0000']]],
-		...['name', 'description', 'group', 'eval'].map((f): [string, Pairs] => ['/admin/monitors/new?/save', monitorForm(f, `a\u0000${f === 'eval' ? ';(async (p) => ({ status: "UP", latency: 1 }))' : ''}`)]),
+		[
+			'/admin/keys?/create',
+			[
+				['name', 'deploy\u0000'],
+				['scope', 'read']
+			]
+		],
+		[
+			'/admin/keys?/create',
+			[
+				['name', 'tab\tname'],
+				['scope', 'write']
+			]
+		],
+		...['99999999999', '2147483648', '1e3', ' 1', '0x1', '-1', '1.5', ''].map((id): [string, Pairs] => [
+			'/admin/keys?/revoke',
+			[['id', id]]
+		]),
+		[
+			'/admin/settings?/addAdmin',
+			[
+				['email', 'x\u0000@porthole.test'],
+				['password', 'long enough password']
+			]
+		],
+		[
+			'/admin/settings?/addAdmin',
+			[
+				['email', 'nul-name@porthole.test'],
+				['name', 'n\u0000'],
+				['password', 'long enough password']
+			]
+		],
+		[
+			'/admin/monitors?/toggle',
+			[
+				['tag', 'local-echo\u0000'],
+				['which', 'active'],
+				['on', 'false']
+			]
+		],
+		[
+			'/admin/monitors?/delete',
+			[
+				['tag', 'local-echo\u0000'],
+				['confirm', 'local-echo\u0000']
+			]
+		],
+		...['name', 'description', 'group', 'eval'].map((f): [string, Pairs] => [
+			'/admin/monitors/new?/save',
+			monitorForm(f, `a\u0000${f === 'eval' ? ';(async (p) => ({ status: "UP", latency: 1 }))' : ''}`)
+		]),
 		['/admin/monitors/local-echo/edit?/save', monitorForm('description', 'nul\u0000')],
 		['/admin/import?/apply', [['json', JSON.stringify([{ ...valid, name: 'a\u0000b' }])]]]
 	];
 	for (const [url, pairs] of forms) await expectFormRefused(`${url} ${JSON.stringify(pairs)}`, await postForm(api, url, pairs));
 	const anon = await request.newContext({ baseURL: BASE });
-	const login = await postForm(anon, '/admin/login', [['email', `${EMAIL}\u0000`], ['password', PASSWORD]]);
+	const login = await postForm(anon, '/admin/login', [
+		['email', `${EMAIL}\u0000`],
+		['password', PASSWORD]
+	]);
 	expect(login.headers()['set-cookie'] ?? '').not.toMatch(/session/i);
 	expect((await expectFormRefused('login with NUL', login)).data.message).toMatch(/control characters/);
 	await anon.dispose();
@@ -278,14 +402,26 @@ test('text the database cannot store (NUL, in fields and in URLs) and out-of-ran
 	// A NUL in a URL's tag: no monitor has it, on every route that takes a tag.
 	const nul = encodeURIComponent('local-echo\u0000');
 	for (const method of ['PUT', 'PATCH', 'DELETE']) {
-		const r = await api.fetch(spelled(`/api/v1/monitors/${nul}`), { method, headers: auth, data: method === 'DELETE' ? undefined : JSON.stringify({ ...valid, tag: undefined }) });
+		const r = await api.fetch(spelled(`/api/v1/monitors/${nul}`), {
+			method,
+			headers: auth,
+			data: method === 'DELETE' ? undefined : JSON.stringify({ ...valid, tag: undefined })
+		});
 		expect([400, 404], `${method} /api/v1/monitors/${nul} → ${r.status()}`).toContain(r.status());
 	}
 	const reads = ['/api/v1/monitors/', '/monitors/', '/embed/', '/admin/monitors/'].map((p) => `${p}${nul}`);
-	reads.push(...['days.json', 'latency.json'].map((f) => `/monitors/${nul}/${f}`), `/api/v1/monitors/${nul}/check`, `/admin/monitors/${nul}/edit`);
+	reads.push(
+		...['days.json', 'latency.json'].map((f) => `/monitors/${nul}/${f}`),
+		`/api/v1/monitors/${nul}/check`,
+		`/admin/monitors/${nul}/edit`
+	);
 	reads.push(...['status.svg', 'uptime.json', 'dot.svg'].map((f) => `/badge/${nul}/${f}`), `/embed/${nul}/snippet.json`);
 	for (const url of reads) {
-		const r = await api.fetch(spelled(url), { method: url.endsWith('/check') ? 'POST' : 'GET', headers: { authorization: `Bearer ${key}` }, maxRedirects: 0 });
+		const r = await api.fetch(spelled(url), {
+			method: url.endsWith('/check') ? 'POST' : 'GET',
+			headers: { authorization: `Bearer ${key}` },
+			maxRedirects: 0
+		});
 		expect([303, 404], `${url} → ${r.status()}`).toContain(r.status());
 	}
 	expect(await snapshot()).toBe(before);
@@ -298,11 +434,18 @@ test('text the database cannot store (NUL, in fields and in URLs) and out-of-ran
 async function signedIn(): Promise<APIRequestContext> {
 	const client = await request.newContext({ baseURL: BASE });
 	if ((await pageValues(client, '/admin/login')).noAdmin) {
-		const pw: Pairs = [['email', EMAIL], ['password', PASSWORD], ['confirm', PASSWORD]];
+		const pw: Pairs = [
+			['email', EMAIL],
+			['password', PASSWORD],
+			['confirm', PASSWORD]
+		];
 		expect((await (await postForm(client, new URL(await setupLink()).pathname, pw)).json()).type, 'admin created').toBe('redirect');
 		return client;
 	}
-	const r = await postForm(client, '/admin/login', [['email', EMAIL], ['password', PASSWORD]]);
+	const r = await postForm(client, '/admin/login', [
+		['email', EMAIL],
+		['password', PASSWORD]
+	]);
 	expect((await r.json()).type, 'signed in with the original password').toBe('redirect');
 	return client;
 }

@@ -58,7 +58,24 @@ const wrongValue = fc.oneof(
 	fc.array(fc.integer(), { maxLength: 3 }),
 	fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 })
 );
-const PATHS = [['tag'], ['name'], ['type'], ['cron'], ['type_data'], ['type_data', 'hosts'], ['type_data', 'hosts', 0], ['type_data', 'hosts', 0, 'port'], ['type_data', 'hosts', 0, 'host'], ['type_data', 'hosts', 0, 'timeout'], ['type_data', 'hosts', 0, 'type'], ['public'], ['active'], ['eval'], ['description'], ['order']];
+const PATHS = [
+	['tag'],
+	['name'],
+	['type'],
+	['cron'],
+	['type_data'],
+	['type_data', 'hosts'],
+	['type_data', 'hosts', 0],
+	['type_data', 'hosts', 0, 'port'],
+	['type_data', 'hosts', 0, 'host'],
+	['type_data', 'hosts', 0, 'timeout'],
+	['type_data', 'hosts', 0, 'type'],
+	['public'],
+	['active'],
+	['eval'],
+	['description'],
+	['order']
+];
 const wronglyTyped = fc.tuple(fc.constantFrom(...PATHS), wrongValue).map(([path, v]) => {
 	const body = structuredClone(VALID) as Record<string, unknown>;
 	let o = body as Record<string | number, unknown>;
@@ -67,18 +84,20 @@ const wronglyTyped = fc.tuple(fc.constantFrom(...PATHS), wrongValue).map(([path,
 	return JSON.stringify(body);
 });
 const randomJson = fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null');
-const malformed = fc.oneof(
-	fc.string({ maxLength: 40 }),
-	randomJson.map((s) => s.slice(0, Math.max(1, s.length - 1)) + '{'),
-	fc.constantFrom('', '{', '{"tag":', "{'tag':'x'}", '[1,2,', '\u0000', '{"a":1}}', 'NaN', '{"tag":"x",}')
-).filter((s) => {
-	try {
-		JSON.parse(s);
-		return false;
-	} catch {
-		return true;
-	}
-});
+const malformed = fc
+	.oneof(
+		fc.string({ maxLength: 40 }),
+		randomJson.map((s) => s.slice(0, Math.max(1, s.length - 1)) + '{'),
+		fc.constantFrom('', '{', '{"tag":', "{'tag':'x'}", '[1,2,', '\u0000', '{"a":1}}', 'NaN', '{"tag":"x",}')
+	)
+	.filter((s) => {
+		try {
+			JSON.parse(s);
+			return false;
+		} catch {
+			return true;
+		}
+	});
 const anyBody = fc.oneof(randomJson, malformed, wronglyTyped);
 
 async function expect4xx(label: string, r: Awaited<ReturnType<APIRequestContext['fetch']>>) {
@@ -192,7 +211,10 @@ test('deeply nested JSON (200,000 levels) gets 400 naming the depth, on every wr
 		}
 	}
 	for (const action of ['preview', 'apply']) {
-		const { data } = await expectFormRefused(`import ${action} 200,000 deep`, await postForm(`/admin/import?/${action}`, [['json', deep[0]]]));
+		const { data } = await expectFormRefused(
+			`import ${action} 200,000 deep`,
+			await postForm(`/admin/import?/${action}`, [['json', deep[0]]])
+		);
 		expect(JSON.stringify(data)).toMatch(/nested 200000 levels deep/);
 	}
 	expect(await snapshot()).toBe(before);
@@ -220,7 +242,14 @@ test('the monitor form action: random, oversized and nonsense fields get 4xx wit
 			{ numRuns: 20, seed: Number(process.env.PBT_SEED ?? Date.now() % 2 ** 31) }
 		);
 		expect(sent).toBeGreaterThan(10);
-		for (const big of [[['name', 'n'.repeat(MB)], ['tag', 'pbt-big']], [['eval', 'e'.repeat(MB)]], [['tag', 't'.repeat(MB)]]] as [string, string][][]) {
+		for (const big of [
+			[
+				['name', 'n'.repeat(MB)],
+				['tag', 'pbt-big']
+			],
+			[['eval', 'e'.repeat(MB)]],
+			[['tag', 't'.repeat(MB)]]
+		] as [string, string][][]) {
 			const r = await postForm(url, big);
 			const text = await r.text();
 			expect(r.status(), `${url} 1 MB → ${r.status()} ${text.slice(0, 300)}`).toBeLessThan(500);
@@ -257,13 +286,20 @@ test('the import actions: random, malformed and wrongly typed monitor lists are 
 
 test('writes to odd or unknown tags in the URL get 4xx and change nothing', async () => {
 	const before = await snapshot();
-	const tag = fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), fc.constantFrom('..', '%00', 'a'.repeat(5000), 'LOCAL-ECHO', 'local-echo ', ' ', '\u202e'));
+	const tag = fc.oneof(
+		fc.string({ minLength: 1, maxLength: 30 }),
+		fc.constantFrom('..', '%00', 'a'.repeat(5000), 'LOCAL-ECHO', 'local-echo ', ' ', '\u202e')
+	);
 	await fc.assert(
 		fc.asyncProperty(tag, fc.constantFrom('PUT', 'PATCH', 'DELETE', 'POST'), async (t, method) => {
 			fc.pre(!['local-echo', 'secret-hidden', 'paused-inactive'].includes(t));
 			const url = `/api/v1/monitors/${encodeURIComponent(t)}${method === 'POST' ? '/check' : ''}`;
 			// PUT with an invalid body (no hosts) so it can never create the tag.
-			const r = await api.fetch(spelled(url), { method, headers: auth(), data: method === 'DELETE' || method === 'POST' ? undefined : JSON.stringify({ name: 1 }) });
+			const r = await api.fetch(spelled(url), {
+				method,
+				headers: auth(),
+				data: method === 'DELETE' || method === 'POST' ? undefined : JSON.stringify({ name: 1 })
+			});
 			await expect4xx(`${method} ${url}`, r);
 		}),
 		{ numRuns: RUNS, seed: Number(process.env.PBT_SEED ?? Date.now() % 2 ** 31) }

@@ -38,7 +38,10 @@ async function start(entry: 'build' | 'server.js', databaseUrl: string): Promise
 		.poll(
 			async () => {
 				if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);
-				return fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status, () => 0);
+				return fetch(`http://127.0.0.1:${port}/api/health`).then(
+					(r) => r.status,
+					() => 0
+				);
 			},
 			{ timeout: 60_000, intervals: [250] }
 		)

@@ -65,11 +65,14 @@ const SPELLINGS: [string, (p: string, r: Rnd) => string][] = [
 	['every letter encoded', (p, r) => p.replace(/[a-z]/gi, (c) => hex(c, r.bool()))],
 	['first letter encoded', (p) => p.replace(/[a-z]/i, (c) => hex(c, false))],
 	['trailing slash', (p) => (p.endsWith('/') ? p : p + '/')],
-	['doubled slash', (p, r) => {
-		const slashes = [...p.matchAll(/\//g)].map((m) => m.index!);
-		const at = slashes[r.int(slashes.length - 1)];
-		return p.slice(0, at) + '/' + p.slice(at);
-	}],
+	[
+		'doubled slash',
+		(p, r) => {
+			const slashes = [...p.matchAll(/\//g)].map((m) => m.index!);
+			const at = slashes[r.int(slashes.length - 1)];
+			return p.slice(0, at) + '/' + p.slice(at);
+		}
+	],
 	['encoded slash', (p) => p.replace(/(?<=.)\//, '%2F')],
 	['encoded slash, lower case', (p) => p.replace(/(?<=.)\//g, '%2f')],
 	['dot segment', (p) => p.replace(/^\/([^/]*)/, '/$1/%2e')],
@@ -119,9 +122,25 @@ function send(api: APIRequestContext, req: Req, url: string): Promise<APIRespons
 		maxRedirects: 0,
 		failOnStatusCode: false,
 		...(write && req.action
-			? { form: { name: 'pwned', scope: 'write', email: 'evil@example.test', password: 'a long enough passphrase', confirm: 'local-echo', tag: 'local-echo', which: 'active', on: 'false', id: '1', json: '[]' } }
+			? {
+					form: {
+						name: 'pwned',
+						scope: 'write',
+						email: 'evil@example.test',
+						password: 'a long enough passphrase',
+						confirm: 'local-echo',
+						tag: 'local-echo',
+						which: 'active',
+						on: 'false',
+						id: '1',
+						json: '[]'
+					}
+				}
 			: write
-				? { headers: { ...headers, 'content-type': 'application/json' }, data: JSON.stringify({ tag: 'local-echo', name: 'pwned', type: 'TCP', type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] } }) }
+				? {
+						headers: { ...headers, 'content-type': 'application/json' },
+						data: JSON.stringify({ tag: 'local-echo', name: 'pwned', type: 'TCP', type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] } })
+					}
 				: {})
 	});
 }
@@ -167,13 +186,44 @@ test('the attacks from the report, each refused and changing nothing', async () 
 	const before = await state();
 	const form = { 'x-sveltekit-action': 'true', accept: 'application/json', origin: BASE };
 	const cases: [string, () => Promise<APIResponse>][] = [
-		['create a write key', () => anon.post('/%61dmin/keys?/create', { headers: form, form: { name: 'x', scope: 'write' }, maxRedirects: 0 })],
+		[
+			'create a write key',
+			() => anon.post('/%61dmin/keys?/create', { headers: form, form: { name: 'x', scope: 'write' }, maxRedirects: 0 })
+		],
 		['read the export', () => anon.get('/%61dmin/export.json', { maxRedirects: 0 })],
 		['read the private config', () => anon.get('/api/v1/%63onfig', { maxRedirects: 0 })],
-		['add an admin', () => anon.post('/%61dmin/settings?/addAdmin', { headers: form, form: { email: 'evil@example.test', name: 'x', password: 'a long enough passphrase', confirm: 'a long enough passphrase' }, maxRedirects: 0 })],
-		['edit a monitor', () => anon.fetch('/%61pi/v1/monitors/local-echo', { method: 'PATCH', headers: { 'content-type': 'application/json' }, data: '{"name":"pwned"}', maxRedirects: 0 })],
-		['probe anywhere', () => anon.post('/%61pi/v1/check', { headers: { 'content-type': 'application/json' }, data: { type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] } }, maxRedirects: 0 })],
-		['delete through mixed-case hex', () => anon.delete('/%41pi/v1/monitors/local-echo'.replace('%41', '%61').replace('pi', '%70i'), { maxRedirects: 0 })],
+		[
+			'add an admin',
+			() =>
+				anon.post('/%61dmin/settings?/addAdmin', {
+					headers: form,
+					form: { email: 'evil@example.test', name: 'x', password: 'a long enough passphrase', confirm: 'a long enough passphrase' },
+					maxRedirects: 0
+				})
+		],
+		[
+			'edit a monitor',
+			() =>
+				anon.fetch('/%61pi/v1/monitors/local-echo', {
+					method: 'PATCH',
+					headers: { 'content-type': 'application/json' },
+					data: '{"name":"pwned"}',
+					maxRedirects: 0
+				})
+		],
+		[
+			'probe anywhere',
+			() =>
+				anon.post('/%61pi/v1/check', {
+					headers: { 'content-type': 'application/json' },
+					data: { type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] } },
+					maxRedirects: 0
+				})
+		],
+		[
+			'delete through mixed-case hex',
+			() => anon.delete('/%41pi/v1/monitors/local-echo'.replace('%41', '%61').replace('pi', '%70i'), { maxRedirects: 0 })
+		],
 		['export through every letter encoded', () => anon.get('/%61%64%6D%69%6E/%65%78%70%6f%72%74.json', { maxRedirects: 0 })]
 	];
 	for (const [what, run] of cases) {
@@ -238,16 +288,37 @@ test('a signed-in write that another site makes the browser send is refused, wha
 	const run = '/api/v1/monitors/local-echo/check';
 	const evil = 'http://evil.example';
 	// No body (not a form type, so SvelteKit's own check lets it by): the guard refuses it.
-	const variants: Record<string, string>[] = [{ origin: evil }, {}, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }, { origin: BASE.replace('127.0.0.1', 'localhost') }];
+	const variants: Record<string, string>[] = [
+		{ origin: evil },
+		{},
+		{ 'sec-fetch-site': 'cross-site' },
+		{ origin: 'null' },
+		{ origin: BASE.replace('127.0.0.1', 'localhost') }
+	];
 	for (const headers of variants) {
 		const res = await page.request.post(run, { headers, failOnStatusCode: false });
 		expect(res.status(), JSON.stringify(headers)).toBe(403);
 		expect((await res.json()).error).toMatch(/cross-site request refused/);
 	}
 	const before = await state();
-	expect((await page.request.delete('/api/v1/monitors/local-echo', { headers: { origin: evil }, failOnStatusCode: false })).status()).toBe(403);
-	expect((await page.request.fetch('/api/v1/monitors/local-echo', { method: 'PATCH', headers: { origin: evil, 'content-type': 'text/plain' }, data: '{"name":"pwned"}', failOnStatusCode: false })).status()).toBe(403);
-	const form = await page.request.post('/admin/keys?/create', { headers: { origin: evil, 'x-sveltekit-action': 'true', accept: 'application/json' }, multipart: { name: 'x', scope: 'write' }, failOnStatusCode: false });
+	expect((await page.request.delete('/api/v1/monitors/local-echo', { headers: { origin: evil }, failOnStatusCode: false })).status()).toBe(
+		403
+	);
+	expect(
+		(
+			await page.request.fetch('/api/v1/monitors/local-echo', {
+				method: 'PATCH',
+				headers: { origin: evil, 'content-type': 'text/plain' },
+				data: '{"name":"pwned"}',
+				failOnStatusCode: false
+			})
+		).status()
+	).toBe(403);
+	const form = await page.request.post('/admin/keys?/create', {
+		headers: { origin: evil, 'x-sveltekit-action': 'true', accept: 'application/json' },
+		multipart: { name: 'x', scope: 'write' },
+		failOnStatusCode: false
+	});
 	expect(form.status()).toBe(403);
 	expect(await state()).toEqual(before);
 	// From this site (Origin, or Sec-Fetch-Site where a browser sends none) it runs.
@@ -260,7 +331,15 @@ test('a signed-in write that another site makes the browser send is refused, wha
 });
 
 test('?next= with CR/LF, NUL or odd encodings redirects to the monitors list instead of a 500', async () => {
-	for (const next of ['%0d%0aSet-Cookie:%20x=1', '/admin/keys%0d%0aX:%20y', '/admin/%00', '%2F%2Fevil.example', '/admin/%E0%A4%A', '/%61dmin/login', 'https://evil.example/admin']) {
+	for (const next of [
+		'%0d%0aSet-Cookie:%20x=1',
+		'/admin/keys%0d%0aX:%20y',
+		'/admin/%00',
+		'%2F%2Fevil.example',
+		'/admin/%E0%A4%A',
+		'/%61dmin/login',
+		'https://evil.example/admin'
+	]) {
 		const res = await page.request.get(`/admin/login?next=${next}`, { maxRedirects: 0, failOnStatusCode: false });
 		expect(res.status(), next).toBe(303);
 		expect(res.headers()['location'], next).toBe('/admin/monitors');

@@ -28,7 +28,15 @@ function walk(dir: string): string[] {
 function publicRoutes(): string[] {
 	const urls = walk(ROUTES)
 		.filter((f) => /\+(page\.server|page\.svelte|server)\.ts$|\+page\.svelte$/.test(f))
-		.map((f) => '/' + relative(ROUTES, f).split(sep).slice(0, -1).filter((d) => !/^\(.*\)$/.test(d)).join('/'))
+		.map(
+			(f) =>
+				'/' +
+				relative(ROUTES, f)
+					.split(sep)
+					.slice(0, -1)
+					.filter((d) => !/^\(.*\)$/.test(d))
+					.join('/')
+		)
 		.flatMap((id) => (/=\w+\]/.test(id) ? routeUrls(id, { tag: '[tag]' }) : [id]))
 		.filter((u) => !u.startsWith('/admin') && u !== '/api/v1/config');
 	return [...new Set(urls)].sort();
@@ -52,13 +60,24 @@ test('hidden and inactive monitors appear in no public HTML, JSON, badge or embe
 	test.setTimeout(120_000);
 	const routes = publicRoutes();
 	// The walk found the public surface (pages, JSON, badges, embed); it must not quietly shrink.
-	for (const must of ['/', '/api/v1/monitors', '/api/v1/monitors/[tag]', '/api/v2/summary.json', '/badge/[tag]/status.svg', '/embed/[tag]', '/embed/[tag]/snippet.json']) {
+	for (const must of [
+		'/',
+		'/api/v1/monitors',
+		'/api/v1/monitors/[tag]',
+		'/api/v2/summary.json',
+		'/badge/[tag]/status.svg',
+		'/embed/[tag]',
+		'/embed/[tag]/snippet.json'
+	]) {
 		expect(routes).toContain(must);
 	}
 	let checked = 0;
 	for (const route of routes) {
 		const params = route.match(/\[[^\]]+\]/g) ?? [];
-		expect(params.every((p) => p === '[tag]'), `${route}: teach this test its params`).toBe(true);
+		expect(
+			params.every((p) => p === '[tag]'),
+			`${route}: teach this test its params`
+		).toBe(true);
 		if (params.length === 0) {
 			const r = await body(request, route);
 			expect(r.status, route).toBeLessThan(500);

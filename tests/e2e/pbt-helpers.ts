@@ -102,7 +102,10 @@ export async function expectFormRefused(label: string, r: APIResponse): Promise<
 		expect(j.status, what).toBeLessThan(500);
 		const data = undevalue(JSON.parse(j.data)) as Record<string, unknown>;
 		const said = [...strings(data.message), ...strings(data.errors)];
-		expect(said.some((s) => s.trim().includes(' ')), `${what}: a message names the problem`).toBe(true);
+		expect(
+			said.some((s) => s.trim().includes(' ')),
+			`${what}: a message names the problem`
+		).toBe(true);
 		return { status: j.status, data };
 	}
 	expect(r.status(), what).toBeGreaterThanOrEqual(400);
@@ -137,13 +140,60 @@ export async function monitorsSnapshot(api: APIRequestContext): Promise<string> 
 }
 
 /** Text that is awkward for a server: NUL and other control characters, long runs, look-alikes. */
-export const nasty = fc.constantFrom('', ' ', '\u0000', 'a\u0000b', '\u0007\u001b[31m', '\t\n', 'x'.repeat(300), '\u202e', '%00', '0x10', '-1', '1e309', 'NaN', '[object File]');
+export const nasty = fc.constantFrom(
+	'',
+	' ',
+	'\u0000',
+	'a\u0000b',
+	'\u0007\u001b[31m',
+	'\t\n',
+	'x'.repeat(300),
+	'\u202e',
+	'%00',
+	'0x10',
+	'-1',
+	'1e309',
+	'NaN',
+	'[object File]'
+);
 
 // The monitor editor's form: every field it reads, plus a few it does not.
-const MONITOR_FIELDS = ['tag', 'name', 'description', 'cron', 'group', 'order', 'public', 'active', 'show_hosts', 'eval', 'host_type', 'host_host', 'host_port', 'host_timeout', 'x', '__proto__'];
+const MONITOR_FIELDS = [
+	'tag',
+	'name',
+	'description',
+	'cron',
+	'group',
+	'order',
+	'public',
+	'active',
+	'show_hosts',
+	'eval',
+	'host_type',
+	'host_host',
+	'host_port',
+	'host_timeout',
+	'x',
+	'__proto__'
+];
 const monitorFieldValue = fc.oneof(
 	fc.string({ maxLength: 30 }),
-	fc.constantFrom('', '127.0.0.1', '-1', '99999', '1e309', 'NaN', '0x10', 'tcp', 'udp', '* * * * *', '61 * * * *', 'pbt-form', '\u0000', 'return 1 +'),
+	fc.constantFrom(
+		'',
+		'127.0.0.1',
+		'-1',
+		'99999',
+		'1e309',
+		'NaN',
+		'0x10',
+		'tcp',
+		'udp',
+		'* * * * *',
+		'61 * * * *',
+		'pbt-form',
+		'\u0000',
+		'return 1 +'
+	),
 	fc.integer().map(String)
 );
 export const monitorFormBody = fc.array(fc.tuple(fc.constantFrom(...MONITOR_FIELDS), monitorFieldValue), { maxLength: 14 });

@@ -39,7 +39,10 @@ async function startServer(extra: Record<string, string>): Promise<Server> {
 		.poll(
 			async () => {
 				if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-				return fetch(`${base}/api/health`).then((r) => r.status, () => 0);
+				return fetch(`${base}/api/health`).then(
+					(r) => r.status,
+					() => 0
+				);
 			},
 			{ timeout: 60_000, intervals: [250] }
 		)
@@ -90,7 +93,15 @@ test('over the limit a client gets 429 with Retry-After; health and admin are ex
 		// Badges and /api/v2 (answered by server.js's fast path) and pages (SvelteKit) share one
 		// budget per client, found the same way on both paths: here adapter-node's ADDRESS_HEADER.
 		const expected = [404, 200, 200, 200, 200, 429, 429];
-		const paths = ['/badge/x/status.svg', '/api/v2/status.json', '/api/v1/monitors', '/badge/_/uptime.json', '/', '/api/v2/summary.json', '/'];
+		const paths = [
+			'/badge/x/status.svg',
+			'/api/v2/status.json',
+			'/api/v1/monitors',
+			'/badge/_/uptime.json',
+			'/',
+			'/api/v2/summary.json',
+			'/'
+		];
 		const got: number[] = [];
 		for (const p of paths) got.push((await fetch(`${adapterAddress.base}${p}`, as('10.0.0.3'))).status);
 		expect(got).toEqual(expected);
@@ -103,9 +114,10 @@ test('over the limit a client gets 429 with Retry-After; health and admin are ex
 test('RATE_LIMIT=off (the e2e server) never refuses', async ({ request }) => {
 	// More than the default 300 per minute from one address.
 	for (let batch = 0; batch < 16; batch++) {
-		const statuses = await Promise.all(
-			Array.from({ length: 20 }, () => request.get('/api/v1/monitors').then((r) => r.status()))
-		);
-		expect(statuses.every((s) => s === 200), statuses.join(',')).toBe(true);
+		const statuses = await Promise.all(Array.from({ length: 20 }, () => request.get('/api/v1/monitors').then((r) => r.status())));
+		expect(
+			statuses.every((s) => s === 200),
+			statuses.join(',')
+		).toBe(true);
 	}
 });

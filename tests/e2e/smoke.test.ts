@@ -33,12 +33,23 @@ test('health answers 200 with the database reachable: up or not for anyone, the 
 	expect((await request.get('/api/health', { headers: { authorization: 'Bearer ph_not-a-key' } })).status()).toBe(401);
 	await signIn(page);
 	const full = await (await page.request.get('/api/health')).json();
-	expect(full).toMatchObject({ status: 'ok', database: { driver: process.env.E2E_DATABASE === 'postgres' ? 'postgres' : 'embedded', reachable: true }, probeLoop: { running: true } });
+	expect(full).toMatchObject({
+		status: 'ok',
+		database: { driver: process.env.E2E_DATABASE === 'postgres' ? 'postgres' : 'embedded', reachable: true },
+		probeLoop: { running: true }
+	});
 });
 
 test('public reads never carry a session cookie, so a shared cache cannot hand one out', async ({ request }) => {
 	// A stale or bogus session cookie must not make the guard clear it (Set-Cookie) on a publicly cacheable answer.
-	for (const path of ['/api/v2/summary.json', '/api/v2/status.json', '/badge/local-echo/status.svg', '/api/v1/monitors', '/', '/monitors/local-echo']) {
+	for (const path of [
+		'/api/v2/summary.json',
+		'/api/v2/status.json',
+		'/badge/local-echo/status.svg',
+		'/api/v1/monitors',
+		'/',
+		'/monitors/local-echo'
+	]) {
 		const r = await request.get(path, { headers: { cookie: 'porthole_session=stale-or-bogus' } });
 		expect(r.status(), path).toBe(200);
 		expect(r.headers()['set-cookie'], path).toBeUndefined();

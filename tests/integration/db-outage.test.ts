@@ -75,7 +75,10 @@ describe('database outage', () => {
 		}
 		expect(s.buffer.dropped).toBe(0);
 		const rows = await database.db.select().from(checks).orderBy(checks.ts);
-		for (const [tag, status] of [['up', 'UP'], ['down', 'DOWN']] as const) {
+		for (const [tag, status] of [
+			['up', 'UP'],
+			['down', 'DOWN']
+		] as const) {
 			const ev = events.filter((e) => e.tag === tag);
 			const mine = rows.filter((row) => row.monitorId === ev[0].monitorId);
 			// Every slot any check ran for is in the table exactly once...

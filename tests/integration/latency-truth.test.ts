@@ -12,13 +12,7 @@
 // PORTHOLE_REQUIRE_NETNS=1 (e.g. in CI) to make a skip a failure instead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/lib/server/types';
-import {
-	startTestNet,
-	testNetSupport,
-	type ProbeRun,
-	type Served,
-	type TestNet
-} from '../fixtures/netns/index';
+import { startTestNet, testNetSupport, type ProbeRun, type Served, type TestNet } from '../fixtures/netns/index';
 
 const DELAY_MS = 50;
 const DELAYED_PORT = 8050;

@@ -17,12 +17,7 @@ import { upsertMonitors } from '../../src/lib/server/db/queries/monitors';
 import { validateMonitorList } from '../../src/lib/server/monitors/validate';
 import { checkBody, type ApiReply } from '../../src/lib/server/api/write';
 import { runFromForm } from '../../src/lib/server/admin/editor';
-import {
-	RUN_NOW_MAX_HOSTS,
-	RUN_NOW_MAX_TIMEOUT_MS,
-	RUN_NOW_PER_CALLER,
-	RUN_NOW_TOTAL
-} from '../../src/lib/server/probe/run-now';
+import { RUN_NOW_MAX_HOSTS, RUN_NOW_MAX_TIMEOUT_MS, RUN_NOW_PER_CALLER, RUN_NOW_TOTAL } from '../../src/lib/server/probe/run-now';
 import type { CheckEvent } from '../../src/lib/server/probe/scheduler';
 import { blackhole, listen, type Listener } from '../fixtures/net';
 
@@ -49,7 +44,13 @@ const body = (port: number, n: number, timeout: number) => ({
 function runForm(port: number, n: number, timeout: number): Request {
 	const fd = new URLSearchParams();
 	for (let i = 0; i < n; i++) {
-		for (const [k, v] of [['host_type', 'tcp'], ['host_host', '127.0.0.1'], ['host_port', String(port)], ['host_timeout', String(timeout)]]) fd.append(k, v);
+		for (const [k, v] of [
+			['host_type', 'tcp'],
+			['host_host', '127.0.0.1'],
+			['host_port', String(port)],
+			['host_timeout', String(timeout)]
+		])
+			fd.append(k, v);
 	}
 	return new Request('http://localhost/admin/monitors/new?/run', { method: 'POST', body: fd });
 }
@@ -94,12 +95,17 @@ describe('run-now flood while the probe loop runs', () => {
 		const bh = await blackhole('127.0.0.1');
 		try {
 			// The issue's flood: three requests of 100 hosts with timeout 60000. Refused whole.
-			const issue = await Promise.all([1, 2, 3].map(() => checkBody(body(bh.port, 100, 60_000), app.eval.checkSyntax, runNowAs(app, 'key:1'))));
+			const issue = await Promise.all(
+				[1, 2, 3].map(() => checkBody(body(bh.port, 100, 60_000), app.eval.checkSyntax, runNowAs(app, 'key:1')))
+			);
 			for (const r of issue) {
 				expect(r.status).toBe(400);
 				const errors = (r.body as { errors: { path: string; message: string }[] }).errors;
 				expect(errors[0]).toEqual({ path: 'type_data.hosts', message: 'must be at most 20 hosts (the run-now limit), got 100' });
-				expect(errors[1]).toEqual({ path: 'type_data.hosts[0].timeout', message: 'must be at most 10000 ms (the run-now limit), got 60000' });
+				expect(errors[1]).toEqual({
+					path: 'type_data.hosts[0].timeout',
+					message: 'must be at most 10000 ms (the run-now limit), got 60000'
+				});
 			}
 			// The same from the editor: marked on the hosts.
 			const editorOver = await runFromForm(app, runForm(bh.port, 21, 60_000), 'admin:1');

@@ -53,7 +53,7 @@ describe('three workers on one Postgres', () => {
 		await Promise.all(listeners.map((l) => l.close()));
 	});
 
-	it('probes every slot once, and hands a killed worker\'s monitors over within one interval', { timeout: 120_000 }, async () => {
+	it("probes every slot once, and hands a killed worker's monitors over within one interval", { timeout: 120_000 }, async () => {
 		for (let i = 0; i < 3; i++) workers.push(startWorker(scratch.url, `w${i}`));
 		// Let all three start and run a few slots.
 		await wait(20_000);
@@ -63,10 +63,11 @@ describe('three workers on one Postgres', () => {
 		const stoppedAt = Date.now();
 		await Promise.all(
 			workers.slice(1).map(
-				(w) => new Promise<void>((resolve) => {
-					w.once('exit', () => resolve());
-					w.kill('SIGTERM');
-				})
+				(w) =>
+					new Promise<void>((resolve) => {
+						w.once('exit', () => resolve());
+						w.kill('SIGTERM');
+					})
 			)
 		);
 
@@ -101,7 +102,7 @@ describe('three workers on one Postgres', () => {
 		}
 		expect(missing).toBe(0);
 		// Before the kill too, nothing is missing except possibly the slots in flight at the kill.
-		const early = Math.ceil((Math.min(...rows.map((r) => new Date(r.ts).getTime()))) / INTERVAL) * INTERVAL + INTERVAL;
+		const early = Math.ceil(Math.min(...rows.map((r) => new Date(r.ts).getTime())) / INTERVAL) * INTERVAL + INTERVAL;
 		let missingBefore = 0;
 		for (const [, slots] of byMonitor) {
 			const have = new Set(slots);

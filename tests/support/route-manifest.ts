@@ -38,7 +38,8 @@ export function routeManifest(): RouteEntry[] {
 		byId.set(id, entry);
 		const src = name.endsWith('.svelte') ? '' : readFileSync(file, 'utf8');
 		if (name.startsWith('+server')) {
-			for (const m of src.matchAll(/export (?:const|async function|function) (GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|fallback)\b/g)) entry.methods.push(m[1]);
+			for (const m of src.matchAll(/export (?:const|async function|function) (GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|fallback)\b/g))
+				entry.methods.push(m[1]);
 		} else {
 			entry.page = true;
 			const block = /export const actions[^=]*=\s*\{([\s\S]*)\};?\s*$/.exec(src)?.[1] ?? '';

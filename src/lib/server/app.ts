@@ -37,8 +37,7 @@ export interface App {
 // the app handed to it: event.locals.app in requests, an argument in modules.
 const KEY = Symbol.for('porthole.app');
 type Holder = { app?: App; starting?: Promise<App>; stopsOnShutdown?: boolean };
-const holder: Holder = ((globalThis as Record<symbol, unknown>)[KEY] as Holder) ??
-	((globalThis as Record<symbol, unknown>)[KEY] = {});
+const holder: Holder = ((globalThis as Record<symbol, unknown>)[KEY] as Holder) ?? ((globalThis as Record<symbol, unknown>)[KEY] = {});
 
 /** An eval syntax problem as one line, or null. */
 export async function evalSyntaxError(sandbox: EvalSandbox, source: string): Promise<string | null> {
@@ -80,15 +79,9 @@ export function startApp(config: Config, opts: StartOptions = {}): Promise<App> 
 async function boot(config: Config, opts: StartOptions): Promise<App> {
 	const log = createLogger(config.logLevel);
 	const database = await openDatabase(
-		config.databaseUrl
-			? { url: config.databaseUrl }
-			: { dataDir: config.dataDir, embedded: { onLog: (line) => log.warn(line) } }
+		config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir, embedded: { onLog: (line) => log.warn(line) } }
 	);
-	log.info(
-		database.driver === 'postgres'
-			? 'database: PostgreSQL (DATABASE_URL)'
-			: `database: embedded PostgreSQL in ${database.dataDir}`
-	);
+	log.info(database.driver === 'postgres' ? 'database: PostgreSQL (DATABASE_URL)' : `database: embedded PostgreSQL in ${database.dataDir}`);
 	const evalSandbox = new EvalSandbox(evalSettings(config));
 	evalSandbox.onChange = (c) =>
 		c.change === 'suspected'

@@ -90,7 +90,10 @@ const schema = z.object({
 	}),
 	// The first admin, created unattended at start when no admin exists.
 	ADMIN_EMAIL: optionalString,
-	ADMIN_PASSWORD: z.string().optional().transform((v) => (v ? v : undefined)),
+	ADMIN_PASSWORD: z
+		.string()
+		.optional()
+		.transform((v) => (v ? v : undefined)),
 	// adapter-node's public origin: printed in the setup link, and the base of request URLs in server.js's fast path.
 	ORIGIN: optionalString,
 	// Requests per client address per window on public endpoints; "off" when a proxy limits already, or for benchmarks.

@@ -13,9 +13,7 @@ export interface Logger {
 export function createLogger(level: Level = 'info', scope = 'porthole'): Logger {
 	const emit = (l: Level) => (msg: string, extra?: Record<string, unknown>) => {
 		if (ORDER[l] < ORDER[level]) return;
-		const line = `${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} [${scope}] ${msg}${
-			extra ? ' ' + JSON.stringify(extra) : ''
-		}`;
+		const line = `${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} [${scope}] ${msg}${extra ? ' ' + JSON.stringify(extra) : ''}`;
 		(l === 'error' || l === 'warn' ? console.error : console.log)(line);
 	};
 	return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };

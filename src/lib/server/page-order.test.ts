@@ -91,7 +91,16 @@ describe.each(DRIVERS)('natural order and current status on %s', (driver) => {
 		expect(summaryJson(snap.current()!, info).components.map((c) => c.id)).toEqual(['a', 'b']);
 		// Badges too: c's last check said UP, but that is not status now; all together is not "up".
 		const badge = async (tag: string) => {
-			const req: BadgeRequest = { kind: 'status', format: 'json', query: new URLSearchParams(), ifNoneMatch: null, snapshot: snap!, maxAge: 30, siteTitle: 'S', tag };
+			const req: BadgeRequest = {
+				kind: 'status',
+				format: 'json',
+				query: new URLSearchParams(),
+				ifNoneMatch: null,
+				snapshot: snap!,
+				maxAge: 30,
+				siteTitle: 'S',
+				tag
+			};
 			return JSON.parse(new TextDecoder().decode((await badgeReply(req)).body!)).message;
 		};
 		expect([await badge('a'), await badge('c'), await badge('_')]).toEqual(['up', 'no data', 'no data']);

@@ -72,7 +72,11 @@ export class RateLimiter {
  * is read only when configured). For X-Forwarded-For the last entry is the
  * address our proxy saw; earlier entries are whatever the client claimed.
  */
-export function clientKey(headers: { get(name: string): string | null }, socketAddress: () => string, trustedHeader: string | undefined): string {
+export function clientKey(
+	headers: { get(name: string): string | null },
+	socketAddress: () => string,
+	trustedHeader: string | undefined
+): string {
 	if (!trustedHeader) {
 		try {
 			return socketAddress();

@@ -23,7 +23,9 @@ describe.each(DRIVERS)('status snapshot with a poisoned monitor on %s', (driver)
 	useTestDatabase(driver, (d) => (t = d), { beforeReset: () => snap?.stop() });
 
 	async function seed(tags: string[]) {
-		const r = validateMonitorList(tags.map((tag) => ({ tag, name: tag, type: 'TCP', type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] } })));
+		const r = validateMonitorList(
+			tags.map((tag) => ({ tag, name: tag, type: 'TCP', type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] } }))
+		);
 		if (!r.ok) throw new Error(JSON.stringify(r));
 		await upsertMonitors(t.db, r.value);
 		for (const m of await t.db.query.monitors.findMany()) ids[m.tag] = m.id;

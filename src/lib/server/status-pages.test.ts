@@ -25,7 +25,15 @@ describe.each(DRIVERS)('status pages on %s', (driver) => {
 		await truncateAll(t);
 		clearBarCache(t.db);
 		const r = validateMonitorList([
-			{ tag: 'api', type: 'TCP', name: 'API', cron: '*/5 * * * *', group: 'Core', show_hosts: true, type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] } },
+			{
+				tag: 'api',
+				type: 'TCP',
+				name: 'API',
+				cron: '*/5 * * * *',
+				group: 'Core',
+				show_hosts: true,
+				type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] }
+			},
 			{ tag: 'db', type: 'TCP', name: 'DB', cron: '*/5 * * * *', type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] } },
 			{ tag: 'secret', type: 'TCP', name: 'Secret', public: false, type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] } }
 		]);
@@ -77,7 +85,8 @@ describe.each(DRIVERS)('status pages on %s', (driver) => {
 	});
 
 	it('day tooltips and the monitor page; hidden monitors are unknown', async () => {
-		for (let i = 0; i < 12; i++) await check('api', new Date(Date.parse('2026-07-10T08:00:00Z') + i * 5 * MIN), i < 4 ? 'DOWN' : 'UP', 10 + i);
+		for (let i = 0; i < 12; i++)
+			await check('api', new Date(Date.parse('2026-07-10T08:00:00Z') + i * 5 * MIN), i < 4 ? 'DOWN' : 'UP', 10 + i);
 		expect(await monitorDays(t.db, 'secret', TZ, NOW)).toBeNull();
 		expect(await monitorPage(t.db, { tag: 'secret', timeZone: TZ, now: NOW })).toBeNull();
 		expect(await monitorPage(t.db, { tag: 'nope', timeZone: TZ, now: NOW })).toBeNull();
@@ -112,7 +121,8 @@ describe.each(DRIVERS)('status pages on %s', (driver) => {
 	});
 
 	it('latency series: every bucket present, DOWN and empty ones null', async () => {
-		for (let i = 0; i < 12; i++) await check('api', new Date(Date.parse('2026-07-10T08:00:00Z') + i * 5 * MIN), i < 4 ? 'DOWN' : 'UP', 10 + i);
+		for (let i = 0; i < 12; i++)
+			await check('api', new Date(Date.parse('2026-07-10T08:00:00Z') + i * 5 * MIN), i < 4 ? 'DOWN' : 'UP', 10 + i);
 		const day = await latencySeries(t.db, ids.api, '24h', TZ, NOW);
 		expect(day.points).toHaveLength(288);
 		const at = (iso: string) => day.points.find((p) => p.t === Date.parse(iso))!;

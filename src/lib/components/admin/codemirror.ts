@@ -1,14 +1,7 @@
 // CodeMirror 6 set-up for the eval editor. Imported dynamically by
 // EvalEditor.svelte, so only the admin editor page ever loads it.
 import { EditorState, type Extension } from '@codemirror/state';
-import {
-	EditorView,
-	drawSelection,
-	highlightActiveLine,
-	highlightActiveLineGutter,
-	keymap,
-	lineNumbers
-} from '@codemirror/view';
+import { EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab, undo } from '@codemirror/commands';
 import {
 	HighlightStyle,

@@ -14,7 +14,14 @@ const cron = '* * * * *';
 const cal = calendar(90, now, tz);
 const last = cal.days.length - 1;
 
-const c = (up: number, degraded = 0, down = 0, maintenance = 0): DayCounts => ({ up, degraded, down, maintenance, latencySum: 0, latencyCount: 0 });
+const c = (up: number, degraded = 0, down = 0, maintenance = 0): DayCounts => ({
+	up,
+	degraded,
+	down,
+	maintenance,
+	latencySum: 0,
+	latencyCount: 0
+});
 /** Day index from today backwards → counts; the rest have no checks. */
 const days = new Map<number, DayCounts>([
 	[0, c(1440)],

@@ -56,7 +56,11 @@ export function card(opts: { tone?: CardTone; class?: string | null } = {}): str
 export function switchTrack(on: boolean | 'peer', opts: { class?: string | null } = {}): string {
 	return join(
 		'relative inline-flex h-5 w-9 shrink-0 items-center rounded-full border border-border-strong transition-colors',
-		on === 'peer' ? 'bg-nodata peer-checked:bg-up peer-focus-visible:outline-2 peer-focus-visible:outline-focus' : on ? 'bg-up' : 'bg-nodata',
+		on === 'peer'
+			? 'bg-nodata peer-checked:bg-up peer-focus-visible:outline-2 peer-focus-visible:outline-focus'
+			: on
+				? 'bg-up'
+				: 'bg-nodata',
 		opts.class
 	);
 }

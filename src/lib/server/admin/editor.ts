@@ -45,7 +45,8 @@ export async function saveFromForm(app: App, request: Request, originalTag: stri
 		if (r.status === 404) error(404, r.message);
 		return fail(409, { action: 'save' as const, values, errors: { [r.field]: r.message } as Record<string, string> });
 	}
-	if (originalTag === null || r.tag !== originalTag) redirect(303, `/admin/monitors/${r.tag}/edit?saved=${r.created ? 'created' : 'renamed'}`);
+	if (originalTag === null || r.tag !== originalTag)
+		redirect(303, `/admin/monitors/${r.tag}/edit?saved=${r.created ? 'created' : 'renamed'}`);
 	return { action: 'save' as const, saved: true, savedAt: new Date().toISOString(), tag: r.tag };
 }
 

@@ -3,16 +3,7 @@ import { EvalSandbox } from '../eval/sandbox';
 import { DEFAULT_EVAL } from '../eval/default';
 import { EVAL_TEMPLATES } from '../eval/templates';
 import { validateMonitor } from '../monitors/validate';
-import {
-	blankForm,
-	checkRunHosts,
-	fieldKey,
-	formToSpec,
-	readMonitorForm,
-	specToForm,
-	validateMonitorForm,
-	type MonitorForm
-} from './form';
+import { blankForm, checkRunHosts, fieldKey, formToSpec, readMonitorForm, specToForm, validateMonitorForm, type MonitorForm } from './form';
 
 const sandbox = new EvalSandbox();
 const checkEvalSyntax = sandbox.checkSyntax;
@@ -104,8 +95,18 @@ describe('monitor form', () => {
 		['timeout 0', (f: MonitorForm) => (f.hosts[0].timeout = '0'), 'hosts.0.timeout', 'Timeout must be 1-60000 ms, got 0'],
 		['timeout 60001', (f: MonitorForm) => (f.hosts[0].timeout = '60001'), 'hosts.0.timeout', 'Timeout must be 1-60000 ms, got 60001'],
 		['empty host', (f: MonitorForm) => (f.hosts[0].host = ' '), 'hosts.0.host', 'Host must not be empty'],
-		['bad host', (f: MonitorForm) => (f.hosts[0].host = 'no such host!'), 'hosts.0.host', 'Host must be a host name or IP address, got "no such host!"'],
-		['IPv4 in IP6 row', (f: MonitorForm) => (f.hosts[1].host = '10.0.0.1'), 'hosts.1.host', 'Host "10.0.0.1" is an IPv4 address; use type "tcp"'],
+		[
+			'bad host',
+			(f: MonitorForm) => (f.hosts[0].host = 'no such host!'),
+			'hosts.0.host',
+			'Host must be a host name or IP address, got "no such host!"'
+		],
+		[
+			'IPv4 in IP6 row',
+			(f: MonitorForm) => (f.hosts[1].host = '10.0.0.1'),
+			'hosts.1.host',
+			'Host "10.0.0.1" is an IPv4 address; use type "tcp"'
+		],
 		['IPv6 in tcp row', (f: MonitorForm) => (f.hosts[0].host = '::1'), 'hosts.0.host', 'Host "::1" is an IPv6 address; use type "IP6"'],
 		['bad type', (f: MonitorForm) => (f.hosts[0].type = 'udp'), 'hosts.0.type', 'Type must be "tcp" (IPv4) or "IP6" (IPv6), got "udp"'],
 		['no hosts', (f: MonitorForm) => (f.hosts = []), 'hosts', 'Hosts needs at least one host'],
@@ -143,13 +144,16 @@ describe('run now', () => {
 	it('checks the hosts alone: half-typed other fields do not stop it, and never turn into "no hosts"', async () => {
 		const f = { ...good(), tag: 'Not A Tag', name: '', cron: 'every now and then', order: 'x', eval: 'not js (' };
 		const r = await checkRunHosts(f);
-		expect(r).toEqual({ ok: true, hosts: [
-			{ type: 'tcp', host: '127.0.0.1', port: 5432, timeout: 1000 },
-			{ type: 'IP6', host: '::1', port: 80, timeout: 1000 }
-		] });
+		expect(r).toEqual({
+			ok: true,
+			hosts: [
+				{ type: 'tcp', host: '127.0.0.1', port: 5432, timeout: 1000 },
+				{ type: 'IP6', host: '::1', port: 80, timeout: 1000 }
+			]
+		});
 	});
 
-	it('refuses bad or missing hosts with the save form\'s messages', async () => {
+	it("refuses bad or missing hosts with the save form's messages", async () => {
 		const bad = await checkRunHosts({ ...good(), hosts: [{ type: 'tcp', host: '127.0.0.1', port: '70000', timeout: '' }] });
 		expect(bad).toEqual({ ok: false, errors: { 'hosts.0.port': 'Port must be 1-65535, got 70000' } });
 		expect(await checkRunHosts({ ...good(), hosts: [] })).toEqual({ ok: false, errors: { hosts: 'Hosts needs at least one host' } });

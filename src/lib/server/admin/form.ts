@@ -11,7 +11,6 @@ import { formString } from './request';
 import type { HostForm, MonitorForm } from '../../monitor-form';
 export type { HostForm, MonitorForm };
 
-
 /** Reads the editor's fields; hosts come as parallel lists host_type/host_host/host_port/host_timeout. */
 export function readMonitorForm(fd: FormData): MonitorForm {
 	const list = (k: string) => fd.getAll(k).map((v) => (typeof v === 'string' ? v : ''));
@@ -133,7 +132,11 @@ const LABELS: Record<string, string> = {
 
 /** "Port must be 1-65535, got 70000": the validator's message with the field's label in front. */
 export function labelled(key: string, message: string): string {
-	const last = key.split('.').filter((p) => !/^\d+$/.test(p)).pop() ?? '';
+	const last =
+		key
+			.split('.')
+			.filter((p) => !/^\d+$/.test(p))
+			.pop() ?? '';
 	const label = LABELS[last];
 	if (!label || message === 'unknown field') return message;
 	return `${label} ${message}`;

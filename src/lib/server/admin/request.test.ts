@@ -25,7 +25,9 @@ describe('reading a form action body', () => {
 	it('answers 415 with what to send for a body that is not a form (text/plain reaches actions)', async () => {
 		const err = await refusal(post('name=x', 'text/plain'));
 		expect(isHttpError(err, 415)).toBe(true);
-		expect((err as { body: { message: string } }).body.message).toMatch(/multipart\/form-data or application\/x-www-form-urlencoded, not text\/plain/);
+		expect((err as { body: { message: string } }).body.message).toMatch(
+			/multipart\/form-data or application\/x-www-form-urlencoded, not text\/plain/
+		);
 	});
 
 	it('answers 400 for a malformed multipart body', async () => {
@@ -34,7 +36,7 @@ describe('reading a form action body', () => {
 		expect((err as { body: { message: string } }).body.message).toBe('The form body could not be read as multipart/form-data');
 	});
 
-	it('passes the adapter\'s own 4xx (body too large) through unchanged', async () => {
+	it("passes the adapter's own 4xx (body too large) through unchanged", async () => {
 		const tooLarge = Object.assign(new Error('Content-length of 1000136 exceeds limit of 524288 bytes.'), { status: 413 });
 		const request = post('x', 'application/x-www-form-urlencoded');
 		request.formData = () => Promise.reject(tooLarge);

@@ -35,9 +35,7 @@ async function startSession(app: App, cookies: Cookies, secure: boolean, adminId
 	cookies.set(SESSION_COOKIE, token, sessionCookieOptions(secure, expiresAt));
 }
 
-export type LoginOutcome =
-	| { ok: true }
-	| { ok: false; status: 400 | 429; message: string; retryAfterS?: number };
+export type LoginOutcome = { ok: true } | { ok: false; status: 400 | 429; message: string; retryAfterS?: number };
 
 export async function login(
 	app: App,

@@ -22,7 +22,11 @@ describe.each(DRIVERS)('public monitor JSON (%s)', (driver) => {
 		await upsertMonitors(t.db, list.value);
 		for (const tag of ['hidden-hosts', 'shown-hosts']) {
 			const m = (await getMonitorByTag(t.db, tag))!;
-			await recordCheck(t.db, { monitorId: m.id, ts: new Date(Date.now() - 60_000), status: 'DOWN', latency: 0, pings: [], error: ERROR }, 'UTC');
+			await recordCheck(
+				t.db,
+				{ monitorId: m.id, ts: new Date(Date.now() - 60_000), status: 'DOWN', latency: 0, pings: [], error: ERROR },
+				'UTC'
+			);
 		}
 	});
 	afterAll(() => t?.destroy());

@@ -33,7 +33,10 @@ const invalid = (errors: FieldError[]): ApiReply => ({
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** Validates a body: shape via validateMonitor, then the eval's syntax in the sandbox. */
-export async function validateBody(body: unknown, checkEval: EvalCheck): Promise<{ ok: true; value: MonitorInput } | { ok: false; reply: ApiReply }> {
+export async function validateBody(
+	body: unknown,
+	checkEval: EvalCheck
+): Promise<{ ok: true; value: MonitorInput } | { ok: false; reply: ApiReply }> {
 	const r = validateMonitor(body);
 	if (!r.ok) return { ok: false, reply: invalid(r.errors) };
 	if (r.value.eval !== null) {
@@ -88,7 +91,10 @@ export type CheckNow = (hosts: Host[], evalSource: string | null) => Promise<Run
 /** A refused run-now as a reply: 400 naming the limit, or 429 with Retry-After. */
 function refused(r: Exclude<RunNowResult, { ok: true }>): ApiReply {
 	if (r.status === 400) {
-		return { status: 400, body: { error: 'over the run-now limits; nothing was probed', errors: r.errors.map((e) => ({ path: e.path, message: e.message })) } };
+		return {
+			status: 400,
+			body: { error: 'over the run-now limits; nothing was probed', errors: r.errors.map((e) => ({ path: e.path, message: e.message })) }
+		};
 	}
 	return { status: 429, body: { error: r.error }, headers: { 'retry-after': String(r.retryAfterS) } };
 }

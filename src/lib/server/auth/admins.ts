@@ -29,10 +29,7 @@ export function checkNewAdmin(input: { email: string; name?: string; password: s
 
 export type CreateResult = { ok: true; id: number } | { ok: false; errors: FieldErrors };
 
-export async function createAdmin(
-	db: Db,
-	input: { email: string; name?: string; password: string }
-): Promise<CreateResult> {
+export async function createAdmin(db: Db, input: { email: string; name?: string; password: string }): Promise<CreateResult> {
 	const errors = checkNewAdmin(input);
 	if (Object.keys(errors).length) return { ok: false, errors };
 	const email = normalEmail(input.email);
@@ -107,8 +104,7 @@ export async function changePassword(
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
 	const row = await adminById(db, adminId);
 	if (!row) return { ok: false, errors: { current: 'Account not found' } };
-	if (!(await verifyPassword(row.passwordHash, current)))
-		return { ok: false, errors: { current: 'Current password is not correct' } };
+	if (!(await verifyPassword(row.passwordHash, current))) return { ok: false, errors: { current: 'Current password is not correct' } };
 	const p = passwordProblem(next);
 	if (p) return { ok: false, errors: { password: `Password ${p}` } };
 	if (next !== confirm) return { ok: false, errors: { confirm: 'The two new passwords differ' } };

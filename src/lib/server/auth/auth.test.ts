@@ -39,10 +39,11 @@ describe('passwords', () => {
 });
 
 describe('form input checks', () => {
-	it('takes a key id only as plain digits within Postgres\' integer range', () => {
+	it("takes a key id only as plain digits within Postgres' integer range", () => {
 		expect(parseKeyId('1')).toBe(1);
 		expect(parseKeyId('2147483647')).toBe(2 ** 31 - 1);
-		for (const s of ['', '0', '-1', ' 1', '1.5', '1e3', '0x1', '2147483648', '99999999999', 'NaN', '１']) expect(parseKeyId(s), s).toBeNull();
+		for (const s of ['', '0', '-1', ' 1', '1.5', '1e3', '0x1', '2147483648', '99999999999', 'NaN', '１'])
+			expect(parseKeyId(s), s).toBeNull();
 	});
 
 	it('refuses control characters (NUL above all: Postgres cannot store it) in key names and admin emails and names', () => {
@@ -51,7 +52,9 @@ describe('form input checks', () => {
 		expect(checkKeyInput('tab\tname', 'write')).toEqual({ name: 'Name must not contain control characters' });
 		expect(checkNewAdmin({ email: 'ops@example.org', name: 'Ops', password: PW })).toEqual({});
 		expect(Object.keys(checkNewAdmin({ email: 'ops\u0000@example.org', password: PW }))).toEqual(['email']);
-		expect(checkNewAdmin({ email: 'ops@example.org', name: 'O\u0000ps', password: PW })).toEqual({ name: 'Name must not contain control characters' });
+		expect(checkNewAdmin({ email: 'ops@example.org', name: 'O\u0000ps', password: PW })).toEqual({
+			name: 'Name must not contain control characters'
+		});
 	});
 });
 

@@ -18,7 +18,8 @@ export class EmbeddedDatabaseError extends Error {}
  * - user (fallback, where user namespaces are off): as user postgres (or
  *   nobody), which must be able to reach DATA_DIR and node_modules.
  */
-export type Runner = { kind: 'self' } | { kind: 'userns'; uid: number; gid: number } | { kind: 'user'; uid: number; gid: number; name: string };
+export type Runner =
+	{ kind: 'self' } | { kind: 'userns'; uid: number; gid: number } | { kind: 'user'; uid: number; gid: number; name: string };
 
 function idOf(name: string): { uid: number; gid: number } | null {
 	try {
@@ -48,7 +49,9 @@ export function serverRunner(): Runner {
 		const id = idOf(name);
 		if (id) return (runnerMemo = { kind: 'user', ...id, name });
 	}
-	throw new EmbeddedDatabaseError('running as root, and PostgreSQL refuses root: user namespaces are not available and there is neither a postgres nor a nobody user to run the embedded server as. Run Porthole as a normal user, or set DATABASE_URL.');
+	throw new EmbeddedDatabaseError(
+		'running as root, and PostgreSQL refuses root: user namespaces are not available and there is neither a postgres nor a nobody user to run the embedded server as. Run Porthole as a normal user, or set DATABASE_URL.'
+	);
 }
 
 /** spawn(), as the runner runs the server's programs. */
@@ -112,4 +115,3 @@ export async function waitExit(pid: number, ms: number): Promise<boolean> {
 	}
 	return !alive(pid);
 }
-

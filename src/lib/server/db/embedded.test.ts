@@ -31,7 +31,10 @@ function holder(dir: string): Promise<{ child: ChildProcess; postmaster: number 
 		console.log('ready ' + readFileSync(${JSON.stringify(join(dir, 'postgres', 'postmaster.pid'))}, 'utf8').split('\\n')[0]);
 		setInterval(() => {}, 1000);
 	`;
-	const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+		cwd: ROOT,
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
 	return new Promise((resolve, reject) => {
 		child.once('exit', (c) => reject(new Error(`holder exited with ${c}`)));
 		createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -74,7 +77,8 @@ describe('embedded PostgreSQL on a data folder', () => {
 		const b = await openDatabase({ dataDir: dir, embedded: { fsync: false } });
 		try {
 			// Bounded memory and write-ahead log, and no TCP port.
-			const setting = async (name: string) => ((await b.db.execute(sql.raw(`show ${name}`))) as unknown as { rows: Record<string, string>[] }).rows[0][name];
+			const setting = async (name: string) =>
+				((await b.db.execute(sql.raw(`show ${name}`))) as unknown as { rows: Record<string, string>[] }).rows[0][name];
 			expect(await setting('shared_buffers')).toBe('16MB');
 			expect(await setting('max_wal_size')).toBe('64MB');
 			expect(await setting('checkpoint_timeout')).toBe('5min');
@@ -121,14 +125,19 @@ describe('embedded PostgreSQL on a data folder', () => {
 		const pgData = join(dir, 'postgres');
 		const bin = embeddedBinDir();
 		// As the app runs it (as root: in a user namespace, or as another user).
-		const orphan = spawnLikeServer(join(bin, 'postgres'), ['-D', pgData, '-c', 'listen_addresses=', '-c', `unix_socket_directories=${pgData}`], {
-			stdio: 'ignore',
-			detached: true
-		});
+		const orphan = spawnLikeServer(
+			join(bin, 'postgres'),
+			['-D', pgData, '-c', 'listen_addresses=', '-c', `unix_socket_directories=${pgData}`],
+			{
+				stdio: 'ignore',
+				detached: true
+			}
+		);
 		orphan.unref();
 		const pidFile = join(pgData, 'postmaster.pid');
 		const t0 = Date.now();
-		while (!(existsSync(pidFile) && readFileSync(pidFile, 'utf8').includes('ready')) && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 50));
+		while (!(existsSync(pidFile) && readFileSync(pidFile, 'utf8').includes('ready')) && Date.now() - t0 < 15_000)
+			await new Promise((r) => setTimeout(r, 50));
 		const gone = spawn('true');
 		await new Promise((r) => gone.once('exit', r));
 		writeFileSync(join(dir, 'porthole.pid'), `${gone.pid}\n`);

@@ -17,11 +17,33 @@
 // server, so a server left behind by a Porthole that was killed (SIGKILL, OOM)
 // is stopped and taken over, while one owned by a live Porthole is a clear error.
 import { type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	chownSync,
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { alive, EmbeddedDatabaseError, otherUser, postmasterOf, readPid, serverRunner, spawnAs, waitExit, type Runner } from './embedded-process';
+import {
+	alive,
+	EmbeddedDatabaseError,
+	otherUser,
+	postmasterOf,
+	readPid,
+	serverRunner,
+	spawnAs,
+	waitExit,
+	type Runner
+} from './embedded-process';
 
 /** The PostgreSQL major version of the shipped binaries; a folder of another major cannot be opened. */
 const PG_MAJOR = '18';
@@ -170,7 +192,9 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 		opts.onLog?.(`embedded PostgreSQL (pid ${postmaster}) left running by a Porthole that is gone: stopping it`);
 		process.kill(postmaster, 'SIGINT');
 		if (!(await waitExit(postmaster, 30_000))) {
-			throw new EmbeddedDatabaseError(`an embedded PostgreSQL (pid ${postmaster}) left running on ${pgData} did not stop within 30 s: stop it, then start again`);
+			throw new EmbeddedDatabaseError(
+				`an embedded PostgreSQL (pid ${postmaster}) left running on ${pgData} did not stop within 30 s: stop it, then start again`
+			);
 		}
 	}
 
@@ -249,7 +273,8 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 		}
 		if (tempSocketDir) rmSync(tempSocketDir, { recursive: true, force: true });
 		const text = fatal.join(' ');
-		if (/lock file .* already exists/.test(text)) throw lockedError(dataDir, readPid(ownerFile) ?? readPid(join(pgData, 'postmaster.pid')) ?? 0);
+		if (/lock file .* already exists/.test(text))
+			throw lockedError(dataDir, readPid(ownerFile) ?? readPid(join(pgData, 'postmaster.pid')) ?? 0);
 		if (/Permission denied/i.test(text) && user) {
 			throw new EmbeddedDatabaseError(
 				`embedded PostgreSQL runs as user ${user.name} (PostgreSQL refuses root) and cannot use ${pgData}: ${text}. ` +
@@ -280,7 +305,10 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 	};
 
 	void exited.then(() => {
-		if (!stopping) opts.onLog?.(`embedded PostgreSQL on ${pgData} exited unexpectedly (${child.exitCode ?? child.signalCode}): the database is unavailable until Porthole restarts`);
+		if (!stopping)
+			opts.onLog?.(
+				`embedded PostgreSQL on ${pgData} exited unexpectedly (${child.exitCode ?? child.signalCode}): the database is unavailable until Porthole restarts`
+			);
 	});
 	return {
 		url: `postgres://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socketDir)}`,
@@ -295,7 +323,10 @@ export async function startEmbedded(dataDirIn: string, opts: EmbeddedOptions = {
 					child.ref();
 					signal('SIGINT');
 					// Fast shutdown takes well under a second; past 30 s, immediate shutdown (recovery on the next start).
-					const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 30_000).unref())]);
+					const done = await Promise.race([
+						exited.then(() => true),
+						new Promise<boolean>((r) => setTimeout(() => r(false), 30_000).unref())
+					]);
 					if (!done) {
 						signal('SIGQUIT');
 						await exited;
@@ -314,7 +345,18 @@ async function initdb(bin: string, dataDir: string, pgData: string, runner: Runn
 	rmSync(tmp, { recursive: true, force: true });
 	mkdirSync(tmp, { mode: 0o700 });
 	if (user) chownSync(tmp, user.uid, user.gid);
-	const args = ['-D', tmp, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-instructions', ...(fsync ? [] : ['--no-sync'])];
+	const args = [
+		'-D',
+		tmp,
+		'-U',
+		'postgres',
+		'--auth=trust',
+		'-E',
+		'UTF8',
+		'--locale=C',
+		'--no-instructions',
+		...(fsync ? [] : ['--no-sync'])
+	];
 	const out = await new Promise<{ code: number | null; text: string }>((resolveRun) => {
 		let text = '';
 		const p: ChildProcess = spawnAs(runner, join(bin, 'initdb'), args, {
@@ -334,7 +376,9 @@ async function initdb(bin: string, dataDir: string, pgData: string, runner: Runn
 					`Run Porthole as a normal user, or put DATA_DIR where ${user.name} can reach it.`
 			);
 		}
-		throw new EmbeddedDatabaseError(`creating the embedded database in ${dataDir} failed (initdb exit ${out.code}): ${out.text.trim().split('\n').slice(-3).join(' ')}`);
+		throw new EmbeddedDatabaseError(
+			`creating the embedded database in ${dataDir} failed (initdb exit ${out.code}): ${out.text.trim().split('\n').slice(-3).join(' ')}`
+		);
 	}
 	try {
 		if (existsSync(pgData) && lstatSync(pgData).isDirectory()) rmSync(pgData, { recursive: true }); // empty, checked by the caller

@@ -158,11 +158,10 @@ export const checkHours = pgTable(
 );
 
 /** Day buckets, cut at midnight in the site's time zone (SITE_TIMEZONE). */
-export const checkDays = pgTable(
-	'check_days',
-	{ ...rollupColumns(), day: date('day', { mode: 'string' }).notNull() },
-	(t) => [primaryKey({ columns: [t.monitorId, t.day] }), index('check_days_day_idx').on(t.day)]
-);
+export const checkDays = pgTable('check_days', { ...rollupColumns(), day: date('day', { mode: 'string' }).notNull() }, (t) => [
+	primaryKey({ columns: [t.monitorId, t.day] }),
+	index('check_days_day_idx').on(t.day)
+]);
 
 /** The latest check of each monitor, so "status now" never scans checks. */
 export const monitorState = pgTable('monitor_state', {

@@ -16,11 +16,7 @@ export const DRIVERS = ['embedded', 'postgres'] as const;
 export type Driver = (typeof DRIVERS)[number];
 
 export function adminUrl(): string {
-	return (
-		process.env.TEST_DATABASE_URL ||
-		process.env.DATABASE_URL ||
-		'postgres://postgres@127.0.0.1:5432/test'
-	);
+	return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 }
 
 export interface TestDatabase extends Database {
@@ -93,6 +89,8 @@ export async function truncateAll(database: Database): Promise<void> {
 	const { forgetCheckCaches } = await import('./queries/checks');
 	forgetCheckCaches(database.db);
 	await database.db.execute(
-		sql.raw('truncate monitors, check_results, check_host_lists, ping_addresses, check_hours, check_days, monitor_state, status_changes, slot_claims, admins, sessions, api_keys, setup_tokens, login_throttle restart identity cascade')
+		sql.raw(
+			'truncate monitors, check_results, check_host_lists, ping_addresses, check_hours, check_days, monitor_state, status_changes, slot_claims, admins, sessions, api_keys, setup_tokens, login_throttle restart identity cascade'
+		)
 	);
 }

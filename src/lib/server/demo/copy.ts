@@ -34,9 +34,9 @@ export function copyWriter(url: string): SeedWriter & { close(): Promise<void> }
 			(c) => `${id}\t${new Date(c.ts).toISOString()}\t${copyField(c.from)}\t${c.to}\t${c.to === 'DOWN' ? err.DOWN : err.other}\n`
 		);
 		await Promise.all([
-			db.copy('check_hours', ['monitor_id', 'bucket', ...ROLLUP_COLUMNS], hours).then(() =>
-				db.copy('check_days', ['monitor_id', 'day', ...ROLLUP_COLUMNS], days)
-			),
+			db
+				.copy('check_hours', ['monitor_id', 'bucket', ...ROLLUP_COLUMNS], hours)
+				.then(() => db.copy('check_days', ['monitor_id', 'day', ...ROLLUP_COLUMNS], days)),
 			db
 				.hostList(id, 1, hostList)
 				.then(() => db.copy('check_results', ['monitor_id', 'ts', 'latency', 'status', 'hosts', 'error'], rawLines))

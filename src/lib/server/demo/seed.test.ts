@@ -75,7 +75,9 @@ describe.each(DRIVERS)('demo seeder on %s', (driver) => {
 			const ms = await t.db.select().from(monitors).orderBy(asc(monitors.tag));
 			const tagOf = new Map(ms.map((m) => [m.id, m.tag]));
 			const norm = <T extends { monitorId: number }>(rows: T[]) =>
-				rows.map(({ monitorId, ...r }) => ({ tag: tagOf.get(monitorId), ...r })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+				rows
+					.map(({ monitorId, ...r }) => ({ tag: tagOf.get(monitorId), ...r }))
+					.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 			return {
 				hours: norm(await t.db.select().from(checkHours)),
 				days: norm(await t.db.select().from(checkDays)),
@@ -106,10 +108,10 @@ describe('simulate', () => {
 	it('leaves gaps unchecked and never records two checks in one slot', () => {
 		const from = Date.parse('2026-06-01T00:00:00Z');
 		const to = from + 86_400_000;
-		const h = simulate(
-			{ from, to, slotMs: 60_000, timeZone: 'UTC', rawFrom: from, rand: prng(1), baseLatency: 10 },
-			[{ from: from + 3_600_000, to: from + 7_200_000, kind: 'GAP' }, { from: from + 36_000_000, to: from + 36_000_000 + 42 * 60_000, kind: 'DOWN' }]
-		);
+		const h = simulate({ from, to, slotMs: 60_000, timeZone: 'UTC', rawFrom: from, rand: prng(1), baseLatency: 10 }, [
+			{ from: from + 3_600_000, to: from + 7_200_000, kind: 'GAP' },
+			{ from: from + 36_000_000, to: from + 36_000_000 + 42 * 60_000, kind: 'DOWN' }
+		]);
 		expect(h.raw.length).toBe(1440 - 60);
 		expect(new Set(h.raw.map((c) => c.ts)).size).toBe(h.raw.length);
 		expect(h.hours.get(from + 3_600_000)).toBeUndefined();

@@ -34,9 +34,28 @@ export interface SeedOptions {
 }
 
 const NAMES = [
-	'API gateway', 'Payments API', 'Checkout', 'Auth service', 'Primary database', 'Read replica', 'Redis cache',
-	'Message queue', 'Search cluster', 'Object storage', 'Mail relay', 'DNS resolver', 'VPN endpoint', 'CDN origin',
-	'Billing worker', 'Webhooks', 'Admin panel', 'Metrics ingest', 'Log shipper', 'LDAP', 'SFTP drop', 'Git server'
+	'API gateway',
+	'Payments API',
+	'Checkout',
+	'Auth service',
+	'Primary database',
+	'Read replica',
+	'Redis cache',
+	'Message queue',
+	'Search cluster',
+	'Object storage',
+	'Mail relay',
+	'DNS resolver',
+	'VPN endpoint',
+	'CDN origin',
+	'Billing worker',
+	'Webhooks',
+	'Admin panel',
+	'Metrics ingest',
+	'Log shipper',
+	'LDAP',
+	'SFTP drop',
+	'Git server'
 ];
 const GROUPS = [null, 'Core', 'Payments', 'Data', 'Edge', 'Internal tools'];
 const CRONS = ['* * * * *', '* * * * *', '*/2 * * * *', '*/5 * * * *'];
@@ -81,7 +100,14 @@ export function insertWriter(db: Db): SeedWriter {
 			await inBatches(h.raw, BATCH, (b) =>
 				insertChecks(
 					db,
-					b.map((c) => ({ monitorId: id, ts: new Date(c.ts), status: c.status, latency: c.latency, pings: demoPings(hosts, c.status, c.latency), error: demoError(c.status) }))
+					b.map((c) => ({
+						monitorId: id,
+						ts: new Date(c.ts),
+						status: c.status,
+						latency: c.latency,
+						pings: demoPings(hosts, c.status, c.latency),
+						error: demoError(c.status)
+					}))
 				)
 			);
 			await inBatches(h.changes, BATCH, (b) =>
@@ -180,7 +206,13 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 
 		await writer.write({ id, hosts: spec.typeData.hosts, h });
 		if (h.last)
-			states.push({ monitorId: id, ts: new Date(h.last.ts), status: h.last.status, latency: h.last.latency, since: new Date(h.last.since) });
+			states.push({
+				monitorId: id,
+				ts: new Date(h.last.ts),
+				status: h.last.status,
+				latency: h.last.latency,
+				since: new Date(h.last.since)
+			});
 		totals.hours += h.hours.size;
 		totals.days += h.days.size;
 		totals.checks += h.raw.length;

@@ -7,7 +7,14 @@ import { loadEvalModule, run } from './run.fixtures';
 
 loadEvalModule();
 
-const p = (status: unknown, latency: unknown, extra: Record<string, unknown> = {}) => ({ status, latency, host: 'h', port: 1, type: 'tcp', ...extra });
+const p = (status: unknown, latency: unknown, extra: Record<string, unknown> = {}) => ({
+	status,
+	latency,
+	host: 'h',
+	port: 1,
+	type: 'tcp',
+	...extra
+});
 
 /** The sandbox's answer without its timing. */
 function sandbox(pings: unknown) {
@@ -76,7 +83,7 @@ describe('nativeDefaultEval', () => {
 
 	it('agrees on random pings', () => {
 		let seed = 11;
-		const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 		const statuses = ['open', 'timeout', 'error'];
 		let answered = 0;
 		for (let i = 0; i < 300; i++) {

@@ -190,7 +190,10 @@ describe('EvalLanes', () => {
 		for (let i = 0; i < 9; i++) {
 			const r = await lanes.evaluate(BOMB(2), OPEN, { key: 'rep', memoryMb: 8, timeoutMs: ROOMY });
 			pattern.push(refused(r) ? '-' : 'R');
-			if (refused(r) && i === 2) expect(r.error).toMatch(/^eval quarantined: 2 checks in a row hit a limit \(last: eval ran out of memory \(limit 8 MB\)\); it runs once every 2 checks until one is clean$/);
+			if (refused(r) && i === 2)
+				expect(r.error).toMatch(
+					/^eval quarantined: 2 checks in a row hit a limit \(last: eval ran out of memory \(limit 8 MB\)\); it runs once every 2 checks until one is clean$/
+				);
 		}
 		expect(pattern.join('')).toBe('RR-R---R-');
 		expect([lanes.main.accepted, lanes.probation.accepted, lanes.quarantine.accepted]).toEqual([0, 1, 3]);

@@ -85,9 +85,7 @@ interface LaneSettings {
 }
 
 /** A key entering or leaving quarantine (for the log). */
-export type LaneChange =
-	| { key: string; change: 'suspected'; error: string; durationMs: number }
-	| { key: string; change: 'forgiven' };
+export type LaneChange = { key: string; change: 'suspected'; error: string; durationMs: number } | { key: string; change: 'forgiven' };
 
 export const LANE_DEFAULTS: Readonly<LaneSettings> = Object.freeze({
 	quarantineWorkers: 1,
@@ -182,8 +180,21 @@ export class EvalLanes {
 		// The short limit's watchdog grace is short too: a stall costs little.
 		const graceMs = Math.min(this.#graceMs, l.suspectAfterMs);
 		this.main.configure({ ...shared, name: 'main', workers: config.workers, graceMs });
-		this.probation.configure({ ...shared, name: 'probation', workers: config.workers, graceMs, spares: PROBATION_SPARES, nice: PROBATION_NICE });
-		this.quarantine.configure({ ...shared, name: 'quarantine', workers: l.quarantineWorkers, graceMs: this.#graceMs, nice: QUARANTINE_NICE });
+		this.probation.configure({
+			...shared,
+			name: 'probation',
+			workers: config.workers,
+			graceMs,
+			spares: PROBATION_SPARES,
+			nice: PROBATION_NICE
+		});
+		this.quarantine.configure({
+			...shared,
+			name: 'quarantine',
+			workers: l.quarantineWorkers,
+			graceMs: this.#graceMs,
+			nice: QUARANTINE_NICE
+		});
 	}
 
 	get config(): Readonly<LaneSettings & { workers: number; timeoutMs: number; memoryMb: number; graceMs: number }> {

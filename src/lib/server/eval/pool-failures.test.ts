@@ -88,22 +88,25 @@ describe('worker failures (fake workers)', () => {
 		}
 	});
 
-	it.skipIf(process.platform !== 'linux')('with wallMs the watchdog counts CPU time: a worker waiting (not running) is not terminated', async () => {
-		const p = new EvalPool({ workers: 1, graceMs: 50, url: pathToFileURL(join(dir, 'sleepy.mjs')) });
-		try {
-			// A wall-clock limit: terminated at 100 ms.
-			expect(await p.evaluate('x', [], { timeoutMs: 50 })).toMatchObject({ fault: 'time' });
-			expect(p.terminations).toBe(1);
-			// A CPU budget within a 1 s wall cap: its answer comes at 400 ms.
-			expect(await p.evaluate('x', [], { timeoutMs: 50, wallMs: 1000 })).toMatchObject({ status: 'UP', latency: 1 });
-			expect(p.terminations).toBe(1);
-			// The wall cap still holds.
-			expect(await p.evaluate('x', [], { timeoutMs: 50, wallMs: 200 })).toMatchObject({ fault: 'time' });
-			expect(p.terminations).toBe(2);
-		} finally {
-			await p.stop();
+	it.skipIf(process.platform !== 'linux')(
+		'with wallMs the watchdog counts CPU time: a worker waiting (not running) is not terminated',
+		async () => {
+			const p = new EvalPool({ workers: 1, graceMs: 50, url: pathToFileURL(join(dir, 'sleepy.mjs')) });
+			try {
+				// A wall-clock limit: terminated at 100 ms.
+				expect(await p.evaluate('x', [], { timeoutMs: 50 })).toMatchObject({ fault: 'time' });
+				expect(p.terminations).toBe(1);
+				// A CPU budget within a 1 s wall cap: its answer comes at 400 ms.
+				expect(await p.evaluate('x', [], { timeoutMs: 50, wallMs: 1000 })).toMatchObject({ status: 'UP', latency: 1 });
+				expect(p.terminations).toBe(1);
+				// The wall cap still holds.
+				expect(await p.evaluate('x', [], { timeoutMs: 50, wallMs: 200 })).toMatchObject({ fault: 'time' });
+				expect(p.terminations).toBe(2);
+			} finally {
+				await p.stop();
+			}
 		}
-	});
+	);
 
 	it('a worker that cannot start fails queued work instead of looping', async () => {
 		const p = new EvalPool({ workers: 2, url: pathToFileURL(join(dir, 'broken.mjs')) });

@@ -53,16 +53,18 @@ describe('through the worker pool', () => {
 	it('runs the default function and the spec examples', async () => {
 		const open3 = [ping('open', 10), ping('open', 20), ping('open', 30)];
 		const oneDown = [ping('open', 10), ping('error', 0), ping('open', 30)];
-		const { result: results, lag } = await measureLag(() => Promise.all([
-			pool.evaluate(null, open3),
-			pool.evaluate(null, oneDown),
-			pool.evaluate(T('quorum'), oneDown),
-			pool.evaluate(T('latency-threshold'), [ping('open', 50), ping('open', 150)]),
-			pool.evaluate(T('failover'), [ping('error', 0), ping('open', 33)]),
-			pool.evaluate(T('weighted'), oneDown),
-			pool.evaluate(T('timeout-specific'), [ping('open', 10), ping('timeout', 0)]),
-			pool.evaluate(T('percentile'), [ping('open', 100), ping('open', 200)])
-		]));
+		const { result: results, lag } = await measureLag(() =>
+			Promise.all([
+				pool.evaluate(null, open3),
+				pool.evaluate(null, oneDown),
+				pool.evaluate(T('quorum'), oneDown),
+				pool.evaluate(T('latency-threshold'), [ping('open', 50), ping('open', 150)]),
+				pool.evaluate(T('failover'), [ping('error', 0), ping('open', 33)]),
+				pool.evaluate(T('weighted'), oneDown),
+				pool.evaluate(T('timeout-specific'), [ping('open', 10), ping('timeout', 0)]),
+				pool.evaluate(T('percentile'), [ping('open', 100), ping('open', 200)])
+			])
+		);
 		expect(results.map((r) => [r.status, r.latency])).toEqual([
 			['UP', 20],
 			['DOWN', 40 / 3],
@@ -91,9 +93,7 @@ describe('through the worker pool', () => {
 			error: 'eval ran out of memory (limit 32 MB)',
 			fault: 'memory'
 		});
-		expect((await pool.evaluate(BOMB, [], { timeoutMs: 5000, memoryMb: 16 })).error).toBe(
-			'eval ran out of memory (limit 16 MB)'
-		);
+		expect((await pool.evaluate(BOMB, [], { timeoutMs: 5000, memoryMb: 16 })).error).toBe('eval ran out of memory (limit 16 MB)');
 		// The function's own failures carry no fault: only limits do.
 		const never = await pool.evaluate('(function () { return new Promise(() => {}) })', []);
 		expect(never.error).toBe("eval's promise never settled");
@@ -217,7 +217,7 @@ describe('through the worker pool', () => {
 		}
 	});
 
-	it.skipIf(process.platform !== 'linux')('nice: the workers\' threads run at a lower CPU priority', async () => {
+	it.skipIf(process.platform !== 'linux')("nice: the workers' threads run at a lower CPU priority", async () => {
 		/** Threads of this process with this nice value (field 19 of /proc/self/task/<tid>/stat). */
 		const niced = (n: number) =>
 			readdirSync('/proc/self/task').filter((tid) => {

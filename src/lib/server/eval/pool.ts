@@ -207,11 +207,7 @@ export class EvalPool {
 
 	/** Start missing workers, hand queued tasks to idle ready ones, set ref state. */
 	#pump(): void {
-		while (
-			(this.#started || this.queued > 0) &&
-			this.#slots.length < this.#threads &&
-			this.#startFailures < MAX_START_FAILURES
-		) {
+		while ((this.#started || this.queued > 0) && this.#slots.length < this.#threads && this.#startFailures < MAX_START_FAILURES) {
 			if (!this.#spawn()) break;
 		}
 		for (const slot of this.#slots) {
@@ -320,7 +316,8 @@ export class EvalPool {
 		if (wallMs && task.cpuAtStart != null && slot.tid !== undefined) {
 			const used = (threadCpuMs(slot.tid) ?? Infinity) - task.cpuAtStart;
 			const left = wallMs + grace - (performance.now() - (task.startedAt ?? 0));
-			if (used < task.timeoutMs + grace && left > 0) return this.#watch(slot, task, Math.min(left, Math.max(10, task.timeoutMs + grace - used)));
+			if (used < task.timeoutMs + grace && left > 0)
+				return this.#watch(slot, task, Math.min(left, Math.max(10, task.timeoutMs + grace - used)));
 		}
 		slot.task = undefined;
 		this.terminations++;

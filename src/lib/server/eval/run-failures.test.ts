@@ -45,7 +45,7 @@ describe('failures are DOWN with a message that names the cause', () => {
 		expect(run(null, [ping('open', 4)], { timeoutMs: 50, wallMs: 300, cpuMs: () => 0 })).toMatchObject({ status: 'UP', latency: 4 });
 	});
 
-	it("a promise that can never settle is reported at once", () => {
+	it('a promise that can never settle is reported at once', () => {
 		const { result: r, stall } = measureStall(() => run('(function () { return new Promise(() => {}) })'));
 		expect(r).toMatchObject({ status: 'DOWN', error: "eval's promise never settled" });
 		expect(r.fault).toBeUndefined(); // its own (immediate) answer, not a limit
@@ -81,15 +81,16 @@ describe('failures are DOWN with a message that names the cause', () => {
 	});
 
 	it('the memory limit is configurable', () => {
-		const grow = '(function () { const a = []; for (let i = 0; i < 24; i++) a.push(new Uint8Array(1 << 20)); return { status: "UP", latency: a.length } })';
+		const grow =
+			'(function () { const a = []; for (let i = 0; i < 24; i++) a.push(new Uint8Array(1 << 20)); return { status: "UP", latency: a.length } })';
 		expect(run(grow, undefined, { memoryBytes: 64 * 1024 * 1024 })).toMatchObject({ status: 'UP', latency: 24 });
-		expect(run(grow.replace('24', '80'), undefined, { memoryBytes: 64 * 1024 * 1024 }).error).toBe(
-			'eval ran out of memory (limit 64 MB)'
-		);
+		expect(run(grow.replace('24', '80'), undefined, { memoryBytes: 64 * 1024 * 1024 }).error).toBe('eval ran out of memory (limit 64 MB)');
 	});
 
 	it('huge strings: the engine limit is named', () => {
-		expect(run('(function () { let s = "x"; while (true) s = s + s })').error).toMatch(/^eval threw: InternalError: string too long \(line 1\)$/);
+		expect(run('(function () { let s = "x"; while (true) s = s + s })').error).toMatch(
+			/^eval threw: InternalError: string too long \(line 1\)$/
+		);
 		expect(run('(function () { return "x".repeat(2 ** 30) })').error).toBe('eval threw: RangeError: invalid string length (line 1)');
 	});
 
@@ -147,11 +148,11 @@ describe('failures are DOWN with a message that names the cause', () => {
 		expect(shape('return null')).toBe('eval returned null; expected an object like { status: "UP", latency: 12.3 }');
 		expect(shape('')).toBe('eval returned undefined; expected an object like { status: "UP", latency: 12.3 }');
 		expect(shape('return "UP"')).toBe('eval returned "UP"; expected an object like { status: "UP", latency: 12.3 }');
-		expect(shape('return { status: "up", latency: 1 }')).toBe(
-			'eval returned status "up"; expected one of UP, DEGRADED, DOWN, MAINTENANCE'
-		);
+		expect(shape('return { status: "up", latency: 1 }')).toBe('eval returned status "up"; expected one of UP, DEGRADED, DOWN, MAINTENANCE');
 		expect(shape('return { latency: 1 }')).toBe('eval returned status undefined; expected one of UP, DEGRADED, DOWN, MAINTENANCE');
-		expect(shape('return { status: ["UP"], latency: 1 }')).toBe('eval returned status an array; expected one of UP, DEGRADED, DOWN, MAINTENANCE');
+		expect(shape('return { status: ["UP"], latency: 1 }')).toBe(
+			'eval returned status an array; expected one of UP, DEGRADED, DOWN, MAINTENANCE'
+		);
 		expect(shape('return { status: "UP", latency: NaN }')).toBe('eval returned latency NaN; expected a finite number');
 		expect(shape('return { status: "UP", latency: Infinity }')).toBe('eval returned latency Infinity; expected a finite number');
 		expect(shape('return { status: "UP", latency: "12" }')).toBe('eval returned latency "12"; expected a finite number');
@@ -161,7 +162,12 @@ describe('failures are DOWN with a message that names the cause', () => {
 
 	it('finite but absurd latencies: negative or over an hour, DOWN and named (they overflowed the rollups)', () => {
 		const lat = (v: string) => run(`(function () { return { status: "UP", latency: ${v} } })`);
-		expect(lat('1.5e308')).toEqual({ status: 'DOWN', latency: 0, error: 'eval returned latency 1.5e+308 ms: must be 0-3600000', durationMs: expect.any(Number) });
+		expect(lat('1.5e308')).toEqual({
+			status: 'DOWN',
+			latency: 0,
+			error: 'eval returned latency 1.5e+308 ms: must be 0-3600000',
+			durationMs: expect.any(Number)
+		});
 		expect(lat('-1').error).toBe('eval returned latency -1 ms: must be 0-3600000');
 		expect(lat('3600001').error).toBe('eval returned latency 3600001 ms: must be 0-3600000');
 		expect(lat('-Number.MIN_VALUE').error).toBe('eval returned latency -5e-324 ms: must be 0-3600000');

@@ -119,9 +119,7 @@ export class EvalRun {
 		if (c.typeof(fn) !== 'function') {
 			const got = this.#describe(fn);
 			if (this.#interrupted) return this.#timedOut();
-			return this.down(
-				`eval code must evaluate to a function, like ;(async function (arrayOfPings) { ... }), but it evaluated to ${got}`
-			);
+			return this.down(`eval code must evaluate to a function, like ;(async function (arrayOfPings) { ... }), but it evaluated to ${got}`);
 		}
 		return fn;
 	}
@@ -169,9 +167,7 @@ export class EvalRun {
 		const latencyHandle = this.#at(pair, 1);
 		// Check the type and length before copying a string out of the VM.
 		const status =
-			c.typeof(statusHandle) === 'string' && c.getNumber(this.#at(statusHandle, 'length')) <= 16
-				? c.getString(statusHandle)
-				: undefined;
+			c.typeof(statusHandle) === 'string' && c.getNumber(this.#at(statusHandle, 'length')) <= 16 ? c.getString(statusHandle) : undefined;
 		if (status === undefined || !isStatus(status)) {
 			return this.down(`eval returned status ${this.#describe(statusHandle)}; expected one of ${EVAL_STATUSES.join(', ')}`);
 		}

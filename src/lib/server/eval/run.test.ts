@@ -42,7 +42,8 @@ describe('constants', () => {
 	// skips, except in CI (CI=true, or PORTHOLE_REQUIRE_SPEC=1), where a missing
 	// spec is a failure, as a missing network namespace is for latency-truth.
 	const SPEC = process.env.PORTHOLE_SPEC || fileURLToPath(new URL('../../../../../shared/spec/tcp-monitor.md', import.meta.url));
-	const requireSpec = process.env.PORTHOLE_REQUIRE_SPEC === '1' || (!!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0');
+	const requireSpec =
+		process.env.PORTHOLE_REQUIRE_SPEC === '1' || (!!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0');
 	const haveSpec = existsSync(SPEC);
 	if (!haveSpec && !requireSpec) console.warn(`eval spec check skipped: ${SPEC} not found (set PORTHOLE_SPEC, or CI=true to fail instead)`);
 	it.skipIf(!haveSpec && !requireSpec)('sources are verbatim copies of the spec', () => {
@@ -75,7 +76,7 @@ describe('default function', () => {
 
 	it('null source and DEFAULT_EVAL agree with the spec formula on random inputs', () => {
 		let seed = 7;
-		const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 		for (let i = 0; i < 30; i++) {
 			const n = 1 + Math.floor(rand() * 6);
 			const pings = Array.from({ length: n }, (_, k) =>
@@ -224,7 +225,9 @@ describe('isolation', () => {
 		})`;
 		expect(run(src).status).toBe('UP');
 		// And a static import is a syntax error in a script.
-		expect(run('import fs from "node:fs"\n;(p) => ({ status: "UP", latency: 1 })').error).toMatch(/^SyntaxError: .*\(line 1, column \d+\)$/);
+		expect(run('import fs from "node:fs"\n;(p) => ({ status: "UP", latency: 1 })').error).toMatch(
+			/^SyntaxError: .*\(line 1, column \d+\)$/
+		);
 	});
 
 	it('leaks no state between runs', () => {
@@ -238,7 +241,8 @@ describe('isolation', () => {
 	it('gets a copy of the pings: mutating it changes nothing outside', () => {
 		const pings = [ping('open', 10), ping('error', 0)];
 		const before = structuredClone(pings);
-		const src = '(function (p) { p[0].latency = 999; p[1].status = "open"; p.push({ status: "open", latency: 1 }); p.length = 0; return { status: "UP", latency: 1 } })';
+		const src =
+			'(function (p) { p[0].latency = 999; p[1].status = "open"; p.push({ status: "open", latency: 1 }); p.length = 0; return { status: "UP", latency: 1 } })';
 		expect(run(src, pings).status).toBe('UP');
 		expect(pings).toEqual(before);
 		expect(run(null, pings)).toMatchObject({ status: 'DOWN', latency: 5 });

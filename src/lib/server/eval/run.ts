@@ -62,12 +62,7 @@ export const DEFAULT_TIMEOUT_MS = 1000;
  * (JSON-serialisable). Never throws; failures are DOWN results whose `error`
  * names the cause.
  */
-export function runEval(
-	module: QuickJSWASMModule,
-	source: string | null | undefined,
-	pings: unknown,
-	limits: RunLimits = {}
-): RunResult {
+export function runEval(module: QuickJSWASMModule, source: string | null | undefined, pings: unknown, limits: RunLimits = {}): RunResult {
 	const started = performance.now();
 	const timeoutMs = positive(limits.timeoutMs, DEFAULT_TIMEOUT_MS);
 	const memoryBytes = positive(limits.memoryBytes, DEFAULT_MEMORY_BYTES);

@@ -23,7 +23,10 @@ describe('EvalSandbox (the lanes the app owns)', () => {
 		// The default function as text: null runs natively (default.test.ts), not in a lane.
 		expect(await evaluate(DEFAULT_EVAL, [ping('open', 8), ping('open', 12)])).toMatchObject({ status: 'UP', latency: 10 });
 		// Overruns the main lane's short limit, then gets the full limit in quarantine.
-		expect(await evaluate(LOOP, [], { key: 'loop' })).toMatchObject({ error: expect.stringMatching(/^eval timed out after 400 ms/), fault: 'time' });
+		expect(await evaluate(LOOP, [], { key: 'loop' })).toMatchObject({
+			error: expect.stringMatching(/^eval timed out after 400 ms/),
+			fault: 'time'
+		});
 		expect(lanes.isSuspect(LOOP, 'loop')).toBe(true);
 		expect((await evaluate(LOOP, [], { key: 'loop', timeoutMs: 200 })).error).toMatch(/^eval timed out after 200 ms/);
 		expect((await evaluate(BOMB, [], { timeoutMs: 5000 })).error).toBe('eval ran out of memory (limit 24 MB)');
@@ -56,11 +59,19 @@ describe('the default function (null)', () => {
 
 describe('absurd latencies through the worker', () => {
 	it('are DOWN with the cause named, and a reply carrying one is not trusted', async () => {
-		for (const [v, shown] of [['1.5e308', '1.5e+308'], ['-1', '-1'], ['3600001', '3600001']]) {
+		for (const [v, shown] of [
+			['1.5e308', '1.5e+308'],
+			['-1', '-1'],
+			['3600001', '3600001']
+		]) {
 			const r = await evaluate(`(function () { return { status: "UP", latency: ${v} } })`, [ping('open', 1)]);
 			expect(r).toMatchObject({ status: 'DOWN', latency: 0, error: `eval returned latency ${shown} ms: must be 0-3600000` });
 		}
-		expect(checkResult({ status: 'UP', latency: 1.5e308 }, 1)).toMatchObject({ status: 'DOWN', latency: 0, error: 'eval sandbox sent a malformed reply' });
+		expect(checkResult({ status: 'UP', latency: 1.5e308 }, 1)).toMatchObject({
+			status: 'DOWN',
+			latency: 0,
+			error: 'eval sandbox sent a malformed reply'
+		});
 		expect(checkResult({ status: 'UP', latency: -1 }, 1)).toMatchObject({ status: 'DOWN', error: 'eval sandbox sent a malformed reply' });
 		expect(checkResult({ status: 'UP', latency: 3_600_000 }, 1)).toMatchObject({ status: 'UP', latency: 3_600_000 });
 	});

@@ -16,9 +16,9 @@ export interface EvalTemplate {
 
 export const EVAL_TEMPLATES: readonly EvalTemplate[] = Object.freeze([
 	Object.freeze({
-		id: "quorum",
-		name: "Quorum (majority must be up)",
-		description: "UP when every host is open, DEGRADED when a majority is open, DOWN otherwise; latency = mean of the open hosts.",
+		id: 'quorum',
+		name: 'Quorum (majority must be up)',
+		description: 'UP when every host is open, DEGRADED when a majority is open, DOWN otherwise; latency = mean of the open hosts.',
 		source: `;(async function (arrayOfPings) {
     let openCount = 0
     let latencyTotal = 0
@@ -44,9 +44,10 @@ export const EVAL_TEMPLATES: readonly EvalTemplate[] = Object.freeze([
 })`
 	}),
 	Object.freeze({
-		id: "latency-threshold",
-		name: "Latency threshold",
-		description: "DOWN if any host is not open; DEGRADED if any open host took more than 100 ms; latency = total of open hosts / number of hosts.",
+		id: 'latency-threshold',
+		name: 'Latency threshold',
+		description:
+			'DOWN if any host is not open; DEGRADED if any open host took more than 100 ms; latency = total of open hosts / number of hosts.',
 		source: `;(async function (arrayOfPings) {
     const LATENCY_THRESHOLD = 100 // milliseconds
 
@@ -77,9 +78,10 @@ export const EVAL_TEMPLATES: readonly EvalTemplate[] = Object.freeze([
 })`
 	}),
 	Object.freeze({
-		id: "failover",
-		name: "Primary/secondary failover",
-		description: "First host is the primary: UP with its latency when open; DEGRADED with the first open secondary's latency when not; DOWN when none is open.",
+		id: 'failover',
+		name: 'Primary/secondary failover',
+		description:
+			"First host is the primary: UP with its latency when open; DEGRADED with the first open secondary's latency when not; DOWN when none is open.",
 		source: `;(async function (arrayOfPings) {
     // Assume first host is primary, rest are secondaries
     const primary = arrayOfPings[0]
@@ -103,9 +105,10 @@ export const EVAL_TEMPLATES: readonly EvalTemplate[] = Object.freeze([
 })`
 	}),
 	Object.freeze({
-		id: "weighted",
-		name: "Weighted service importance",
-		description: "Weights 10, 5, 3 (then 1) by host order: UP when all open, DEGRADED when the open hosts carry at least half the weight, DOWN otherwise.",
+		id: 'weighted',
+		name: 'Weighted service importance',
+		description:
+			'Weights 10, 5, 3 (then 1) by host order: UP when all open, DEGRADED when the open hosts carry at least half the weight, DOWN otherwise.',
 		source: `;(async function (arrayOfPings) {
     // Weights: higher = more important
     // Order must match hosts array order
@@ -140,9 +143,10 @@ export const EVAL_TEMPLATES: readonly EvalTemplate[] = Object.freeze([
 })`
 	}),
 	Object.freeze({
-		id: "timeout-specific",
-		name: "Timeouts vs errors",
-		description: "UP when all open; DEGRADED when only timeouts (no hard errors) or when some host is still open; DOWN when nothing is open.",
+		id: 'timeout-specific',
+		name: 'Timeouts vs errors',
+		description:
+			'UP when all open; DEGRADED when only timeouts (no hard errors) or when some host is still open; DOWN when nothing is open.',
 		source: `;(async function (arrayOfPings) {
     let openCount = 0
     let timeoutCount = 0
@@ -182,9 +186,10 @@ export const EVAL_TEMPLATES: readonly EvalTemplate[] = Object.freeze([
 })`
 	}),
 	Object.freeze({
-		id: "percentile",
-		name: "Percentile latency (p95/p99)",
-		description: "DOWN when nothing is open or p99 > 300 ms; DEGRADED when some host is not open or p95 > 150 ms; UP otherwise; latency = mean of the open hosts.",
+		id: 'percentile',
+		name: 'Percentile latency (p95/p99)',
+		description:
+			'DOWN when nothing is open or p99 > 300 ms; DEGRADED when some host is not open or p95 > 150 ms; UP otherwise; latency = mean of the open hosts.',
 		source: `;(async function (arrayOfPings) {
     const P95_THRESHOLD = 150 // milliseconds
     const P99_THRESHOLD = 300 // milliseconds

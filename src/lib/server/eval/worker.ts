@@ -175,7 +175,10 @@ port.on('message', (msg: EvalRequest | SyntaxRequest) => {
 		.catch((err) => {
 			// Only if posting the answer itself failed; the pool's watchdog covers the rest.
 			try {
-				port.postMessage({ id: msg?.id, result: { status: 'DOWN', latency: 0, error: `eval worker failed: ${describe(err)}`, durationMs: 0 } });
+				port.postMessage({
+					id: msg?.id,
+					result: { status: 'DOWN', latency: 0, error: `eval worker failed: ${describe(err)}`, durationMs: 0 }
+				});
 			} catch {
 				/* nothing more to do */
 			}

@@ -80,6 +80,7 @@ describe('the access policy, judged on route ids', () => {
 		expect(isPublicRead('/api/v2/summary.json', 'OPTIONS')).toBe(false);
 		expect(isPublicRead('/api/v2/summary.json', 'GET')).toBe(true);
 		// Judged on the route id, as the guard judges: nothing else is a public read.
-		for (const id of ['/admin/export.json', '/api/v1/config', '/api/v1/monitors', '/', null]) expect(isPublicRead(id, 'GET'), String(id)).toBe(false);
+		for (const id of ['/admin/export.json', '/api/v1/config', '/api/v1/monitors', '/', null])
+			expect(isPublicRead(id, 'GET'), String(id)).toBe(false);
 	});
 });

@@ -31,10 +31,7 @@ async function loadSession(event: RequestEvent) {
 }
 
 const apiError = (status: number, message: string) =>
-	json(
-		{ error: message },
-		{ status, headers: status === 401 ? { 'www-authenticate': 'Bearer realm="porthole"' } : {} }
-	);
+	json({ error: message }, { status, headers: status === 401 ? { 'www-authenticate': 'Bearer realm="porthole"' } : {} });
 
 /**
  * A session cookie rides along on any request the browser sends, including

@@ -27,7 +27,10 @@ const respond = (body: string, headers: Record<string, string>, status = 200) =>
 
 async function run(accept: string | null, response: Response, init: { method?: string; sub?: boolean } = {}) {
 	const headers: Record<string, string> = accept ? { 'accept-encoding': accept } : {};
-	const event = { request: new Request('http://x/', { method: init.method ?? 'GET', headers }), isSubRequest: init.sub ?? false } as unknown as RequestEvent;
+	const event = {
+		request: new Request('http://x/', { method: init.method ?? 'GET', headers }),
+		isSubRequest: init.sub ?? false
+	} as unknown as RequestEvent;
 	return compress({ event, resolve: async () => response });
 }
 

@@ -40,7 +40,7 @@ export function pickEncoding(accept: string | null): Encoding | null {
 		}
 		q.set(name, weight);
 	}
-	const of = (e: string) => q.get(e) ?? (q.get('*') ?? 0);
+	const of = (e: string) => q.get(e) ?? q.get('*') ?? 0;
 	const brq = of('br');
 	const gzq = Math.max(of('gzip'), q.get('x-gzip') ?? 0);
 	if (brq > 0 && brq >= gzq) return 'br';
@@ -84,5 +84,9 @@ export const compress: Handle = async ({ event, resolve }) => {
 	// The representation changed, so a strong validator must too (RFC 9110 §8.8.3).
 	const etag = headers.get('etag');
 	if (etag) headers.set('etag', etag.replace(/"$/, `-${encoding}"`));
-	return new Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>, { status: response.status, statusText: response.statusText, headers });
+	return new Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>, {
+		status: response.status,
+		statusText: response.statusText,
+		headers
+	});
 };

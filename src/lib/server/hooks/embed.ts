@@ -16,10 +16,7 @@ export const embedPolicy: Handle = async ({ event, resolve }) => {
 	const embed = routePolicy(event.route.id).frameable === true;
 	const cls = embedThemeClass(event.url.searchParams.get('theme'));
 	// Runs before the cookie theme handle's transform (inner transforms run first), so it wins the placeholder.
-	const response = await resolve(
-		event,
-		embed ? { transformPageChunk: ({ html }) => html.replace('%porthole.theme%', cls) } : undefined
-	);
+	const response = await resolve(event, embed ? { transformPageChunk: ({ html }) => html.replace('%porthole.theme%', cls) } : undefined);
 	// Framing headers (frame-ancestors, X-Frame-Options) are set in one place: hooks/security.ts.
 	return response;
 };

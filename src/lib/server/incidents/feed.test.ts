@@ -15,7 +15,14 @@ const incident: Incident = {
 	monitors: [{ tag: 'pay', name: 'Payments & co', impact: 'critical' }],
 	updates: [
 		{ id: 'u1', state: 'investigating', body: 'Looking <script>alert(1)</script> & **more**', createdAt: t('10:05'), author: 'ana' },
-		{ id: 'u2', state: 'monitoring', body: 'Fix deployed, see [notes](https://example.com/n?a=1&b=2).', createdAt: t('10:40'), author: 'ana', updatedAt: t('10:45') }
+		{
+			id: 'u2',
+			state: 'monitoring',
+			body: 'Fix deployed, see [notes](https://example.com/n?a=1&b=2).',
+			createdAt: t('10:40'),
+			author: 'ana',
+			updatedAt: t('10:45')
+		}
 	],
 	postmortem: null
 };
@@ -28,7 +35,13 @@ const maintenance: Maintenance = {
 	createdAt: t('09:00'),
 	updatedAt: t('09:30')
 };
-const input = { siteUrl: 'https://status.example.com/', title: 'Acme <status>', incidents: [incident], maintenances: [maintenance], now: t('12:00') };
+const input = {
+	siteUrl: 'https://status.example.com/',
+	title: 'Acme <status>',
+	incidents: [incident],
+	maintenances: [maintenance],
+	now: t('12:00')
+};
 
 describe('atomFeed', () => {
 	const xml = atomFeed(input);
@@ -46,7 +59,12 @@ describe('atomFeed', () => {
 
 	it('has one entry per incident and maintenance, newest update first, with titles, links and times', () => {
 		expect(feed.items.map((i) => [i.title, i.url, i.updated?.toISOString(), i.published?.toISOString()])).toEqual([
-			['Payments <down> & "slow" for \'some\'', 'https://status.example.com/incidents/7', '2026-06-01T10:45:00.000Z', '2026-06-01T10:00:00.000Z'],
+			[
+				'Payments <down> & "slow" for \'some\'',
+				'https://status.example.com/incidents/7',
+				'2026-06-01T10:45:00.000Z',
+				'2026-06-01T10:00:00.000Z'
+			],
 			['DB upgrade', 'https://status.example.com/maintenance/m1', '2026-06-01T09:30:00.000Z', '2026-06-01T09:00:00.000Z']
 		]);
 		expect(feed.items[0].categories.map((c) => c.term)).toEqual(['monitoring']);
@@ -61,7 +79,19 @@ describe('atomFeed', () => {
 	it('entry ids are tag: URIs, stable per incident while it gets updates', () => {
 		const id = feed.items[0].id;
 		expect(id).toBe('tag:status.example.com,2026-06-01:incident/7');
-		const later = parseFeed(atomFeed({ ...input, incidents: [{ ...incident, state: 'resolved', resolvedAt: t('11:00'), updates: [...incident.updates, { id: 'u3', state: 'resolved', body: 'Done.', createdAt: t('11:00'), author: null }] }] }));
+		const later = parseFeed(
+			atomFeed({
+				...input,
+				incidents: [
+					{
+						...incident,
+						state: 'resolved',
+						resolvedAt: t('11:00'),
+						updates: [...incident.updates, { id: 'u3', state: 'resolved', body: 'Done.', createdAt: t('11:00'), author: null }]
+					}
+				]
+			})
+		);
 		expect(later.items[0].id).toBe(id);
 		expect(later.items[0].updated?.toISOString()).toBe('2026-06-01T11:00:00.000Z');
 		expect(feed.items[1].id).toBe('tag:status.example.com,2026-06-01:maintenance/m1');

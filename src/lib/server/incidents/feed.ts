@@ -28,16 +28,28 @@ export interface FeedInput {
 
 // XML 1.0 cannot carry these at all, escaped or not: dropped so one stray
 // control character in a title cannot make the whole feed unreadable.
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+	/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text for an element or a double-quoted attribute. */
 export function xmlEscape(s: string): string {
-	return s.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+	return s
+		.replace(NOT_XML, '')
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;')
+		.replace(/'/g, '&apos;');
 }
 
 const at = (d: Date) => d.toISOString();
 const el = (name: string, text: string, attrs = '') => `<${name}${attrs}>${xmlEscape(text)}</${name}>`;
-const STATE_WORD: Record<IncidentState, string> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' };
+const STATE_WORD: Record<IncidentState, string> = {
+	investigating: 'Investigating',
+	identified: 'Identified',
+	monitoring: 'Monitoring',
+	resolved: 'Resolved'
+};
 
 function tagUri(host: string, created: Date, kind: string, id: string): string {
 	return `tag:${host},${created.toISOString().slice(0, 10)}:${kind}/${encodeURIComponent(id)}`;
@@ -77,7 +89,8 @@ function maintenanceEntry(m: Maintenance, site: string, host: string, now: Date)
 	const [next] = nextOccurrences(w, now, 1);
 	const when =
 		'rrule' in w
-			? `Recurring (${w.rrule}) from ${w.dtstart} ${w.timeZone}, ${w.durationMinutes} minutes each` + (next ? `; next ${at(next.start)} to ${at(next.end)}` : '; no further occurrences')
+			? `Recurring (${w.rrule}) from ${w.dtstart} ${w.timeZone}, ${w.durationMinutes} minutes each` +
+				(next ? `; next ${at(next.start)} to ${at(next.end)}` : '; no further occurrences')
 			: `From ${at(w.start)} to ${at(w.end)}`;
 	const affected = m.monitors.length ? `<p>Affected: ${m.monitors.map((c) => xmlEscape(c.name)).join(', ')}</p>\n` : '';
 	return {
@@ -95,7 +108,10 @@ function maintenanceEntry(m: Maintenance, site: string, host: string, now: Date)
 export function atomFeed(input: FeedInput): string {
 	const site = input.siteUrl.replace(/\/+$/, '');
 	const host = new URL(site).hostname;
-	const entries = [...input.incidents.map((i) => incidentEntry(i, site, host)), ...input.maintenances.map((m) => maintenanceEntry(m, site, host, input.now))]
+	const entries = [
+		...input.incidents.map((i) => incidentEntry(i, site, host)),
+		...input.maintenances.map((m) => maintenanceEntry(m, site, host, input.now))
+	]
 		.sort((a, b) => b.updated.getTime() - a.updated.getTime() || a.id.localeCompare(b.id))
 		.slice(0, FEED_LIMIT);
 	// The newest entry, not the clock: the document (and its ETag) changes only when an entry does.

@@ -16,7 +16,14 @@ describe('renderMarkdown', () => {
 	});
 
 	it('does not make a link of javascript:, data: or vbscript: URLs', () => {
-		for (const body of ['[x](javascript:alert(1))', '[x](JavaScript:alert(1))', '[x](data:text/html;base64,PHNjcmlwdD4=)', '[x](vbscript:msgbox)', '<javascript:alert(1)>', '[x][r]\n\n[r]: javascript:alert(1)']) {
+		for (const body of [
+			'[x](javascript:alert(1))',
+			'[x](JavaScript:alert(1))',
+			'[x](data:text/html;base64,PHNjcmlwdD4=)',
+			'[x](vbscript:msgbox)',
+			'<javascript:alert(1)>',
+			'[x][r]\n\n[r]: javascript:alert(1)'
+		]) {
 			const html = renderMarkdown(body);
 			expect(html, body).not.toContain('<a');
 			expect(html, body).not.toMatch(/href=/);
@@ -27,7 +34,9 @@ describe('renderMarkdown', () => {
 		expect(renderMarkdown('See [the vendor](https://status.example.com/x?a=1&b=2).')).toBe(
 			'<p>See <a href="https://status.example.com/x?a=1&amp;b=2" rel="nofollow noopener">the vendor</a>.</p>\n'
 		);
-		expect(renderMarkdown('Mail [us](mailto:ops@example.com) or see [history](/history)')).toContain('<a href="mailto:ops@example.com" rel="nofollow noopener">us</a>');
+		expect(renderMarkdown('Mail [us](mailto:ops@example.com) or see [history](/history)')).toContain(
+			'<a href="mailto:ops@example.com" rel="nofollow noopener">us</a>'
+		);
 		expect(renderMarkdown('[history](/history)')).toContain('<a href="/history" rel="nofollow noopener">');
 		expect(renderMarkdown('bare https://example.com/a link')).toContain('<a href="https://example.com/a" rel="nofollow noopener">');
 		expect(renderMarkdown('[x](ftp://example.com/f)')).not.toContain('<a');
@@ -46,7 +55,10 @@ describe('validateMarkdown', () => {
 	});
 
 	it('refuses a 1 MB body with a message naming the field, instead of cutting it', () => {
-		expect(validateMarkdown('x'.repeat(1024 * 1024))).toEqual({ ok: false, errors: [{ path: 'body', message: 'must be at most 64 KB of Markdown, got 1.0 MB' }] });
+		expect(validateMarkdown('x'.repeat(1024 * 1024))).toEqual({
+			ok: false,
+			errors: [{ path: 'body', message: 'must be at most 64 KB of Markdown, got 1.0 MB' }]
+		});
 		expect(validateMarkdown('é'.repeat(MAX_MARKDOWN_BYTES / 2 + 1), 'postmortem')).toEqual({
 			ok: false,
 			errors: [{ path: 'postmortem', message: 'must be at most 64 KB of Markdown, got 65 KB' }]

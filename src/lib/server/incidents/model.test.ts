@@ -12,7 +12,13 @@ import {
 	type StatuspagePage
 } from './model';
 
-const page: StatuspagePage = { id: 'porthole', name: 'Acme status', url: 'https://status.example.com/', time_zone: 'Europe/Berlin', updated_at: '2026-06-01T12:00:00.000Z' };
+const page: StatuspagePage = {
+	id: 'porthole',
+	name: 'Acme status',
+	url: 'https://status.example.com/',
+	time_zone: 'Europe/Berlin',
+	updated_at: '2026-06-01T12:00:00.000Z'
+};
 const t = (s: string) => new Date(`2026-06-01T${s}:00Z`);
 
 const open: Incident = {
@@ -28,7 +34,14 @@ const open: Incident = {
 	],
 	updates: [
 		{ id: 'u2', state: 'monitoring', body: 'A fix is out; watching.', createdAt: t('10:40'), author: 'ana' },
-		{ id: 'u1', state: 'investigating', body: 'Looking into **slow** queries.', createdAt: t('10:05'), author: 'ana', updatedAt: t('10:07') }
+		{
+			id: 'u1',
+			state: 'investigating',
+			body: 'Looking into **slow** queries.',
+			createdAt: t('10:05'),
+			author: 'ana',
+			updatedAt: t('10:07')
+		}
 	],
 	postmortem: null
 };
@@ -45,7 +58,12 @@ const resolved: Incident = {
 
 describe('the Statuspage vocabulary', () => {
 	it('maps a monitor impact to a component status and finds the worst impact', () => {
-		expect(COMPONENT_STATUS_FOR).toEqual({ none: 'operational', minor: 'degraded_performance', major: 'partial_outage', critical: 'major_outage' });
+		expect(COMPONENT_STATUS_FOR).toEqual({
+			none: 'operational',
+			minor: 'degraded_performance',
+			major: 'partial_outage',
+			critical: 'major_outage'
+		});
 		expect(worstImpact(['minor', 'critical', 'major'])).toBe('critical');
 		expect(worstImpact([])).toBe('none');
 	});
@@ -181,13 +199,22 @@ describe('scheduled maintenance endpoints', () => {
 		expect(all[0].incident_updates.map((u) => u.status)).toEqual(['completed', 'in_progress', 'scheduled']);
 		const ended = { ...oneOff, window: { ...oneOff.window, endedAt: t('12:20') } };
 		expect(activeMaintenancesJson(page, [ended], t('12:30')).scheduled_maintenances).toEqual([]);
-		expect(scheduledMaintenancesJson(page, [ended], t('12:30')).scheduled_maintenances[0]).toMatchObject({ status: 'completed', scheduled_until: '2026-06-01T12:20:00.000Z' });
+		expect(scheduledMaintenancesJson(page, [ended], t('12:30')).scheduled_maintenances[0]).toMatchObject({
+			status: 'completed',
+			scheduled_until: '2026-06-01T12:20:00.000Z'
+		});
 	});
 
 	it('a recurring window is one entry per occurrence with a stable id, at most 5 upcoming', () => {
 		const now = t('12:00');
 		const up = upcomingMaintenancesJson(page, [nightly, oneOff], now).scheduled_maintenances;
-		expect(up.map((m) => m.id)).toEqual(['m2-20260602T000000Z', 'm2-20260603T000000Z', 'm2-20260604T000000Z', 'm2-20260605T000000Z', 'm2-20260606T000000Z']);
+		expect(up.map((m) => m.id)).toEqual([
+			'm2-20260602T000000Z',
+			'm2-20260603T000000Z',
+			'm2-20260604T000000Z',
+			'm2-20260605T000000Z',
+			'm2-20260606T000000Z'
+		]);
 		const all = scheduledMaintenancesJson(page, [nightly, oneOff], now).scheduled_maintenances;
 		// Latest first: 5 coming, the one-off starting now (in progress), then the last 5 nights.
 		expect(all.map((m) => m.status)).toEqual([...Array(5).fill('scheduled'), 'in_progress', ...Array(5).fill('completed')]);

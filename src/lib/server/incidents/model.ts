@@ -205,11 +205,23 @@ export function statuspageIncident(incident: Incident, page: StatuspagePage): St
 			// The first update marks the monitors; later ones change the state only.
 			affected_components:
 				u === oldest && incident.monitors.length
-					? incident.monitors.map((m) => ({ code: m.tag, name: m.name, old_status: 'operational' as const, new_status: COMPONENT_STATUS_FOR[m.impact] }))
+					? incident.monitors.map((m) => ({
+							code: m.tag,
+							name: m.name,
+							old_status: 'operational' as const,
+							new_status: COMPONENT_STATUS_FOR[m.impact]
+						}))
 					: null,
 			deliver_notifications: false
 		})),
-		components: incident.monitors.map((m) => ({ id: m.tag, name: m.name, status: status(m.impact), page_id: page.id, group: false, group_id: null })),
+		components: incident.monitors.map((m) => ({
+			id: m.tag,
+			name: m.name,
+			status: status(m.impact),
+			page_id: page.id,
+			group: false,
+			group_id: null
+		})),
 		postmortem_body: incident.postmortem?.trim() ? incident.postmortem : null
 	};
 }
@@ -218,7 +230,12 @@ const newestFirst = (list: Incident[]) => [...list].sort((a, b) => b.startedAt.g
 
 /** incidents.json: the 50 most recent incidents, unresolved and resolved, newest first. */
 export function incidentsJson(page: StatuspagePage, incidents: Incident[]) {
-	return { page, incidents: newestFirst(incidents).slice(0, LIST_LIMIT).map((i) => statuspageIncident(i, page)) };
+	return {
+		page,
+		incidents: newestFirst(incidents)
+			.slice(0, LIST_LIMIT)
+			.map((i) => statuspageIncident(i, page))
+	};
 }
 
 /** incidents/unresolved.json: every incident investigating, identified or monitoring, newest first. */
@@ -258,7 +275,14 @@ export function statuspageMaintenance(m: Maintenance, o: Interval, page: Statusp
 		updated_at: at(time),
 		display_at: at(time),
 		affected_components:
-			status === 'completed' ? null : m.monitors.map((c) => ({ code: c.tag, name: c.name, old_status: 'operational', new_status: status === 'scheduled' ? 'operational' : 'under_maintenance' })),
+			status === 'completed'
+				? null
+				: m.monitors.map((c) => ({
+						code: c.tag,
+						name: c.name,
+						old_status: 'operational',
+						new_status: status === 'scheduled' ? 'operational' : 'under_maintenance'
+					})),
 		deliver_notifications: false
 	});
 	// Newest first, as Statuspage lists them: the announcement, then the clock's steps.
@@ -297,7 +321,9 @@ const PER_WINDOW = 5;
 const PAST_DAYS = 30;
 
 function upcomingOf(m: Maintenance, now: Date): Interval[] {
-	return nextOccurrences(m.window, now, PER_WINDOW + 1).filter((o) => o.start > now).slice(0, PER_WINDOW);
+	return nextOccurrences(m.window, now, PER_WINDOW + 1)
+		.filter((o) => o.start > now)
+		.slice(0, PER_WINDOW);
 }
 
 function activeOf(m: Maintenance, now: Date): Interval[] {
@@ -311,7 +337,8 @@ function pastOf(m: Maintenance, now: Date): Interval[] {
 		.slice(-PER_WINDOW);
 }
 
-const bySchedule = (dir: 1 | -1) => (a: StatuspageMaintenance, b: StatuspageMaintenance) => dir * a.scheduled_for.localeCompare(b.scheduled_for) || a.id.localeCompare(b.id);
+const bySchedule = (dir: 1 | -1) => (a: StatuspageMaintenance, b: StatuspageMaintenance) =>
+	dir * a.scheduled_for.localeCompare(b.scheduled_for) || a.id.localeCompare(b.id);
 
 function collect(page: StatuspagePage, list: Maintenance[], now: Date, pick: (m: Maintenance, now: Date) => Interval[]) {
 	return list.flatMap((m) => pick(m, now).map((o) => statuspageMaintenance(m, o, page, now)));

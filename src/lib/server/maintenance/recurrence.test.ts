@@ -1,8 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { nextOccurrences, occurrences, splitByDay, validateWindow, windowState, type MaintenanceWindow, type RecurringWindow } from './recurrence';
+import {
+	nextOccurrences,
+	occurrences,
+	splitByDay,
+	validateWindow,
+	windowState,
+	type MaintenanceWindow,
+	type RecurringWindow
+} from './recurrence';
 
 const iso = (list: { start: Date; end: Date }[]) => list.map((o) => [o.start.toISOString(), o.end.toISOString()]);
-const berlinNightly: RecurringWindow = { rrule: 'FREQ=DAILY;BYHOUR=2;BYMINUTE=0', dtstart: '2026-01-01T02:00', durationMinutes: 60, timeZone: 'Europe/Berlin' };
+const berlinNightly: RecurringWindow = {
+	rrule: 'FREQ=DAILY;BYHOUR=2;BYMINUTE=0',
+	dtstart: '2026-01-01T02:00',
+	durationMinutes: 60,
+	timeZone: 'Europe/Berlin'
+};
 const errorsOf = (input: unknown) => {
 	const r = validateWindow(input);
 	return r.ok ? [] : r.errors;
@@ -62,7 +75,12 @@ describe('a daily 02:00-03:00 window in Europe/Berlin', () => {
 		const hourly: RecurringWindow = { rrule: 'FREQ=HOURLY', dtstart: '2026-03-29T00:00', durationMinutes: 30, timeZone: 'Europe/Berlin' };
 		const got = occurrences(hourly, new Date('2026-03-28T23:00:00Z'), new Date('2026-03-29T02:30:00Z'));
 		// Local 00:00, 01:00, (02:00 = 03:00), 03:00, 04:00: 02:00 and 03:00 are the same instant, listed once.
-		expect(got.map((o) => o.start.toISOString())).toEqual(['2026-03-28T23:00:00.000Z', '2026-03-29T00:00:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-29T02:00:00.000Z']);
+		expect(got.map((o) => o.start.toISOString())).toEqual([
+			'2026-03-28T23:00:00.000Z',
+			'2026-03-29T00:00:00.000Z',
+			'2026-03-29T01:00:00.000Z',
+			'2026-03-29T02:00:00.000Z'
+		]);
 	});
 
 	it('reads UNTIL with a Z as an instant', () => {
@@ -88,7 +106,9 @@ describe('windowState', () => {
 
 	it('a manual end completes it early, and ended before the start it never happens', () => {
 		expect(windowState(oneOff, new Date('2026-05-01T10:30:00Z'), new Date('2026-05-01T10:20:00Z'))).toBe('completed');
-		expect(occurrences({ ...oneOff, endedAt: new Date('2026-05-01T10:20:00Z') }, new Date(0), new Date('2027-01-01'))[0].end.toISOString()).toBe('2026-05-01T10:20:00.000Z');
+		expect(
+			occurrences({ ...oneOff, endedAt: new Date('2026-05-01T10:20:00Z') }, new Date(0), new Date('2027-01-01'))[0].end.toISOString()
+		).toBe('2026-05-01T10:20:00.000Z');
 		expect(windowState(oneOff, new Date('2026-04-30T00:00:00Z'), new Date('2026-04-29T00:00:00Z'))).toBe('completed');
 	});
 
@@ -134,17 +154,32 @@ describe('validateWindow', () => {
 	});
 
 	it('end before start names end', () => {
-		expect(errorsOf({ start: '2026-05-01T10:00:00Z', end: '2026-05-01T09:00:00Z' })).toEqual([{ path: 'end', message: 'must be after start' }]);
+		expect(errorsOf({ start: '2026-05-01T10:00:00Z', end: '2026-05-01T09:00:00Z' })).toEqual([
+			{ path: 'end', message: 'must be after start' }
+		]);
 		expect(errorsOf({ start: 'tomorrow', end: '2026-05-01T09:00:00Z' })[0].path).toBe('start');
-		expect(errorsOf({ start: '2026-05-01T10:00:00Z', end: '2026-05-20T10:00:00Z' })[0]).toMatchObject({ path: 'end', message: expect.stringContaining('at most') });
+		expect(errorsOf({ start: '2026-05-01T10:00:00Z', end: '2026-05-20T10:00:00Z' })[0]).toMatchObject({
+			path: 'end',
+			message: expect.stringContaining('at most')
+		});
 	});
 
 	it('an unknown zone names timeZone', () => {
-		expect(errorsOf({ ...berlinNightly, timeZone: 'Europe/Atlantis' })).toEqual([{ path: 'timeZone', message: expect.stringContaining('Europe/Atlantis') }]);
+		expect(errorsOf({ ...berlinNightly, timeZone: 'Europe/Atlantis' })).toEqual([
+			{ path: 'timeZone', message: expect.stringContaining('Europe/Atlantis') }
+		]);
 	});
 
 	it('an RRULE that does not parse names rrule', () => {
-		for (const rrule of ['FREQ=FORTNIGHTLY', 'FREQ=DAILY;FOO=1', 'BYHOUR=2', 'FREQ=DAILY;BYHOUR=abc', 'FREQ=DAILY;BYHOUR=25', 'DTSTART:20260101T020000\nRRULE:FREQ=DAILY', ''])
+		for (const rrule of [
+			'FREQ=FORTNIGHTLY',
+			'FREQ=DAILY;FOO=1',
+			'BYHOUR=2',
+			'FREQ=DAILY;BYHOUR=abc',
+			'FREQ=DAILY;BYHOUR=25',
+			'DTSTART:20260101T020000\nRRULE:FREQ=DAILY',
+			''
+		])
 			expect(errorsOf({ ...berlinNightly, rrule }), rrule).toEqual([{ path: 'rrule', message: expect.any(String) }]);
 	});
 
@@ -174,13 +209,17 @@ describe('validateWindow', () => {
 			if (gap === '11 minutes') expect(errors, rrule).toEqual([]);
 			else expect(errors, rrule).toEqual([{ path: 'rrule', message: `fires ${gap} apart; occurrences must be at least 5 minutes apart` }]);
 		}
-		expect(errorsOf({ ...berlinNightly, rrule: 'FREQ=HOURLY;BYMINUTE=0,57', durationMinutes: 1 })[0].message).toContain('fires 3 minutes apart');
+		expect(errorsOf({ ...berlinNightly, rrule: 'FREQ=HOURLY;BYMINUTE=0,57', durationMinutes: 1 })[0].message).toContain(
+			'fires 3 minutes apart'
+		);
 		expect(errorsOf({ ...berlinNightly, rrule: 'FREQ=MINUTELY;INTERVAL=5', durationMinutes: 5 })).toEqual([]);
 	});
 
 	it('a bad duration names durationMinutes, and so does one longer than the gap between occurrences', () => {
 		for (const durationMinutes of [0, -5, 1.5, 7 * 24 * 60 + 1, '60'])
-			expect(errorsOf({ ...berlinNightly, durationMinutes }), String(durationMinutes)).toEqual([{ path: 'durationMinutes', message: expect.stringContaining('whole number of minutes') }]);
+			expect(errorsOf({ ...berlinNightly, durationMinutes }), String(durationMinutes)).toEqual([
+				{ path: 'durationMinutes', message: expect.stringContaining('whole number of minutes') }
+			]);
 		expect(errorsOf({ ...berlinNightly, rrule: 'FREQ=HOURLY', durationMinutes: 90 })).toEqual([
 			{ path: 'durationMinutes', message: '90 minutes is longer than the 1 hour between occurrences; windows would overlap' }
 		]);

@@ -69,7 +69,18 @@ export const isRecurring = (w: MaintenanceWindow): w is RecurringWindow => 'rrul
 
 // ---- RRULE parsing -------------------------------------------------------
 
-const NUMERIC = ['count', 'interval', 'bysetpos', 'bymonth', 'bymonthday', 'byyearday', 'byweekno', 'byhour', 'byminute', 'bysecond'] as const;
+const NUMERIC = [
+	'count',
+	'interval',
+	'bysetpos',
+	'bymonth',
+	'bymonthday',
+	'byyearday',
+	'byweekno',
+	'byhour',
+	'byminute',
+	'bysecond'
+] as const;
 
 // rrule loops to the year 9999 looking for a match that cannot come, so a
 // value out of range is refused before it gets there.
@@ -86,7 +97,8 @@ const RANGES: [keyof Options, number, number][] = [
 
 /** Parses an RRULE value to rrule options, or says what is wrong with it. */
 function parseRule(text: string): { ok: true; options: Partial<Options>; untilUtc: boolean } | { ok: false; message: string } {
-	if (typeof text !== 'string' || text.trim() === '') return { ok: false, message: 'must be an RRULE such as "FREQ=DAILY;BYHOUR=2;BYMINUTE=0"' };
+	if (typeof text !== 'string' || text.trim() === '')
+		return { ok: false, message: 'must be an RRULE such as "FREQ=DAILY;BYHOUR=2;BYMINUTE=0"' };
 	const value = text.trim().replace(/^RRULE:/i, '');
 	if (/[\r\n]/.test(value) || /(^|;)\s*(DTSTART|TZID)\b/i.test(value))
 		return { ok: false, message: 'must be one RRULE line; give the start in dtstart and the zone in timeZone' };
@@ -106,13 +118,16 @@ function parseRule(text: string): { ok: true; options: Partial<Options>; untilUt
 			return { ok: false, message: `${key.toUpperCase()} must be a whole number or a list of them, got ${JSON.stringify(v)}` };
 	}
 	// rrule reads COUNT=0 as "no count", i.e. forever; RFC 5545 means none.
-	if (options.count !== undefined && options.count !== null && options.count < 1) return { ok: false, message: 'never fires: COUNT must be at least 1' };
-	if (options.interval !== undefined && options.interval !== null && options.interval < 1) return { ok: false, message: 'INTERVAL must be at least 1' };
+	if (options.count !== undefined && options.count !== null && options.count < 1)
+		return { ok: false, message: 'never fires: COUNT must be at least 1' };
+	if (options.interval !== undefined && options.interval !== null && options.interval < 1)
+		return { ok: false, message: 'INTERVAL must be at least 1' };
 	if (options.until && Number.isNaN(options.until.getTime())) return { ok: false, message: 'UNTIL is not a date' };
 	for (const [key, lo, hi] of RANGES) {
 		const v = options[key] as number | number[] | null | undefined;
 		const bad = (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]).find((n) => n < lo || n > hi || (lo < 0 && n === 0));
-		if (bad !== undefined) return { ok: false, message: `${key.toUpperCase()} must be ${lo < 0 ? `${lo} to ${hi}, not 0` : `${lo}-${hi}`}, got ${bad}` };
+		if (bad !== undefined)
+			return { ok: false, message: `${key.toUpperCase()} must be ${lo < 0 ? `${lo} to ${hi}, not 0` : `${lo}-${hi}`}, got ${bad}` };
 	}
 	// UNTIL with a Z is an instant; without, a local time like dtstart.
 	return { ok: true, options, untilUtc: /UNTIL=\d{8}(T\d{6})?Z/i.test(value) };
@@ -178,7 +193,10 @@ export function occurrences(window: MaintenanceWindow, from: Date, to: Date, end
 /** The next n occurrences not yet over at `now` (one in progress comes first), for "the next five" before saving. */
 export function nextOccurrences(window: MaintenanceWindow, now: Date, n = 5, endedAt = window.endedAt): Interval[] {
 	const t = now.getTime();
-	if (!isRecurring(window)) return applyState(window, [{ start: window.start, end: window.end }], endedAt).filter((o) => o.end.getTime() > t).slice(0, n);
+	if (!isRecurring(window))
+		return applyState(window, [{ start: window.start, end: window.end }], endedAt)
+			.filter((o) => o.end.getTime() > t)
+			.slice(0, n);
 	const found: Interval[] = [];
 	const from = t - window.durationMinutes * MINUTE - ZONE_SLACK;
 	// Expand in growing spans: a daily rule needs days, a yearly one years, and
@@ -268,7 +286,8 @@ function neverFires(rule: RRuleType, startWall: number, horizon: Date): string |
 		byweekday: rule.origOptions.byweekday ?? null,
 		tzid: null
 	});
-	if (yearly.between(yearly.options.dtstart, horizon, true, (_d, i) => i < 1).length === 0) return 'no day matches its BYMONTH, BYMONTHDAY, BYDAY, BYYEARDAY and BYWEEKNO parts';
+	if (yearly.between(yearly.options.dtstart, horizon, true, (_d, i) => i < 1).length === 0)
+		return 'no day matches its BYMONTH, BYMONTHDAY, BYDAY, BYYEARDAY and BYWEEKNO parts';
 	const unit = { [RRule.HOURLY]: 3600, [RRule.MINUTELY]: 60, [RRule.SECONDLY]: 1, [RRule.DAILY]: 86400 }[o.freq as number];
 	if (!unit) return null;
 	const step = unit * o.interval;
@@ -281,7 +300,9 @@ function neverFires(rule: RRuleType, startWall: number, horizon: Date): string |
 		const hours = o.byhour?.length ? o.byhour : all(24);
 		const minutes = unit <= 60 && o.byminute?.length ? o.byminute : unit <= 60 ? all(60) : [0];
 		const seconds = unit === 1 && o.bysecond?.length ? o.bysecond : unit === 1 ? all(60) : [0];
-		const hit = hours.some((h) => minutes.some((m) => seconds.some((sec) => (((Math.floor((h * 3600 + m * 60 + sec) / unit) - t0) % g) + g) % g === 0)));
+		const hit = hours.some((h) =>
+			minutes.some((m) => seconds.some((sec) => (((Math.floor((h * 3600 + m * 60 + sec) / unit) - t0) % g) + g) % g === 0))
+		);
 		if (!hit) return 'its INTERVAL steps from dtstart never reach its BYHOUR, BYMINUTE and BYSECOND times';
 	}
 	if (step % 86400 === 0 && o.byweekday?.length) {
@@ -319,7 +340,11 @@ function minutesText(m: number): string {
 export function validateWindow(input: unknown): Validated<MaintenanceWindow> {
 	const errors: FieldError[] = [];
 	const err = (path: string, message: string) => errors.push({ path, message });
-	if (typeof input !== 'object' || input === null) return { ok: false, errors: [{ path: '', message: 'must be an object with start and end, or rrule, dtstart, durationMinutes and timeZone' }] };
+	if (typeof input !== 'object' || input === null)
+		return {
+			ok: false,
+			errors: [{ path: '', message: 'must be an object with start and end, or rrule, dtstart, durationMinutes and timeZone' }]
+		};
 	const o = input as Record<string, unknown>;
 
 	if (!('rrule' in o)) {
@@ -336,18 +361,28 @@ export function validateWindow(input: unknown): Validated<MaintenanceWindow> {
 	}
 
 	const timeZone = o.timeZone;
-	if (typeof timeZone !== 'string' || !isTimeZone(timeZone)) err('timeZone', `must be an IANA time zone such as "Europe/Berlin", got ${JSON.stringify(timeZone ?? null)}`);
+	if (typeof timeZone !== 'string' || !isTimeZone(timeZone))
+		err('timeZone', `must be an IANA time zone such as "Europe/Berlin", got ${JSON.stringify(timeZone ?? null)}`);
 	const dtstart = typeof o.dtstart === 'string' ? o.dtstart : '';
 	const startWall = parseLocal(dtstart);
 	if (startWall === null) err('dtstart', `must be a local date and time "YYYY-MM-DDTHH:mm", got ${JSON.stringify(o.dtstart ?? null)}`);
 	const duration = o.durationMinutes;
 	const durationOk = typeof duration === 'number' && Number.isInteger(duration) && duration > 0 && duration <= MAX_DURATION_MINUTES;
-	if (!durationOk) err('durationMinutes', `must be a whole number of minutes from 1 to ${MAX_DURATION_MINUTES} (${minutesText(MAX_DURATION_MINUTES)}), got ${JSON.stringify(duration ?? null)}`);
+	if (!durationOk)
+		err(
+			'durationMinutes',
+			`must be a whole number of minutes from 1 to ${MAX_DURATION_MINUTES} (${minutesText(MAX_DURATION_MINUTES)}), got ${JSON.stringify(duration ?? null)}`
+		);
 	const parsed = parseRule(o.rrule as string);
 	if (!parsed.ok) err('rrule', parsed.message);
 	if (errors.length) return { ok: false, errors };
 
-	const value: RecurringWindow = { rrule: (o.rrule as string).trim(), dtstart: formatLocal(startWall!), durationMinutes: duration as number, timeZone: timeZone as string };
+	const value: RecurringWindow = {
+		rrule: (o.rrule as string).trim(),
+		dtstart: formatLocal(startWall!),
+		durationMinutes: duration as number,
+		timeZone: timeZone as string
+	};
 	const rule = wallRule(value)!;
 	const horizon = new Date(startWall! + FIRST_FIRE_YEARS * 365.25 * DAY);
 	const until = rule.options.until?.getTime();
@@ -357,8 +392,12 @@ export function validateWindow(input: unknown): Validated<MaintenanceWindow> {
 		return { ok: false, errors };
 	}
 	const gap = smallestGap(rule);
-	if (gap !== null && gap < MIN_GAP_MINUTES) err('rrule', `fires ${minutesText(gap)} apart; occurrences must be at least ${MIN_GAP_MINUTES} minutes apart`);
+	if (gap !== null && gap < MIN_GAP_MINUTES)
+		err('rrule', `fires ${minutesText(gap)} apart; occurrences must be at least ${MIN_GAP_MINUTES} minutes apart`);
 	else if (gap !== null && (duration as number) > gap)
-		err('durationMinutes', `${minutesText(duration as number)} is longer than the ${minutesText(gap)} between occurrences; windows would overlap`);
+		err(
+			'durationMinutes',
+			`${minutesText(duration as number)} is longer than the ${minutesText(gap)} between occurrences; windows would overlap`
+		);
 	return errors.length ? { ok: false, errors } : { ok: true, value };
 }

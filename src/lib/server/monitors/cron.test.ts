@@ -23,9 +23,7 @@ describe('checkCron', () => {
 describe('nextSlot', () => {
 	it('is strictly after the given time', () => {
 		expect(nextSlot('* * * * *', new Date('2026-01-01T00:00:00Z'))?.toISOString()).toBe('2026-01-01T00:01:00.000Z');
-		expect(nextSlot('*/10 * * * * *', new Date('2026-01-01T00:00:01Z'))?.toISOString()).toBe(
-			'2026-01-01T00:00:10.000Z'
-		);
+		expect(nextSlot('*/10 * * * * *', new Date('2026-01-01T00:00:01Z'))?.toISOString()).toBe('2026-01-01T00:00:10.000Z');
 	});
 });
 

@@ -3,13 +3,7 @@
 // write here then tells the probe loop, so a change is probed at once instead
 // of within the scheduler's poll interval. The SQL is in db/queries/monitors.ts.
 import type { Db } from '../db/index';
-import {
-	deleteMonitorByTag,
-	setMonitorFlag,
-	upsertMonitors,
-	writeMonitor,
-	type UpsertReport
-} from '../db/queries/monitors';
+import { deleteMonitorByTag, setMonitorFlag, upsertMonitors, writeMonitor, type UpsertReport } from '../db/queries/monitors';
 import { isTag, type MonitorInput } from './validate';
 
 /**
@@ -27,9 +21,7 @@ function changed(app: MonitorDeps): void {
 	void app.scheduler?.refresh();
 }
 
-export type SaveResult =
-	| { ok: true; tag: string; created: boolean }
-	| { ok: false; status: 404 | 409; field: string; message: string };
+export type SaveResult = { ok: true; tag: string; created: boolean } | { ok: false; status: 404 | 409; field: string; message: string };
 
 /**
  * Creates (originalTag null) or replaces the monitor at originalTag. A new

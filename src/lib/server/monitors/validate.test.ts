@@ -76,8 +76,6 @@ describe('monitor validation', () => {
 	});
 
 	it('refuses duplicate tags, naming both places', () => {
-		expect(lines([base, { ...base, name: 'again' }])).toEqual([
-			'monitors[1].tag: duplicate tag "db" (also monitors[0])'
-		]);
+		expect(lines([base, { ...base, name: 'again' }])).toEqual(['monitors[1].tag: duplicate tag "db" (also monitors[0])']);
 	});
 });

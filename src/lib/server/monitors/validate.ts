@@ -69,12 +69,9 @@ export const MAX_EVAL_BYTES = 64 * 1024;
 
 export const monitorInputSchema = z
 	.object({
-		tag: z
-			.string({ error: (i) => `must be a string, got ${got(i.input)}` })
-			.refine((t) => TAG.test(t), {
-				error: (i) =>
-					`must be 1-64 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit, got ${got(i.input)}`
-			}),
+		tag: z.string({ error: (i) => `must be a string, got ${got(i.input)}` }).refine((t) => TAG.test(t), {
+			error: (i) => `must be 1-64 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit, got ${got(i.input)}`
+		}),
 		name: z
 			.string({ error: (i) => `must be a string, got ${got(i.input)}` })
 			.trim()
@@ -124,7 +121,10 @@ export const monitorInputSchema = z
 			.nullable()
 			.default(null)
 			.transform((g) => (g ? g : null)),
-		order: z.number({ error: (i) => `must be a number, got ${got(i.input)}` }).int().default(0)
+		order: z
+			.number({ error: (i) => `must be a number, got ${got(i.input)}` })
+			.int()
+			.default(0)
 	})
 	.strict();
 

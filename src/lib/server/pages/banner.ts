@@ -29,9 +29,7 @@ export function banner(monitors: BannerInput[], now: Date, timeZone: string): Ba
 	const maint = by('MAINTENANCE');
 	const nodata = by('NODATA');
 	const withData = monitors.length - nodata.length;
-	const note = nodata.length
-		? `${nodata.length} monitor${nodata.length === 1 ? ' has' : 's have'} no recent data: ${names(nodata)}`
-		: '';
+	const note = nodata.length ? `${nodata.length} monitor${nodata.length === 1 ? ' has' : 's have'} no recent data: ${names(nodata)}` : '';
 	if (withData === 0) {
 		const last = monitors.reduce<Date | null>((a, m) => (m.lastCheck && (!a || m.lastCheck > a) ? m.lastCheck : a), null);
 		return {

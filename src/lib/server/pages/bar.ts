@@ -131,7 +131,18 @@ function pastDays(cal: Calendar, slot: number, a: DayArrays): Readonly<Acc> {
 	if (!acc) {
 		const expected = expectedFor(cal, slot);
 		const slotMinutes = slot / 60_000;
-		const next: Acc = { d: '', p: [], counts: { u: 0, a: 0, r: 0, s: 0, m: 0, n: 0 }, worst: null, up90: 0, dg90: 0, dn90: 0, up30: 0, dg30: 0, dn30: 0 };
+		const next: Acc = {
+			d: '',
+			p: [],
+			counts: { u: 0, a: 0, r: 0, s: 0, m: 0, n: 0 },
+			worst: null,
+			up90: 0,
+			dg90: 0,
+			dn90: 0,
+			up30: 0,
+			dg30: 0,
+			dn30: 0
+		};
 		const c = { up: 0, degraded: 0, down: 0, maintenance: 0 };
 		for (let i = 0; i < n - 1; i++) {
 			c.up = a.up[i];
@@ -190,10 +201,7 @@ export function dayStat(
 }
 
 /** The last n days of one monitor, oldest first; `byDay` holds its check_days rows. */
-export function dayStats(
-	byDay: Map<string, DayCounts>,
-	opts: { n: number; timeZone: string; slotMs: number; now: Date }
-): DayStat[] {
+export function dayStats(byDay: Map<string, DayCounts>, opts: { n: number; timeZone: string; slotMs: number; now: Date }): DayStat[] {
 	const days = lastDays(opts.n, opts.now, opts.timeZone);
 	const today = days[days.length - 1];
 	const o = { timeZone: opts.timeZone, slotMs: opts.slotMs, now: opts.now.getTime(), today };

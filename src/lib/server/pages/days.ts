@@ -24,10 +24,7 @@ export function dayTip(s: DayStat, timeZone: string, now: Date): DayTip {
 		lines.push(s.today ? 'No data: no checks yet today.' : 'No data: no checks ran this day.');
 	} else {
 		if (s.downMin === 0 && s.degradedMin === 0 && s.maintenanceMin === 0) lines.push('No downtime recorded.');
-		else
-			lines.push(
-				`✕ Down ${minutes(s.downMin)} · ▲ Degraded ${minutes(s.degradedMin)} · Maintenance ${minutes(s.maintenanceMin)}`
-			);
+		else lines.push(`✕ Down ${minutes(s.downMin)} · ▲ Degraded ${minutes(s.degradedMin)} · Maintenance ${minutes(s.maintenanceMin)}`);
 		const up = s.uptime === null ? 'Uptime: no data' : `Uptime ${formatUptime(s.uptime * 100)}`;
 		const avg = s.avgLatency === null ? 'no latency' : `avg ${formatLatency(s.avgLatency)}`;
 		lines.push(`${up} · ${avg} · ${count(s.checks)} of ${count(Math.max(s.expected, s.checks))} checks`);
@@ -43,7 +40,12 @@ export function dayTip(s: DayStat, timeZone: string, now: Date): DayTip {
 }
 
 /** The tooltips of one monitor's 90 days, oldest first; `byDay` holds its days from the first of them. */
-export function monitorDaysView(m: { tag: string; name: string; cron: string }, byDay: Map<string, DayCounts>, timeZone: string, now: Date) {
+export function monitorDaysView(
+	m: { tag: string; name: string; cron: string },
+	byDay: Map<string, DayCounts>,
+	timeZone: string,
+	now: Date
+) {
 	const stats = dayStats(byDay, { n: BAR_DAYS, timeZone, slotMs: slotMs(m.cron, timeZone), now });
 	return { tag: m.tag, name: m.name, days: stats.map((s) => dayTip(s, timeZone, now)) };
 }

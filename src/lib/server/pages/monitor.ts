@@ -66,7 +66,12 @@ export function monitorPageDays(timeZone: string, now: Date) {
  */
 export function monitorView(
 	m: MonitorPageRow,
-	rows: { hours: { up: number; degraded: number; down: number }; byDay: Map<string, DayCounts>; changes: ChangeInput[]; pings: PingInput[] },
+	rows: {
+		hours: { up: number; degraded: number; down: number };
+		byDay: Map<string, DayCounts>;
+		changes: ChangeInput[];
+		pings: PingInput[];
+	},
 	opts: { timeZone: string; now: Date; older: Date | null; range?: string | null }
 ) {
 	const { now, older } = opts;
@@ -134,13 +139,7 @@ export function parseOlder(raw: string | null | undefined, now: Date): Date | nu
  * "ongoing". On an older page, the first row ends where the previous page's
  * last row began (the cursor).
  */
-export function changeRows(
-	rows: ChangeInput[],
-	cursor: Date | null,
-	now: Date,
-	tz: string,
-	showReasons: boolean
-): ChangeRow[] {
+export function changeRows(rows: ChangeInput[], cursor: Date | null, now: Date, tz: string, showReasons: boolean): ChangeRow[] {
 	return rows.map((r, i) => {
 		const end = i > 0 ? rows[i - 1].ts : cursor;
 		const startDay = dayKey(r.ts, tz);
@@ -167,4 +166,3 @@ export function hostRows(pings: PingInput[]): HostRow[] {
 		error: p.error ?? null
 	}));
 }
-

@@ -7,11 +7,25 @@ describe('banner', () => {
 	const m = (name: string, status: 'UP' | 'DOWN' | 'DEGRADED' | 'MAINTENANCE' | 'NODATA') => ({ name, status, lastCheck: now });
 	it('follows DOWN > DEGRADED > MAINTENANCE > UP and names the monitors', () => {
 		expect(banner([], now, 'UTC').headline).toBe('No monitors to show yet');
-		expect(banner([m('A', 'UP')], now, 'UTC')).toMatchObject({ state: 'UP', headline: 'All systems operational', subline: 'Updated 10:00:00 UTC · refreshes every 60 s' });
-		expect(banner([m('A', 'UP'), m('B', 'MAINTENANCE')], now, 'UTC')).toMatchObject({ headline: 'Maintenance in progress', subline: 'Under maintenance: B' });
+		expect(banner([m('A', 'UP')], now, 'UTC')).toMatchObject({
+			state: 'UP',
+			headline: 'All systems operational',
+			subline: 'Updated 10:00:00 UTC · refreshes every 60 s'
+		});
+		expect(banner([m('A', 'UP'), m('B', 'MAINTENANCE')], now, 'UTC')).toMatchObject({
+			headline: 'Maintenance in progress',
+			subline: 'Under maintenance: B'
+		});
 		expect(banner([m('A', 'DEGRADED'), m('B', 'MAINTENANCE')], now, 'UTC').headline).toBe('Degraded performance');
-		expect(banner([m('A', 'DOWN'), m('B', 'DEGRADED'), m('C', 'UP')], now, 'UTC')).toMatchObject({ headline: 'Partial outage', subline: '1 of 3 monitors down: A' });
-		expect(banner([m('A', 'DOWN'), m('B', 'DOWN')], now, 'UTC')).toMatchObject({ state: 'DOWN', headline: 'Major outage', subline: 'All 2 monitors are down' });
+		expect(banner([m('A', 'DOWN'), m('B', 'DEGRADED'), m('C', 'UP')], now, 'UTC')).toMatchObject({
+			headline: 'Partial outage',
+			subline: '1 of 3 monitors down: A'
+		});
+		expect(banner([m('A', 'DOWN'), m('B', 'DOWN')], now, 'UTC')).toMatchObject({
+			state: 'DOWN',
+			headline: 'Major outage',
+			subline: 'All 2 monitors are down'
+		});
 	});
 	it('never counts monitors without recent data as up', () => {
 		// All with data are up, some have none: not "All systems operational" (issue 11.4).

@@ -17,7 +17,15 @@ import type { MonitorStatus } from '../types';
 const TZ = 'Europe/Berlin';
 const NOW = new Date('2026-07-10T10:00:00Z');
 const MIN = 60_000;
-const counts = (p: Partial<DayCounts>): DayCounts => ({ up: 0, degraded: 0, down: 0, maintenance: 0, latencySum: 0, latencyCount: 0, ...p });
+const counts = (p: Partial<DayCounts>): DayCounts => ({
+	up: 0,
+	degraded: 0,
+	down: 0,
+	maintenance: 0,
+	latencySum: 0,
+	latencyCount: 0,
+	...p
+});
 const fold = (checks: [MonitorStatus, number][]): RollupDelta => checks.map(([s, l]) => rollupDelta(s, l)).reduce(mergeDelta);
 
 describe('homeView', () => {
@@ -113,7 +121,11 @@ describe('monitorView', () => {
 	];
 
 	it('builds tiles, changes and hosts from the rows; a stale status is no data', () => {
-		const p = monitorView(m, { hours: { up: 8, degraded: 0, down: 4 }, byDay, changes, pings: [] }, { timeZone: TZ, now: NOW, older: null });
+		const p = monitorView(
+			m,
+			{ hours: { up: 8, degraded: 0, down: 4 }, byDay, changes, pings: [] },
+			{ timeZone: TZ, now: NOW, older: null }
+		);
 		expect(p.status).toBe('NODATA');
 		expect(p.since).toBeNull();
 		expect(p.tiles.map((x) => [x.window, x.uptime])).toEqual([
@@ -131,7 +143,13 @@ describe('monitorView', () => {
 		expect(p.hosts).toEqual([]);
 		expect(p.olderCursor).toBeNull();
 		expect(p.range).toBe('24h');
-		expect(monitorView({ ...m, showHosts: false }, { hours: { up: 0, degraded: 0, down: 0 }, byDay, changes: [], pings: [] }, { timeZone: TZ, now: NOW, older: null }).hosts).toBeNull();
+		expect(
+			monitorView(
+				{ ...m, showHosts: false },
+				{ hours: { up: 0, degraded: 0, down: 0 }, byDay, changes: [], pings: [] },
+				{ timeZone: TZ, now: NOW, older: null }
+			).hosts
+		).toBeNull();
 	});
 
 	it('gives an older-page cursor when there is one more change than a page holds', () => {
@@ -141,7 +159,11 @@ describe('monitorView', () => {
 			toStatus: i % 2 ? 'DOWN' : 'UP',
 			error: null
 		}));
-		const p = monitorView(m, { hours: { up: 0, degraded: 0, down: 0 }, byDay, changes: many, pings: [] }, { timeZone: TZ, now: NOW, older: null, range: '7d' });
+		const p = monitorView(
+			m,
+			{ hours: { up: 0, degraded: 0, down: 0 }, byDay, changes: many, pings: [] },
+			{ timeZone: TZ, now: NOW, older: null, range: '7d' }
+		);
 		expect(p.changes).toHaveLength(CHANGES_PER_PAGE);
 		expect(p.olderCursor).toBe(many[CHANGES_PER_PAGE - 1].ts.toISOString());
 		expect(p.range).toBe('7d');

@@ -95,30 +95,15 @@ describe('the probe worker', () => {
 		pw.start();
 		expect(pw.running).toBe(true);
 		expect(pw.threadId).toBeGreaterThan(0);
-		const hosts = [
-			host('127.0.0.1', l4.port),
-			host('127.0.0.1', refused),
-			host('::1', l6.port, 'IP6'),
-			host('localhost', l4.port)
-		];
+		const hosts = [host('127.0.0.1', l4.port), host('127.0.0.1', refused), host('::1', l6.port, 'IP6'), host('localhost', l4.port)];
 		const { result: pings, lag } = await measureLag(() => probe(hosts));
 		expect(pings.map((p) => p.status)).toEqual(['open', 'error', 'open', 'open']);
-		expect(pings.map((p) => [p.host, p.port, p.type])).toEqual(
-			hosts.map((h) => [h.host, h.port, h.type])
-		);
+		expect(pings.map((p) => [p.host, p.port, p.type])).toEqual(hosts.map((h) => [h.host, h.port, h.type]));
 		expect(pings[0].latency).toBeGreaterThan(0);
 		expect(pings[0].latency).toBeLessThan(100 + lag);
 		expect(pings[1].error).toMatch(/^ECONNREFUSED: /);
 		expect(pings[3].dnsLatency).toBeGreaterThan(0);
-		expect(Object.keys(pings[0])).toEqual([
-			'status',
-			'latency',
-			'host',
-			'port',
-			'type',
-			'address',
-			'dnsLatency'
-		]);
+		expect(Object.keys(pings[0])).toEqual(['status', 'latency', 'host', 'port', 'type', 'address', 'dnsLatency']);
 		expect(await probe([])).toEqual([]);
 		expect(pw.inFlight).toBe(0);
 	});
@@ -127,9 +112,7 @@ describe('the probe worker', () => {
 		const l = await listener('127.0.0.1');
 		const refused = await closedPort();
 		const results = await Promise.all(
-			Array.from({ length: 20 }, (_, i) =>
-				probe([host('127.0.0.1', i % 2 ? refused : l.port), host('127.0.0.1', l.port)])
-			)
+			Array.from({ length: 20 }, (_, i) => probe([host('127.0.0.1', i % 2 ? refused : l.port), host('127.0.0.1', l.port)]))
 		);
 		results.forEach((pings, i) => {
 			expect(pings.map((p) => p.status)).toEqual([i % 2 ? 'error' : 'open', 'open']);
@@ -174,7 +157,10 @@ describe('on-demand lane', () => {
 		const n = ONDEMAND_MAX_SOCKETS + 2;
 		let floodDone = false;
 		const flood = pw
-			.probe(Array.from({ length: n }, () => host('127.0.0.1', bh.port, 'tcp', 2000)), { lane: 'ondemand' })
+			.probe(
+				Array.from({ length: n }, () => host('127.0.0.1', bh.port, 'tcp', 2000)),
+				{ lane: 'ondemand' }
+			)
 			.finally(() => (floodDone = true));
 		const scheduled = await pw.probe([host('127.0.0.1', l.port), host('127.0.0.1', l.port), host('127.0.0.1', l.port)]);
 		expect(scheduled.map((p) => p.status)).toEqual(['open', 'open', 'open']);
@@ -185,7 +171,10 @@ describe('on-demand lane', () => {
 		// wait, not the words: on a loaded CI machine a third host once carried a short wait too.)
 		const waitMs = (e: string) => (/all of it waiting/.test(e) ? 2000 : Number(/\((\d+) ms of it waiting/.exec(e)?.[1] ?? 0));
 		const waited = pings.filter((p) => waitMs(p.error!) >= 1000);
-		expect(waited.map((p) => p.error), JSON.stringify(pings.map((p) => p.error))).toHaveLength(2);
+		expect(
+			waited.map((p) => p.error),
+			JSON.stringify(pings.map((p) => p.error))
+		).toHaveLength(2);
 	});
 });
 

@@ -55,10 +55,7 @@ interface Pending {
 	resolve: (pings: Ping[]) => void;
 }
 
-type WorkerReply =
-	| { id: number; pings: Ping[] }
-	| { id: number; error: string }
-	| { type: 'error'; error: string };
+type WorkerReply = { id: number; pings: Ping[] } | { id: number; error: string } | { type: 'error'; error: string };
 
 /** Crashes within this window count towards the crash-loop guard. */
 const CRASH_WINDOW_MS = 10_000;
@@ -162,9 +159,7 @@ export class ProbeWorker {
 			try {
 				w.postMessage(opts.lane === 'ondemand' ? { id, hosts, lane: 'ondemand' } : { id, hosts });
 			} catch (err) {
-				this.#settle(id, (p) =>
-					p.hosts.map((h) => workerErrorPing(h, `cannot send hosts: ${(err as Error).message}`))
-				);
+				this.#settle(id, (p) => p.hosts.map((h) => workerErrorPing(h, `cannot send hosts: ${(err as Error).message}`)));
 			}
 		});
 	}
@@ -226,9 +221,7 @@ export class ProbeWorker {
 	#onLost(id: number, afterMs: number): void {
 		const p = this.#pending.get(id);
 		if (!p) return;
-		this.#settle(id, (q) =>
-			q.hosts.map((h) => workerErrorPing(h, `probe worker gave no answer within ${afterMs} ms`))
-		);
+		this.#settle(id, (q) => q.hosts.map((h) => workerErrorPing(h, `probe worker gave no answer within ${afterMs} ms`)));
 		// A worker that misses such a bound is wedged: replace it.
 		if (p.worker === this.#worker) {
 			this.#worker = null;

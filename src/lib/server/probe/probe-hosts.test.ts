@@ -34,15 +34,7 @@ describe('probeHosts', () => {
 			host(`${'y'.repeat(64)}.invalid`, 80)
 		];
 		const { result: pings, wall, lag } = await withLagControl(400, () => probeHosts(hosts));
-		expect(pings.map((p) => p.status)).toEqual([
-			'timeout',
-			'open',
-			'error',
-			'open',
-			'timeout',
-			'open',
-			'error'
-		]);
+		expect(pings.map((p) => p.status)).toEqual(['timeout', 'open', 'error', 'open', 'timeout', 'open', 'error']);
 		pings.forEach((p, i) => {
 			expect([p.host, p.port, p.type]).toEqual([hosts[i].host, hosts[i].port, hosts[i].type]);
 		});
@@ -130,7 +122,10 @@ describe('on-demand budget', () => {
 		setMaxSockets(1);
 		cleanups.push(() => setMaxSockets(DEFAULT_MAX_SOCKETS));
 		const n = ONDEMAND_MAX_SOCKETS + 8;
-		const flood = probeHosts(Array.from({ length: n }, () => host('127.0.0.1', bh.port, 'tcp', 1500)), onDemandLimiter);
+		const flood = probeHosts(
+			Array.from({ length: n }, () => host('127.0.0.1', bh.port, 'tcp', 1500)),
+			onDemandLimiter
+		);
 		expect([onDemandLimiter.active, onDemandLimiter.pending]).toEqual([ONDEMAND_MAX_SOCKETS, 8]);
 		expect(defaultLimiter.active).toBe(0);
 		const scheduled = await probeHosts([host('127.0.0.1', l.port), host('127.0.0.1', l.port), host('127.0.0.1', l.port)]);
@@ -195,11 +190,7 @@ describe('cleanup', () => {
 			const { Timeout: timers, ...handles } = count();
 			return { timers, handles };
 		};
-		await until(
-			() => JSON.stringify(settled().handles) === JSON.stringify(handlesBefore),
-			500,
-			'handles to close'
-		).catch(() => {});
+		await until(() => JSON.stringify(settled().handles) === JSON.stringify(handlesBefore), 500, 'handles to close').catch(() => {});
 		const after = settled();
 		expect(after.handles).toEqual(handlesBefore);
 		// Timers of the test runner come and go; the probes' 30 s timers would stay.

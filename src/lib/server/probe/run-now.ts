@@ -39,10 +39,7 @@ export function runNowLimitErrors(hosts: Host[], path = 'type_data.hosts'): Fiel
 }
 
 /** Who asks, for the per-caller limit: the signed-in admin, else the API key, else the client address. */
-export function runNowCaller(
-	locals: { admin?: { id: number } | null; apiKey?: { id: number } | null },
-	address: () => string
-): string {
+export function runNowCaller(locals: { admin?: { id: number } | null; apiKey?: { id: number } | null }, address: () => string): string {
 	if (locals.admin) return `admin:${locals.admin.id}`;
 	if (locals.apiKey) return `key:${locals.apiKey.id}`;
 	try {
@@ -79,11 +76,19 @@ export class RunNowGate {
 		const mine = [...this.#running].filter((r) => r.caller === caller);
 		if (mine.length >= this.perCaller) {
 			const s = this.#retryAfter(mine);
-			return { ok: false, retryAfterS: s, error: `too many run-now requests at once: at most ${this.perCaller} per caller; retry in ${s} s` };
+			return {
+				ok: false,
+				retryAfterS: s,
+				error: `too many run-now requests at once: at most ${this.perCaller} per caller; retry in ${s} s`
+			};
 		}
 		if (this.#running.size >= this.total) {
 			const s = this.#retryAfter([...this.#running]);
-			return { ok: false, retryAfterS: s, error: `the server is running ${this.total} run-now requests already (its limit); retry in ${s} s` };
+			return {
+				ok: false,
+				retryAfterS: s,
+				error: `the server is running ${this.total} run-now requests already (its limit); retry in ${s} s`
+			};
 		}
 		const entry: Running = { caller, until: this.now() + expectMs };
 		this.#running.add(entry);

@@ -84,11 +84,7 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 			expect(up.outcome.pings[0]).toMatchObject({ status: 'open', host: '127.0.0.1', port: listener.port, type: 'tcp' });
 			expect(up.slot.getTime() % 5000).toBe(0);
 			await listener.close();
-			const down = await waitFor(
-				() => events.find((e) => e.written && e.outcome.result.status === 'DOWN'),
-				12_000,
-				'a DOWN check'
-			);
+			const down = await waitFor(() => events.find((e) => e.written && e.outcome.result.status === 'DOWN'), 12_000, 'a DOWN check');
 			expect(down.outcome.pings[0].status).toBe('error');
 			expect(down.outcome.pings[0].error).toMatch(/^ECONNREFUSED/);
 		} finally {
@@ -144,57 +140,74 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 		await listener.close();
 	});
 
-	it('a hostile eval records DOWN with its reason, is quarantined per monitor, and leaves its neighbours alone', { timeout: 40_000 }, async () => {
-		const LOOP = `;(function (p) { while (true) {} }) // ${driver}`;
-		await seed(t, [
-			monitor('healthy', listener.port),
-			monitor('hostile', listener.port, { eval: LOOP }),
-			monitor('wrong-shape', listener.port, { eval: ';(async function (p) { return { status: "FINE", latency: 1 } })' }),
-			// Finite but absurd: two of these once overflowed the float8 rollups and failed every later write.
-			monitor('absurd', listener.port, { eval: ';(function (p) { return { status: "UP", latency: 1.5e308 } })' })
-		]);
-		const events: CheckEvent[] = [];
-		const asked: string[] = [];
-		const s = makeScheduler(t, events, (source, pings, opts?: EvalCheckOptions) => {
-			asked.push(`${opts?.key} ${opts?.deadline}`);
-			return evaluate(source, pings, opts);
-		});
-		await s.start();
-		const count = (tag: string) => events.filter((e) => e.tag === tag && e.written).length;
-		try {
-			await waitFor(() => count('healthy') >= 2 && count('hostile') >= 2 && count('wrong-shape') >= 1 && count('absurd') >= 2, 20_000, 'two checks of each monitor');
-		} finally {
-			await s.stop();
+	it(
+		'a hostile eval records DOWN with its reason, is quarantined per monitor, and leaves its neighbours alone',
+		{ timeout: 40_000 },
+		async () => {
+			const LOOP = `;(function (p) { while (true) {} }) // ${driver}`;
+			await seed(t, [
+				monitor('healthy', listener.port),
+				monitor('hostile', listener.port, { eval: LOOP }),
+				monitor('wrong-shape', listener.port, { eval: ';(async function (p) { return { status: "FINE", latency: 1 } })' }),
+				// Finite but absurd: two of these once overflowed the float8 rollups and failed every later write.
+				monitor('absurd', listener.port, { eval: ';(function (p) { return { status: "UP", latency: 1.5e308 } })' })
+			]);
+			const events: CheckEvent[] = [];
+			const asked: string[] = [];
+			const s = makeScheduler(t, events, (source, pings, opts?: EvalCheckOptions) => {
+				asked.push(`${opts?.key} ${opts?.deadline}`);
+				return evaluate(source, pings, opts);
+			});
+			await s.start();
+			const count = (tag: string) => events.filter((e) => e.tag === tag && e.written).length;
+			try {
+				await waitFor(
+					() => count('healthy') >= 2 && count('hostile') >= 2 && count('wrong-shape') >= 1 && count('absurd') >= 2,
+					20_000,
+					'two checks of each monitor'
+				);
+			} finally {
+				await s.stop();
+			}
+			const byTag = (tag: string) => events.find((e) => e.tag === tag && e.written)!.outcome.result;
+			expect(byTag('healthy')).toMatchObject({ status: 'UP' });
+			expect(byTag('hostile')).toMatchObject({ status: 'DOWN', latency: 0 });
+			expect(byTag('hostile').error).toMatch(/timed out/);
+			expect(byTag('wrong-shape').error).toMatch(/FINE/);
+			// The loop keys its evaluations by monitor: this monitor is now a suspect (the same code run without a key is not).
+			const ids = new Map(events.map((e) => [e.tag, e.monitorId]));
+			const lanes = sandbox.lanes;
+			expect(lanes.isSuspect(LOOP, `monitor:${ids.get('hostile')}`)).toBe(true);
+			expect(lanes.isSuspect(LOOP)).toBe(false);
+			// Every evaluation was asked for with its monitor's key and a deadline a second before the next check is due.
+			for (const e of events) expect(asked).toContain(`monitor:${e.monitorId} ${e.due + 5000 - 1000}`);
+			// Every slot each loop ran got its row, hostile ones included; none was skipped.
+			expect(s.stats.skippedOverlap).toBe(0);
+			const rows = await t.db.select().from(checks);
+			for (const [tag, id] of ids) {
+				const mine = rows
+					.filter((r) => r.monitorId === id)
+					.map((r) => r.ts.getTime())
+					.sort();
+				expect(mine, tag).toEqual(
+					events
+						.filter((e) => e.tag === tag && e.written)
+						.map((e) => e.slot.getTime())
+						.sort()
+				);
+			}
+			const absurd = rows.filter((r) => r.monitorId === ids.get('absurd'));
+			expect(absurd.length).toBeGreaterThanOrEqual(2);
+			for (const r of absurd)
+				expect(r).toMatchObject({ status: 'DOWN', latency: 0, error: 'eval returned latency 1.5e+308 ms: must be 0-3600000' });
+			expect(s.stats.writeErrors).toBe(0);
+			for (const r of rows.filter((r) => r.monitorId === ids.get('hostile'))) {
+				expect(r.status).toBe('DOWN');
+				expect(r.error).toMatch(/^(eval timed out after 1000 ms|eval quarantined: )/);
+			}
+			await listener.close();
 		}
-		const byTag = (tag: string) => events.find((e) => e.tag === tag && e.written)!.outcome.result;
-		expect(byTag('healthy')).toMatchObject({ status: 'UP' });
-		expect(byTag('hostile')).toMatchObject({ status: 'DOWN', latency: 0 });
-		expect(byTag('hostile').error).toMatch(/timed out/);
-		expect(byTag('wrong-shape').error).toMatch(/FINE/);
-		// The loop keys its evaluations by monitor: this monitor is now a suspect (the same code run without a key is not).
-		const ids = new Map(events.map((e) => [e.tag, e.monitorId]));
-		const lanes = sandbox.lanes;
-		expect(lanes.isSuspect(LOOP, `monitor:${ids.get('hostile')}`)).toBe(true);
-		expect(lanes.isSuspect(LOOP)).toBe(false);
-		// Every evaluation was asked for with its monitor's key and a deadline a second before the next check is due.
-		for (const e of events) expect(asked).toContain(`monitor:${e.monitorId} ${e.due + 5000 - 1000}`);
-		// Every slot each loop ran got its row, hostile ones included; none was skipped.
-		expect(s.stats.skippedOverlap).toBe(0);
-		const rows = await t.db.select().from(checks);
-		for (const [tag, id] of ids) {
-			const mine = rows.filter((r) => r.monitorId === id).map((r) => r.ts.getTime()).sort();
-			expect(mine, tag).toEqual(events.filter((e) => e.tag === tag && e.written).map((e) => e.slot.getTime()).sort());
-		}
-		const absurd = rows.filter((r) => r.monitorId === ids.get('absurd'));
-		expect(absurd.length).toBeGreaterThanOrEqual(2);
-		for (const r of absurd) expect(r).toMatchObject({ status: 'DOWN', latency: 0, error: 'eval returned latency 1.5e+308 ms: must be 0-3600000' });
-		expect(s.stats.writeErrors).toBe(0);
-		for (const r of rows.filter((r) => r.monitorId === ids.get('hostile'))) {
-			expect(r.status).toBe('DOWN');
-			expect(r.error).toMatch(/^(eval timed out after 1000 ms|eval quarantined: )/);
-		}
-		await listener.close();
-	});
+	);
 
 	it('an edit saved while a check is in flight does not stall the monitor', { timeout: 60_000 }, async () => {
 		// The eval runs into its 1 s limit, so each check is in flight for ~1 s after its slot.
@@ -237,7 +250,16 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 		// Three checks 5 h ago (packed), one 3 days ago (pruned with RETENTION_DAYS=2), one now (stays raw).
 		for (const at of [hour - 5 * 3_600_000, hour - 5 * 3_600_000 + 60_000, hour - 5 * 3_600_000 + 120_000, hour - 3 * 86_400_000, hour])
 			await recordCheck(t.db, { monitorId: m.id, ts: new Date(at), status: 'UP', latency: 1, pings: [], error: null }, 'UTC');
-		const s = new Scheduler({ db: t.db, probe, evaluate, timeZone: 'UTC', log: silentLogger, refreshMs: 200, retentionDays: 2, pruneEveryMs: 60_000 });
+		const s = new Scheduler({
+			db: t.db,
+			probe,
+			evaluate,
+			timeZone: 'UTC',
+			log: silentLogger,
+			refreshMs: 200,
+			retentionDays: 2,
+			pruneEveryMs: 60_000
+		});
 		await s.start();
 		try {
 			const end = Date.now() + 10_000;
@@ -264,11 +286,7 @@ describe.each(DRIVERS)('probe loop on %s', (driver) => {
 		try {
 			await waitFor(() => events.find((e) => e.written), 12_000, 'first check');
 			await seed(t, [monitor('moving', other.port)]);
-			const moved = await waitFor(
-				() => events.find((e) => e.outcome.pings[0].port === other.port),
-				12_000,
-				'a check against the new port'
-			);
+			const moved = await waitFor(() => events.find((e) => e.outcome.pings[0].port === other.port), 12_000, 'a check against the new port');
 			expect(moved.outcome.result.status).toBe('UP');
 			await t.db.update(monitors).set({ active: false }).where(eq(monitors.tag, 'moving'));
 			await new Promise((r) => setTimeout(r, 500));

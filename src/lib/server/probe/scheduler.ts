@@ -286,7 +286,11 @@ export class Scheduler {
 			const part = batch.slice(i, i + 500);
 			try {
 				const won = await within(
-					claimSlots(this.o.db, part.map((c) => ({ monitorId: c.m.id, ts: c.slot })), this.workerId),
+					claimSlots(
+						this.o.db,
+						part.map((c) => ({ monitorId: c.m.id, ts: c.slot })),
+						this.workerId
+					),
 					10_000,
 					'slot claim'
 				);

@@ -5,7 +5,20 @@ import { describe, it, expect } from 'vitest';
 import { probeHost, probeHosts, defaultLimiter } from './tcp';
 import type { Host } from '../types';
 import { measureLag } from '../../../../tests/fixtures/lag';
-import { ERROR_KEYS, OPEN_KEYS, blackhole, closedPort, elapsedMs, host, hostsFileMaps, listener, until, useCleanups, watchClientSockets, withLagControl } from './tcp.fixtures';
+import {
+	ERROR_KEYS,
+	OPEN_KEYS,
+	blackhole,
+	closedPort,
+	elapsedMs,
+	host,
+	hostsFileMaps,
+	listener,
+	until,
+	useCleanups,
+	watchClientSockets,
+	withLagControl
+} from './tcp.fixtures';
 
 useCleanups();
 
@@ -79,9 +92,7 @@ describe('probeHost: failures', () => {
 
 	it('a connect that gets no answer → timeout, bounded by the host timeout', async () => {
 		const bh = await blackhole('127.0.0.1');
-		const { result: ping, wall, lag } = await withLagControl(300, () =>
-			probeHost(host('127.0.0.1', bh.port, 'tcp', 300))
-		);
+		const { result: ping, wall, lag } = await withLagControl(300, () => probeHost(host('127.0.0.1', bh.port, 'tcp', 300)));
 		expect(ping).toEqual({
 			status: 'timeout',
 			latency: expect.any(Number),
@@ -102,9 +113,7 @@ describe('probeHost: failures', () => {
 
 	it('timeout over IPv6 names the address in brackets', async () => {
 		const bh = await blackhole('::1');
-		const { result: ping, lag } = await withLagControl(200, () =>
-			probeHost(host('::1', bh.port, 'IP6', 200))
-		);
+		const { result: ping, lag } = await withLagControl(200, () => probeHost(host('::1', bh.port, 'IP6', 200)));
 		expect(ping.status).toBe('timeout');
 		expect(ping.error).toBe(`ETIMEDOUT: no connection to [::1]:${bh.port} within 200 ms`);
 		expect(ping.latency).toBeGreaterThanOrEqual(200);

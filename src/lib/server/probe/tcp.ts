@@ -48,14 +48,7 @@ function ms(ns: bigint): number {
  * Build a Ping with the documented key order: the spec's five fields, then
  * address (when known), dnsLatency, error (only when not open).
  */
-function makePing(
-	h: Host,
-	status: PingStatus,
-	latency: number,
-	address: string | undefined,
-	dnsLatency: number,
-	error?: string
-): Ping {
+function makePing(h: Host, status: PingStatus, latency: number, address: string | undefined, dnsLatency: number, error?: string): Ping {
 	const ping: Ping = { status, latency, host: h.host, port: h.port, type: h.type };
 	if (address !== undefined) ping.address = address;
 	ping.dnsLatency = dnsLatency;
@@ -94,9 +87,7 @@ function checkHost(h: Host): Ping | undefined {
 	const literal = net.isIP(h.host);
 	const want = h.type === 'IP6' ? 6 : 4;
 	if (literal !== 0 && literal !== want) {
-		return fail(
-			`${h.host} is an IPv${literal} address, but type "${h.type}" connects over IPv${want} only`
-		);
+		return fail(`${h.host} is an IPv${literal} address, but type "${h.type}" connects over IPv${want} only`);
 	}
 	return undefined;
 }

@@ -21,14 +21,16 @@ describe.each(DRIVERS)('public reads on %s', (driver) => {
 
 	useTestDatabase(driver, (d) => (t = d), { beforeReset: () => snap?.stop() });
 	beforeEach(async () => {
-		const r = validateMonitorList([
-			{ tag: 'api', name: 'API gateway', group: 'Core', order: 1 },
-			{ tag: 'db', name: 'Database', group: 'Core', order: 2 },
-			{ tag: 'mail', name: 'Mail' },
-			{ tag: 'fresh', name: 'Fresh, no checks' },
-			{ tag: 'hidden', name: 'Hidden thing', public: false },
-			{ tag: 'off', name: 'Switched off', active: false }
-		].map((m) => ({ type: 'TCP', type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] }, ...m })));
+		const r = validateMonitorList(
+			[
+				{ tag: 'api', name: 'API gateway', group: 'Core', order: 1 },
+				{ tag: 'db', name: 'Database', group: 'Core', order: 2 },
+				{ tag: 'mail', name: 'Mail' },
+				{ tag: 'fresh', name: 'Fresh, no checks' },
+				{ tag: 'hidden', name: 'Hidden thing', public: false },
+				{ tag: 'off', name: 'Switched off', active: false }
+			].map((m) => ({ type: 'TCP', type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] }, ...m }))
+		);
 		if (!r.ok) throw new Error(JSON.stringify(r));
 		await upsertMonitors(t.db, r.value);
 		for (const m of await t.db.query.monitors.findMany()) ids[m.tag] = m.id;

@@ -10,16 +10,41 @@ const routesDir = (dir: string) => fileURLToPath(new URL(`../../../routes/${dir}
 
 describe('which requests the public read table takes (and so the fast path)', () => {
 	it('matches exactly the badge and Statuspage routes', () => {
-		expect(matchPublicRead('/badge/api/status.svg')).toEqual({ routeId: '/badge/[tag]/[file=badge]', params: { tag: 'api', file: 'status.svg' } });
-		expect(matchPublicRead('/badge/_/uptime.json')).toEqual({ routeId: '/badge/[tag]/[file=badge]', params: { tag: '_', file: 'uptime.json' } });
+		expect(matchPublicRead('/badge/api/status.svg')).toEqual({
+			routeId: '/badge/[tag]/[file=badge]',
+			params: { tag: 'api', file: 'status.svg' }
+		});
+		expect(matchPublicRead('/badge/_/uptime.json')).toEqual({
+			routeId: '/badge/[tag]/[file=badge]',
+			params: { tag: '_', file: 'uptime.json' }
+		});
 		expect(matchPublicRead('/api/v2/summary.json')).toEqual({ routeId: '/api/v2/summary.json', params: {} });
-		for (const p of ['/badge/api/status.svg/', '/badge/api/dot.json', '/badge/api/nope.svg', '/badge/api/foo.svg', '/badge/a%2Db/status.svg', '/badge/api/st%61tus.svg', '/badge//status.svg', '/badge/[tag]/[file=badge]', '/api/v2/incidents.json', '/api/v1/monitors']) {
+		for (const p of [
+			'/badge/api/status.svg/',
+			'/badge/api/dot.json',
+			'/badge/api/nope.svg',
+			'/badge/api/foo.svg',
+			'/badge/a%2Db/status.svg',
+			'/badge/api/st%61tus.svg',
+			'/badge//status.svg',
+			'/badge/[tag]/[file=badge]',
+			'/api/v2/incidents.json',
+			'/api/v1/monitors'
+		]) {
 			expect(matchPublicRead(p), p).toBeNull();
 		}
 	});
 
 	it('takes the badge files the route matcher takes, no more and no less', () => {
-		expect(Object.keys(BADGE_FILES).sort()).toEqual(['dot.svg', 'latency.json', 'latency.svg', 'status.json', 'status.svg', 'uptime.json', 'uptime.svg']);
+		expect(Object.keys(BADGE_FILES).sort()).toEqual([
+			'dot.svg',
+			'latency.json',
+			'latency.svg',
+			'status.json',
+			'status.svg',
+			'uptime.json',
+			'uptime.svg'
+		]);
 		for (const kind of ['status', 'uptime', 'latency', 'dot', 'other', 'foo']) {
 			for (const format of ['svg', 'json', 'png']) {
 				const file = `${kind}.${format}`;
@@ -47,7 +72,9 @@ describe('which requests the public read table takes (and so the fast path)', ()
 	});
 
 	it('answers exactly the routes the access policy marks as public reads', () => {
-		const marked = Object.entries(ROUTES).filter(([, p]) => p.publicRead).map(([id]) => id);
+		const marked = Object.entries(ROUTES)
+			.filter(([, p]) => p.publicRead)
+			.map(([id]) => id);
 		expect(Object.keys(PUBLIC_READS).sort()).toEqual(marked.sort());
 		for (const id of Object.keys(PUBLIC_READS)) expect(ROUTES[id].read, id).toBe('public');
 	});

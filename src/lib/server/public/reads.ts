@@ -123,8 +123,7 @@ function publicRequest(url: URL, request: Request): PublicRequest {
 /** The GET of a route file: the table's answer, for the app of this request. */
 export function publicRoute(routeId: PublicReadId): RequestHandler {
 	const answer: Answer = PUBLIC_READS[routeId];
-	return async ({ params, url, request, locals }) =>
-		toResponse(await answer(locals.app, params as Params, publicRequest(url, request)));
+	return async ({ params, url, request, locals }) => toResponse(await answer(locals.app, params as Params, publicRequest(url, request)));
 }
 
 export const corsPreflight: RequestHandler = () => preflight();

@@ -107,7 +107,9 @@ describe('Statuspage v2 schema', () => {
 		];
 		const enumStatus = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
 		s.components.forEach((c, i) => {
-			const keys = Object.keys(c).filter((k) => k !== 'components').sort();
+			const keys = Object.keys(c)
+				.filter((k) => k !== 'components')
+				.sort();
 			expect(keys).toEqual(fields);
 			expect(typeof c.id).toBe('string');
 			expect(typeof c.name).toBe('string');

@@ -9,12 +9,19 @@ const HOUR = 54_000_000; // some hour, in seconds since 2020
 const pingArb = fc.record(
 	{
 		status: fc.constantFrom('open', 'timeout', 'error'),
-		latency: fc.oneof(fc.integer({ min: 0, max: 60_000_000 }).map((us) => us / 1000), fc.double({ min: 0, max: 3.6e6, noNaN: true })),
+		latency: fc.oneof(
+			fc.integer({ min: 0, max: 60_000_000 }).map((us) => us / 1000),
+			fc.double({ min: 0, max: 3.6e6, noNaN: true })
+		),
 		host: fc.constant('h'),
 		port: fc.constant(1),
 		type: fc.constant('tcp'),
 		address: fc.constantFrom('h', '192.0.2.1'),
-		dnsLatency: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5_000_000 }).map((us) => us / 1000), fc.double({ min: 0, max: 1e4, noNaN: true })),
+		dnsLatency: fc.oneof(
+			fc.constant(0),
+			fc.integer({ min: 0, max: 5_000_000 }).map((us) => us / 1000),
+			fc.double({ min: 0, max: 1e4, noNaN: true })
+		),
 		error: fc.string({ maxLength: 40 })
 	},
 	{ requiredKeys: ['status', 'latency', 'host', 'port', 'type'] }
@@ -35,35 +42,47 @@ describe('check block codec', () => {
 			version: fc.integer({ min: 0, max: 100_000 })
 		});
 		fc.assert(
-			fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 3599 }), { maxLength: 80 }), fc.array(check, { minLength: 80, maxLength: 80 }), (offsets, cs) => {
-				offsets.sort((a, b) => a - b);
-				const checks: BlockCheck[] = offsets.map((o, i) => {
-					const c = cs[i];
-					const latency =
-						c.latencyKind === 'mean' && c.pings.length
-							? mean(c.pings)
-							: c.latencyKind === 'us'
-								? c.us / 1000
-								: c.latencyKind === 'zero'
-									? 0
-									: c.latencyKind === 'negzero'
-										? -0
-										: c.any;
-					return { t: HOUR + o, status: c.status, latency, hosts: blobOf(c.pings, c.version), error: c.error };
-				});
-				const back = decodeBlock(HOUR, encodeBlock(HOUR, checks));
-				expect(back).toHaveLength(checks.length);
-				back.forEach((b, i) => {
-					expect(b).toEqual(checks[i]);
-					expect(Object.is(b.latency, checks[i].latency)).toBe(true);
-				});
-			})
+			fc.property(
+				fc.uniqueArray(fc.integer({ min: 0, max: 3599 }), { maxLength: 80 }),
+				fc.array(check, { minLength: 80, maxLength: 80 }),
+				(offsets, cs) => {
+					offsets.sort((a, b) => a - b);
+					const checks: BlockCheck[] = offsets.map((o, i) => {
+						const c = cs[i];
+						const latency =
+							c.latencyKind === 'mean' && c.pings.length
+								? mean(c.pings)
+								: c.latencyKind === 'us'
+									? c.us / 1000
+									: c.latencyKind === 'zero'
+										? 0
+										: c.latencyKind === 'negzero'
+											? -0
+											: c.any;
+						return { t: HOUR + o, status: c.status, latency, hosts: blobOf(c.pings, c.version), error: c.error };
+					});
+					const back = decodeBlock(HOUR, encodeBlock(HOUR, checks));
+					expect(back).toHaveLength(checks.length);
+					back.forEach((b, i) => {
+						expect(b).toEqual(checks[i]);
+						expect(Object.is(b.latency, checks[i].latency)).toBe(true);
+					});
+				}
+			)
 		);
 	});
 
 	it('packs an hour of one-a-minute default-eval checks in ~15 bytes a check besides the host blobs', () => {
 		const checks: BlockCheck[] = Array.from({ length: 60 }, (_, i) => {
-			const pings: Ping[] = [0.412 + i / 1000, 4.107, 38.2].map((latency) => ({ status: 'open', latency, host: '10.0.0.1', port: 5432, type: 'tcp', address: '10.0.0.1', dnsLatency: 0 }));
+			const pings: Ping[] = [0.412 + i / 1000, 4.107, 38.2].map((latency) => ({
+				status: 'open',
+				latency,
+				host: '10.0.0.1',
+				port: 5432,
+				type: 'tcp',
+				address: '10.0.0.1',
+				dnsLatency: 0
+			}));
 			return { t: HOUR + i * 60, status: 'UP', latency: mean(pings), hosts: blobOf(pings), error: null };
 		});
 		const data = encodeBlock(HOUR, checks);

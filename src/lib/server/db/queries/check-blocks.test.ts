@@ -43,14 +43,29 @@ function fixture(monitorId: number): CheckInput[] {
 			const r = rand();
 			const base = { host: h.host, port: h.port, type: 'tcp' as const };
 			const latency = Math.round((0.3 + k * 10 + rand() * 5) * 1000) / 1000;
-			if (r < 0.05) return { status: 'timeout', latency: 1000, ...base, address: k === 1 ? '192.0.2.7' : h.host, dnsLatency: k === 1 ? 1.5 : 0, error: 'timed out within 1000 ms' };
+			if (r < 0.05)
+				return {
+					status: 'timeout',
+					latency: 1000,
+					...base,
+					address: k === 1 ? '192.0.2.7' : h.host,
+					dnsLatency: k === 1 ? 1.5 : 0,
+					error: 'timed out within 1000 ms'
+				};
 			if (r < 0.08) return { status: 'error', latency, ...base, error: `ECONNREFUSED ${h.host}` };
-			return { status: 'open', latency, ...base, address: k === 1 ? `192.0.2.${1 + (i % 3)}` : h.host, dnsLatency: k === 1 ? rand() * 3 : 0 };
+			return {
+				status: 'open',
+				latency,
+				...base,
+				address: k === 1 ? `192.0.2.${1 + (i % 3)}` : h.host,
+				dnsLatency: k === 1 ? rand() * 3 : 0
+			};
 		});
 		const alive = pings.every((p) => p.status === 'open');
 		const r = rand();
 		const status: MonitorStatus = r < 0.05 ? 'MAINTENANCE' : r < 0.15 ? 'DEGRADED' : alive ? 'UP' : 'DOWN';
-		const latency = r < 0.3 ? pings.reduce((a, p) => a + p.latency, 0) / pings.length : r < 0.6 ? Math.round(rand() * 50_000) / 1000 : rand() * 80;
+		const latency =
+			r < 0.3 ? pings.reduce((a, p) => a + p.latency, 0) / pings.length : r < 0.6 ? Math.round(rand() * 50_000) / 1000 : rand() * 80;
 		out.push({ monitorId, ts, status, latency, pings, error: status === 'DOWN' ? 'a host is down' : r > 0.97 ? 'évaluation: ✓' : null });
 	}
 	return out;
@@ -66,7 +81,9 @@ describe.each(DRIVERS)('check blocks on %s', (driver) => {
 	afterAll(async () => t?.destroy());
 	beforeEach(async () => {
 		await truncateAll(t);
-		const r = validateMonitorList(['a', 'b'].map((tag) => ({ tag, name: tag, type: 'TCP', type_data: { hosts: [{ host: '127.0.0.1' }] } })));
+		const r = validateMonitorList(
+			['a', 'b'].map((tag) => ({ tag, name: tag, type: 'TCP', type_data: { hosts: [{ host: '127.0.0.1' }] } }))
+		);
 		if (!r.ok) throw new Error('bad fixture');
 		await upsertMonitors(t.db, r.value);
 		const ms = await t.db.query.monitors.findMany({ orderBy: (m, { asc }) => asc(m.id) });
@@ -153,7 +170,9 @@ describe.each(DRIVERS)('check blocks on %s', (driver) => {
 		const [hourBefore] = await t.db.select().from(checkHours).where(eq(checkHours.monitorId, id)).orderBy(checkHours.bucket).limit(1);
 		const rawBefore = await rawCount();
 		// A duplicate of a slot in a block: the first write stands, rollups unchanged.
-		expect(await recordCheck(t.db, { monitorId: id, ts: packed.ts, status: 'DOWN', latency: 0, pings: [], error: 'late' }, 'UTC')).toBe(false);
+		expect(await recordCheck(t.db, { monitorId: id, ts: packed.ts, status: 'DOWN', latency: 0, pings: [], error: 'late' }, 'UTC')).toBe(
+			false
+		);
 		expect(await rawCount()).toBe(rawBefore);
 		const [hourAfter] = await t.db.select().from(checkHours).where(eq(checkHours.monitorId, id)).orderBy(checkHours.bucket).limit(1);
 		expect(hourAfter).toEqual(hourBefore);
@@ -161,17 +180,25 @@ describe.each(DRIVERS)('check blocks on %s', (driver) => {
 		const taken = new Set(all.map((c) => c.ts.getTime()));
 		let free = START + 5_000;
 		while (taken.has(free)) free += 60_000;
-		const pings: Ping[] = [{ status: 'open', latency: 1.234, host: '10.0.0.1', port: 5432, type: 'tcp', address: '10.0.0.1', dnsLatency: 0 }];
-		expect(await recordCheck(t.db, { monitorId: id, ts: new Date(free), status: 'UP', latency: 1.234, pings, error: null }, 'UTC')).toBe(true);
+		const pings: Ping[] = [
+			{ status: 'open', latency: 1.234, host: '10.0.0.1', port: 5432, type: 'tcp', address: '10.0.0.1', dnsLatency: 0 }
+		];
+		expect(await recordCheck(t.db, { monitorId: id, ts: new Date(free), status: 'UP', latency: 1.234, pings, error: null }, 'UTC')).toBe(
+			true
+		);
 		const withLate = await readAll();
-		expect(withLate.between.map((c) => c.ts.getTime())).toEqual([...taken, free].sort((a, b) => a - b).filter((x) => x < NOW.getTime() + HOUR));
+		expect(withLate.between.map((c) => c.ts.getTime())).toEqual(
+			[...taken, free].sort((a, b) => a - b).filter((x) => x < NOW.getTime() + HOUR)
+		);
 		expect(withLate.between.find((c) => c.ts.getTime() === free)).toMatchObject({ status: 'UP', latency: 1.234, pings, error: null });
 		expect(await compactChecks(t.db, { now: NOW })).toEqual({ blocks: 1, checks: 1 });
 		const [block] = await t.db.select().from(checkBlocks).where(eq(checkBlocks.monitorId, id)).orderBy(checkBlocks.hour).limit(1);
 		expect(block.count).toBe(all.filter((c) => c.ts.getTime() < START + HOUR).length + 1);
 		expect(await readAll()).toEqual(withLate);
 		// And a write of that slot again is a duplicate now that it is packed.
-		expect(await recordCheck(t.db, { monitorId: id, ts: new Date(free), status: 'DOWN', latency: 0, pings, error: null }, 'UTC')).toBe(false);
+		expect(await recordCheck(t.db, { monitorId: id, ts: new Date(free), status: 'DOWN', latency: 0, pings, error: null }, 'UTC')).toBe(
+			false
+		);
 	});
 
 	it('loses and doubles nothing when writes race a compaction', async () => {
@@ -183,7 +210,9 @@ describe.each(DRIVERS)('check blocks on %s', (driver) => {
 		const counted = await rollup();
 		const packedHours = before.filter((c) => c.ts.getTime() < START + 4 * HOUR);
 		const dupes = packedHours.map((c) => ({ monitorId: id, ts: c.ts, status: 'DOWN' as const, latency: 0, pings: [], error: 'dupe' }));
-		const fresh = packedHours.slice(0, 40).map((c) => ({ monitorId: id, ts: new Date(c.ts.getTime() + 5_000), status: 'UP' as const, latency: 2, pings: [], error: null }));
+		const fresh = packedHours
+			.slice(0, 40)
+			.map((c) => ({ monitorId: id, ts: new Date(c.ts.getTime() + 5_000), status: 'UP' as const, latency: 2, pings: [], error: null }));
 		const writes = [...dupes, ...fresh].sort(() => 0.5 - Math.random());
 		const lanes = 3;
 		const results = new Map<CheckInput, boolean>();

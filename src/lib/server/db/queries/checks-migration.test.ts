@@ -33,10 +33,27 @@ async function migrateTo(database: Database, folder: string) {
 const A: Ping[] = [
 	{ status: 'open', latency: 0.412, host: '127.0.0.1', port: 5432, type: 'tcp', address: '127.0.0.1', dnsLatency: 0 },
 	{ status: 'open', latency: 23.107, host: 'db.example.com', port: 5432, type: 'tcp', address: '192.0.2.7', dnsLatency: 1.234 },
-	{ status: 'error', latency: 0.09, host: '::1', port: 22, type: 'IP6', address: '::1', dnsLatency: 0, error: 'ECONNREFUSED: connect ECONNREFUSED [::1]:22 — “quoted”' }
+	{
+		status: 'error',
+		latency: 0.09,
+		host: '::1',
+		port: 22,
+		type: 'IP6',
+		address: '::1',
+		dnsLatency: 0,
+		error: 'ECONNREFUSED: connect ECONNREFUSED [::1]:22 — “quoted”'
+	}
 ];
 const B: Ping[] = [
-	{ status: 'timeout', latency: 1000.0000001, host: 'db.example.com', port: 6543, type: 'tcp', dnsLatency: 0.30000000000000004, error: 'timed out within 1000 ms' }
+	{
+		status: 'timeout',
+		latency: 1000.0000001,
+		host: 'db.example.com',
+		port: 6543,
+		type: 'tcp',
+		dnsLatency: 0.30000000000000004,
+		error: 'timed out within 1000 ms'
+	}
 ];
 const C: Ping[] = [{ status: 'error', latency: 0, host: 'x.example', port: 1, type: 'tcp', error: 'EPROBE: probe failed: boom' }];
 
@@ -82,8 +99,16 @@ describe.each(DRIVERS)('migration of JSON checks on %s', (driver) => {
 		expect((await recentChecks(db, 2)).map((c) => c.status)).toEqual(['DOWN', 'MAINTENANCE']);
 		// Host lists: A then B for monitor 1 (versions in order of first use), C and [] for monitor 2.
 		const lists = await db.execute(sql`select monitor_id, version, hosts from check_host_lists order by monitor_id, version`);
-		const listRows = (Array.isArray(lists) ? lists : (lists as unknown as { rows: unknown[] }).rows) as { monitor_id: number; version: number }[];
-		expect(listRows.map((l) => [l.monitor_id, l.version])).toEqual([[1, 1], [1, 2], [2, 1], [2, 2]]);
+		const listRows = (Array.isArray(lists) ? lists : (lists as unknown as { rows: unknown[] }).rows) as {
+			monitor_id: number;
+			version: number;
+		}[];
+		expect(listRows.map((l) => [l.monitor_id, l.version])).toEqual([
+			[1, 1],
+			[1, 2],
+			[2, 1],
+			[2, 2]
+		]);
 		const old = await db.execute(sql`select to_regclass('public.checks') as t`);
 		expect(((Array.isArray(old) ? old : (old as unknown as { rows: { t: unknown }[] }).rows) as { t: unknown }[])[0].t).toBeNull();
 	}, 60_000);

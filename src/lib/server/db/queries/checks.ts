@@ -94,13 +94,7 @@ export async function packChecks(db: Db, inputs: CheckInput[]): Promise<(typeof 
 }
 
 /** Upserts one delta into the hour and day rollups (also used by the demo seeder, in bulk). */
-export async function addToRollups(
-	tx: Tx,
-	monitorId: number,
-	bucket: Date,
-	day: string,
-	d: RollupDelta
-): Promise<void> {
+export async function addToRollups(tx: Tx, monitorId: number, bucket: Date, day: string, d: RollupDelta): Promise<void> {
 	const hours = tx
 		.insert(checkHours)
 		.values({ monitorId, bucket, ...d })
@@ -185,7 +179,13 @@ export interface Stored {
 	error: string | null;
 }
 
-export const fromBlock = (c: BlockCheck): Stored => ({ ts: dateOf(c.t), status: c.status, latency: c.latency, hosts: c.hosts, error: c.error });
+export const fromBlock = (c: BlockCheck): Stored => ({
+	ts: dateOf(c.t),
+	status: c.status,
+	latency: c.latency,
+	hosts: c.hosts,
+	error: c.error
+});
 
 async function inBlock(tx: Tx, monitorId: number, ts: Date): Promise<boolean> {
 	const [b] = await tx
@@ -211,8 +211,16 @@ async function storedBetween(db: Db, monitorId: number, from: Date, to?: Date): 
 	const blockWhere = [eq(checkBlocks.monitorId, monitorId), gte(checkBlocks.hour, hourBucket(from))];
 	if (to) blockWhere.push(lt(checkBlocks.hour, to));
 	const [raw, blocks] = await Promise.all([
-		db.select().from(checks).where(and(...rawWhere)).orderBy(checks.ts),
-		db.select().from(checkBlocks).where(and(...blockWhere)).orderBy(checkBlocks.hour)
+		db
+			.select()
+			.from(checks)
+			.where(and(...rawWhere))
+			.orderBy(checks.ts),
+		db
+			.select()
+			.from(checkBlocks)
+			.where(and(...blockWhere))
+			.orderBy(checkBlocks.hour)
 	]);
 	// Compared as stored, in whole seconds: the bounds of the raw query are floored the same way.
 	const f = slotOf(from),
@@ -228,12 +236,7 @@ async function storedBetween(db: Db, monitorId: number, from: Date, to?: Date): 
 /** One monitor's latest `limit` stored checks, newest first. */
 async function storedLatest(db: Db, monitorId: number, limit: number): Promise<Stored[]> {
 	if (limit <= 0) return [];
-	const raw = (await db
-		.select()
-		.from(checks)
-		.where(eq(checks.monitorId, monitorId))
-		.orderBy(desc(checks.ts))
-		.limit(limit)) as Stored[];
+	const raw = (await db.select().from(checks).where(eq(checks.monitorId, monitorId)).orderBy(desc(checks.ts)).limit(limit)) as Stored[];
 	// Blocks newest first, a few at a time, until the limit-th newest check is
 	// no older than the hour of the last block read (older blocks cannot beat it).
 	const blocked: Stored[] = [];
@@ -242,7 +245,12 @@ async function storedLatest(db: Db, monitorId: number, limit: number): Promise<S
 	for (;;) {
 		const where = [eq(checkBlocks.monitorId, monitorId)];
 		if (before) where.push(lt(checkBlocks.hour, before));
-		const blocks = await db.select().from(checkBlocks).where(and(...where)).orderBy(desc(checkBlocks.hour)).limit(page);
+		const blocks = await db
+			.select()
+			.from(checkBlocks)
+			.where(and(...where))
+			.orderBy(desc(checkBlocks.hour))
+			.limit(page);
 		for (const b of blocks) blocked.push(...decodeBlock(slotOf(b.hour), b.data).map(fromBlock));
 		if (blocks.length < page) break;
 		before = blocks[blocks.length - 1].hour;
@@ -260,7 +268,14 @@ export async function recentChecks(db: Db, monitorId: number, limit = 50) {
 export async function checksBetween(db: Db, monitorId: number, from: Date, to: Date): Promise<CheckRecord[]> {
 	const rows = await storedBetween(db, monitorId, from, to);
 	return Promise.all(
-		rows.map(async ({ ts, latency, status, error, hosts }) => ({ monitorId, ts, latency, status, error, pings: await unpack(db, monitorId, hosts) }))
+		rows.map(async ({ ts, latency, status, error, hosts }) => ({
+			monitorId,
+			ts,
+			latency,
+			status,
+			error,
+			pings: await unpack(db, monitorId, hosts)
+		}))
 	);
 }
 
@@ -268,7 +283,11 @@ export async function checksBetween(db: Db, monitorId: number, from: Date, to: D
  * Slot, status and latency of one monitor's checks since `from`, oldest first:
  * what the latency chart and the p95 figure are computed from.
  */
-export async function checkPointsSince(db: Db, monitorId: number, from: Date): Promise<{ ts: Date; status: MonitorStatus; latency: number }[]> {
+export async function checkPointsSince(
+	db: Db,
+	monitorId: number,
+	from: Date
+): Promise<{ ts: Date; status: MonitorStatus; latency: number }[]> {
 	return (await storedBetween(db, monitorId, from)).map(({ ts, status, latency }) => ({ ts, status, latency }));
 }
 

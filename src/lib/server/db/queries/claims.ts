@@ -8,11 +8,7 @@ import { slotClaims } from '../schema';
  * this worker holds: it inserted the claim first, or had already (claiming
  * again after a monitor edit must not lose our own slot).
  */
-export async function claimSlots(
-	db: Db,
-	slots: { monitorId: number; ts: Date }[],
-	workerId: string
-): Promise<Set<string>> {
+export async function claimSlots(db: Db, slots: { monitorId: number; ts: Date }[], workerId: string): Promise<Set<string>> {
 	// One slot twice in a statement is an error in PostgreSQL ("ON CONFLICT DO
 	// UPDATE command cannot affect row a second time"): a monitor edited while
 	// its slot's claim was pending arms that slot again within the same batch.

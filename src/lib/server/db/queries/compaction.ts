@@ -124,4 +124,3 @@ export async function pruneChecks(db: Db, retentionDays: number, now = new Date(
 	);
 	return raw + blocked;
 }
-

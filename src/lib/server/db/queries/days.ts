@@ -23,7 +23,6 @@ export interface DayRollup extends DayCounts {
 	day: string;
 }
 
-
 /** Per-day counts of one monitor, indexed like a calendar's days (home page fast path). */
 export interface DayArrays {
 	up: Int32Array;
@@ -132,7 +131,13 @@ export async function barCounts(db: Db, cal: BarCalendar): Promise<{ past: Map<n
 	const [old, rows] = await Promise.all([
 		past.data,
 		db
-			.select({ id: checkDays.monitorId, up: checkDays.up, degraded: checkDays.degraded, down: checkDays.down, maintenance: checkDays.maintenance })
+			.select({
+				id: checkDays.monitorId,
+				up: checkDays.up,
+				degraded: checkDays.degraded,
+				down: checkDays.down,
+				maintenance: checkDays.maintenance
+			})
 			.from(checkDays)
 			.innerJoin(monitors, and(eq(monitors.id, checkDays.monitorId), eq(monitors.active, true), eq(monitors.isPublic, true)))
 			.where(eq(checkDays.day, cal.days[n - 1]))

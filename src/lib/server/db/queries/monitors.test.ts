@@ -31,7 +31,14 @@ describe.each(DRIVERS)('monitors on %s', (driver) => {
 	it('imports the spec examples as written, then reports them unchanged', async () => {
 		const path = file('spec.json', specText);
 		const first = await syncMonitorsFile(t.db, path, noEvalProblems);
-		expect(first.created).toEqual(['web-server', 'postgres-db', 'app-server-services', 'redis-cluster', 'ipv6-service', 'minecraft-server']);
+		expect(first.created).toEqual([
+			'web-server',
+			'postgres-db',
+			'app-server-services',
+			'redis-cluster',
+			'ipv6-service',
+			'minecraft-server'
+		]);
 		const again = await syncMonitorsFile(t.db, path, noEvalProblems);
 		expect(again).toEqual({ created: [], updated: [], unchanged: first.created });
 		const rows = await listMonitors(t.db);

@@ -44,7 +44,11 @@ export function rowToInput(r: MonitorRow): MonitorInput {
 export function stableJson(v: unknown): string {
 	return JSON.stringify(v, (_k, val) =>
 		val && typeof val === 'object' && !Array.isArray(val)
-			? Object.fromEntries(Object.keys(val).sort().map((k) => [k, val[k]]))
+			? Object.fromEntries(
+					Object.keys(val)
+						.sort()
+						.map((k) => [k, val[k]])
+				)
 			: val
 	);
 }

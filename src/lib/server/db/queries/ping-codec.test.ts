@@ -20,7 +20,16 @@ describe('ping codec', () => {
 		const pings: Ping[] = [
 			{ status: 'open', latency: 0.412, host: '10.0.0.5', port: 5432, type: 'tcp', address: '10.0.0.5', dnsLatency: 0 },
 			{ status: 'open', latency: 23.107, host: 'db.example.com', port: 5432, type: 'tcp', address: '192.0.2.7', dnsLatency: 1.234 },
-			{ status: 'error', latency: 0.09, host: '2001:db8::1', port: 22, type: 'IP6', address: '2001:db8::1', dnsLatency: 0, error: 'ECONNREFUSED: connect ECONNREFUSED [2001:db8::1]:22' }
+			{
+				status: 'error',
+				latency: 0.09,
+				host: '2001:db8::1',
+				port: 22,
+				type: 'IP6',
+				address: '2001:db8::1',
+				dnsLatency: 0,
+				error: 'ECONNREFUSED: connect ECONNREFUSED [2001:db8::1]:22'
+			}
 		];
 		const { blob, back } = roundTrip(3, pings);
 		expect(back).toEqual(pings);
@@ -42,12 +51,19 @@ describe('ping codec', () => {
 		const ping = fc.record(
 			{
 				status: fc.constantFrom('open', 'timeout', 'error'),
-				latency: fc.oneof(fc.integer({ min: 0, max: 60_000_000 }).map((us) => us / 1000), fc.double({ min: 0, max: 3.6e6, noNaN: true })),
+				latency: fc.oneof(
+					fc.integer({ min: 0, max: 60_000_000 }).map((us) => us / 1000),
+					fc.double({ min: 0, max: 3.6e6, noNaN: true })
+				),
 				host: fc.constantFrom('127.0.0.1', 'example.com', '::1'),
 				port: fc.integer({ min: 1, max: 65535 }),
 				type: fc.constantFrom('tcp', 'IP6'),
 				address: fc.constantFrom('127.0.0.1', '192.0.2.1', '::1'),
-				dnsLatency: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5_000_000 }).map((us) => us / 1000), fc.double({ min: 0, max: 1e4, noNaN: true })),
+				dnsLatency: fc.oneof(
+					fc.constant(0),
+					fc.integer({ min: 0, max: 5_000_000 }).map((us) => us / 1000),
+					fc.double({ min: 0, max: 1e4, noNaN: true })
+				),
 				error: fc.string({ unit: 'grapheme', maxLength: 80 })
 			},
 			{ requiredKeys: ['status', 'latency', 'host', 'port', 'type'] }

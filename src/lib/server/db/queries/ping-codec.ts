@@ -139,7 +139,13 @@ export function encodePings(version: number, pings: Ping[], addressId: (address:
 		const addr = p.address === undefined ? ADDR_NONE : p.address === p.host ? ADDR_HOST : ADDR_ID;
 		const dnsUs = p.dnsLatency === undefined ? null : micros(p.dnsLatency);
 		const dns =
-			p.dnsLatency === undefined ? DNS_NONE : p.dnsLatency === 0 && !Object.is(p.dnsLatency, -0) ? DNS_ZERO : dnsUs !== null ? DNS_MICROS : DNS_FLOAT;
+			p.dnsLatency === undefined
+				? DNS_NONE
+				: p.dnsLatency === 0 && !Object.is(p.dnsLatency, -0)
+					? DNS_ZERO
+					: dnsUs !== null
+						? DNS_MICROS
+						: DNS_FLOAT;
 		const err = p.error !== undefined ? HAS_ERROR : 0;
 		w.byte(STATUS_CODE[p.status] | (addr << 2) | (dns << 4) | err | (us === null ? LATENCY_FLOAT : 0));
 		if (us === null) w.float(p.latency);

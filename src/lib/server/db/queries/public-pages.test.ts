@@ -54,8 +54,9 @@ describe.each(DRIVERS)('public pages queries on %s', (driver) => {
 		expect((await publicStatusNow(t.db)).map((r) => [r.tag, r.description, r.status])).toEqual([['api', '', 'UP']]);
 	});
 
-	it('reads one monitor\'s days, hours and changes from the given start', async () => {
-		for (let i = 0; i < 12; i++) await check('api', new Date(Date.parse('2026-07-10T08:00:00Z') + i * 5 * MIN), i < 4 ? 'DOWN' : 'UP', 10 + i);
+	it("reads one monitor's days, hours and changes from the given start", async () => {
+		for (let i = 0; i < 12; i++)
+			await check('api', new Date(Date.parse('2026-07-10T08:00:00Z') + i * 5 * MIN), i < 4 ? 'DOWN' : 'UP', 10 + i);
 		await check('api', new Date('2026-07-08T12:00:00Z'), 'DOWN');
 		const byDay = await dayCountsOf(t.db, ids.api, '2026-07-09');
 		expect([...byDay.keys()]).toEqual(['2026-07-10']);
@@ -81,7 +82,7 @@ describe.each(DRIVERS)('public pages queries on %s', (driver) => {
 		expect(await statusChangesPage(t.db, ids.api, { from, before: null, limit: 1 })).toHaveLength(1);
 	});
 
-	it('counts public monitors\' days by calendar index, and rereads finished days only after a minute', async () => {
+	it("counts public monitors' days by calendar index, and rereads finished days only after a minute", async () => {
 		const days = lastDays(90, NOW, TZ);
 		const cal = { days, timeZone: TZ, now: NOW.getTime() };
 		await check('api', new Date('2026-07-09T12:00:00Z'), 'DOWN');

@@ -9,9 +9,7 @@ describe('rollupDelta', () => {
 		expect(rollupDelta('MAINTENANCE', 5)).toMatchObject({ maintenance: 1, latencyCount: 0 });
 	});
 	it('merges like the SQL upsert does (sums, least, greatest, nulls ignored)', () => {
-		const m = [rollupDelta('UP', 10), rollupDelta('DOWN', 0), rollupDelta('UP', 4), rollupDelta('DEGRADED', 30)].reduce(
-			mergeDelta
-		);
+		const m = [rollupDelta('UP', 10), rollupDelta('DOWN', 0), rollupDelta('UP', 4), rollupDelta('DEGRADED', 30)].reduce(mergeDelta);
 		expect(m).toEqual({
 			up: 2,
 			degraded: 1,

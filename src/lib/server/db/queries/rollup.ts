@@ -43,10 +43,8 @@ export function mergeDelta(a: RollupDelta, b: RollupDelta): RollupDelta {
 	};
 }
 
-const minNullable = (a: number | null, b: number | null) =>
-	a === null ? b : b === null ? a : Math.min(a, b);
-const maxNullable = (a: number | null, b: number | null) =>
-	a === null ? b : b === null ? a : Math.max(a, b);
+const minNullable = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+const maxNullable = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
 /** Uptime % = (UP + DEGRADED) / (UP + DEGRADED + DOWN); null when nothing counted (no data is not 100 %). */
 export function uptimeRatio(c: { up: number; degraded: number; down: number }): number | null {

@@ -18,20 +18,32 @@ export async function insertMonitorRows(db: Db, rows: (typeof monitors.$inferIns
 }
 
 export async function activateMonitorsByTagPrefix(db: Db, prefix: string): Promise<void> {
-	await db.update(monitors).set({ active: true }).where(like(monitors.tag, `${prefix}%`));
+	await db
+		.update(monitors)
+		.set({ active: true })
+		.where(like(monitors.tag, `${prefix}%`));
 }
 
 export async function upsertHourRollups(db: Db, rows: (typeof checkHours.$inferInsert)[]): Promise<void> {
-	await db.insert(checkHours).values(rows).onConflictDoUpdate({ target: [checkHours.monitorId, checkHours.bucket], set: rollupSet('check_hours') });
+	await db
+		.insert(checkHours)
+		.values(rows)
+		.onConflictDoUpdate({ target: [checkHours.monitorId, checkHours.bucket], set: rollupSet('check_hours') });
 }
 
 export async function upsertDayRollups(db: Db, rows: (typeof checkDays.$inferInsert)[]): Promise<void> {
-	await db.insert(checkDays).values(rows).onConflictDoUpdate({ target: [checkDays.monitorId, checkDays.day], set: rollupSet('check_days') });
+	await db
+		.insert(checkDays)
+		.values(rows)
+		.onConflictDoUpdate({ target: [checkDays.monitorId, checkDays.day], set: rollupSet('check_days') });
 }
 
 /** Raw checks, packed as recordCheck packs them; a check already stored is left alone. */
 export async function insertChecks(db: Db, inputs: CheckInput[]): Promise<void> {
-	await db.insert(checks).values(await packChecks(db, inputs)).onConflictDoNothing();
+	await db
+		.insert(checks)
+		.values(await packChecks(db, inputs))
+		.onConflictDoNothing();
 }
 
 export async function insertStatusChanges(db: Db, rows: (typeof statusChanges.$inferInsert)[]): Promise<void> {
