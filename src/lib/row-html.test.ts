@@ -55,20 +55,19 @@ describe('row markup', () => {
 		expect(doc.querySelector('.bar-l .n30')!.textContent).toBe('99.96 % uptime');
 	});
 
-	it('the monitor page bar carries its own Enter target', () => {
+	it('a bar carries its tag (the Enter target), escaped', () => {
 		const html = barHtml({
-			tag: 't',
+			tag: 'a"b',
 			name: 'n',
 			d: 'uu',
 			p: [],
 			w: null,
 			firstDay: '2026-01-01',
 			uptime90: null,
-			uptime30: null,
-			href: '/x?y="1"'
+			uptime30: null
 		});
 		const el = dom(html).querySelector('[data-bar]')!;
-		expect(el.getAttribute('data-href')).toBe('/x?y="1"');
+		expect(el.getAttribute('data-tag')).toBe('a"b');
 		expect(dom(html).querySelector('[data-uptime]')!.textContent).toBe('no data');
 	});
 

@@ -37,8 +37,6 @@ export interface BarProps {
 	firstDay: string;
 	uptime90: number | null;
 	uptime30: number | null;
-	/** Target of Enter; defaults to the monitor page. */
-	href?: string;
 }
 
 const pct = (u: number | null) => (u === null ? 'no data' : `${formatUptime(u * 100)} uptime`);
@@ -55,7 +53,7 @@ export function barHtml(b: BarProps): string {
 		paths += `<path class="${x.kind === 'stroke' ? CLASS_STROKE[x.cls] : CLASS_FILL[x.cls]}" d="${x.path}"/>`;
 	const label = barLabelText(b.name, b.d, b.w, b.uptime90, b.firstDay);
 	return (
-		`<div class="bar" tabindex="0" role="img" aria-label="${esc(label)}" data-bar data-tag="${esc(b.tag)}" data-d="${esc(b.d)}"${b.href ? ` data-href="${esc(b.href)}"` : ''}>` +
+		`<div class="bar" tabindex="0" role="img" aria-label="${esc(label)}" data-bar data-tag="${esc(b.tag)}" data-d="${esc(b.d)}">` +
 		`<svg viewBox="0 0 ${BAR_WIDTH} ${BAR_HEIGHT}" preserveAspectRatio="none" aria-hidden="true">${paths}</svg></div>` +
 		// The legend's ends ("90 days ago" / "30 days ago", "Today") are CSS content (.bar-l): the same on every row.
 		`<div class="bar-l"><span class="n30">${pct(b.uptime30)}</span><span class="n90" data-uptime>${pct(b.uptime90)}</span></div>`

@@ -5,6 +5,7 @@ import type { App } from '../app';
 import { signIn } from '../auth/admins';
 import { createSession, deleteSession, SESSION_COOKIE, sessionCookieOptions } from '../auth/sessions';
 import { completeSetup } from '../auth/setup';
+import { hasControlChars } from '../text';
 
 const AFTER_SIGN_IN = '/admin/monitors';
 
@@ -15,7 +16,7 @@ const AFTER_SIGN_IN = '/admin/monitors';
  * on; anything odd sends the admin to the monitors list.
  */
 export function safeNext(next: string | null): string {
-	if (!next || !next.startsWith('/') || next.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(next)) return AFTER_SIGN_IN;
+	if (!next || !next.startsWith('/') || next.startsWith('//') || hasControlChars(next) || next.includes('\\')) return AFTER_SIGN_IN;
 	let url: URL;
 	let path: string;
 	try {
@@ -44,7 +45,7 @@ export async function login(
 ): Promise<LoginOutcome> {
 	if (!input.email.trim() || !input.password) return { ok: false, status: 400, message: 'Enter your email and password' };
 	// No address has them, and NUL cannot even be looked up (Postgres text refuses it): answer before the throttle.
-	if (/[\u0000-\u001f\u007f]/.test(input.email)) return { ok: false, status: 400, message: 'Email must not contain control characters' };
+	if (hasControlChars(input.email)) return { ok: false, status: 400, message: 'Email must not contain control characters' };
 	const r = await signIn(app.database.db, input.email, input.password, input.address);
 	if (r.ok) {
 		await startSession(app, cookies, input.secure, r.adminId);

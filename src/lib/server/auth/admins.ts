@@ -5,12 +5,12 @@ import { adminByEmail, adminById, insertAdmin, setPasswordHash } from '../db/que
 import { clearFailures, releaseAttempt } from '../db/queries/login-throttle';
 import { hashPassword, passwordProblem, verifyDummy, verifyPassword } from './crypto';
 import { DEFAULT_THROTTLE, accountKey, addressKey, reserveAttempts, slowdownMs, type ThrottlePolicy } from './throttle';
+import { hasControlChars } from '../text';
 
 export { countAdmins, listAdmins } from '../db/queries/admins';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 // Postgres text cannot hold NUL; the other control characters have no place in an address or a name.
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export const normalEmail = (email: string) => email.trim().toLowerCase();
 
@@ -18,10 +18,10 @@ export type FieldErrors = Record<string, string>;
 
 export function checkNewAdmin(input: { email: string; name?: string; password: string }): FieldErrors {
 	const errors: FieldErrors = {};
-	if (!EMAIL.test(input.email.trim()) || input.email.length > 254 || CONTROL.test(input.email))
+	if (!EMAIL.test(input.email.trim()) || input.email.length > 254 || hasControlChars(input.email))
 		errors.email = 'Enter an email address like ops@example.org';
 	if ((input.name ?? '').length > 100) errors.name = 'Name must be at most 100 characters';
-	else if (CONTROL.test(input.name ?? '')) errors.name = 'Name must not contain control characters';
+	else if (hasControlChars(input.name ?? '')) errors.name = 'Name must not contain control characters';
 	const p = passwordProblem(input.password);
 	if (p) errors.password = `Password ${p}`;
 	return errors;

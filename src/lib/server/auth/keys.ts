@@ -2,11 +2,11 @@
 import type { Db } from '../db/index';
 import { apiKeyByHash, insertApiKey, setKeyLastUsed } from '../db/queries/api-keys';
 import { randomToken, sha256 } from './crypto';
+import { hasControlChars } from '../text';
 
 export { listApiKeys, revokeApiKey } from '../db/queries/api-keys';
 
 export type KeyScope = 'read' | 'write';
-const CONTROL = /[\u0000-\u001f\u007f]/;
 export const KEY_PREFIX = 'ph_';
 
 export async function createApiKey(db: Db, input: { name: string; scope: KeyScope; createdBy: number | null }) {
@@ -26,7 +26,7 @@ export function checkKeyInput(name: string, scope: string): Record<string, strin
 	if (!name.trim()) errors.name = 'Give the key a name, e.g. "deploy script"';
 	else if (name.length > 100) errors.name = 'Name must be at most 100 characters';
 	// Postgres text cannot hold NUL, and the rest would garble the keys list.
-	else if (CONTROL.test(name)) errors.name = 'Name must not contain control characters';
+	else if (hasControlChars(name)) errors.name = 'Name must not contain control characters';
 	if (scope !== 'read' && scope !== 'write') errors.scope = 'Choose read or write';
 	return errors;
 }

@@ -10,10 +10,9 @@ import {
 	primaryKey,
 	serial,
 	text,
-	smallint,
 	timestamp
 } from 'drizzle-orm/pg-core';
-import type { Host, MonitorStatus, Ping } from '../types';
+import type { Host, MonitorStatus } from '../types';
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

@@ -45,6 +45,7 @@ export function nativeDefaultEval(pings: unknown): { status: 'UP' | 'DOWN'; late
 		if (!Array.isArray(arrayOfPings)) return null;
 
 		// ---- the spec's function, verbatim apart from types ----
+		/* eslint-disable prefer-const -- the spec's own declarations, kept as written */
 		let latencyTotal = arrayOfPings.reduce((acc, ping) => {
 			return acc + ping.latency;
 		}, 0);
@@ -57,6 +58,7 @@ export function nativeDefaultEval(pings: unknown): { status: 'UP' | 'DOWN'; late
 			status: alive ? 'UP' : 'DOWN',
 			latency: latencyTotal / arrayOfPings.length
 		};
+		/* eslint-enable prefer-const */
 		// ---- end ----
 
 		const latency = result.latency;

@@ -29,6 +29,7 @@ export interface FeedInput {
 // XML 1.0 cannot carry these at all, escaped or not: dropped so one stray
 // control character in a title cannot make the whole feed unreadable.
 const NOT_XML =
+	// eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters: they are what this removes
 	/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text for an element or a double-quoted attribute. */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barData, calendar, dayStat, dayStats, expectedSlots, rowBar, uptimeOver } from './bar';
 import { emptyDayArrays, type DayCounts } from '../db/queries/days';
-import { slotMs } from '../current';
 import { addDays, dayKey, dayLengthMs, lastDays, zonedMidnight } from '$lib/time';
 import { barLabelText, barPaths, dayIndexAt, strokeDays, BAR_WIDTH } from '$lib/bar';
 import { mergeDelta, rollupDelta } from '../db/queries/rollup';

@@ -5,7 +5,7 @@
 import { publicError } from '../disclosure';
 import { uptimeRatio } from '../db/queries/rollup';
 import type { DayCounts } from '../db/queries/days';
-import { shown, type Shown } from '$lib/status';
+import { shown } from '$lib/status';
 import { BAR_DAYS } from '$lib/bar';
 import { barData, dayStats, uptimeOver } from './bar';
 import type { BarData, ChangeRow } from '$lib/types';
