@@ -1,8 +1,7 @@
-// Fails when two folders of src/ import each other, directly or round a loop
-// (ARCHITECTURE.md: which folder imports which). A cycle between files of one
-// folder is that folder's own business; between folders it means neither can
-// be understood, tested or moved without the other. Tests are left out: a
-// test may reach wherever it needs to.
+// Fails when two folders of src/ import each other, directly or round a loop.
+// A cycle between files of one folder is that folder's own business; between
+// folders it means neither can be understood, tested or moved without the
+// other. Tests are left out: a test may reach wherever it needs to.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 

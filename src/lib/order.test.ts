@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareNames, comparePageOrder, inPageOrder, nameCollator } from './order';
 
-describe('natural order of names (issue 11.4)', () => {
+describe('natural order of names', () => {
 	it('compares numbers in names as numbers, not text', () => {
 		const text = ['TCP 1', 'TCP 10', 'TCP 100', 'TCP 101', 'TCP 11', 'TCP 2', 'TCP 20', 'TCP 3'];
 		expect([...text].sort(compareNames)).toEqual(['TCP 1', 'TCP 2', 'TCP 3', 'TCP 10', 'TCP 11', 'TCP 20', 'TCP 100', 'TCP 101']);

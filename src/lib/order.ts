@@ -1,4 +1,4 @@
-// One order for every list of monitors a person reads (issue 11.4): the home
+// One order for every list of monitors a person reads: the home
 // page, its groups, the admin list, the JSON lists and Statuspage components.
 // Ungrouped monitors first, then groups by name; within a group the explicit
 // order, then the name; names compare naturally, so "TCP 2" comes before

@@ -1,4 +1,4 @@
-// "Current" (issue 11.4): a monitor has a check within its expected interval.
+// "Current": a monitor has a check within its expected interval.
 // One status rule for the home page and monitor page ("No data"), the banner,
 // the public snapshot (status.json, summary.json) and the demo seeder; the
 // slot length it rests on comes from the monitor's cron.

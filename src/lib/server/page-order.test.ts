@@ -1,4 +1,4 @@
-// What a visitor sees must be true (issue 11.4): names in natural order
+// What a visitor sees must be true: names in natural order
 // wherever monitors are listed, and a monitor without a current check is
 // unknown, not up, on the page, in the snapshot and in /api/v2/status.json.
 import { beforeEach, describe, expect, it } from 'vitest';

@@ -1,7 +1,8 @@
-// One monitor's bad rows must not freeze the public snapshot (issue 10 part 4):
-// a rollup that overflows float8 when summed used to fail every rebuild, so
-// badges and summary.json served stale states for every monitor while
-// /api/health said ok. The poison is written directly, as pre-fix data would be.
+// One monitor's bad rows must not freeze the public snapshot: a rollup that
+// overflows float8 when summed fails every full rebuild, which would leave
+// badges and summary.json on stale states for every monitor while
+// /api/health says ok. The poison is written directly: the write path refuses
+// such latencies (eval/latency.ts), but a database may already hold them.
 import { describe, expect, it } from 'vitest';
 import { DRIVERS, type TestDatabase } from './db/testing';
 import { useTestDatabase } from './db/test-hooks';

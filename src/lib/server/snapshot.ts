@@ -13,8 +13,8 @@
 //   of public monitors or any of their settings changed (a monitor made
 //   hidden disappears at the next status refresh).
 //
-// One monitor's bad rows must not freeze the others (issue 10: a rollup that
-// overflowed float8 failed the whole rebuild, so every badge went stale). A
+// One monitor's bad rows must not freeze the others (a rollup that overflows
+// float8 fails the whole rebuild, which would leave every badge stale). A
 // rebuild that fails with a data error is redone one monitor at a time; the
 // monitors that still fail keep their last good figures, are read alone from
 // then on, and are named in lastError / problems() for /api/health. Status
@@ -77,8 +77,8 @@ export interface SnapshotOptions {
 	fullRefreshMs?: number;
 	/**
 	 * A poke rebuilds after this delay (ms), folding a burst of checks into one
-	 * rebuild; default 2000 (was 500: with checks spread over the minute that
-	 * rebuilt twice a second, the larger part of idle CPU, issue 11.3).
+	 * rebuild; default 2000 (with checks spread over the minute, 500 would
+	 * rebuild twice a second, the larger part of idle CPU).
 	 */
 	pokeDelayMs?: number;
 	/** How long a computed percentile is reused (ms); default 60 000. */
@@ -115,7 +115,7 @@ export class StatusSnapshot {
 	/**
 	 * The next timed refresh, refreshMs after the last one started: a refresh
 	 * made for a poke also counts, so during a burst of checks the timer does
-	 * not add rebuilds of its own (issue 11.3, idle CPU), and status is never
+	 * not add rebuilds of its own (they would cost idle CPU), and status is never
 	 * older than refreshMs.
 	 */
 	private arm(): void {

@@ -5,7 +5,7 @@
 //
 // An attempt is reserved before its password is verified, in one statement
 // per key (db/queries/login-throttle.ts): reading the lock first and counting
-// after argon2 let a parallel burst verify every guess (issue 10).
+// after argon2 would let a parallel burst verify every guess.
 import type { Db } from '../db/index';
 import { releaseAttempt, reserveAttempt, type Reservation, type ThrottleKey } from '../db/queries/login-throttle';
 

@@ -65,7 +65,7 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataTyp
 
 /**
  * Raw checks, one row per monitor per scheduled slot; the first write of a
- * slot wins. Packed to ~60 bytes a row (issue 11.3): slot as int seconds,
+ * slot wins. Packed to ~60 bytes a row: slot as int seconds,
  * status as smallint, and the per-host results as a small
  * blob (queries/ping-codec.ts) keyed to check_host_lists. The primary key is
  * the only index: every read is one monitor's time range, and retention
@@ -89,7 +89,7 @@ export const checks = pgTable(
 );
 
 /**
- * Closed hours of raw checks, one row per monitor per UTC hour (issue 11.3):
+ * Closed hours of raw checks, one row per monitor per UTC hour:
  * the compaction step (queries/checks.ts, compactChecks) moves each hour out
  * of check_results once no write can reach it any more, packed by
  * queries/block-codec.ts (slot offsets, status, latency, error, and each

@@ -56,7 +56,7 @@ describe.each(DRIVERS)('demo seeder on %s', (driver) => {
 		for (let i = 1; i < changes.length; i++) expect(changes[i].fromStatus).toBe(changes[i - 1].toStatus);
 	}, 120_000);
 
-	it('leaves every monitor current: the page opens on status now, not "no recent data" (issue 11.4)', async () => {
+	it('leaves every monitor current: the page opens on status now, not "no recent data"', async () => {
 		await seedDemo(t.db, { monitors: 24, days: 2, timeZone: TZ, port: 9, seed: 7, now: NOW });
 		clearBarCache(t.db);
 		const home = await homeData(t.db, { title: 'Demo', timeZone: TZ, now: NOW });

@@ -192,7 +192,7 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 		const h = simulate(
 			{
 				from: start,
-				// Through the current slot: every seeded monitor is current when seeding ends (issue 11.4).
+				// Through the current slot: every seeded monitor is current when seeding ends.
 				to: now + 1,
 				slotMs: slot,
 				timeZone: o.timeZone,
@@ -220,7 +220,7 @@ export async function seedDemo(db: Db, o: SeedOptions) {
 		if ((i + 1) % 100 === 0) log(`${i + 1}/${specs.length} monitors seeded`);
 	}
 	await writer.flush();
-	// Raw rows of closed hours into check_blocks, as the scheduler's hourly run would (issue 11.3).
+	// Raw rows of closed hours into check_blocks, as the scheduler's hourly run would.
 	const packed = await compactChecks(db, { now: new Date(now) });
 	log(`${packed.checks} raw checks packed into ${packed.blocks} hour blocks`);
 	await inBatches(states, 1000, (b) => insertMonitorStates(db, b));

@@ -1,5 +1,5 @@
 // The default eval function: what a monitor without its own function runs.
-// Copied verbatim from spec/tcp-monitor.md, "Default Implementation" (the
+// Copied verbatim from the contract (tcp-monitor.md), "Default Implementation" (the
 // source text is the contract: do not reformat it). Run in the QuickJS sandbox
 // like any admin function (see run.ts), except where nativeDefaultEval below
 // gives the same answer without it.
@@ -23,8 +23,8 @@ export const DEFAULT_EVAL = `;(async function (arrayOfPings) {
 })`;
 
 /**
- * The same function, run natively (issue 11.3: a sandbox round trip per check
- * was a large part of idle CPU). It runs the spec's code above statement for
+ * The same function, run natively (a sandbox round trip per check would be a
+ * large part of idle CPU). It runs the spec's code above statement for
  * statement on what the sandbox gives it, a JSON copy of the pings, so the
  * arithmetic is the same IEEE double arithmetic in the same order. It answers
  * only when the sandbox would have accepted its answer as is (status UP or

@@ -3,8 +3,8 @@
 // the write path.
 //
 // Why a ceiling: float8 rollups add latencies up, and two finite but absurd
-// values (1.5e308) overflowed the sum, failing every later write of that
-// monitor (issue 10). No real TCP check takes an hour; at one check a second
+// values (1.5e308) overflow the sum, failing every later write of that
+// monitor. No real TCP check takes an hour; at one check a second
 // a day's sum stays below 3.2e11, far from any overflow.
 
 /** One hour, in ms. */

@@ -37,10 +37,11 @@ describe('constants', () => {
 		}
 	});
 
-	// The spec lives outside this repository, at ../shared/spec/tcp-monitor.md
-	// from its root (PORTHOLE_SPEC overrides). Without it the check says so and
-	// skips, except in CI (CI=true, or PORTHOLE_REQUIRE_SPEC=1), where a missing
-	// spec is a failure, as a missing network namespace is for latency-truth.
+	// The contract (tcp-monitor.md) is kept outside this repository; PORTHOLE_SPEC
+	// names it (CI sets it), else the path below is tried. Without it the check
+	// says so and skips, except in CI (CI=true, or PORTHOLE_REQUIRE_SPEC=1),
+	// where a missing spec is a failure, as a missing network namespace is for
+	// latency-truth.
 	const SPEC = process.env.PORTHOLE_SPEC || fileURLToPath(new URL('../../../../../shared/spec/tcp-monitor.md', import.meta.url));
 	const requireSpec =
 		process.env.PORTHOLE_REQUIRE_SPEC === '1' || (!!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0');

@@ -1,6 +1,6 @@
 // Ready-made eval functions the admin editor offers as a menu (the default
 // function is DEFAULT_EVAL in default.ts, not repeated here). Each `source`
-// is copied verbatim from spec/tcp-monitor.md ("Advanced Evaluation Examples",
+// is copied verbatim from the contract, tcp-monitor.md ("Advanced Evaluation Examples",
 // 7 to 12); the spec guarantees them, and run.test.ts checks their outcomes.
 
 export interface EvalTemplate {

@@ -55,7 +55,7 @@ export function banner(monitors: BannerInput[], now: Date, timeZone: string): Ba
 		return { state: 'MAINTENANCE', headline: 'Maintenance in progress', subline: `Under maintenance: ${names(maint)}`, note };
 	const updated = `Updated ${clock(now, timeZone)} ${tz} · refreshes every ${REFRESH_SECONDS} s`;
 	// Every monitor with data is up, but not every monitor has data: that is
-	// not "all systems operational" (issue 11.4), it is unknown for those.
+	// not "all systems operational", it is unknown for those.
 	if (nodata.length > 0)
 		return {
 			state: 'NODATA',

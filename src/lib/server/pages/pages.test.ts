@@ -28,7 +28,7 @@ describe('banner', () => {
 		});
 	});
 	it('never counts monitors without recent data as up', () => {
-		// All with data are up, some have none: not "All systems operational" (issue 11.4).
+		// All with data are up, some have none: not "All systems operational".
 		const b = banner([m('A', 'UP'), m('B', 'NODATA')], now, 'UTC');
 		expect(b).toEqual({
 			state: 'NODATA',

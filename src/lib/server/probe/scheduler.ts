@@ -264,8 +264,8 @@ export class Scheduler {
 	 * Claims go to the database as one statement per batch. A slot is armed
 	 * (and claimed) as the previous one fires, usually a whole interval ahead,
 	 * so such claims wait up to CLAIM_BATCH_MS for others: checks spread over
-	 * the minute then cost a few claim statements, not one each (issue 11.3,
-	 * idle CPU). A slot due sooner than CLAIM_BATCH_MS × 10 is claimed within 5 ms.
+	 * the minute then cost a few claim statements, not one each, which
+	 * keeps idle CPU down. A slot due sooner than CLAIM_BATCH_MS × 10 is claimed within 5 ms.
 	 */
 	private claim(m: ScheduledMonitor, slot: Date, due?: number): Promise<boolean | null> {
 		return new Promise((resolve) => {
@@ -380,7 +380,7 @@ export class Scheduler {
 			this.o.log.warn('retention job failed', { error: errorText(err) });
 		}
 		try {
-			// Closed hours into blocks (issue 11.3). Raw rows stay while a write can
+			// Closed hours into blocks, one small row an hour. Raw rows stay while a write can
 			// still reach them: a buffered result is written up to the buffer's span
 			// late, so keep that plus an hour, and never less than 2 h.
 			const keepMs = Math.max(2 * 3_600_000, (this.o.bufferMinutes ?? 60) * 60_000 + 3_600_000);

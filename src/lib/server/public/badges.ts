@@ -132,7 +132,7 @@ function allContent(r: BadgeRequest, data: SnapshotData, o: BadgeOptions): Badge
 	return statusContent(statusOfAll(data.monitors), r.siteTitle);
 }
 
-/** The last check's status while the monitor is current; null (no data) once it is not (issue 11.4). */
+/** The last check's status while the monitor is current; null (no data) once it is not. */
 function statusNow(m: PublicMonitor): string | null {
 	return m.current ? m.status : null;
 }

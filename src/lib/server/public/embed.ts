@@ -38,7 +38,7 @@ export async function loadEmbed(app: App, tag: string, now = new Date()): Promis
 	return {
 		tag: m.tag,
 		name: m.name,
-		// No recent data is not the last status (issue 11.4).
+		// No recent data is not the last status.
 		status: m.current ? m.status : null,
 		since: m.since?.toISOString() ?? null,
 		uptime90: m.uptime['90d'],

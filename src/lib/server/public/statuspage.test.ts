@@ -43,7 +43,7 @@ describe('Statuspage indicator', () => {
 		[['UP', 'MAINTENANCE'], 'maintenance', 'Maintenance in progress'],
 		[['UP', 'MAINTENANCE', null], 'maintenance', 'Maintenance in progress'],
 		[['MAINTENANCE', 'DEGRADED'], 'minor', 'Degraded performance'],
-		// All with data up, some without: not "none" (issue 11.4).
+		// All with data up, some without: not "none".
 		[['UP', null], 'minor', '1 monitor has no recent data'],
 		[['UP', null, null], 'minor', '2 monitors have no recent data'],
 		[[null], 'minor', 'Status unknown'],

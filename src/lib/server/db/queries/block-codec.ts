@@ -1,5 +1,5 @@
 // One monitor's checks of one closed UTC hour, packed into one check_blocks
-// row (issue 11.3). A raw check_results row costs ~62 bytes before any data
+// row. A raw check_results row costs ~62 bytes before any data
 // (tuple header, item pointer, key, its index entry); a block pays that once
 // an hour. Per check, in slot order:
 //

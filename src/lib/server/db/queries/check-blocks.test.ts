@@ -1,4 +1,4 @@
-// Compaction of closed hours into check_blocks (issue 11.3): every reader
+// Compaction of closed hours into check_blocks: every reader
 // returns exactly what it returned from raw rows, on both drivers.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';

@@ -103,9 +103,9 @@ export async function addToRollups(tx: Tx, monitorId: number, bucket: Date, day:
 		.insert(checkDays)
 		.values({ monitorId, day, ...d })
 		.onConflictDoUpdate({ target: [checkDays.monitorId, checkDays.day], set: rollupSet('check_days') });
-	// One statement, one round trip per check (issue 11.3, idle CPU): the two
+	// One statement, one round trip per check, to keep idle CPU down: the two
 	// upserts touch different tables, so as a data-modifying CTE they do
-	// exactly what two statements did, and fail together as they would.
+	// exactly what two statements would, and fail together as those would.
 	await tx.execute(sql`with hours as (${hours.getSQL()}) ${days.getSQL()}`);
 }
 

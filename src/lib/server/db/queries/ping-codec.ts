@@ -1,10 +1,10 @@
-// The per-host results of a check, packed into a few bytes (issue 11.3).
+// The per-host results of a check, packed into a few bytes.
 //
-// A check row used to carry its pings as JSON: each host's name, port and
-// type repeated every minute, and keys and numbers spelled out, ~190 bytes
-// for 3 hosts. The name/port/type are configuration: they live once in
-// check_host_lists, and a row keeps the version of that list it was probed
-// with. Addresses that are not the host itself live once in ping_addresses.
+// As JSON, a check row's pings would repeat each host's name, port and type
+// every minute and spell out keys and numbers, ~190 bytes for 3 hosts. The
+// name/port/type are configuration: they live once in check_host_lists, and a
+// row keeps the version of that list it was probed with. Addresses that are
+// not the host itself live once in ping_addresses.
 // What is left is the result, per host, in list order:
 //
 //   header byte   bits 0-1 status: 0 open, 1 timeout, 2 error
