@@ -1,3 +1,4 @@
+// Rendered with svelte/server, so it runs in the server project (*.server.test.ts).
 import { describe, expect, it } from 'vitest';
 import { render } from 'svelte/server';
 import EmbedBar from './EmbedBar.svelte';
