@@ -1,4 +1,5 @@
-// Fails when two folders of src/ import each other, directly or round a loop.
+// Fails when two folders of src/ import each other, directly or round a loop
+// (ARCHITECTURE.md, Layers).
 // A cycle between files of one folder is that folder's own business; between
 // folders it means neither can be understood, tested or moved without the
 // other. Tests are left out: a test may reach wherever it needs to.

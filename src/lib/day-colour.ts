@@ -1,8 +1,8 @@
-// The day rule: how one day's check counts, its
-// coverage and its maintenance minutes become one colour class. This is the
-// only place that decides a day's colour; the server (home rows, monitor page,
-// embed, JSON) and the browser (live refresh, legend) all import it from here,
-// so it stays client-safe: no server imports.
+// The day rule: how one day's check counts, its coverage and its maintenance
+// minutes become one colour class. This is the only place that decides a
+// day's colour: the server classifies every day here (home rows, monitor page,
+// embed, JSON) and sends class letters; the browser's legend takes its
+// thresholds and words from here too, so it stays client-safe: no server imports.
 
 /** u up · a amber (degraded, or under AMBER_UNDER weighted min down) · r red · s severe (SEVERE_FROM and over) · m maintenance · n no data */
 export type DayClass = 'u' | 'a' | 'r' | 's' | 'm' | 'n';

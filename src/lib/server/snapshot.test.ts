@@ -2,7 +2,7 @@
 // overflows float8 when summed fails every full rebuild, which would leave
 // badges and summary.json on stale states for every monitor while
 // /api/health says ok. The poison is written directly: the write path refuses
-// such latencies (eval/latency.ts), but a database may already hold them.
+// such latencies (latency.ts), but a database may already hold them.
 import { describe, expect, it } from 'vitest';
 import { DRIVERS, type TestDatabase } from './db/testing';
 import { useTestDatabase } from './db/test-hooks';

@@ -1,5 +1,5 @@
 // Where the eval time limit is enforced: inside the eval worker thread, by
-// runEval (run.ts), which asks `overdue()` from QuickJS's interrupt handler
+// EvalRun (run-stages.ts, one stage of runEval), which asks `overdue()` from QuickJS's interrupt handler
 // (which QuickJS calls periodically while bytecode runs) and between batches of
 // promise jobs, and stops the admin's code once it says yes. The rest only
 // choose the limit or back it up: lanes.ts picks each lane's limit (a short

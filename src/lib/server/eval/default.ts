@@ -4,7 +4,7 @@
 // like any admin function (see run.ts), except where nativeDefaultEval below
 // gives the same answer without it.
 
-import { latencyProblem } from './latency';
+import { latencyProblem } from '../latency';
 
 /** Spec's default eval: UP when every host is "open", else DOWN; latency = mean. */
 export const DEFAULT_EVAL = `;(async function (arrayOfPings) {

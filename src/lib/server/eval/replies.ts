@@ -1,6 +1,6 @@
 // What an eval worker sends back, trusted only after checking its shape (a
 // worker runs hostile code; its replies are data, never assumed well-formed).
-import { latencyProblem } from './latency';
+import { latencyProblem } from '../latency';
 import { EVAL_FAULTS, MONITOR_STATUSES, type EvalFault, type EvalResult, type MonitorStatus } from '../types';
 
 export type SyntaxCheck = { ok: true } | { ok: false; error: string; line?: number; column?: number };

@@ -4,7 +4,7 @@
 
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { EvalDeadline, type DeadlineClock } from './deadline';
-import { latencyProblem } from './latency';
+import { latencyProblem } from '../latency';
 import { HOST_RESERVE_BYTES, markUnusable, memoryGate, moduleIsUsable, userCapBytes, type MemoryGate } from './module';
 import { BOOT, EXPLAIN, INTERNAL_FILE, MAX_STACK_BYTES, USER_FILE, errorText, locate } from './vm-helpers';
 import { MONITOR_STATUSES, type MonitorStatus } from '../types';

@@ -14,9 +14,9 @@
 // needs or the DOWN result that ends the evaluation.
 //
 // Limits, and the QuickJS traps behind them:
-// - Time: enforced here, by the interrupt handler, which asks EvalDeadline
-//   (deadline.ts) and stops the code once it is overdue; the same check runs
-//   between batches of promise jobs. We keep our own `interrupted` flag (the
+// - Time: EvalDeadline (deadline.ts) is the limit; EvalRun (run-stages.ts)
+//   asks it from QuickJS's interrupt handler and stops the code once it is
+//   overdue; the same check runs between batches of promise jobs. We keep our own `interrupted` flag (the
 //   handler sets it) to tell a timeout from other InternalErrors. Some
 //   builtins never call the interrupt handler (e.g. Array.prototype.indexOf on
 //   an array-like of length 2**53-1): only the pool's watchdog (pool.ts), which

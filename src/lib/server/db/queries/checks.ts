@@ -9,7 +9,7 @@ import { decodeBlock, type BlockCheck } from './block-codec';
 import { dayKey, hourBucket } from '../../../time';
 import { rollupDelta, type RollupDelta } from './rollup';
 import type { MonitorStatus, Ping } from '../../types';
-import { latencyProblem } from '../../eval/latency';
+import { latencyProblem } from '../../latency';
 import { addressIds, cacheOf, hostListVersion, unpack } from './check-hosts';
 
 export { forgetCheckCaches } from './check-hosts';
