@@ -4,6 +4,8 @@
 // local midnight to the next, so it lasts 23 or 25 hours on DST change days;
 // the bar maths needs its true length. Hours are UTC hours.
 
+const DAY_MS = 86_400_000;
+
 /** Start of the UTC hour containing ts. */
 export function hourBucket(ts: Date): Date {
 	const d = new Date(ts.getTime());
@@ -55,6 +57,63 @@ export function zoneOffsetMs(timeZone: string, t: number): number {
 	for (const x of parts(timeZone).formatToParts(new Date(t))) if (x.type !== 'literal') p[x.type] = Number(x.value);
 	const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour % 24, p.minute, p.second);
 	return asUtc - (t - (((t % 1000) + 1000) % 1000));
+}
+
+/** Whether Intl knows the zone (an IANA name such as "Europe/Berlin", or "UTC"). */
+export function isTimeZone(timeZone: string): boolean {
+	if (typeof timeZone !== 'string' || timeZone === '') return false;
+	try {
+		parts(timeZone);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+// Wall-clock values, for maintenance windows: a local date-time written as
+// epoch ms of the same fields in UTC (2026-03-29 02:00 in Berlin is
+// Date.UTC(2026, 2, 29, 2)). Recurrence rules are expanded on those, then
+// each is turned into a real instant with fromWall.
+
+/** The wall value of an instant in the zone. */
+export function toWall(instant: number, timeZone: string): number {
+	return instant + zoneOffsetMs(timeZone, instant);
+}
+
+/**
+ * The instant a wall value names in the zone, by RFC 5545 §3.3.5: a time that
+ * happens twice (the hour DST ends) is the first of the two; a time that does
+ * not exist (the hour DST starts) is read with the offset in force before the
+ * gap, so 02:00 on the spring-forward night becomes 03:00 of the new offset,
+ * the same span after midnight a person would expect. Assumes at most one
+ * offset change within a day of the time, which holds for every IANA zone.
+ */
+export function fromWall(wall: number, timeZone: string): number {
+	const before = toWall(wall - DAY_MS, timeZone) - (wall - DAY_MS);
+	const after = toWall(wall + DAY_MS, timeZone) - (wall + DAY_MS);
+	const candidates = [wall - before, wall - after].filter((t) => toWall(t, timeZone) === wall);
+	if (candidates.length) return Math.min(...candidates);
+	return wall - before;
+}
+
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/** Parses "YYYY-MM-DDTHH:mm[:ss]" (no zone: what a datetime-local input sends) to a wall value; null if malformed or not a real date. */
+export function parseLocal(s: string): number | null {
+	const m = typeof s === 'string' ? LOCAL.exec(s) : null;
+	if (!m) return null;
+	const [y, mo, d, h, mi, se] = m.slice(1).map((v) => Number(v ?? 0));
+	const wall = Date.UTC(y, mo - 1, d, h, mi, se);
+	// Date.UTC rolls 2026-02-30 over to March: refuse instead of moving it.
+	const back = new Date(wall);
+	if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) return null;
+	return wall;
+}
+
+/** A wall value as "YYYY-MM-DDTHH:mm" (seconds only when not zero). */
+export function formatLocal(wall: number): string {
+	const s = new Date(wall).toISOString();
+	return s.endsWith(':00.000Z') ? s.slice(0, 16) : s.slice(0, 19);
 }
 
 const midnights = new Map<string, number>();

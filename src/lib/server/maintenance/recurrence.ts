@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import type { Options, RRule as RRuleType } from 'rrule';
 import type { FieldError, Validated } from '../monitors/validate';
-import { dayStart, formatLocal, fromWall, isTimeZone, localDay, nextDay, parseLocal, toWall } from './zone';
+import { addDays, dayKey, formatLocal, fromWall, isTimeZone, parseLocal, toWall, zonedMidnight } from '$lib/time';
 
 // rrule's main entry is a UMD bundle whose exports Node's ESM loader cannot
 // name ("Named export 'RRule' not found"); require it instead.
@@ -229,17 +229,17 @@ export function splitByDay(interval: Interval, timeZone: string): DayPart[] {
 	const out: DayPart[] = [];
 	const end = interval.end.getTime();
 	let t = interval.start.getTime();
-	let day = localDay(t, timeZone);
+	let day = dayKey(new Date(t), timeZone);
 	while (t < end) {
-		const next = nextDay(day);
-		const dayEnd = dayStart(next, timeZone);
+		const next = addDays(day, 1);
+		const dayEnd = zonedMidnight(next, timeZone);
 		const partEnd = Math.min(end, dayEnd);
 		out.push({
 			day,
 			start: new Date(t),
 			end: new Date(partEnd),
 			minutes: (partEnd - t) / MINUTE,
-			dayMinutes: (dayEnd - dayStart(day, timeZone)) / MINUTE
+			dayMinutes: (dayEnd - zonedMidnight(day, timeZone)) / MINUTE
 		});
 		t = partEnd;
 		day = next;

@@ -15,6 +15,7 @@
 import type { PublicMonitor, SnapshotData } from '../snapshot';
 import { worstStatus, type BadgeStatus } from '../badge/render';
 import { withEtag, type Body } from './http';
+import type { StatuspagePage } from '../incidents/model';
 
 export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
 export type Indicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
@@ -31,14 +32,6 @@ export interface PageInfo {
 	url: string;
 	name: string;
 	timeZone: string;
-}
-
-export interface StatuspagePage {
-	id: string;
-	name: string;
-	url: string;
-	time_zone: string;
-	updated_at: string;
 }
 
 export interface StatuspageComponent {

@@ -33,6 +33,21 @@ export interface MonitorSummary {
 	uptime: Record<UptimeWindow, number | null>;
 }
 
+/** A monitor's row on a status list: who it is, where it sorts, and its status now. */
+const STATUS_ROW = {
+	id: monitors.id,
+	tag: monitors.tag,
+	name: monitors.name,
+	description: monitors.description,
+	group: monitors.groupName,
+	order: monitors.sortOrder,
+	cron: monitors.cron,
+	status: monitorState.status,
+	latency: monitorState.latency,
+	lastCheck: monitorState.ts,
+	since: monitorState.since
+};
+
 /**
  * Windows: 24h = the current UTC hour and the 23 before it (hourly rollups);
  * 7d/30d/90d = that many calendar days in the site zone, today included
@@ -51,20 +66,7 @@ export async function monitorSummaries(
 	if (opts.tags) conds.push(inArray(monitors.tag, [...opts.tags.filter(isTag), '']));
 
 	const rows = await db
-		.select({
-			id: monitors.id,
-			tag: monitors.tag,
-			name: monitors.name,
-			description: monitors.description,
-			group: monitors.groupName,
-			order: monitors.sortOrder,
-			cron: monitors.cron,
-			status: monitorState.status,
-			latency: monitorState.latency,
-			lastCheck: monitorState.ts,
-			since: monitorState.since,
-			createdAt: monitors.createdAt
-		})
+		.select({ ...STATUS_ROW, createdAt: monitors.createdAt })
 		.from(monitors)
 		.leftJoin(monitorState, eq(monitorState.monitorId, monitors.id))
 		.where(and(...conds))
@@ -256,20 +258,7 @@ export function percentileCont(values: number[], p: number): number | null {
 export async function publicStatusNow(db: Db) {
 	return (
 		db
-			.select({
-				id: monitors.id,
-				tag: monitors.tag,
-				name: monitors.name,
-				description: monitors.description,
-				group: monitors.groupName,
-				order: monitors.sortOrder,
-				cron: monitors.cron,
-				updatedAt: monitors.updatedAt,
-				status: monitorState.status,
-				latency: monitorState.latency,
-				lastCheck: monitorState.ts,
-				since: monitorState.since
-			})
+			.select({ ...STATUS_ROW, updatedAt: monitors.updatedAt })
 			.from(monitors)
 			.leftJoin(monitorState, eq(monitorState.monitorId, monitors.id))
 			.where(and(eq(monitors.active, true), eq(monitors.isPublic, true)))
