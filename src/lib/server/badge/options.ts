@@ -2,6 +2,7 @@
 // with a message naming the parameter, instead of a silently different badge.
 // Unknown parameters are ignored on purpose: READMEs add cache busters (?v=2).
 import { parseColor } from './colors';
+import { hasControlChars } from '../text';
 
 export const BADGE_KINDS = ['status', 'uptime', 'latency', 'dot'] as const;
 export type BadgeKind = (typeof BADGE_KINDS)[number];
@@ -47,8 +48,7 @@ export function parseBadgeOptions(kind: BadgeKind, q: URLSearchParams): Parsed<B
 	if (label !== null) {
 		if ([...label].length > MAX_LABEL) return { ok: false, error: `label must be at most ${MAX_LABEL} characters` };
 		// Control characters are not allowed in XML 1.0 and break the SVG.
-		// eslint-disable-next-line no-control-regex
-		if (/[\u0000-\u001f\u007f]/.test(label)) return { ok: false, error: 'label must not contain control characters' };
+		if (hasControlChars(label)) return { ok: false, error: 'label must not contain control characters' };
 		opts.label = label;
 	}
 	const style = q.get('style');

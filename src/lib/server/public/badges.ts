@@ -3,7 +3,7 @@
 // public monitors. Unknown and hidden tags look the same (a grey "not found"
 // with 404): the snapshot holds public monitors only, so there is nothing to
 // tell them apart by, and an embed never breaks into a broken-image icon.
-import { parseBadgeOptions, type BadgeKind, type BadgeOptions } from '../badge/options';
+import { parseBadgeOptions, type BadgeKind, type BadgeOptions, type Parsed } from '../badge/options';
 import {
 	dotTitle,
 	latencyContent,
@@ -47,24 +47,28 @@ export async function badgeResponse(r: BadgeRequest): Promise<Response> {
 
 /**
  * The answer as plain data, kept per snapshot (public/cache.ts) by
- * everything that shapes it (kind, format, tag, options, max-age, site
- * title), so a repeated badge costs a lookup. The p95 latency badge reads raw
+ * everything that shapes it (kind, format, tag, parsed options, max-age, site
+ * title), so a repeated badge costs a lookup. The key holds the options as
+ * parsed, not the query string: parameters the badge ignores (a README's
+ * cache buster, `?v=<random>`) share one rendering instead of each costing a
+ * render and pushing the others out of the cache. The p95 latency badge reads raw
  * checks (through the snapshot's own short-lived percentile), so its key
  * also carries the figure it shows.
  */
 export function badgeReply(r: BadgeRequest): Plain | Promise<Plain> {
 	const data = r.snapshot.current();
 	if (!data) return answerOnce(renderBadge(r, null), r);
-	const key = JSON.stringify(['badge', r.kind, r.format, r.tag, r.query.toString(), r.maxAge, r.siteTitle]);
-	const p95 = percentileShown(r, data);
+	const parsed = parseBadgeOptions(r.kind, r.query);
+	const options = parsed.ok ? parsed.value : { error: parsed.error };
+	const key = JSON.stringify(['badge', r.kind, r.format, r.tag, options, r.maxAge, r.siteTitle]);
+	const p95 = percentileShown(r, data, parsed);
 	if (p95) return p95.then((ms) => cachedAnswer(data, `${key} p95=${ms}`, () => renderBadge(r, data, ms), r));
 	return cachedAnswer(data, key, () => renderBadge(r, data), r);
 }
 
 /** The p95 a latency badge of one monitor shows, or null for every other badge. */
-function percentileShown(r: BadgeRequest, data: SnapshotData): Promise<number | null> | null {
+function percentileShown(r: BadgeRequest, data: SnapshotData, parsed: Parsed<BadgeOptions>): Promise<number | null> | null {
 	if (r.kind !== 'latency' || r.tag === ALL_TAG) return null;
-	const parsed = parseBadgeOptions(r.kind, r.query);
 	const m = data.byTag.get(r.tag);
 	if (!parsed.ok || parsed.value.metric !== 'p95' || !m) return null;
 	return r.snapshot.percentile(m, parsed.value.window, 0.95);

@@ -172,6 +172,19 @@ describe.each(DRIVERS)('public reads on %s', (driver) => {
 		expect(next.headers.etag).not.toBe(first.headers.etag);
 	});
 
+	it('renders a badge once whatever parameters it ignores: cache busters share the answer', async () => {
+		await seed();
+		const ask = (query: string) => badgeReply(req({ tag: 'api', query: new URLSearchParams(query) }));
+		const first = await ask('');
+		const busted = [await ask('v=1'), await ask('v=2&cachebust=x'), await ask('')];
+		// One rendering: the very same body bytes, not an equal copy.
+		for (const b of busted) expect(b.body).toBe(first.body);
+		// An option that changes the picture is a rendering of its own.
+		const labelled = await ask('label=gw');
+		expect(labelled.body).not.toBe(first.body);
+		expect(Buffer.from(labelled.body!).toString()).toContain('gw');
+	});
+
 	it('answers unknown and hidden tags with the same grey 404 badge', async () => {
 		await seed();
 		for (const format of ['svg', 'json'] as const) {
