@@ -8,8 +8,9 @@ import { buildWorkers } from './scripts/build-workers.js';
  * The worker threads and `npm run worker`, compiled by esbuild into build/
  * (scripts/build-workers.js): after `vite build`, once adapter-node has
  * written (and first emptied) build/; and for `vite dev`, at start and again
- * when a server file changes (workers started before keep their code until
- * the dev server restarts).
+ * when a server file changes, build/worker.js included, so `npm run worker`
+ * beside a dev server runs the code being edited (worker threads started
+ * before keep their code until the dev server restarts).
  */
 function workers(): Plugin {
 	let ssrBuild = false;
@@ -27,10 +28,10 @@ function workers(): Plugin {
 		},
 		async configureServer(server) {
 			if (process.env.VITEST) return; // tests/global-setup.ts builds them (and build/worker.js)
-			await buildWorkers({ workersOnly: true });
+			await buildWorkers();
 			server.watcher.on('change', (file) => {
-				if (/[/\\]src[/\\]lib[/\\]server[/\\].*\.ts$/.test(file)) {
-					buildWorkers({ workersOnly: true }).catch((err) => server.config.logger.error(`workers: ${err.message}`));
+				if (/[/\\]src[/\\](lib[/\\]server[/\\].*|worker)\.ts$/.test(file)) {
+					buildWorkers().catch((err) => server.config.logger.error(`workers: ${err.message}`));
 				}
 			});
 		}
