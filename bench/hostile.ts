@@ -31,7 +31,7 @@ import { openDatabase } from '../src/lib/server/db/index';
 import { createScratchPostgres } from '../src/lib/server/db/testing';
 import { upsertMonitors } from '../src/lib/server/db/queries/monitors';
 import { checks, monitors } from '../src/lib/server/db/schema';
-import { validateMonitor, type MonitorInput } from '../src/lib/server/monitors/validate';
+import type { MonitorInput } from '../src/lib/server/monitors/validate';
 import { Scheduler } from '../src/lib/server/probe/scheduler';
 import { EvalSandbox } from '../src/lib/server/eval/sandbox';
 import { EVAL_TEMPLATES } from '../src/lib/server/eval/templates';
@@ -39,7 +39,7 @@ import { loadConfig } from '../src/lib/server/config';
 import { evalSettings } from '../src/lib/server/app';
 import type { Host } from '../src/lib/server/types';
 import { asc, fmt, pct, printTable, type Slim } from './scale-report';
-import { MIN, arg, clock, gitState, say, sleep, sleepUntil, startListeners, textArg } from './lib';
+import { MIN, arg, clock, gitState, say, sleep, sleepUntil, startListeners, tcpMonitor, textArg } from './lib';
 import { countingLogger, probeWorker, slim, timedProbe } from './events';
 
 const sandbox = new EvalSandbox();
@@ -82,12 +82,6 @@ const HEALTHY_KINDS: ((n: number) => string | null)[] = [
 	(n) =>
 		`;(async function (pings) { // healthy ${n}\n  const open = pings.filter((p) => p.status === 'open')\n  return { status: open.length === pings.length ? 'UP' : 'DOWN', latency: Math.max(...pings.map((p) => p.latency)) }\n})`
 ];
-
-function monitorInput(tag: string, hosts: Host[], source: string | null, active: boolean): MonitorInput {
-	const r = validateMonitor({ tag, name: tag, type: 'TCP', type_data: { hosts }, cron: CRON, active, eval: source });
-	if (!r.ok) throw new Error(`bad fixture ${tag}: ${JSON.stringify(r.errors)}`);
-	return r.value;
-}
 
 /** An error with the variable parts (fault quoted, counts) taken out, for grouping. */
 function cause(error: string | null | undefined): string {
@@ -173,13 +167,18 @@ async function main() {
 		const kindOf = new Map<string, string>();
 		const inputs: MonitorInput[] = [];
 		for (let i = 0; i < HEALTHY; i++) {
-			inputs.push(monitorInput(`healthy-${String(i).padStart(5, '0')}`, hostsFor(i), HEALTHY_KINDS[i % HEALTHY_KINDS.length](i), true));
+			inputs.push(
+				tcpMonitor(`healthy-${String(i).padStart(5, '0')}`, hostsFor(i), true, {
+					cron: CRON,
+					eval: HEALTHY_KINDS[i % HEALTHY_KINDS.length](i)
+				})
+			);
 		}
 		for (let i = 0; i < HOSTILE; i++) {
 			const k = HOSTILE_KINDS[i % HOSTILE_KINDS.length];
 			const tag = `hostile-${String(i).padStart(5, '0')}`;
 			kindOf.set(tag, k.kind);
-			inputs.push(monitorInput(tag, hostsFor(HEALTHY + i), k.source(i), false));
+			inputs.push(tcpMonitor(tag, hostsFor(HEALTHY + i), false, { cron: CRON, eval: k.source(i) }));
 		}
 		for (let i = 0; i < inputs.length; i += 500) await upsertMonitors(database.db, inputs.slice(i, i + 500));
 		const idRows = await database.db.select({ id: monitors.id, tag: monitors.tag }).from(monitors);

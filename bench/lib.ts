@@ -187,9 +187,17 @@ export function childStats(child: ChildProcess): Promise<{ accepts: number; cpuM
 }
 
 // ---- fixtures -------------------------------------------------------------
-/** A validated every-minute TCP monitor with the default eval. */
-export function tcpMonitor(tag: string, hosts: Host[], active: boolean): MonitorInput {
-	const r = validateMonitor({ tag, name: tag, type: 'TCP', type_data: { hosts }, cron: '* * * * *', active });
+/** A validated TCP monitor: every minute with the default eval unless told otherwise. */
+export function tcpMonitor(tag: string, hosts: Host[], active: boolean, opts: { cron?: string; eval?: string | null } = {}): MonitorInput {
+	const r = validateMonitor({
+		tag,
+		name: tag,
+		type: 'TCP',
+		type_data: { hosts },
+		cron: opts.cron ?? '* * * * *',
+		active,
+		eval: opts.eval ?? null
+	});
 	if (!r.ok) throw new Error(`bad fixture ${tag}: ${JSON.stringify(r.errors)}`);
 	return r.value;
 }

@@ -236,7 +236,11 @@ async function run(name: 'embedded' | 'postgres', ports: number[], life: ReturnT
 	let storageKb = 0;
 	let walKb: number | null = null;
 	try {
-		checks = Number((await client.query('select count(*)::int as n from checks')).rows[0].n);
+		// Raw rows and those already packed into hourly blocks (queries/compaction.ts).
+		checks = Number(
+			(await client.query('select (select count(*) from check_results) + coalesce((select sum(count) from check_blocks), 0) as n')).rows[0]
+				.n
+		);
 		if (name === 'postgres') storageKb = Number((await client.query('select pg_database_size(current_database()) as b')).rows[0].b) / 1024;
 		else walKb = Number((await client.query('select coalesce(sum(size), 0) as b from pg_ls_waldir()')).rows[0].b) / 1024;
 	} finally {

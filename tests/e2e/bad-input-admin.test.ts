@@ -5,6 +5,7 @@
 //   covered here:  keys ?/create and ?/revoke; settings ?/addAdmin and ?/password;
 //                  monitors ?/toggle and ?/delete; monitors/new and [tag]/edit ?/run;
 //                  login, setup/[token] and logout (default actions)
+//   and in bad-input-admin-text.test.ts: NUL in fields and URLs, out-of-range ids
 //
 // Random fields (with NUL and other control characters, files where text is
 // expected, repeated and unknown keys), oversized (1 MB) fields, and bodies
@@ -23,18 +24,17 @@ import { formString } from '../../src/lib/server/admin/request';
 import { BASE, EMAIL, PASSWORD, expect, setupLink } from './admin-helpers';
 import {
 	MB,
+	adminState,
+	signedIn,
 	SEED,
 	expectFormRefused,
 	formData,
 	monitorFormBody,
-	monitorsSnapshot,
 	nasty,
 	pageData,
 	pageValues,
 	postForm,
 	postNotForm,
-	spelled,
-	undevalue,
 	type Pairs
 } from './pbt-helpers';
 
@@ -49,14 +49,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
 	await api?.dispose();
 });
-
-/** Everything these actions could change, as the admin pages load it. */
-async function snapshot(): Promise<string> {
-	// A key's last-used time moves whenever a test sends it, refused or not: bookkeeping, not a change.
-	const keys = (await pageValues(api, '/admin/keys')).keys as Record<string, unknown>[];
-	const keysNow = JSON.stringify(keys.map((k) => ({ ...k, lastUsedAt: 'not compared' })));
-	return [keysNow, await pageData(api, '/admin/settings'), await monitorsSnapshot(api)].join('\n');
-}
 
 /**
  * Form bodies: each field the action reads is missing, present, a file instead
@@ -119,7 +111,7 @@ async function refusesOversizedAndNonForms(url: string, fields: string[]) {
 
 test('API keys: ?/create and ?/revoke refuse bad fields with a message and change nothing', async () => {
 	test.setTimeout(120_000);
-	const before = await snapshot();
+	const before = await adminState(api);
 	await refuses(
 		'/admin/keys?/create',
 		formBody({ name: text('deploy', 'ok\u0000name', 'n'.repeat(101)), scope: text('read', 'write', 'READ', 'admin') }),
@@ -138,14 +130,14 @@ test('API keys: ?/create and ?/revoke refuse bad fields with a message and chang
 	});
 	await refusesOversizedAndNonForms('/admin/keys?/create', ['name', 'scope']);
 	await refusesOversizedAndNonForms('/admin/keys?/revoke', ['id']);
-	expect(await snapshot()).toBe(before);
+	expect(await adminState(api)).toBe(before);
 });
 
 test('settings: ?/addAdmin and ?/password refuse bad fields with a message and change nothing', async () => {
 	test.setTimeout(180_000);
 	// A second session of the same admin: a password change would end it.
 	const other = await signedIn();
-	const before = await snapshot();
+	const before = await adminState(api);
 	const admins = (await pageValues(api, '/admin/settings')).admins as { email: string }[];
 	const taken = new Set(admins.map((a) => a.email));
 	const emails = text(EMAIL, 'new@porthole.test', 'a@b', 'no-at-sign', 'x\u0000@y.z', ' sp ace@x.y', `${'e'.repeat(260)}@x.y`);
@@ -169,7 +161,7 @@ test('settings: ?/addAdmin and ?/password refuse bad fields with a message and c
 	);
 	await refusesOversizedAndNonForms('/admin/settings?/addAdmin', ['email', 'name', 'password']);
 	await refusesOversizedAndNonForms('/admin/settings?/password', ['current', 'password', 'confirm']);
-	expect(await snapshot()).toBe(before);
+	expect(await adminState(api)).toBe(before);
 	// The password is the old one, and no session was ended.
 	expect(await pageData(other, '/admin/settings')).toContain(EMAIL);
 	await other.dispose();
@@ -178,7 +170,7 @@ test('settings: ?/addAdmin and ?/password refuse bad fields with a message and c
 
 test('monitors: ?/toggle and ?/delete refuse bad fields with a message and change nothing', async () => {
 	test.setTimeout(120_000);
-	const before = await snapshot();
+	const before = await adminState(api);
 	const exported = (await (await api.get('/admin/export.json')).json()) as { tag: string }[];
 	const tags = new Set(exported.map((m) => m.tag));
 	const tag = text(...tags, 'local-echo\u0000', 'LOCAL-ECHO', ' local-echo', 'no-such-monitor');
@@ -193,23 +185,23 @@ test('monitors: ?/toggle and ?/delete refuse bad fields with a message and chang
 	});
 	await refusesOversizedAndNonForms('/admin/monitors?/toggle', ['tag', 'which']);
 	await refusesOversizedAndNonForms('/admin/monitors?/delete', ['tag', 'confirm']);
-	expect(await snapshot()).toBe(before);
+	expect(await adminState(api)).toBe(before);
 });
 
 test('run now: ?/run refuses bad hosts with a message, probes nothing and changes nothing', async () => {
 	test.setTimeout(120_000);
-	const before = await snapshot();
+	const before = await adminState(api);
 	for (const url of ['/admin/monitors/new?/run', '/admin/monitors/local-echo/edit?/run']) {
 		// Only forms whose hosts the server refuses are sent: a valid host would be probed.
 		await refuses(url, monitorFormBody as fc.Arbitrary<Pairs>, async (fd) => (await checkRunHosts(readMonitorForm(fd))).ok, 25);
 		await refusesOversizedAndNonForms(url, ['host_host', 'eval']);
 	}
-	expect(await snapshot()).toBe(before);
+	expect(await adminState(api)).toBe(before);
 });
 
 test('login, setup link and logout: bad bodies get 4xx with a message; no session is made or ended', async () => {
 	test.setTimeout(120_000);
-	const before = await snapshot();
+	const before = await adminState(api);
 	// Sign-in from a fresh client. Only bodies refused before any password check are sent: a real
 	// failed attempt is recorded for throttling (by design), and enough of them would lock the address.
 	const fresh = await request.newContext({ baseURL: BASE });
@@ -291,161 +283,5 @@ test('login, setup link and logout: bad bodies get 4xx with a message; no sessio
 		await expectFormRefused(`logout ${type}`, await postNotForm(api, '/admin/logout', type, body));
 	}
 	expect(await pageData(api, '/admin/settings'), 'still signed in').toContain(EMAIL);
-	expect(await snapshot()).toBe(before);
+	expect(await adminState(api)).toBe(before);
 });
-
-// Values the property filters above skip, which the server's own checks must refuse before the
-// database would fail on them (a 500): NUL in text, ids past Postgres' integer range.
-test('text the database cannot store (NUL, in fields and in URLs) and out-of-range ids are refused and change nothing', async () => {
-	const created = await postForm(api, '/admin/keys?/create', [
-		['name', 'nul tests'],
-		['scope', 'write']
-	]);
-	const key = String((undevalue(JSON.parse((await created.json()).data)) as { created: { key: string } }).created.key);
-	expect(key).toMatch(/^ph_/);
-	const before = await snapshot();
-	const valid = {
-		tag: 'nul-test',
-		name: 'NUL test',
-		type: 'TCP',
-		type_data: { hosts: [{ type: 'tcp', host: '127.0.0.1', port: 9, timeout: 1000 }] }
-	};
-	// A form that would save but for the one field.
-	const monitorForm = (field: string, v: string): Pairs =>
-		Object.entries({
-			tag: 'nul-test',
-			name: 'NUL test',
-			cron: '* * * * *',
-			host_type: 'tcp',
-			host_host: '127.0.0.1',
-			host_port: '9',
-			host_timeout: '1000',
-			[field]: v
-		});
-	const forms: [string, Pairs][] = [
-		[
-			'/admin/keys?/create',
-			[
-				['name', 'deploy\u0000'],
-				['scope', 'read']
-			]
-		],
-		[
-			'/admin/keys?/create',
-			[
-				['name', 'tab\tname'],
-				['scope', 'write']
-			]
-		],
-		...['99999999999', '2147483648', '1e3', ' 1', '0x1', '-1', '1.5', ''].map((id): [string, Pairs] => [
-			'/admin/keys?/revoke',
-			[['id', id]]
-		]),
-		[
-			'/admin/settings?/addAdmin',
-			[
-				['email', 'x\u0000@porthole.test'],
-				['password', 'long enough password']
-			]
-		],
-		[
-			'/admin/settings?/addAdmin',
-			[
-				['email', 'nul-name@porthole.test'],
-				['name', 'n\u0000'],
-				['password', 'long enough password']
-			]
-		],
-		[
-			'/admin/monitors?/toggle',
-			[
-				['tag', 'local-echo\u0000'],
-				['which', 'active'],
-				['on', 'false']
-			]
-		],
-		[
-			'/admin/monitors?/delete',
-			[
-				['tag', 'local-echo\u0000'],
-				['confirm', 'local-echo\u0000']
-			]
-		],
-		...['name', 'description', 'group', 'eval'].map((f): [string, Pairs] => [
-			'/admin/monitors/new?/save',
-			monitorForm(f, `a\u0000${f === 'eval' ? ';(async (p) => ({ status: "UP", latency: 1 }))' : ''}`)
-		]),
-		['/admin/monitors/local-echo/edit?/save', monitorForm('description', 'nul\u0000')],
-		['/admin/import?/apply', [['json', JSON.stringify([{ ...valid, name: 'a\u0000b' }])]]]
-	];
-	for (const [url, pairs] of forms) await expectFormRefused(`${url} ${JSON.stringify(pairs)}`, await postForm(api, url, pairs));
-	const anon = await request.newContext({ baseURL: BASE });
-	const login = await postForm(anon, '/admin/login', [
-		['email', `${EMAIL}\u0000`],
-		['password', PASSWORD]
-	]);
-	expect(login.headers()['set-cookie'] ?? '').not.toMatch(/session/i);
-	expect((await expectFormRefused('login with NUL', login)).data.message).toMatch(/control characters/);
-	await anon.dispose();
-	const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-	for (const [method, url, body] of [
-		['POST', '/api/v1/monitors', { ...valid, name: 'a\u0000b' }],
-		['POST', '/api/v1/monitors', { ...valid, description: '\u0000' }],
-		['PUT', '/api/v1/monitors/local-echo', { ...valid, tag: 'local-echo', group: 'g\u0000' }],
-		['PATCH', '/api/v1/monitors/local-echo', { eval: '\u0000' }]
-	] as const) {
-		const r = await api.fetch(spelled(url), { method, headers: auth, data: JSON.stringify(body) });
-		const t = await r.text();
-		expect(r.status(), `${method} ${url} ${JSON.stringify(body)} → ${t.slice(0, 200)}`).toBe(400);
-		expect(t).toMatch(/NUL/);
-	}
-	// A NUL in a URL's tag: no monitor has it, on every route that takes a tag.
-	const nul = encodeURIComponent('local-echo\u0000');
-	for (const method of ['PUT', 'PATCH', 'DELETE']) {
-		const r = await api.fetch(spelled(`/api/v1/monitors/${nul}`), {
-			method,
-			headers: auth,
-			data: method === 'DELETE' ? undefined : JSON.stringify({ ...valid, tag: undefined })
-		});
-		expect([400, 404], `${method} /api/v1/monitors/${nul} → ${r.status()}`).toContain(r.status());
-	}
-	const reads = ['/api/v1/monitors/', '/monitors/', '/embed/', '/admin/monitors/'].map((p) => `${p}${nul}`);
-	reads.push(
-		...['days.json', 'latency.json'].map((f) => `/monitors/${nul}/${f}`),
-		`/api/v1/monitors/${nul}/check`,
-		`/admin/monitors/${nul}/edit`
-	);
-	reads.push(...['status.svg', 'uptime.json', 'dot.svg'].map((f) => `/badge/${nul}/${f}`), `/embed/${nul}/snippet.json`);
-	for (const url of reads) {
-		const r = await api.fetch(spelled(url), {
-			method: url.endsWith('/check') ? 'POST' : 'GET',
-			headers: { authorization: `Bearer ${key}` },
-			maxRedirects: 0
-		});
-		expect([303, 404], `${url} → ${r.status()}`).toContain(r.status());
-	}
-	expect(await snapshot()).toBe(before);
-});
-
-/**
- * A client signed in as the owner through the sign-in action (with the password the tests expect);
- * when this file runs alone and there is no admin yet, through the setup link first.
- */
-async function signedIn(): Promise<APIRequestContext> {
-	const client = await request.newContext({ baseURL: BASE });
-	if ((await pageValues(client, '/admin/login')).noAdmin) {
-		const pw: Pairs = [
-			['email', EMAIL],
-			['password', PASSWORD],
-			['confirm', PASSWORD]
-		];
-		expect((await (await postForm(client, new URL(await setupLink()).pathname, pw)).json()).type, 'admin created').toBe('redirect');
-		return client;
-	}
-	const r = await postForm(client, '/admin/login', [
-		['email', EMAIL],
-		['password', PASSWORD]
-	]);
-	expect((await r.json()).type, 'signed in with the original password').toBe('redirect');
-	return client;
-}

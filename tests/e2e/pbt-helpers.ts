@@ -1,9 +1,9 @@
 // Shared by the property-based e2e files (bad-input*.test.ts): posting form
 // actions the way SvelteKit's enhanced forms do, reading their answers, and
 // reading page data to compare before and after.
-import type { APIRequestContext, APIResponse } from '@playwright/test';
+import { request, type APIRequestContext, type APIResponse } from '@playwright/test';
 import fc from 'fast-check';
-import { BASE, expect } from './admin-helpers';
+import { BASE, EMAIL, PASSWORD, expect, setupLink } from './admin-helpers';
 
 export const MB = 1_000_001;
 export const SEED = Number(process.env.PBT_SEED ?? Date.now() % 2 ** 31);
@@ -197,3 +197,34 @@ const monitorFieldValue = fc.oneof(
 	fc.integer().map(String)
 );
 export const monitorFormBody = fc.array(fc.tuple(fc.constantFrom(...MONITOR_FIELDS), monitorFieldValue), { maxLength: 14 });
+
+/** Everything these actions could change, as the admin pages load it. */
+export async function adminState(api: APIRequestContext): Promise<string> {
+	// A key's last-used time moves whenever a test sends it, refused or not: bookkeeping, not a change.
+	const keys = (await pageValues(api, '/admin/keys')).keys as Record<string, unknown>[];
+	const keysNow = JSON.stringify(keys.map((k) => ({ ...k, lastUsedAt: 'not compared' })));
+	return [keysNow, await pageData(api, '/admin/settings'), await monitorsSnapshot(api)].join('\n');
+}
+
+/**
+ * A client signed in as the owner through the sign-in action (with the password the tests expect);
+ * when this file runs alone and there is no admin yet, through the setup link first.
+ */
+export async function signedIn(): Promise<APIRequestContext> {
+	const client = await request.newContext({ baseURL: BASE });
+	if ((await pageValues(client, '/admin/login')).noAdmin) {
+		const pw: Pairs = [
+			['email', EMAIL],
+			['password', PASSWORD],
+			['confirm', PASSWORD]
+		];
+		expect((await (await postForm(client, new URL(await setupLink()).pathname, pw)).json()).type, 'admin created').toBe('redirect');
+		return client;
+	}
+	const r = await postForm(client, '/admin/login', [
+		['email', EMAIL],
+		['password', PASSWORD]
+	]);
+	expect((await r.json()).type, 'signed in with the original password').toBe('redirect');
+	return client;
+}

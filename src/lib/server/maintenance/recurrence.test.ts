@@ -1,13 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-	nextOccurrences,
-	occurrences,
-	splitByDay,
-	validateWindow,
-	windowState,
-	type MaintenanceWindow,
-	type RecurringWindow
-} from './recurrence';
+import { nextOccurrences, occurrences, splitByDay, windowState, type MaintenanceWindow, type RecurringWindow } from './recurrence';
+import { validateWindow } from './validate-window';
 
 const iso = (list: { start: Date; end: Date }[]) => list.map((o) => [o.start.toISOString(), o.end.toISOString()]);
 const berlinNightly: RecurringWindow = {

@@ -13,15 +13,14 @@
 // twice starts at the first one (RFC 5545 §3.3.5).
 import { createRequire } from 'node:module';
 import type { Options, RRule as RRuleType } from 'rrule';
-import type { FieldError, Validated } from '../monitors/validate';
-import { addDays, dayKey, formatLocal, fromWall, isTimeZone, parseLocal, toWall, zonedMidnight } from '$lib/time';
+import { addDays, dayKey, fromWall, isTimeZone, parseLocal, toWall, zonedMidnight } from '$lib/time';
 
 // rrule's main entry is a UMD bundle whose exports Node's ESM loader cannot
 // name ("Named export 'RRule' not found"); require it instead.
-const { RRule } = createRequire(import.meta.url)('rrule') as typeof import('rrule');
+export const { RRule } = createRequire(import.meta.url)('rrule') as typeof import('rrule');
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
+export const MINUTE = 60_000;
+export const DAY = 86_400_000;
 /** Widest UTC offset in use (+14:00, Kiribati), with room: bounds the wall range to expand for an instant range. */
 const ZONE_SLACK = 15 * 3_600_000;
 
@@ -29,10 +28,6 @@ const ZONE_SLACK = 15 * 3_600_000;
 export const MIN_GAP_MINUTES = 5;
 /** Longest window: a longer "maintenance" is an outage by another name. */
 export const MAX_DURATION_MINUTES = 7 * 24 * 60;
-/** How far past dtstart a rule must fire at least once to count as firing at all. */
-const FIRST_FIRE_YEARS = 10;
-/** How many first occurrences the gap checks look at (enough to see every BYxxx list repeat). */
-const GAP_SAMPLE = 500;
 
 export interface Interval {
 	start: Date;
@@ -96,7 +91,7 @@ const RANGES: [keyof Options, number, number][] = [
 ];
 
 /** Parses an RRULE value to rrule options, or says what is wrong with it. */
-function parseRule(text: string): { ok: true; options: Partial<Options>; untilUtc: boolean } | { ok: false; message: string } {
+export function parseRule(text: string): { ok: true; options: Partial<Options>; untilUtc: boolean } | { ok: false; message: string } {
 	if (typeof text !== 'string' || text.trim() === '')
 		return { ok: false, message: 'must be an RRULE such as "FREQ=DAILY;BYHOUR=2;BYMINUTE=0"' };
 	const value = text.trim().replace(/^RRULE:/i, '');
@@ -133,8 +128,8 @@ function parseRule(text: string): { ok: true; options: Partial<Options>; untilUt
 	return { ok: true, options, untilUtc: /UNTIL=\d{8}(T\d{6})?Z/i.test(value) };
 }
 
-/** The rule over wall values (zone.ts), or null when window fields do not parse (validateWindow says why). */
-function wallRule(w: RecurringWindow): RRuleType | null {
+/** The rule over wall values ($lib/time), or null when window fields do not parse (validateWindow says why). */
+export function wallRule(w: RecurringWindow): RRuleType | null {
 	const start = parseLocal(w.dtstart);
 	const parsed = parseRule(w.rrule);
 	if (start === null || !parsed.ok || !isTimeZone(w.timeZone)) return null;
@@ -245,159 +240,4 @@ export function splitByDay(interval: Interval, timeZone: string): DayPart[] {
 		day = next;
 	}
 	return out;
-}
-
-// ---- validation ----------------------------------------------------------
-
-const isDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
-
-function toDate(v: unknown): Date | null {
-	if (isDate(v)) return v;
-	// Only ISO strings with an explicit offset: "2026-03-29T02:00" alone would be read in the server's zone.
-	if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) {
-		const d = new Date(v);
-		return isDate(d) ? d : null;
-	}
-	return null;
-}
-
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-const all = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-/**
- * Why a rule can never fire, found without expanding it: rrule walks period
- * by period to the year 9999 when nothing matches, which takes a minute for a
- * daily rule and hours for an hourly one. Checks the day parts on a yearly
- * copy (a year per step; its days are a superset of the rule's), and whether
- * INTERVAL steps from dtstart can reach the BYHOUR/BYMINUTE/BYSECOND times
- * and the BYDAY weekdays at all. Rules that pass still find their first
- * occurrence quickly, or at worst in seconds.
- */
-function neverFires(rule: RRuleType, startWall: number, horizon: Date): string | null {
-	const o = rule.options;
-	const yearly = new RRule({
-		freq: RRule.YEARLY,
-		dtstart: new Date(startWall - (startWall % DAY)),
-		until: o.until,
-		bymonth: o.bymonth,
-		bymonthday: [...(o.bymonthday ?? []), ...(o.bynmonthday ?? [])],
-		byyearday: o.byyearday,
-		byweekno: o.byweekno,
-		byweekday: rule.origOptions.byweekday ?? null,
-		tzid: null
-	});
-	if (yearly.between(yearly.options.dtstart, horizon, true, (_d, i) => i < 1).length === 0)
-		return 'no day matches its BYMONTH, BYMONTHDAY, BYDAY, BYYEARDAY and BYWEEKNO parts';
-	const unit = { [RRule.HOURLY]: 3600, [RRule.MINUTELY]: 60, [RRule.SECONDLY]: 1, [RRule.DAILY]: 86400 }[o.freq as number];
-	if (!unit) return null;
-	const step = unit * o.interval;
-	if (unit < 86400) {
-		// Counted in the rule's own unit: an hourly rule steps through hours
-		// (each hour then expands to its BYMINUTE/BYSECOND times), a minutely one
-		// through minutes of the day, a secondly one through seconds.
-		const g = gcd(o.interval, 86400 / unit);
-		const t0 = Math.floor((startWall % DAY) / 1000 / unit);
-		const hours = o.byhour?.length ? o.byhour : all(24);
-		const minutes = unit <= 60 && o.byminute?.length ? o.byminute : unit <= 60 ? all(60) : [0];
-		const seconds = unit === 1 && o.bysecond?.length ? o.bysecond : unit === 1 ? all(60) : [0];
-		const hit = hours.some((h) =>
-			minutes.some((m) => seconds.some((sec) => (((Math.floor((h * 3600 + m * 60 + sec) / unit) - t0) % g) + g) % g === 0))
-		);
-		if (!hit) return 'its INTERVAL steps from dtstart never reach its BYHOUR, BYMINUTE and BYSECOND times';
-	}
-	if (step % 86400 === 0 && o.byweekday?.length) {
-		const g = gcd(step / 86400, 7);
-		const w0 = (new Date(startWall).getUTCDay() + 6) % 7; // rrule numbers Monday 0
-		if (!o.byweekday.some((w) => (((w - w0) % g) + g) % g === 0)) return 'its INTERVAL steps from dtstart never land on its BYDAY weekdays';
-	}
-	return null;
-}
-
-/** Smallest distance between consecutive occurrences among the first ones, in wall minutes (the rule's own spacing, not DST's). */
-function smallestGap(rule: RRuleType): number | null {
-	let prev: number | null = null;
-	let gap: number | null = null;
-	rule.all((d, i) => {
-		const t = d.getTime();
-		if (prev !== null) gap = Math.min(gap ?? Infinity, (t - prev) / MINUTE);
-		prev = t;
-		return i + 1 < GAP_SAMPLE && (gap === null || gap >= MIN_GAP_MINUTES);
-	});
-	return gap;
-}
-
-function minutesText(m: number): string {
-	if (m < 1) return `${Math.round(m * 60)} seconds`;
-	if (m >= 60 && m % 60 === 0) return `${m / 60} hour${m === 60 ? '' : 's'}`;
-	return `${m} minute${m === 1 ? '' : 's'}`;
-}
-
-/**
- * Checks a window as it comes from a form or the API: a one-off {start, end}
- * (Dates or ISO strings with an offset) or a recurring {rrule, dtstart,
- * durationMinutes, timeZone}. Errors name the field; nothing is guessed.
- */
-export function validateWindow(input: unknown): Validated<MaintenanceWindow> {
-	const errors: FieldError[] = [];
-	const err = (path: string, message: string) => errors.push({ path, message });
-	if (typeof input !== 'object' || input === null)
-		return {
-			ok: false,
-			errors: [{ path: '', message: 'must be an object with start and end, or rrule, dtstart, durationMinutes and timeZone' }]
-		};
-	const o = input as Record<string, unknown>;
-
-	if (!('rrule' in o)) {
-		const start = toDate(o.start);
-		const end = toDate(o.end);
-		if (!start) err('start', 'must be a date and time with a zone offset, e.g. 2026-03-29T02:00:00Z');
-		if (!end) err('end', 'must be a date and time with a zone offset, e.g. 2026-03-29T03:00:00Z');
-		if (start && end) {
-			const minutes = (end.getTime() - start.getTime()) / MINUTE;
-			if (minutes <= 0) err('end', 'must be after start');
-			else if (minutes > MAX_DURATION_MINUTES) err('end', `must be at most ${minutesText(MAX_DURATION_MINUTES)} after start`);
-		}
-		return errors.length ? { ok: false, errors } : { ok: true, value: { start: start!, end: end! } };
-	}
-
-	const timeZone = o.timeZone;
-	if (typeof timeZone !== 'string' || !isTimeZone(timeZone))
-		err('timeZone', `must be an IANA time zone such as "Europe/Berlin", got ${JSON.stringify(timeZone ?? null)}`);
-	const dtstart = typeof o.dtstart === 'string' ? o.dtstart : '';
-	const startWall = parseLocal(dtstart);
-	if (startWall === null) err('dtstart', `must be a local date and time "YYYY-MM-DDTHH:mm", got ${JSON.stringify(o.dtstart ?? null)}`);
-	const duration = o.durationMinutes;
-	const durationOk = typeof duration === 'number' && Number.isInteger(duration) && duration > 0 && duration <= MAX_DURATION_MINUTES;
-	if (!durationOk)
-		err(
-			'durationMinutes',
-			`must be a whole number of minutes from 1 to ${MAX_DURATION_MINUTES} (${minutesText(MAX_DURATION_MINUTES)}), got ${JSON.stringify(duration ?? null)}`
-		);
-	const parsed = parseRule(o.rrule as string);
-	if (!parsed.ok) err('rrule', parsed.message);
-	if (errors.length) return { ok: false, errors };
-
-	const value: RecurringWindow = {
-		rrule: (o.rrule as string).trim(),
-		dtstart: formatLocal(startWall!),
-		durationMinutes: duration as number,
-		timeZone: timeZone as string
-	};
-	const rule = wallRule(value)!;
-	const horizon = new Date(startWall! + FIRST_FIRE_YEARS * 365.25 * DAY);
-	const until = rule.options.until?.getTime();
-	const never = until !== undefined && until < startWall! ? 'UNTIL is before dtstart' : neverFires(rule, startWall!, horizon);
-	if (never || rule.between(new Date(startWall!), horizon, true, (_d, i) => i < 1).length === 0) {
-		err('rrule', `never fires within ${FIRST_FIRE_YEARS} years of dtstart: ${never ?? 'check COUNT and UNTIL'}`);
-		return { ok: false, errors };
-	}
-	const gap = smallestGap(rule);
-	if (gap !== null && gap < MIN_GAP_MINUTES)
-		err('rrule', `fires ${minutesText(gap)} apart; occurrences must be at least ${MIN_GAP_MINUTES} minutes apart`);
-	else if (gap !== null && (duration as number) > gap)
-		err(
-			'durationMinutes',
-			`${minutesText(duration as number)} is longer than the ${minutesText(gap)} between occurrences; windows would overlap`
-		);
-	return errors.length ? { ok: false, errors } : { ok: true, value };
 }
