@@ -4,7 +4,7 @@
 // Takes about baseline-minutes + minutes + 1 minutes (default ~4). Prints
 // figures with verdicts; exit code 0 either way. Bounded by a watchdog.
 //
-// The issue's target: 200 monitors whose eval functions are hostile (infinite
+// The target: 200 monitors whose eval functions are hostile (infinite
 // loops, memory bombs, never-settling promises) run alongside 800 healthy
 // ones, and the healthy ones keep their schedule: lateness p99 under 500 ms.
 //
@@ -34,12 +34,12 @@ import { checks, monitors } from '../src/lib/server/db/schema';
 import type { MonitorInput } from '../src/lib/server/monitors/validate';
 import { Scheduler } from '../src/lib/server/probe/scheduler';
 import { EvalSandbox } from '../src/lib/server/eval/sandbox';
-import { EVAL_TEMPLATES } from '../src/lib/server/eval/templates';
+import { HEALTHY_KINDS, HOSTILE_KINDS, cause } from './hostile-evals';
 import { loadConfig } from '../src/lib/server/config';
 import { evalSettings } from '../src/lib/server/app';
 import type { Host } from '../src/lib/server/types';
 import { asc, fmt, pct, printTable, type Slim } from './scale-report';
-import { MIN, arg, clock, gitState, say, sleep, sleepUntil, startListeners, tcpMonitor, textArg } from './lib';
+import { MIN, arg, clock, gitState, say, sleep, sleepUntil, startListeners, tcpMonitor, textArg, runBench } from './lib';
 import { countingLogger, probeWorker, slim, timedProbe } from './events';
 
 const sandbox = new EvalSandbox();
@@ -59,39 +59,6 @@ if (60 % EVERY !== 0) {
 }
 const CRON = EVERY === 60 ? '* * * * *' : `*/${EVERY} * * * * *`;
 const TARGET_P99_MS = 500;
-
-// ---- the code under test ----------------------------------------------------
-/** The hostile kinds, each one a known way to hurt a sandbox (see eval/run.test.ts, pool.test.ts). */
-const HOSTILE_KINDS: { kind: string; source: (n: number) => string }[] = [
-	{ kind: 'infinite loop', source: (n) => `;(function (pings) { while (true) {} }) // hostile ${n}` },
-	{
-		// Never calls QuickJS's interrupt handler: only terminating the worker stops it.
-		kind: 'indexOf 2**53-1',
-		source: (n) => `;(function (pings) { Array.prototype.indexOf.call({ length: 2 ** 53 - 1 }, 1) }) // hostile ${n}`
-	},
-	{ kind: 'memory bomb', source: (n) => `;(function (pings) { let a = []; while (true) a.push(new Array(1e6).fill(1)) }) // hostile ${n}` },
-	{ kind: 'never-settling promise', source: (n) => `;(function (pings) { return new Promise(() => {}) }) // hostile ${n}` },
-	{ kind: 'promise spin', source: (n) => `;(async function (pings) { for (;;) await null }) // hostile ${n}` }
-];
-const template = (id: string) => EVAL_TEMPLATES.find((t) => t.id === id)!.source;
-/** Healthy code: the default, two spec examples, and a small custom function per monitor. */
-const HEALTHY_KINDS: ((n: number) => string | null)[] = [
-	() => null,
-	() => template('quorum'),
-	() => template('latency-threshold'),
-	(n) =>
-		`;(async function (pings) { // healthy ${n}\n  const open = pings.filter((p) => p.status === 'open')\n  return { status: open.length === pings.length ? 'UP' : 'DOWN', latency: Math.max(...pings.map((p) => p.latency)) }\n})`
-];
-
-/** An error with the variable parts (fault quoted, counts) taken out, for grouping. */
-function cause(error: string | null | undefined): string {
-	if (!error) return '(none)';
-	return error
-		.replace(/ \(last fault: .*\)$/, '')
-		.replace(/^eval quarantined: \d+ checks in a row hit a limit .*$/, 'eval quarantined: backing off after repeated faults')
-		.replace(/^(eval quarantined: it ran over )\d+( ms)/, '$1N$2')
-		.replace(/\d+ others waiting\)$/, 'N others waiting)');
-}
 
 // ---- figures ----------------------------------------------------------------
 interface Ev extends Slim {
@@ -399,10 +366,4 @@ async function main() {
 	}
 }
 
-main().then(
-	() => process.exit(0),
-	(err) => {
-		console.error(err);
-		process.exit(1);
-	}
-);
+runBench(main);

@@ -235,3 +235,18 @@ export function lifetime(name: string, boundMs: number) {
 	process.once('SIGINT', () => void run().finally(() => process.exit(130)));
 	return { defer: (...f: (() => Promise<unknown> | void)[]) => steps.push(...f), run };
 }
+
+/**
+ * Runs a bench's main and exits: 0 when it returns true (or nothing), 1 when
+ * it returns false (a target missed) or throws. The exit is explicit because
+ * pools, sockets and timers a failed run left behind would keep Node alive.
+ */
+export function runBench(main: () => Promise<boolean | void>): void {
+	main().then(
+		(ok) => process.exit(ok === false ? 1 : 0),
+		(err) => {
+			console.error(err);
+			process.exit(1);
+		}
+	);
+}

@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createScratchPostgres } from '../src/lib/server/db/testing';
 import { freePort } from '../tests/fixtures/net';
-import { arg, gitState, lifetime, MIN, processTree as tree, say, sleep, startListeners, textArg } from './lib';
+import { arg, gitState, lifetime, MIN, processTree as tree, say, sleep, startListeners, textArg, runBench } from './lib';
 
 const MINUTES = arg('minutes', 10, 1, 120);
 const N = arg('monitors', 50, 1, 5000);
@@ -359,10 +359,4 @@ async function main() {
 	}
 }
 
-main().then(
-	(ok) => process.exit(ok ? 0 : 1),
-	(err) => {
-		console.error(err);
-		process.exit(1);
-	}
-);
+runBench(main);

@@ -51,7 +51,8 @@ import {
 	sleepUntil,
 	startListeners,
 	tcpMonitor,
-	textArg
+	textArg,
+	runBench
 } from './lib';
 import { countingLogger, probeWorker, slim, timedProbe } from './events';
 
@@ -255,10 +256,4 @@ async function main() {
 	}
 }
 
-main().then(
-	() => process.exit(0),
-	(err) => {
-		console.error(err);
-		process.exit(1);
-	}
-);
+runBench(main);

@@ -44,7 +44,8 @@ import {
 	sleepUntil,
 	startListeners,
 	tcpMonitor,
-	type ProcSample
+	type ProcSample,
+	runBench
 } from './lib';
 import { report, type CheckRow } from './soak-report';
 
@@ -216,10 +217,4 @@ async function main() {
 	}
 }
 
-main().then(
-	(ok) => process.exit(ok ? 0 : 1),
-	(err) => {
-		console.error(err);
-		process.exit(1);
-	}
-);
+runBench(main);
