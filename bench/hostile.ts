@@ -26,7 +26,7 @@
 // Rows are counted in the database per span: every slot must have one.
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { and, count, gte, inArray, like, lt, sql } from 'drizzle-orm';
+import { and, count, gte, inArray, like, lt, ne, sql } from 'drizzle-orm';
 import { openDatabase } from '../src/lib/server/db/index';
 import { createScratchPostgres } from '../src/lib/server/db/testing';
 import { upsertMonitors } from '../src/lib/server/db/queries/monitors';
@@ -242,7 +242,7 @@ async function main() {
 			.select({ status: checks.status, error: checks.error })
 			.from(checks)
 			.where(
-				and(inArray(checks.monitorId, healthyIds), gte(checks.ts, new Date(m0)), lt(checks.ts, new Date(m2)), sql`${checks.status} <> 'UP'`)
+				and(inArray(checks.monitorId, healthyIds), gte(checks.ts, new Date(m0)), lt(checks.ts, new Date(m2)), ne(checks.status, 'UP'))
 			);
 
 		if (DUMP) {
