@@ -14,6 +14,7 @@ import type { Host } from './types';
 import { runCheck } from './probe/check';
 import { RunNowGate, runNowLimitErrors, type RunNowResult } from './probe/run-now';
 import { StatusSnapshot } from './snapshot';
+import { Notices } from './notices/cache';
 
 export interface App {
 	config: Config;
@@ -21,6 +22,8 @@ export interface App {
 	scheduler: Scheduler | null;
 	/** Public monitors in memory, for badges and public JSON. */
 	snapshot: StatusSnapshot;
+	/** Incidents and maintenance in memory, as visitors see them. */
+	notices: Notices;
 	log: Logger;
 	startedAt: Date;
 	/** Run-now requests in flight, against their limits. */
@@ -103,6 +106,8 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 	// Periodic rebuilds also pick up checks written by a worker in another process (PROBE_WORKER=off).
 	const snapshot = new StatusSnapshot({ db: database.db, timeZone: config.siteTimezone, log });
 	if (opts.snapshot !== false) await snapshot.start();
+	const notices = new Notices({ db: database.db, log });
+	if (opts.snapshot !== false) await notices.start();
 
 	const probeWorker = new ProbeWorker({ maxSockets: config.maxSockets });
 	let scheduler: Scheduler | null = null;
@@ -132,6 +137,7 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 		database,
 		scheduler,
 		snapshot,
+		notices,
 		log,
 		startedAt: new Date(),
 		runNow: new RunNowGate(),
@@ -154,6 +160,7 @@ export async function stopApp(): Promise<void> {
 	if (!app) return;
 	await app.scheduler?.stop();
 	app.snapshot.stop();
+	app.notices.stop();
 	await app.probeWorker.stop();
 	await app.eval.stop();
 	await app.database.close();

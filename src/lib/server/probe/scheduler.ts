@@ -14,6 +14,7 @@ import type { Db } from '../db/index';
 import type { Logger } from '../log';
 import { checkCron, nextSlot } from '../monitors/cron';
 import { runCheck, type CheckOutcome, type EvaluateFn, type ProbeFn } from './check';
+import { MaintenanceIndex, maintenanceResult } from './maintenance';
 
 export interface CheckEvent {
 	monitorId: number;
@@ -28,6 +29,8 @@ export interface CheckEvent {
 	written: boolean;
 	/** Held in the outage buffer, to be written when the database returns. */
 	buffered: boolean;
+	/** The slot fell in a maintenance window of the monitor: recorded as MAINTENANCE. */
+	maintenance: boolean;
 }
 
 export interface SchedulerOptions {
@@ -126,6 +129,7 @@ export class Scheduler {
 	};
 	readonly workerId: string;
 	readonly buffer: WriteBuffer;
+	readonly maintenance = new MaintenanceIndex();
 
 	constructor(private o: SchedulerOptions) {
 		this.workerId = o.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -200,6 +204,10 @@ export class Scheduler {
 	}
 
 	private async doRefresh(force: boolean) {
+		// Windows first: a monitor refresh below may fire a slot at once.
+		await this.maintenance
+			.refresh(this.o.db)
+			.catch((err) => this.o.log.warn('could not read maintenance windows', { error: errorText(err) }));
 		const fp = await monitorsFingerprint(this.o.db);
 		if (!force && fp === this.fingerprint) return;
 		const list = await listActiveMonitors(this.o.db);
@@ -343,13 +351,17 @@ export class Scheduler {
 			deadline: due + intervalMs - writeSlackMs(intervalMs)
 		});
 		this.stats.checks++;
+		const maintenance = this.maintenance.covers(m.id, slot);
+		const { status, error } = maintenance
+			? maintenanceResult(outcome.result)
+			: { status: outcome.result.status, error: outcome.result.error ?? null };
 		const r = await this.buffer.submit({
 			monitorId: m.id,
 			ts: slot,
-			status: outcome.result.status,
+			status,
 			latency: outcome.result.latency,
 			pings: outcome.pings,
-			error: outcome.result.error ?? null
+			error
 		});
 		if (r === 'written') this.stats.written++;
 		else if (r === 'duplicate') this.stats.duplicates++;
@@ -364,7 +376,8 @@ export class Scheduler {
 				finishedAt: Date.now(),
 				outcome,
 				written: r === 'written',
-				buffered: r === 'buffered'
+				buffered: r === 'buffered',
+				maintenance
 			});
 		} catch (err) {
 			this.o.log.warn('onCheck listener failed', { error: String(err) });
