@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { windowBounds, windowFromJson, windowToJson } from './stored';
+import { nextOccurrences, type RecurringWindow } from './recurrence';
+
+describe('stored maintenance windows', () => {
+	it('round-trips a one-off window through JSON with its overrides', () => {
+		const w = { start: new Date('2026-12-01T10:00:00Z'), end: new Date('2026-12-01T11:00:00Z') };
+		const json = JSON.parse(JSON.stringify(windowToJson(w)));
+		const endedAt = new Date('2026-12-01T10:30:00Z');
+		expect(windowFromJson(json, [], endedAt)).toEqual({ ...w, cancelled: [], endedAt });
+		expect(windowBounds(w)).toEqual({ firstStart: w.start, lastEnd: w.end });
+	});
+
+	it('round-trips a recurring window, dropping cancelled starts that are not instants', () => {
+		const w: RecurringWindow = {
+			rrule: 'FREQ=DAILY;BYHOUR=2',
+			dtstart: '2026-03-28T02:00',
+			durationMinutes: 60,
+			timeZone: 'Europe/Berlin'
+		};
+		const back = windowFromJson(JSON.parse(JSON.stringify(windowToJson(w))), ['2026-03-29T01:00:00.000Z', 'garbage'], null);
+		expect(back).toEqual({ ...w, cancelled: [new Date('2026-03-29T01:00:00.000Z')], endedAt: null });
+		expect(windowFromJson({ rrule: 'FREQ=DAILY' }, [], null)).toBeNull();
+		expect(windowFromJson({ start: 'x', end: 'y' }, [], null)).toBeNull();
+	});
+
+	it('bounds a recurring window by its first and last occurrence, across a DST change', () => {
+		// Berlin goes to summer time on 2026-03-29: 02:00 local does not exist and starts at 03:00 (01:00Z).
+		const w: RecurringWindow = {
+			rrule: 'FREQ=DAILY;COUNT=3',
+			dtstart: '2026-03-28T02:00',
+			durationMinutes: 60,
+			timeZone: 'Europe/Berlin'
+		};
+		const b = windowBounds(w);
+		expect(b.firstStart.toISOString()).toBe('2026-03-28T01:00:00.000Z');
+		const all = nextOccurrences(w, new Date('2026-03-27T00:00:00Z'), 10);
+		expect(all).toHaveLength(3);
+		expect(b.lastEnd?.toISOString()).toBe(all[2].end.toISOString());
+		expect(b.lastEnd?.toISOString()).toBe('2026-03-30T01:00:00.000Z');
+	});
+
+	it('leaves an unbounded rule without a last end, and a first start on the first matching day', () => {
+		const w: RecurringWindow = { rrule: 'FREQ=WEEKLY;BYDAY=SU', dtstart: '2026-12-01T22:30', durationMinutes: 90, timeZone: 'UTC' };
+		// 2026-12-01 is a Tuesday: the first occurrence is Sunday the 6th.
+		expect(windowBounds(w)).toEqual({ firstStart: new Date('2026-12-06T22:30:00Z'), lastEnd: null });
+	});
+});
