@@ -7,10 +7,11 @@ describe('publicHealth', () => {
 			status: 'degraded',
 			database: { driver: 'postgres', reachable: true, error: 'connect ECONNREFUSED 10.0.0.5:5432' },
 			snapshot: { generatedAt: null, error: 'x', monitors: [{ tag: 'secret-hidden', error: 'overflow' }] },
+			notices: { loadedAt: null, error: 'relation "incidents" does not exist' },
 			probeLoop: { running: true, monitors: 6, checks: 64, writeErrors: 0, buffer: { pending: 0, dropped: 0 } },
 			uptimeSeconds: 5
 		};
 		expect(publicHealth(full)).toEqual({ status: 'degraded', database: { reachable: true } });
-		expect(JSON.stringify(publicHealth(full))).not.toMatch(/secret|10\.0\.0\.5|postgres|"monitors"/);
+		expect(JSON.stringify(publicHealth(full))).not.toMatch(/secret|10\.0\.0\.5|postgres|"monitors"|incidents/);
 	});
 });

@@ -6,6 +6,8 @@ export interface Health {
 	database: { driver: string; reachable: boolean; error?: string };
 	/** The public snapshot (badges, embeds, summary.json): its last refresh error, and the monitors served from their last good figures. */
 	snapshot: { generatedAt: string | null; error?: string; monitors: { tag: string; error: string }[] };
+	/** Incidents and maintenance in memory: when they were last loaded, and the last load's error (the previous copy is served). */
+	notices: { loadedAt: string | null; error?: string };
 	probeLoop: {
 		running: boolean;
 		monitors: number;
@@ -22,7 +24,9 @@ export interface Health {
  * debugging. Still 200 when degraded: the database answers and the pages
  * serve, but some public figures are stale, and the body says which and why.
  */
-export async function health(app: Pick<App, 'database' | 'scheduler' | 'snapshot' | 'startedAt'>): Promise<{ code: number; body: Health }> {
+export async function health(
+	app: Pick<App, 'database' | 'scheduler' | 'snapshot' | 'notices' | 'startedAt'>
+): Promise<{ code: number; body: Health }> {
 	let reachable = true;
 	let error: string | undefined;
 	try {
@@ -33,7 +37,8 @@ export async function health(app: Pick<App, 'database' | 'scheduler' | 'snapshot
 	}
 	const s = app.scheduler;
 	const snap = app.snapshot.problems();
-	const degraded = !!snap.error || snap.monitors.length > 0;
+	const notices = app.notices.current();
+	const degraded = !!snap.error || snap.monitors.length > 0 || !!app.notices.lastError;
 	const body: Health = {
 		status: !reachable ? 'unavailable' : degraded ? 'degraded' : 'ok',
 		database: { driver: app.database.driver, reachable, ...(error ? { error } : {}) },
@@ -41,6 +46,10 @@ export async function health(app: Pick<App, 'database' | 'scheduler' | 'snapshot
 			generatedAt: app.snapshot.current()?.generatedAt.toISOString() ?? null,
 			...(snap.error ? { error: snap.error } : {}),
 			monitors: snap.monitors
+		},
+		notices: {
+			loadedAt: notices.version ? notices.loadedAt.toISOString() : null,
+			...(app.notices.lastError ? { error: app.notices.lastError } : {})
 		},
 		probeLoop: {
 			running: !!s,

@@ -12,6 +12,7 @@ import { upsertMonitors } from './db/queries/monitors';
 import { validateMonitorList } from './monitors/validate';
 import { StatusSnapshot } from './snapshot';
 import { health } from './health';
+import { Notices } from './notices/cache';
 import type { MonitorStatus } from './types';
 
 const NOW = new Date('2026-06-30T12:30:00Z');
@@ -20,6 +21,7 @@ const minutesAgo = (n: number) => new Date(NOW.getTime() - n * 60_000);
 describe.each(DRIVERS)('status snapshot with a poisoned monitor on %s', (driver) => {
 	let t: TestDatabase;
 	let snap: StatusSnapshot;
+	let notices: Notices;
 	const ids: Record<string, number> = {};
 	useTestDatabase(driver, (d) => (t = d), { beforeReset: () => snap?.stop() });
 
@@ -39,7 +41,7 @@ describe.each(DRIVERS)('status snapshot with a poisoned monitor on %s', (driver)
 			{ monitorId: ids[tag], day: '2026-06-28', up: 1, latencySum: 1.5e308, latencyCount: 1, latencyMin: 1.5e308, latencyMax: 1.5e308 },
 			{ monitorId: ids[tag], day: '2026-06-29', up: 1, latencySum: 1.5e308, latencyCount: 1, latencyMin: 1.5e308, latencyMax: 1.5e308 }
 		]);
-	const app = () => ({ database: t, scheduler: null, snapshot: snap, startedAt: NOW });
+	const app = () => ({ database: t, scheduler: null, snapshot: snap, notices, startedAt: NOW });
 
 	it("keeps the others' states moving, serves the broken one's last good figures, and health names it", async () => {
 		await seed(['a', 'b']);
@@ -47,9 +49,15 @@ describe.each(DRIVERS)('status snapshot with a poisoned monitor on %s', (driver)
 		await rec('b', minutesAgo(2), 'UP', 20);
 		snap = new StatusSnapshot({ db: t.db, timeZone: 'UTC', now: () => NOW, refreshMs: 600_000 });
 		await snap.start();
+		notices = new Notices({ db: t.db });
+		await notices.refresh();
 		const good = snap.current()!.byTag.get('a')!;
 		expect(good.latencyStats['7d']).toEqual({ avg: 10, min: 10, max: 10, count: 1 });
-		expect((await health(app())).body).toMatchObject({ status: 'ok', snapshot: { monitors: [] } });
+		expect((await health(app())).body).toMatchObject({
+			status: 'ok',
+			snapshot: { monitors: [] },
+			notices: { loadedAt: expect.any(String) }
+		});
 
 		await poison('a');
 		await rec('b', minutesAgo(1), 'DOWN', 0);
