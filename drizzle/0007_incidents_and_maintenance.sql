@@ -42,6 +42,7 @@ CREATE TABLE "maintenances" (
 	"last_end" timestamp with time zone,
 	"cancelled" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"ended_at" timestamp with time zone,
+	"cuts" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );

@@ -346,8 +346,10 @@ export const maintenances = pgTable(
 		lastEnd: tstz('last_end'),
 		/** Start instants (ISO) of occurrences cancelled one at a time. */
 		cancelled: jsonb('cancelled').$type<string[]>().notNull().default([]),
-		/** "End now": the occurrence in progress stops here, and none follows. */
+		/** "End now" on a one-off window: it stops here (before its start: it never happens). */
 		endedAt: tstz('ended_at'),
+		/** "End now" on occurrences of a recurring window: each occurrence's start and where it was cut short (ISO). */
+		cuts: jsonb('cuts').$type<{ start: string; end: string }[]>().notNull().default([]),
 		createdAt: tstz('created_at').notNull().defaultNow(),
 		updatedAt: tstz('updated_at').notNull().defaultNow()
 	},

@@ -39,6 +39,8 @@ interface WindowOverrides {
 	cancelled?: Date[];
 	/** A manual "end now": cuts the occurrence in progress then (a one-off ended before it starts never happens). */
 	endedAt?: Date | null;
+	/** Occurrences of a recurring window ended early one at a time: `start` names the occurrence, `end` is where it stopped. */
+	cuts?: Interval[];
 }
 
 export interface OneOffWindow extends WindowOverrides {
@@ -161,10 +163,14 @@ function expand(w: RecurringWindow, wallFrom: number, wallTo: number, stop?: (fo
 /** Leaves out cancelled occurrences and cuts the one a manual end fell in. */
 function applyState(w: MaintenanceWindow, list: Interval[], endedAt = w.endedAt): Interval[] {
 	const cancelled = new Set((w.cancelled ?? []).map((d) => d.getTime()));
+	const cuts = new Map((w.cuts ?? []).map((c) => [c.start.getTime(), c.end.getTime()]));
 	const ended = endedAt ? endedAt.getTime() : null;
 	const out: Interval[] = [];
-	for (const o of list) {
+	for (let o of list) {
 		if (cancelled.has(o.start.getTime())) continue;
+		const cut = cuts.get(o.start.getTime());
+		if (cut !== undefined && cut <= o.start.getTime()) continue;
+		if (cut !== undefined && cut < o.end.getTime()) o = { start: o.start, end: new Date(cut) };
 		if (ended !== null && ended <= o.start.getTime() && !isRecurring(w)) continue;
 		if (ended !== null && ended > o.start.getTime() && ended < o.end.getTime()) out.push({ start: o.start, end: new Date(ended) });
 		else out.push(o);

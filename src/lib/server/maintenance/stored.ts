@@ -15,8 +15,20 @@ export function windowToJson(w: MaintenanceWindow): Record<string, unknown> {
 }
 
 /** The stored window back, with its overrides; null when the JSON is not a window (never written by Porthole). */
-export function windowFromJson(json: Record<string, unknown>, cancelled: string[], endedAt: Date | null): MaintenanceWindow | null {
-	const overrides = { cancelled: cancelled.map((s) => new Date(s)).filter((d) => !Number.isNaN(d.getTime())), endedAt };
+export function windowFromJson(
+	json: Record<string, unknown>,
+	cancelled: string[],
+	endedAt: Date | null,
+	cuts: { start: string; end: string }[] = []
+): MaintenanceWindow | null {
+	const valid = (d: Date) => !Number.isNaN(d.getTime());
+	const overrides = {
+		cancelled: cancelled.map((s) => new Date(s)).filter(valid),
+		endedAt,
+		...(cuts.length
+			? { cuts: cuts.map((c) => ({ start: new Date(c.start), end: new Date(c.end) })).filter((c) => valid(c.start) && valid(c.end)) }
+			: {})
+	};
 	if (typeof json.rrule === 'string') {
 		const { rrule, dtstart, durationMinutes, timeZone } = json;
 		if (typeof dtstart !== 'string' || typeof durationMinutes !== 'number' || typeof timeZone !== 'string') return null;

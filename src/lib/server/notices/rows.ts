@@ -32,7 +32,7 @@ export function toIncident(r: IncidentRow, publicOnly: boolean): Incident {
 
 /** null for a row whose window does not read back (only a hand-edited database has one); callers skip it. */
 export function toMaintenance(r: MaintenanceRow, publicOnly: boolean): Maintenance | null {
-	const window = windowFromJson(r.window, r.cancelled, r.endedAt);
+	const window = windowFromJson(r.window, r.cancelled, r.endedAt, r.cuts);
 	if (!window) return null;
 	return {
 		id: String(r.id),

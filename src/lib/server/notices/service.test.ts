@@ -159,7 +159,8 @@ describe.each(DRIVERS)('incidents and maintenance on %s', (driver) => {
 		expect(index.covers(ids['db-main'], new Date('2026-12-01T10:20:00Z'))).toBe(false);
 		expect(index.covers(ids.web, new Date('2026-12-01T10:05:00Z'))).toBe(false);
 		// End now: the rest of the window is gone for the probe loop too.
-		expect(await endMaintenanceNow(app(), r.ok ? r.id : '', new Date('2026-12-01T10:05:00Z'))).toBe(true);
+		expect(await endMaintenanceNow(app(), r.ok ? r.id : '', new Date('2026-12-01T10:05:00Z'))).toMatchObject({ ok: true });
+		expect(await endMaintenanceNow(app(), r.ok ? r.id : '', new Date('2026-12-01T10:06:00Z'))).toMatchObject({ ok: false, status: 409 });
 		await index.refresh(t.db, now);
 		expect(index.covers(ids['db-main'], new Date('2026-12-01T10:04:00Z'))).toBe(true);
 		expect(index.covers(ids['db-main'], new Date('2026-12-01T10:06:00Z'))).toBe(false);
@@ -184,6 +185,24 @@ describe.each(DRIVERS)('incidents and maintenance on %s', (driver) => {
 		});
 		const after = nextOccurrences((await getMaintenance(t.db, id, false))!.window, now, 2);
 		expect(after.map((o) => o.start.toISOString())).toEqual(['2026-12-02T01:00:00.000Z', '2026-12-04T01:00:00.000Z']);
+		// End now cuts only the occurrence in progress; the schedule stands, and an earlier cut stays.
+		expect(await endMaintenanceNow(app(), id, new Date('2026-12-01T12:00:00Z'))).toMatchObject({ ok: false, status: 409 });
+		expect(await endMaintenanceNow(app(), id, new Date('2026-12-02T01:10:00Z'))).toMatchObject({ ok: true });
+		expect(await endMaintenanceNow(app(), id, new Date('2026-12-04T01:20:00Z'))).toMatchObject({ ok: true });
+		const cut = nextOccurrences((await getMaintenance(t.db, id, false))!.window, new Date('2026-12-01T12:00:00Z'), 3);
+		expect(cut.map((o) => [o.start.toISOString(), o.end.toISOString()])).toEqual([
+			['2026-12-02T01:00:00.000Z', '2026-12-02T01:10:00.000Z'],
+			['2026-12-04T01:00:00.000Z', '2026-12-04T01:20:00.000Z'],
+			['2026-12-05T01:00:00.000Z', '2026-12-05T02:00:00.000Z']
+		]);
+		const webId = Number(
+			((await t.db.execute(sql`select id from monitors where tag = 'web'`)) as unknown as { rows: { id: number }[] }).rows[0].id
+		);
+		const index = new MaintenanceIndex();
+		await index.refresh(t.db, new Date('2026-12-02T00:00:00Z'));
+		expect(index.covers(webId, new Date('2026-12-02T01:05:00Z'))).toBe(true);
+		expect(index.covers(webId, new Date('2026-12-02T01:10:00Z'))).toBe(false);
+		expect(index.covers(webId, new Date('2026-12-03T01:05:00Z'))).toBe(false);
 		expect(notices.current().maintenances.map((m) => m.id)).toEqual([id]);
 
 		const bad: [unknown, string][] = [

@@ -17,6 +17,7 @@ import {
 } from '../db/queries/incidents';
 import {
 	cancelOccurrence,
+	cutOccurrence,
 	deleteMaintenanceById,
 	endMaintenance,
 	insertMaintenance,
@@ -25,7 +26,7 @@ import {
 	replaceMaintenance
 } from '../db/queries/maintenance';
 import type { Incident, Maintenance } from '../incidents/model';
-import { occurrences } from '../maintenance/recurrence';
+import { isRecurring, nextOccurrences, occurrences } from '../maintenance/recurrence';
 import { windowBounds, windowToJson } from '../maintenance/stored';
 import type { FieldError } from '../monitors/validate';
 import type { Notices } from './cache';
@@ -205,12 +206,28 @@ export async function editMaintenance(app: NoticeDeps, rawId: unknown, input: un
 	return { ok: true, id: String(id) };
 }
 
-/** Ends the occurrence in progress now, and the window with it (no later occurrence happens). */
-export async function endMaintenanceNow(app: NoticeDeps, rawId: unknown, now = new Date()): Promise<boolean> {
+/**
+ * "End now". A one-off window stops now (one not started yet never happens).
+ * A recurring window's occurrence in progress stops now and later ones still
+ * happen: the nightly job finished early, the schedule stands (to end the
+ * series, edit or delete it). Refused when nothing is in progress.
+ */
+export async function endMaintenanceNow(app: NoticeDeps, rawId: unknown, now = new Date()): Promise<WriteResult> {
 	const id = parseId(rawId);
-	if (id === null || !(await endMaintenance(app.database.db, id, now))) return false;
+	const row = id === null ? null : await maintenanceById(app.database.db, id);
+	const m = row ? toMaintenance(row, false) : null;
+	if (!m || id === null) return missing('maintenance');
+	const [current] = nextOccurrences(m.window, now, 1);
+	if (isRecurring(m.window)) {
+		if (!current || current.start > now)
+			return { ok: false, status: 409, errors: [{ path: 'id', message: 'no occurrence is in progress; cancel the next one instead' }] };
+		await cutOccurrence(app.database.db, id, current.start, now);
+	} else {
+		if (!current) return { ok: false, status: 409, errors: [{ path: 'id', message: 'this maintenance is already over' }] };
+		await endMaintenance(app.database.db, id, now);
+	}
 	await changed(app, true);
-	return true;
+	return { ok: true, id: String(id) };
 }
 
 /** Cancels the occurrence that starts at `start` (an ISO instant); it must be one of the window's. */

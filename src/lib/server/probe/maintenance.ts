@@ -32,7 +32,7 @@ export class MaintenanceIndex {
 		for (const r of rows) {
 			let list = expanded.get(r.id);
 			if (!list) {
-				const w = windowFromJson(r.window, r.cancelled, r.endedAt);
+				const w = windowFromJson(r.window, r.cancelled, r.endedAt, r.cuts);
 				list = w ? occurrences(w, from, to) : [];
 				expanded.set(r.id, list);
 			}

@@ -14,6 +14,7 @@ export interface MaintenanceRow {
 	lastEnd: Date | null;
 	cancelled: string[];
 	endedAt: Date | null;
+	cuts: { start: string; end: string }[];
 	createdAt: Date;
 	updatedAt: Date;
 	monitors: { id: number; tag: string; name: string; isPublic: boolean; active: boolean }[];
@@ -44,7 +45,7 @@ export async function replaceMaintenance(db: Db, id: number, m: MaintenanceWrite
 		const { monitorIds, ...fields } = m;
 		const rows = await tx
 			.update(maintenances)
-			.set({ ...fields, cancelled: [], endedAt: null, updatedAt: sql`now()` })
+			.set({ ...fields, cancelled: [], endedAt: null, cuts: [], updatedAt: sql`now()` })
 			.where(eq(maintenances.id, id))
 			.returning({ id: maintenances.id });
 		if (!rows.length) return false;
@@ -59,6 +60,21 @@ export async function endMaintenance(db: Db, id: number, at: Date): Promise<bool
 	const rows = await db
 		.update(maintenances)
 		.set({ endedAt: sql`coalesce(${maintenances.endedAt}, ${at.toISOString()}::timestamptz)`, updatedAt: sql`now()` })
+		.where(eq(maintenances.id, id))
+		.returning({ id: maintenances.id });
+	return rows.length > 0;
+}
+
+/** Ends one occurrence of a recurring window at `at` (the first cut of an occurrence counts). */
+export async function cutOccurrence(db: Db, id: number, start: Date, at: Date): Promise<boolean> {
+	const key = JSON.stringify([{ start: start.toISOString() }]);
+	const entry = JSON.stringify([{ start: start.toISOString(), end: at.toISOString() }]);
+	const rows = await db
+		.update(maintenances)
+		.set({
+			cuts: sql`case when ${maintenances.cuts} @> ${key}::jsonb then ${maintenances.cuts} else ${maintenances.cuts} || ${entry}::jsonb end`,
+			updatedAt: sql`now()`
+		})
 		.where(eq(maintenances.id, id))
 		.returning({ id: maintenances.id });
 	return rows.length > 0;
@@ -150,6 +166,7 @@ export async function maintenanceSchedule(db: Db, since: Date) {
 			window: maintenances.window,
 			cancelled: maintenances.cancelled,
 			endedAt: maintenances.endedAt,
+			cuts: maintenances.cuts,
 			monitorId: maintenanceMonitors.monitorId
 		})
 		.from(maintenances)
