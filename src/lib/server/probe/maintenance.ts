@@ -6,6 +6,7 @@
 // its monitor refresh) or the horizon runs out, so a check costs a Map
 // lookup and a short scan, not an RRULE expansion.
 import type { Db } from '../db/index';
+import type { Ping } from '../types';
 import { maintenanceSchedule, maintenancesFingerprint } from '../db/queries/maintenance';
 import { occurrences, type Interval } from '../maintenance/recurrence';
 import { windowFromJson } from '../maintenance/stored';
@@ -53,8 +54,18 @@ export class MaintenanceIndex {
 	}
 }
 
-/** What a check in a window records: MAINTENANCE, with what it found kept in the error text. */
-export function maintenanceResult(found: { status: string; error?: string | null }): { status: 'MAINTENANCE'; error: string | null } {
+/**
+ * What a check in a window records: MAINTENANCE, with what it found kept in
+ * the error text. The eval's own error names the cause when it has one; the
+ * spec's default function says DOWN without a reason, so the first host that
+ * did not answer stands in for it.
+ */
+export function maintenanceResult(
+	found: { status: string; error?: string | null },
+	pings: readonly Ping[] = []
+): { status: 'MAINTENANCE'; error: string | null } {
 	if (found.status === 'UP' && !found.error) return { status: 'MAINTENANCE', error: null };
-	return { status: 'MAINTENANCE', error: `under maintenance; found ${found.status}${found.error ? `: ${found.error}` : ''}` };
+	const failed = pings.find((p) => p.status !== 'open');
+	const why = found.error || (failed ? `${failed.host}:${failed.port} ${failed.status}${failed.error ? ` (${failed.error})` : ''}` : '');
+	return { status: 'MAINTENANCE', error: `under maintenance; found ${found.status}${why ? `: ${why}` : ''}` };
 }

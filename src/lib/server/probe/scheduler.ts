@@ -353,7 +353,7 @@ export class Scheduler {
 		this.stats.checks++;
 		const maintenance = this.maintenance.covers(m.id, slot);
 		const { status, error } = maintenance
-			? maintenanceResult(outcome.result)
+			? maintenanceResult(outcome.result, outcome.pings)
 			: { status: outcome.result.status, error: outcome.result.error ?? null };
 		const r = await this.buffer.submit({
 			monitorId: m.id,
