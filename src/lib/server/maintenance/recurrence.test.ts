@@ -1,5 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { nextOccurrences, occurrences, splitByDay, windowState, type MaintenanceWindow, type RecurringWindow } from './recurrence';
+import {
+	nextOccurrences,
+	occurrences,
+	parseRule,
+	ruleNear,
+	splitByDay,
+	wallRule,
+	windowState,
+	type MaintenanceWindow,
+	type RecurringWindow
+} from './recurrence';
+import { fromWall, toWall } from '$lib/time';
 import { validateWindow } from './validate-window';
 
 const iso = (list: { start: Date; end: Date }[]) => list.map((o) => [o.start.toISOString(), o.end.toISOString()]);
@@ -221,5 +232,57 @@ describe('validateWindow', () => {
 	it('a bad dtstart names dtstart', () => {
 		expect(errorsOf({ ...berlinNightly, dtstart: '2026-02-30T02:00' })[0].path).toBe('dtstart');
 		expect(errorsOf({ ...berlinNightly, dtstart: '2026-02-03T02:00Z' })[0].path).toBe('dtstart');
+	});
+});
+
+describe('long-running rules', () => {
+	// Every answer must be what the rule gives when walked from its start: the
+	// shortcut that starts near the asked range may not move any occurrence.
+	const walked = (w: RecurringWindow, from: Date, to: Date) => {
+		const rule = wallRule(w)!;
+		const span = w.durationMinutes * 60_000;
+		return rule
+			.between(
+				new Date(toWall(from.getTime() - span, w.timeZone) - 86_400_000),
+				new Date(toWall(to.getTime(), w.timeZone) + 86_400_000),
+				true
+			)
+			.map((d) => fromWall(d.getTime(), w.timeZone))
+			.filter((t) => t < to.getTime() && t + span > from.getTime());
+	};
+	const cases: [string, string, string][] = [
+		['FREQ=MINUTELY;INTERVAL=7', '2025-01-01T00:03', 'UTC'],
+		['FREQ=HOURLY;INTERVAL=5;BYMINUTE=10,40', '2025-02-03T01:10', 'Europe/Berlin'],
+		['FREQ=DAILY;INTERVAL=3;BYHOUR=2', '2025-03-29T02:00', 'Europe/Berlin'],
+		['FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;BYHOUR=23;BYMINUTE=30', '2025-01-06T23:30', 'America/New_York'],
+		['FREQ=MONTHLY;INTERVAL=5;BYDAY=1SU;BYHOUR=4', '2021-01-03T04:00', 'Australia/Sydney'],
+		['FREQ=MONTHLY;BYMONTHDAY=31', '2020-01-31T01:00', 'UTC'],
+		['FREQ=YEARLY;INTERVAL=2;BYMONTH=3;BYDAY=-1SU;BYHOUR=2', '2016-03-27T02:00', 'Europe/Berlin']
+	];
+	it.each(cases)('%s from %s in %s gives the occurrences of the rule walked from its start', (rrule, dtstart, timeZone) => {
+		const w: RecurringWindow = { rrule, dtstart, timeZone, durationMinutes: 4 };
+		for (const at of ['2026-03-29T00:00:00Z', '2026-10-25T00:30:00Z', '2026-12-06T07:00:00Z']) {
+			const from = new Date(at);
+			const to = new Date(from.getTime() + 40 * 86_400_000);
+			expect(occurrences(w, from, to).map((o) => o.start.getTime())).toEqual(walked(w, from, to));
+		}
+	});
+
+	it('starts a 5-minute rule begun ten years ago near the asked time, not at its start', () => {
+		const w: RecurringWindow = { rrule: 'FREQ=MINUTELY;INTERVAL=5', dtstart: '2016-01-01T00:00', timeZone: 'UTC', durationMinutes: 2 };
+		const now = new Date('2026-12-06T07:01:00Z');
+		const near = ruleNear(wallRule(w)!, now.getTime());
+		// Within two periods before the asked time: a handful of steps instead of a million.
+		expect(now.getTime() - near.options.dtstart.getTime()).toBeGreaterThan(0);
+		expect(now.getTime() - near.options.dtstart.getTime()).toBeLessThanOrEqual(10 * 60_000);
+		expect(nextOccurrences(w, now, 2).map((o) => o.start.toISOString())).toEqual(['2026-12-06T07:00:00.000Z', '2026-12-06T07:05:00.000Z']);
+		// A counted rule stays where it is: its count starts at dtstart.
+		const counted = wallRule({ ...w, rrule: 'FREQ=MINUTELY;INTERVAL=5;COUNT=3' })!;
+		expect(ruleNear(counted, now.getTime())).toBe(counted);
+	});
+
+	it('refuses a COUNT too long to walk', () => {
+		expect(parseRule('FREQ=DAILY;COUNT=10001')).toMatchObject({ ok: false, message: expect.stringMatching(/COUNT must be at most 10000/) });
+		expect(parseRule('FREQ=DAILY;COUNT=10000')).toMatchObject({ ok: true });
 	});
 });

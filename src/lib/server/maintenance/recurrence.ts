@@ -26,6 +26,8 @@ const ZONE_SLACK = 15 * 3_600_000;
 
 /** Occurrences closer together than this are refused: probes check every minute at most, a window every 2 minutes is noise. */
 export const MIN_GAP_MINUTES = 5;
+/** Largest COUNT: a counted rule is walked from its start, so its length bounds the work. */
+export const MAX_COUNT = 10_000;
 /** Longest window: a longer "maintenance" is an outage by another name. */
 export const MAX_DURATION_MINUTES = 7 * 24 * 60;
 
@@ -117,6 +119,8 @@ export function parseRule(text: string): { ok: true; options: Partial<Options>; 
 	// rrule reads COUNT=0 as "no count", i.e. forever; RFC 5545 means none.
 	if (options.count !== undefined && options.count !== null && options.count < 1)
 		return { ok: false, message: 'never fires: COUNT must be at least 1' };
+	if (options.count !== undefined && options.count !== null && options.count > MAX_COUNT)
+		return { ok: false, message: `COUNT must be at most ${MAX_COUNT}; give UNTIL for a longer series` };
 	if (options.interval !== undefined && options.interval !== null && options.interval < 1)
 		return { ok: false, message: 'INTERVAL must be at least 1' };
 	if (options.until && Number.isNaN(options.until.getTime())) return { ok: false, message: 'UNTIL is not a date' };
@@ -142,10 +146,55 @@ export function wallRule(w: RecurringWindow): RRuleType | null {
 
 // ---- occurrences ---------------------------------------------------------
 
+const FIXED_PERIOD: Partial<Record<number, number>> = {
+	[RRule.WEEKLY]: 7 * DAY,
+	[RRule.DAILY]: DAY,
+	[RRule.HOURLY]: 3_600_000,
+	[RRule.MINUTELY]: MINUTE,
+	[RRule.SECONDLY]: 1000
+};
+
+/**
+ * The rule with its start moved forward, whole periods at a time, to just
+ * before wallFrom. rrule walks every period from dtstart, so a 5-minute rule
+ * started a year ago costs 100,000 steps per question; moved, a few. Moving by
+ * whole periods (INTERVAL × FREQ; whole years for MONTHLY and YEARLY) keeps
+ * every occurrence where it was, because wall values have no DST to shift
+ * them. A counted rule cannot move (its count starts at dtstart; MAX_COUNT
+ * bounds it), nor can a 29 February start by years.
+ */
+export function ruleNear(rule: RRuleType, wallFrom: number): RRuleType {
+	const o = rule.options;
+	const start = o.dtstart.getTime();
+	if (o.count !== null || wallFrom <= start) return rule;
+	const interval = o.interval || 1;
+	const fixed = FIXED_PERIOD[o.freq];
+	let moved: number | null = null;
+	if (fixed) {
+		const period = fixed * interval;
+		const k = Math.floor((wallFrom - start) / period) - 1;
+		if (k > 0) moved = start + k * period;
+	} else if (o.freq === RRule.MONTHLY || o.freq === RRule.YEARLY) {
+		const d = o.dtstart;
+		if (d.getUTCMonth() === 1 && d.getUTCDate() === 29) return rule;
+		// A shift must be whole periods and whole years: lcm(INTERVAL, 12) months, or INTERVAL years.
+		const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+		const years = o.freq === RRule.MONTHLY ? interval / gcd(interval, 12) : interval;
+		const k = Math.floor((new Date(wallFrom).getUTCFullYear() - d.getUTCFullYear()) / years) - 1;
+		if (k > 0) {
+			const t = new Date(start);
+			t.setUTCFullYear(d.getUTCFullYear() + k * years);
+			moved = t.getTime();
+		}
+	}
+	return moved === null ? rule : new RRule({ ...rule.origOptions, dtstart: new Date(moved) });
+}
+
 /** Occurrences whose start wall value lies in [wallFrom, wallTo], as instants, in order, each start once (a wall time skipped by DST can land on the next one). */
 function expand(w: RecurringWindow, wallFrom: number, wallTo: number, stop?: (found: Interval[]) => boolean): Interval[] {
-	const rule = wallRule(w);
-	if (!rule) return [];
+	const full = wallRule(w);
+	if (!full) return [];
+	const rule = ruleNear(full, wallFrom);
 	const out: Interval[] = [];
 	const duration = w.durationMinutes * MINUTE;
 	let last = -Infinity;
