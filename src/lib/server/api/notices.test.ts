@@ -6,6 +6,8 @@ import { monitorsByTag } from '../db/queries/incidents';
 import { Notices } from '../notices/cache';
 import { MaintenanceIndex } from '../probe/maintenance';
 import { MAX_MARKDOWN_BYTES } from '../incidents/markdown';
+import { windowState } from '../maintenance/recurrence';
+import { getMaintenance } from '../notices/service';
 import type { MonitorInput } from '../types';
 import {
 	apiCancelOccurrence,
@@ -314,6 +316,10 @@ describe.each(DRIVERS)('/api/v1 incidents and maintenance on %s', (driver) => {
 		const m = bodyOf(r);
 		expect(m).toMatchObject({ window, state: 'scheduled', monitors: [{ tag: 'db-main' }, { tag: 'secret' }] });
 		const next = m.next as { start: string; end: string }[];
+		// The state is windowState's, at every point of an occurrence.
+		const stored = (await getMaintenance(t.db, String(m.id), false))!;
+		for (const at of [now, new Date(next[0].start), new Date(Date.parse(next[0].start) + 59 * MIN), new Date(next[0].end)])
+			expect(bodyOf(await apiGetMaintenance(t.db, String(m.id), at)).state, at.toISOString()).toBe(windowState(stored.window, at));
 		expect(next.map((o) => o.start)).toEqual(
 			['2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05', '2026-12-06'].map((d) => `${d}T01:00:00.000Z`)
 		);
