@@ -11,8 +11,8 @@ declare global {
 			admin: { id: number; email: string; name: string } | null;
 			/** The raw session token, for sign-out and "end other sessions". */
 			sessionToken: string | null;
-			/** The API key used for this /api request, if any. */
-			apiKey: { id: number; scope: 'read' | 'write' } | null;
+			/** The API key used for this /api request, if any (its name is what an incident update records as author). */
+			apiKey: { id: number; name: string; scope: 'read' | 'write' } | null;
 		}
 		// interface PageData {}
 		// interface PageState {}

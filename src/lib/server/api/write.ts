@@ -116,11 +116,20 @@ export async function checkBody(body: unknown, checkEval: EvalCheck, checkNow: C
 	return r.ok ? { status: 200, body: presentOutcome(r.outcome) } : refused(r);
 }
 
-/** Reads a JSON body, or a 400 reply saying why not. */
-export async function readJson(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; reply: ApiReply }> {
+/**
+ * Reads a JSON body, or a 4xx reply saying why not. `what` names it in the
+ * 415; `optional` takes a request without a body as `undefined` (a plain
+ * "resolve" needs no text).
+ */
+export async function readJson(
+	request: Request,
+	what = 'the monitor',
+	optional = false
+): Promise<{ ok: true; body: unknown } | { ok: false; reply: ApiReply }> {
+	if (optional && request.body === null) return { ok: true, body: undefined };
 	const type = request.headers.get('content-type') ?? '';
 	if (!type.includes('application/json')) {
-		return { ok: false, reply: { status: 415, body: { error: 'send the monitor as JSON (content-type: application/json)' } } };
+		return { ok: false, reply: { status: 415, body: { error: `send ${what} as JSON (content-type: application/json)` } } };
 	}
 	const text = await request.text();
 	if (text.length > 1_000_000) return { ok: false, reply: { status: 413, body: { error: 'body over 1 MB' } } };

@@ -319,7 +319,7 @@ describe.each(DRIVERS)('auth on %s', (driver) => {
 			expect(row.keyHash).toBe(sha256(key));
 			expect(JSON.stringify(row)).not.toContain(key);
 			expect(row.lastUsedAt).toBeNull();
-			expect(await authenticateKey(t.db, key)).toEqual({ id: keyId, scope: 'write' });
+			expect(await authenticateKey(t.db, key)).toEqual({ id: keyId, name: 'deploy', scope: 'write' });
 			expect((await t.db.select().from(apiKeys))[0].lastUsedAt).not.toBeNull();
 			expect(await authenticateKey(t.db, key + 'x')).toBeNull();
 			expect(await revokeApiKey(t.db, keyId)).toBe(true);

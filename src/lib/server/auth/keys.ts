@@ -38,11 +38,15 @@ export function parseKeyId(s: string): number | null {
 	return id >= 1 && id <= 2 ** 31 - 1 ? id : null;
 }
 
-/** The scope of a live key, or null. Records the use (at most once a minute per key). */
-export async function authenticateKey(db: Db, key: string, now = new Date()): Promise<{ id: number; scope: KeyScope } | null> {
+/** The scope (and name, which incident updates record as their author) of a live key, or null. Records the use (at most once a minute per key). */
+export async function authenticateKey(
+	db: Db,
+	key: string,
+	now = new Date()
+): Promise<{ id: number; name: string; scope: KeyScope } | null> {
 	if (!key.startsWith(KEY_PREFIX) || key.length > 200) return null;
 	const row = await apiKeyByHash(db, sha256(key));
 	if (!row || row.revokedAt) return null;
 	if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) await setKeyLastUsed(db, row.id, now);
-	return { id: row.id, scope: row.scope === 'write' ? 'write' : 'read' };
+	return { id: row.id, name: row.name, scope: row.scope === 'write' ? 'write' : 'read' };
 }

@@ -57,6 +57,20 @@ describe('the access policy, judged on route ids', () => {
 		expect(accessNeeded('/api/health', 'GET')).toBe('public');
 	});
 
+	it('lets keys reach incidents and maintenance: reads with either scope (they name hidden monitors), writes with a write key', () => {
+		const notices = manifest.filter((r) => /^\/api\/v1\/(incidents|maintenance)(\/|$)/.test(r.id));
+		expect(notices.map((r) => r.id)).toContain('/api/v1/maintenance/[id]/end');
+		for (const r of notices) {
+			// Listed, so a key works (an unlisted route would take a signed-in admin only).
+			expect(Object.hasOwn(ROUTES, r.id), r.id).toBe(true);
+			expect(routePolicy(r.id).rateLimited, r.id).toBe(true);
+			for (const m of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(accessNeeded(r.id, m), `${m} ${r.id}`).toBe('write');
+			expect(['read', 'write'], r.id).toContain(accessNeeded(r.id, 'GET'));
+		}
+		for (const id of ['/api/v1/incidents', '/api/v1/incidents/[id]', '/api/v1/maintenance', '/api/v1/maintenance/[id]'])
+			expect(accessNeeded(id, 'GET'), id).toBe('read');
+	});
+
 	it('lets no public route take a write, except the sign-in forms', () => {
 		for (const [id, p] of Object.entries(ROUTES)) {
 			if (p.write === 'public') expect(['/admin/login', '/admin/setup/[token]'], id).toContain(id);

@@ -44,6 +44,13 @@ export interface RoutePolicy {
 const PUBLIC: RoutePolicy = { read: 'public', write: 'session', rateLimited: true };
 const BADGE: RoutePolicy = { ...PUBLIC, publicRead: 'badge' };
 const STATUSPAGE: RoutePolicy = { ...PUBLIC, publicRead: 'statuspage' };
+/**
+ * Incidents and maintenance over /api/v1: reads name hidden monitors, so a key
+ * of either scope (visitors have the Statuspage JSON); writes a write key.
+ */
+const NOTICES_API: RoutePolicy = { read: 'read', write: 'write', rateLimited: true };
+/** Their actions (post an update, resolve, end, cancel): POST only, a write key whatever the method. */
+const NOTICES_API_ACTION: RoutePolicy = { read: 'write', write: 'write', rateLimited: true };
 /** Sign-in and the setup link: open to anyone, including their form posts (they have their own throttle). */
 const SIGN_IN: RoutePolicy = { read: 'public', write: 'public', rateLimited: false };
 
@@ -68,6 +75,15 @@ export const ROUTES: Readonly<Record<string, RoutePolicy>> = {
 	'/api/v1/check': { read: 'write', write: 'write', rateLimited: true },
 	// Hosts and eval source of every monitor: a key of either scope.
 	'/api/v1/config': { read: 'read', write: 'write', rateLimited: true },
+	'/api/v1/incidents': NOTICES_API,
+	'/api/v1/incidents/[id]': NOTICES_API,
+	'/api/v1/incidents/[id]/updates': NOTICES_API_ACTION,
+	'/api/v1/incidents/[id]/updates/[updateId]': NOTICES_API_ACTION,
+	'/api/v1/incidents/[id]/resolve': NOTICES_API_ACTION,
+	'/api/v1/maintenance': NOTICES_API,
+	'/api/v1/maintenance/[id]': NOTICES_API,
+	'/api/v1/maintenance/[id]/end': NOTICES_API_ACTION,
+	'/api/v1/maintenance/[id]/cancel': NOTICES_API_ACTION,
 	'/admin/login': SIGN_IN,
 	'/admin/setup/[token]': SIGN_IN
 };

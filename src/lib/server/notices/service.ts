@@ -173,8 +173,12 @@ export async function getIncident(db: Db, rawId: unknown, publicOnly: boolean): 
 	return row ? toIncident(row, publicOnly) : null;
 }
 
-export async function listIncidents(db: Db, opts: { before?: Date | null; limit: number; offset?: number; publicOnly: boolean }) {
-	const rows = await incidentsPage(db, { before: opts.before ?? null, limit: opts.limit, offset: opts.offset });
+/** Newest first; `before` (and `beforeId`, the last one's id) continue after a page (see incidentsPage). */
+export async function listIncidents(
+	db: Db,
+	opts: { before?: Date | null; beforeId?: number | null; limit: number; offset?: number; publicOnly: boolean }
+) {
+	const rows = await incidentsPage(db, { before: opts.before ?? null, beforeId: opts.beforeId, limit: opts.limit, offset: opts.offset });
 	return rows.map((r) => toIncident(r, opts.publicOnly));
 }
 
@@ -261,7 +265,10 @@ export async function getMaintenance(db: Db, rawId: unknown, publicOnly: boolean
 	return row ? toMaintenance(row, publicOnly) : null;
 }
 
-export async function listMaintenances(db: Db, opts: { before?: Date | null; limit: number; offset?: number; publicOnly: boolean }) {
-	const rows = await maintenancesPage(db, { before: opts.before ?? null, limit: opts.limit, offset: opts.offset });
+export async function listMaintenances(
+	db: Db,
+	opts: { before?: Date | null; beforeId?: number | null; limit: number; offset?: number; publicOnly: boolean }
+) {
+	const rows = await maintenancesPage(db, { before: opts.before ?? null, beforeId: opts.beforeId, limit: opts.limit, offset: opts.offset });
 	return rows.flatMap((r) => toMaintenance(r, opts.publicOnly) ?? []);
 }

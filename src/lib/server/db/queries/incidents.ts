@@ -201,9 +201,23 @@ export async function recentIncidents(db: Db, since: Date, latest: number): Prom
 	return [...recent, ...last.filter((r) => !seen.has(r.id))].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || b.id - a.id);
 }
 
-/** Incidents that started before `before` (all when null), newest first, a page at a time. */
-export async function incidentsPage(db: Db, opts: { before: Date | null; limit: number; offset?: number }): Promise<IncidentRow[]> {
-	return whole(db, opts.before ? lt(incidents.startedAt, opts.before) : undefined, opts.limit, opts.offset ?? 0);
+/**
+ * Incidents that started before `before` (all when null), newest first, a page
+ * at a time. With `beforeId` the cursor is the list's own order (start, then
+ * id): those that started at `before` with a lower id come too, so incidents
+ * sharing a start are not skipped between pages.
+ */
+export async function incidentsPage(
+	db: Db,
+	opts: { before: Date | null; beforeId?: number | null; limit: number; offset?: number }
+): Promise<IncidentRow[]> {
+	const { before, beforeId } = opts;
+	const where = !before
+		? undefined
+		: beforeId
+			? or(lt(incidents.startedAt, before), and(eq(incidents.startedAt, before), lt(incidents.id, beforeId)))
+			: lt(incidents.startedAt, before);
+	return whole(db, where, opts.limit, opts.offset ?? 0);
 }
 
 /** Changes on any insert, update or delete of an incident or its timeline (writes bump updated_at; ids are never reused). */

@@ -153,9 +153,18 @@ export async function recentMaintenances(db: Db, since: Date, latest: number): P
 	return [...recent, ...last.filter((r) => !seen.has(r.id))].sort((a, b) => b.firstStart.getTime() - a.firstStart.getTime() || b.id - a.id);
 }
 
-/** Windows that began before `before` (all when null), newest first, a page at a time. */
-export async function maintenancesPage(db: Db, opts: { before: Date | null; limit: number; offset?: number }): Promise<MaintenanceRow[]> {
-	return whole(db, opts.before ? lt(maintenances.firstStart, opts.before) : undefined, opts.limit, opts.offset ?? 0);
+/** Windows that began before `before` (all when null), newest first, a page at a time; `beforeId` as for incidentsPage. */
+export async function maintenancesPage(
+	db: Db,
+	opts: { before: Date | null; beforeId?: number | null; limit: number; offset?: number }
+): Promise<MaintenanceRow[]> {
+	const { before, beforeId } = opts;
+	const where = !before
+		? undefined
+		: beforeId
+			? or(lt(maintenances.firstStart, before), and(eq(maintenances.firstStart, before), lt(maintenances.id, beforeId)))
+			: lt(maintenances.firstStart, before);
+	return whole(db, where, opts.limit, opts.offset ?? 0);
 }
 
 /** Every window's schedule by monitor, for the probe loop: no titles or descriptions. */
