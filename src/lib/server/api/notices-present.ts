@@ -63,6 +63,8 @@ export function presentMaintenance(m: Maintenance, now: Date) {
 		next: next.map((o) => ({ start: o.start.toISOString(), end: o.end.toISOString() })),
 		cancelled: (m.window.cancelled ?? []).map((d) => d.toISOString()),
 		endedAt: iso(m.window.endedAt),
+		/** Occurrences of a recurring window ended early: where each stopped. */
+		cuts: (m.window.cuts ?? []).map((c) => ({ start: c.start.toISOString(), end: c.end.toISOString() })),
 		createdAt: m.createdAt.toISOString(),
 		updatedAt: m.updatedAt.toISOString()
 	};

@@ -236,7 +236,8 @@ export async function apiDeleteMaintenance(app: NoticeDeps, rawId: string): Prom
 
 /** POST /api/v1/maintenance/{id}/end: ends the occurrence in progress now, and the window (only the first call counts). */
 export async function apiEndMaintenance(app: NoticeDeps, rawId: string, now = new Date()): Promise<ApiReply> {
-	if (!(await endMaintenanceNow(app, rawId, now))) return notFound('maintenance');
+	const r = await endMaintenanceNow(app, rawId, now);
+	if (!r.ok) return refused(r, 'maintenance');
 	return maintenanceReply(app.database.db, rawId, now);
 }
 
