@@ -37,11 +37,11 @@ export function when(t: Date | string | number, timeZone: string): string {
 	return `${longDay(dayKey(d, timeZone))}, ${hm(d, timeZone)} ${zoneLabel(timeZone)}`;
 }
 
-/** "Tue 14 Oct 2026, 02:00–03:00 UTC", or both days when the window crosses midnight in the zone. */
-export function span(start: Date | string | number, end: Date | string | number, timeZone: string): string {
+/** "Tue 14 Oct 2026, 02:00–03:00 UTC", or both days when the window crosses midnight in the zone; the zone left off for a list headed by it. */
+export function span(start: Date | string | number, end: Date | string | number, timeZone: string, withZone = true): string {
 	const s = new Date(start);
 	const e = new Date(end);
-	const sameDay = dayKey(s, timeZone) === dayKey(e, timeZone);
-	if (sameDay) return `${longDay(dayKey(s, timeZone))}, ${hm(s, timeZone)}–${hm(e, timeZone)} ${zoneLabel(timeZone)}`;
-	return `${longDay(dayKey(s, timeZone))}, ${hm(s, timeZone)} – ${longDay(dayKey(e, timeZone))}, ${hm(e, timeZone)} ${zoneLabel(timeZone)}`;
+	const zone = withZone ? ` ${zoneLabel(timeZone)}` : '';
+	if (dayKey(s, timeZone) === dayKey(e, timeZone)) return `${longDay(dayKey(s, timeZone))}, ${hm(s, timeZone)}–${hm(e, timeZone)}${zone}`;
+	return `${longDay(dayKey(s, timeZone))}, ${hm(s, timeZone)} – ${longDay(dayKey(e, timeZone))}, ${hm(e, timeZone)}${zone}`;
 }

@@ -45,6 +45,9 @@ test('an incident: created with a first update, previewed, updated and resolved'
 	await expect(page.locator('[data-error="body"]')).toContainText('must not be empty');
 
 	await page.getByLabel('Title').fill('E2E database slow');
+	// Typing in a field clears its own message, not the others'.
+	await expect(page.locator('[data-error="title"]')).toHaveCount(0);
+	await expect(page.locator('[data-error="body"]')).toBeVisible();
 	await page.getByRole('checkbox', { name: /Local echo/ }).check();
 	await page.getByLabel('Impact on Local echo').selectOption('minor');
 	await page.getByLabel('Message').fill('We are **looking** into it. <script>window.__pwned = 1</script>');
