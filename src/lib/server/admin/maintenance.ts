@@ -103,8 +103,11 @@ export async function saveMaintenanceFromForm(app: App, request: Request, rawId:
 }
 
 export async function endMaintenanceFromForm(app: App, rawId: string) {
-	if (!(await endMaintenanceNow(app, rawId))) error(404, 'No such maintenance');
-	return { action: 'end', message: 'Ended now: no later occurrence happens' };
+	const r = await endMaintenanceNow(app, rawId);
+	if (!r.ok && r.status === 404) error(404, 'No such maintenance');
+	if (!r.ok) return fail(r.status, { action: 'end', message: `Not ended: ${r.errors[0].message}` });
+	// A recurring window's later occurrences still happen: only the one in progress ends.
+	return { action: 'end', message: 'Ended now' };
 }
 
 export async function deleteMaintenanceFromForm(app: App, rawId: string, back: string) {
