@@ -102,9 +102,11 @@ describe.each(DRIVERS)('/api/v1 incidents and maintenance on %s', (driver) => {
 		expect(index.covers(dbMain, new Date(now.getTime() + 4 * MIN))).toBe(true);
 		expect(index.covers(dbMain, new Date(now.getTime() + 6 * MIN))).toBe(false);
 		expect(index.covers(dbReplica, new Date(now.getTime() + 10 * MIN))).toBe(false);
-		// Ending again keeps the first end.
+		// Ending again is refused, naming why, and keeps the first end.
 		const again = await apiEndMaintenance(app(), String(m.id), new Date(now.getTime() + 8 * MIN));
-		expect(bodyOf(again).endedAt).toBe(endAt.toISOString());
+		expect(again.status).toBe(409);
+		expect(bodyOf(again).error).toMatch(/already over/);
+		expect(bodyOf(await apiGetMaintenance(t.db, String(m.id), endAt)).endedAt).toBe(endAt.toISOString());
 	});
 
 	it('refuses bad windows with the field named and saves nothing', async () => {
