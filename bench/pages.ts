@@ -24,6 +24,7 @@ import { copyWriter } from '../src/lib/server/demo/copy';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { schema, type Db } from '../src/lib/server/db/index';
 import { homeData, monitorPage } from '../src/lib/server/status-pages';
+import { createIncident, createMaintenance } from '../src/lib/server/notices/service';
 import { freePort } from '../tests/fixtures/net';
 
 const { values } = parseArgs({
@@ -56,11 +57,52 @@ async function prepare(n: number): Promise<Site> {
 	const t0 = Date.now();
 	try {
 		await seedDemo(database.db, { monitors: n, days: DAYS, timeZone: 'UTC', port: 9, seed: 1, writer });
+		await seedNotices(database.db, n);
 	} finally {
 		await writer.close();
 		await database.close();
 	}
 	return { n, url: scratch.url, drop: scratch.drop, seedSeconds: (Date.now() - t0) / 1000 };
+}
+
+/**
+ * What the home page shows above the monitors on a bad day: 5 active
+ * incidents and 20 maintenance windows (10 in progress or coming within the
+ * week, 10 nightly), each naming demo monitors.
+ */
+async function seedNotices(db: Db, monitors: number) {
+	const deps = { database: { db }, notices: { refresh: async () => {} }, scheduler: null };
+	const now = Date.now();
+	for (let i = 0; i < 5; i++) {
+		const r = await createIncident(
+			deps,
+			{
+				title: `Bench incident ${i}`,
+				impact: ['minor', 'major', 'critical'][i % 3],
+				state: 'investigating',
+				body: 'Looking into it.',
+				monitors: [{ tag: `demo-${(i % monitors) + 1}` }]
+			},
+			null
+		);
+		if (!r.ok) throw new Error(JSON.stringify(r.errors));
+	}
+	for (let i = 0; i < 20; i++) {
+		const window =
+			i < 10
+				? {
+						start: new Date(now + (i - 2) * 12 * 3_600_000).toISOString(),
+						end: new Date(now + ((i - 2) * 12 + 25) * 3_600_000).toISOString()
+					}
+				: { rrule: 'FREQ=DAILY', dtstart: '2026-01-01T02:00', durationMinutes: 30, timeZone: 'UTC' };
+		const r = await createMaintenance(deps, {
+			title: `Bench window ${i}`,
+			description: 'Planned.',
+			monitors: [`demo-${(i % monitors) + 1}`],
+			window
+		});
+		if (!r.ok) throw new Error(JSON.stringify(r.errors));
+	}
 }
 
 async function startServer(url: string): Promise<{ base: string; child: ChildProcess }> {

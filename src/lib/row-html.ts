@@ -152,7 +152,15 @@ export function packRow(r: RowProps): PackedRow {
 export function unpackRow(t: PackedRow): RowProps {
 	const p: [number, number][] = [];
 	for (let i = 0; i + 1 < t[5].length; i += 2) p.push([t[5][i], t[5][i + 1]]);
-	const r: RowProps = { tag: t[0], name: t[1], description: t[2], status: t[3], bar: { d: t[4], p, w: t[6] }, uptime90: t[7], uptime30: t[8] };
+	const r: RowProps = {
+		tag: t[0],
+		name: t[1],
+		description: t[2],
+		status: t[3],
+		bar: { d: t[4], p, w: t[6] },
+		uptime90: t[7],
+		uptime30: t[8]
+	};
 	if (t[9]?.length) r.m = t[9];
 	return r;
 }

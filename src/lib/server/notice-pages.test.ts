@@ -15,7 +15,7 @@ const TZ = 'UTC';
 describe.each(DRIVERS)('incident and maintenance pages on %s', (driver) => {
 	let t: TestDatabase;
 	let notices: Notices;
-	let app: Parameters<typeof historyData>[0] & { scheduler: null };
+	let app: { database: { db: TestDatabase['db'] }; notices: Notices; scheduler: null; config: { siteTitle: string; siteTimezone: string } };
 	beforeAll(async () => {
 		t = await openTestDatabase(driver);
 	});
@@ -42,7 +42,14 @@ describe.each(DRIVERS)('incident and maintenance pages on %s', (driver) => {
 	async function incident(title: string, impact: string, at = now()) {
 		const r = await createIncident(
 			app,
-			{ title, impact, state: 'investigating', body: `About ${title}`, startedAt: at.toISOString(), monitors: [{ tag: 'api' }, { tag: 'secret' }] },
+			{
+				title,
+				impact,
+				state: 'investigating',
+				body: `About ${title}`,
+				startedAt: at.toISOString(),
+				monitors: [{ tag: 'api' }, { tag: 'secret' }]
+			},
 			'ana',
 			at
 		);
@@ -62,7 +69,9 @@ describe.each(DRIVERS)('incident and maintenance pages on %s', (driver) => {
 		});
 		if (!m.ok) throw new Error(JSON.stringify(m.errors));
 		const h = await homeData(t.db, { title: 'Acme', timeZone: TZ, notices: notices.current() });
-		expect(h.notices.incidents.map((c) => [c.title, c.impact, c.state, c.excerpt])).toEqual([['Payments down', 'critical', 'identified', 'A bad deploy.']]);
+		expect(h.notices.incidents.map((c) => [c.title, c.impact, c.state, c.excerpt])).toEqual([
+			['Payments down', 'critical', 'identified', 'A bad deploy.']
+		]);
 		expect(h.notices.incidents[0].monitors).toEqual([{ tag: 'api', name: 'API' }]);
 		expect(h.notices.ongoing.map((c) => c.title)).toEqual(['DB upgrade']);
 		// Probes have no data; a critical incident says more than "unknown".
@@ -107,7 +116,9 @@ describe.each(DRIVERS)('incident and maintenance pages on %s', (driver) => {
 		const r = feedResponse(app, 'https://status.example.test', null);
 		expect(r.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
 		const feed = parseFeed(await r.text());
-		expect(feed.items.map((i) => [i.title, i.url])).toEqual([['Feed me', expect.stringMatching(/^https:\/\/status\.example\.test\/incidents\/\d+$/)]]);
+		expect(feed.items.map((i) => [i.title, i.url])).toEqual([
+			['Feed me', expect.stringMatching(/^https:\/\/status\.example\.test\/incidents\/\d+$/)]
+		]);
 		expect(feedResponse(app, 'https://status.example.test', r.headers.get('etag')).status).toBe(304);
 	});
 });

@@ -98,7 +98,11 @@ describe('a monitor and its bar', () => {
 	const days = ['2026-07-07', '2026-07-08', '2026-07-09', '2026-07-10'];
 	const list = [
 		inc('1', '2026-07-08T22:00:00Z', '2026-07-09T01:00:00Z', { title: 'Slow', monitors: [{ tag: 'api', name: 'API', impact: 'minor' }] }),
-		inc('2', '2026-07-09T05:00:00Z', null, { title: 'Down', impact: 'critical', monitors: [{ tag: 'api', name: 'API', impact: 'critical' }] }),
+		inc('2', '2026-07-09T05:00:00Z', null, {
+			title: 'Down',
+			impact: 'critical',
+			monitors: [{ tag: 'api', name: 'API', impact: 'critical' }]
+		}),
 		inc('3', '2026-07-01T00:00:00Z', '2026-07-01T01:00:00Z', { monitors: [{ tag: 'db', name: 'DB', impact: 'major' }] })
 	];
 

@@ -73,14 +73,30 @@ export function pastMaintenanceEntry(m: Maintenance, now: Date, tz: string): His
 	const w = m.window;
 	const { firstStart, lastEnd } = windowBounds(w);
 	if (firstStart > now) return null;
-	const base = { kind: 'maintenance' as const, id: m.id, title: m.title, impact: 'maintenance' as const, href: `/maintenance/${encodeURIComponent(m.id)}` };
+	const base = {
+		kind: 'maintenance' as const,
+		id: m.id,
+		title: m.title,
+		impact: 'maintenance' as const,
+		href: `/maintenance/${encodeURIComponent(m.id)}`
+	};
 	if (isRecurring(w)) {
 		const end = w.endedAt ?? (lastEnd && lastEnd <= now ? lastEnd : null);
-		return { ...base, dates: `${span(firstStart, end, tz)}`.replace(/→ now$/, 'onwards'), length: 'recurring', start: firstStart.toISOString() };
+		return {
+			...base,
+			dates: `${span(firstStart, end, tz)}`.replace(/→ now$/, 'onwards'),
+			length: 'recurring',
+			start: firstStart.toISOString()
+		};
 	}
 	const [o] = occurrences(w, new Date(w.start.getTime() - 1), new Date(w.end.getTime() + 1));
 	if (!o) return null;
-	return { ...base, dates: span(o.start, o.end, tz), length: o.end <= now ? duration(o.end.getTime() - o.start.getTime()) : 'ongoing', start: o.start.toISOString() };
+	return {
+		...base,
+		dates: span(o.start, o.end, tz),
+		length: o.end <= now ? duration(o.end.getTime() - o.start.getTime()) : 'ongoing',
+		start: o.start.toISOString()
+	};
 }
 
 const monthKey = (iso: string, tz: string) => dayKey(new Date(iso), tz).slice(0, 7);

@@ -95,7 +95,9 @@ export function maintenancePage(m: Maintenance, now: Date, tz: string): Maintena
 		current: active ? maintenanceCard(m, active, now, tz) : null,
 		next: next.map((o) => maintenanceCard(m, o, now, tz)),
 		past: past.map(span),
-		repeats: isRecurring(w) ? `Repeats: ${w.rrule.replace(/^RRULE:/i, '')} (${w.timeZone}), ${duration(w.durationMinutes * 60_000)} each` : null,
+		repeats: isRecurring(w)
+			? `Repeats: ${w.rrule.replace(/^RRULE:/i, '')} (${w.timeZone}), ${duration(w.durationMinutes * 60_000)} each`
+			: null,
 		over: active || next.length ? '' : cancelled ? 'Cancelled' : 'Completed'
 	};
 }

@@ -74,7 +74,12 @@ export interface MonitorNotices {
 
 const UPCOMING_DAYS = 30;
 
-export function monitorNotices(tag: string, data: { incidents: Incident[]; maintenances: Maintenance[] }, now: Date, tz: string): MonitorNotices {
+export function monitorNotices(
+	tag: string,
+	data: { incidents: Incident[]; maintenances: Maintenance[] },
+	now: Date,
+	tz: string
+): MonitorNotices {
 	const mine = data.maintenances.filter((m) => m.monitors.some((x) => x.tag === tag));
 	const until = new Date(now.getTime() + UPCOMING_DAYS * 86_400_000);
 	const ongoing: MaintenanceCard[] = [];

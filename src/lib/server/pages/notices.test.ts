@@ -46,7 +46,13 @@ describe('home notices', () => {
 						startedAt: t('2026-07-10T09:30:00Z'),
 						updates: [
 							{ id: 'a', state: 'investigating', body: 'First.', createdAt: t('2026-07-10T09:30:00Z'), author: null },
-							{ id: 'b', state: 'identified', body: '## Cause\n\nA **bad** [deploy](https://x.test).', createdAt: t('2026-07-10T09:48:00Z'), author: null }
+							{
+								id: 'b',
+								state: 'identified',
+								body: '## Cause\n\nA **bad** [deploy](https://x.test).',
+								createdAt: t('2026-07-10T09:48:00Z'),
+								author: null
+							}
 						]
 					}),
 					incident({ id: '3', state: 'resolved', resolvedAt: t('2026-07-10T09:50:00Z') })
@@ -122,7 +128,10 @@ describe('banner with incidents and maintenance', () => {
 	it('maintenance in progress never says outage: all up becomes "Maintenance in progress"', () => {
 		const b = banner(up, NOW, TZ, { incidents: [], maintenance: [{ title: 'DB upgrade' }] });
 		expect([b.state, b.headline, b.subline]).toEqual(['MAINTENANCE', 'Maintenance in progress', 'Under maintenance: DB upgrade']);
-		const degraded = banner([{ name: 'API', status: 'DEGRADED', lastCheck: NOW }], NOW, TZ, { incidents: [], maintenance: [{ title: 'x' }] });
+		const degraded = banner([{ name: 'API', status: 'DEGRADED', lastCheck: NOW }], NOW, TZ, {
+			incidents: [],
+			maintenance: [{ title: 'x' }]
+		});
 		expect(degraded.state).toBe('DEGRADED');
 	});
 });

@@ -139,7 +139,11 @@ describe('the fast path on node:http', () => {
 		expect((await read('incidents/unresolved.json')).incidents).toEqual([]);
 		expect(((await read('status.json')).status as { indicator: string }).indicator).toBe('none');
 		const deps = { database: { db: t.db }, notices, scheduler: null };
-		const made = await createIncident(deps, { title: 'Payments failing', impact: 'critical', state: 'investigating', body: 'Looking.', monitors: [{ tag: 'api' }] }, null);
+		const made = await createIncident(
+			deps,
+			{ title: 'Payments failing', impact: 'critical', state: 'investigating', body: 'Looking.', monitors: [{ tag: 'api' }] },
+			null
+		);
 		if (!made.ok) throw new Error(JSON.stringify(made));
 		const open = (await read('incidents/unresolved.json')).incidents as { name: string; shortlink: string }[];
 		expect(open.map((i) => [i.name, i.shortlink])).toEqual([['Payments failing', `https://status.example.test/incidents/${made.id}`]]);

@@ -118,7 +118,8 @@ export function overallStatus(monitors: PublicMonitor[], notices: NoticesNow = N
 			description: more ? `${worst.title} (and ${more} more incident${more === 1 ? '' : 's'})` : worst.title
 		};
 	}
-	if (probes.indicator === 'none' && activeWindows(notices).length) return { indicator: 'maintenance', description: 'Maintenance in progress' };
+	if (probes.indicator === 'none' && activeWindows(notices).length)
+		return { indicator: 'maintenance', description: 'Maintenance in progress' };
 	return probes;
 }
 
