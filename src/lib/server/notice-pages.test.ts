@@ -29,7 +29,8 @@ describe.each(DRIVERS)('incident and maintenance pages on %s', (driver) => {
 		const r = validateMonitorList(
 			[
 				{ tag: 'api', name: 'API' },
-				{ tag: 'secret', name: 'Secret', public: false }
+				{ tag: 'secret', name: 'Secret', public: false },
+				{ tag: 'off', name: 'Switched off', active: false }
 			].map((m) => ({ type: 'TCP', type_data: { hosts: [{ host: '127.0.0.1', port: 9 }] }, ...m }))
 		);
 		if (!r.ok) throw new Error(JSON.stringify(r.errors));
@@ -48,7 +49,7 @@ describe.each(DRIVERS)('incident and maintenance pages on %s', (driver) => {
 				state: 'investigating',
 				body: `About ${title}`,
 				startedAt: at.toISOString(),
-				monitors: [{ tag: 'api' }, { tag: 'secret' }]
+				monitors: [{ tag: 'api' }, { tag: 'secret' }, { tag: 'off' }]
 			},
 			'ana',
 			at
@@ -79,6 +80,7 @@ describe.each(DRIVERS)('incident and maintenance pages on %s', (driver) => {
 		const row = unpackRow(h.groups[0].rows[0]);
 		expect(row.m).toEqual([89, 3]);
 		expect(JSON.stringify(h)).not.toContain('Secret');
+		expect(JSON.stringify(h)).not.toContain('Switched off');
 
 		const p = (await monitorPage(t.db, { tag: 'api', timeZone: TZ, notices: notices.current() }))!;
 		expect(p.notices.incidents.map((e) => e.title)).toEqual(['Payments down']);

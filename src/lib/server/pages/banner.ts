@@ -54,10 +54,7 @@ export function banner(monitors: BannerInput[], now: Date, timeZone: string, not
 	if (worst !== 'none' && impactRank(worst) > severity(b)) {
 		const n = notices.incidents.length;
 		// The monitors' own words stay as the note, unless they only said all was well.
-		const probes =
-			b.state === 'UP'
-				? b.note
-				: [b.headline + (b.subline && b.state !== 'NODATA' ? `: ${b.subline}` : ''), b.note].filter(Boolean).join(' · ');
+		const probes = b.state === 'UP' ? b.note : [b.headline, b.state === 'NODATA' ? '' : b.subline, b.note].filter(Boolean).join(' · ');
 		return {
 			...BY_IMPACT[worst],
 			subline: `${n === 1 ? 'Incident' : `${n} incidents`}: ${titles(notices.incidents)}`,
