@@ -57,7 +57,7 @@ async function prepare(n: number): Promise<Site> {
 	const t0 = Date.now();
 	try {
 		await seedDemo(database.db, { monitors: n, days: DAYS, timeZone: 'UTC', port: 9, seed: 1, writer });
-		await seedNotices(database.db, n);
+		await seedNotices(database.db);
 	} finally {
 		await writer.close();
 		await database.close();
@@ -70,7 +70,8 @@ async function prepare(n: number): Promise<Site> {
  * incidents and 20 maintenance windows (10 in progress or coming within the
  * week, 10 nightly), each naming demo monitors.
  */
-async function seedNotices(db: Db, monitors: number) {
+async function seedNotices(db: Db) {
+	const tags = (await db.query.monitors.findMany({ columns: { tag: true } })).map((m) => m.tag).sort();
 	const deps = { database: { db }, notices: { refresh: async () => {} }, scheduler: null };
 	const now = Date.now();
 	for (let i = 0; i < 5; i++) {
@@ -81,7 +82,7 @@ async function seedNotices(db: Db, monitors: number) {
 				impact: ['minor', 'major', 'critical'][i % 3],
 				state: 'investigating',
 				body: 'Looking into it.',
-				monitors: [{ tag: `demo-${(i % monitors) + 1}` }]
+				monitors: [{ tag: tags[i % tags.length] }]
 			},
 			null
 		);
@@ -98,7 +99,7 @@ async function seedNotices(db: Db, monitors: number) {
 		const r = await createMaintenance(deps, {
 			title: `Bench window ${i}`,
 			description: 'Planned.',
-			monitors: [`demo-${(i % monitors) + 1}`],
+			monitors: [tags[i % tags.length]],
 			window
 		});
 		if (!r.ok) throw new Error(JSON.stringify(r.errors));

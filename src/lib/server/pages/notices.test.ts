@@ -91,6 +91,16 @@ describe('home notices', () => {
 		expect(n.upcoming.map((c) => c.start)).toEqual(['2026-07-11T00:00:00.000Z', '2026-07-12T00:00:00.000Z', '2026-07-13T00:00:00.000Z']);
 	});
 
+	it('the same window object read again after its start is in progress: the kept expansion ends at its boundaries', () => {
+		const m = windowOf('w', '2026-07-10T10:01:00Z', '2026-07-10T11:01:00Z');
+		const at = (iso: string) => homeNotices({ incidents: [], maintenances: [m] }, t(iso), TZ);
+		expect([at('2026-07-10T10:00:00Z').upcoming.length, at('2026-07-10T10:00:00Z').ongoing.length]).toEqual([1, 0]);
+		expect([at('2026-07-10T10:01:00Z').upcoming.length, at('2026-07-10T10:01:00Z').ongoing.length]).toEqual([0, 1]);
+		expect([at('2026-07-10T11:01:00Z').upcoming.length, at('2026-07-10T11:01:00Z').ongoing.length]).toEqual([0, 0]);
+		// Back in time (a test clock): expanded again, not read from the later expansion.
+		expect(at('2026-07-10T09:00:00Z').upcoming.length).toBe(1);
+	});
+
 	it('words for times and text', () => {
 		expect(ago(t('2026-07-10T09:59:30Z'), NOW)).toBe('just now');
 		expect(ago(t('2026-07-10T07:55:00Z'), NOW)).toBe('2 h 5 min ago');

@@ -91,15 +91,39 @@ export function maintenanceCard(m: Maintenance, o: Interval, now: Date, tz: stri
 	};
 }
 
+/** Re-expand a window at least this often, whatever its boundaries say. */
+const EXPAND_MS = 3_600_000;
+const expanded = new WeakMap<Maintenance, { from: number; until: number; list: Interval[] }>();
+
+/**
+ * The window's occurrences not over at `now` (the one in progress first),
+ * up to PER_WINDOW + 1. Expanding a rule costs (a daily rule is walked from
+ * its first day: ~2.5 ms at half a year), too much for every home page
+ * request, so the list is kept with its window until the clock reaches the
+ * first start or end in it; before that, no occurrence can change state. A
+ * reload of the notices makes new Maintenance objects, which start afresh.
+ */
+export function pendingOccurrences(m: Maintenance, now: Date): Interval[] {
+	const t = now.getTime();
+	let c = expanded.get(m);
+	if (!c || t < c.from || t >= c.until) {
+		const list = nextOccurrences(m.window, now, PER_WINDOW + 1);
+		let until = t + EXPAND_MS;
+		for (const o of list) for (const b of [o.start.getTime(), o.end.getTime()]) if (b > t) until = Math.min(until, b);
+		expanded.set(m, (c = { from: t, until, list }));
+	}
+	return c.list.filter((o) => o.end.getTime() > t);
+}
+
 /** The occurrence of a window in progress at `now`, if any. */
 export function activeOccurrence(m: Maintenance, now: Date): Interval | null {
-	const [o] = nextOccurrences(m.window, now, 1);
+	const [o] = pendingOccurrences(m, now);
 	return o && o.start <= now && now < o.end ? o : null;
 }
 
-/** Occurrences starting after `now` and before `until`, up to `n`. */
+/** Occurrences starting after `now` and before `until`, up to `n` (at most PER_WINDOW). */
 export function upcomingOccurrences(m: Maintenance, now: Date, until: Date, n = PER_WINDOW): Interval[] {
-	return nextOccurrences(m.window, now, n + 1)
+	return pendingOccurrences(m, now)
 		.filter((o) => o.start > now && o.start < until)
 		.slice(0, n);
 }
