@@ -84,5 +84,13 @@ for (const stream of ['log', 'error']) {
 		original(...args);
 	};
 }
+// Where the server's database is, for tests that set up what no public route
+// writes yet (incidents and maintenance): the PostgreSQL URL, or the embedded
+// server's Unix socket in the data folder (its cluster is DATA_DIR/postgres).
+writeFileSync(
+	join(tmpdir(), `porthole-e2e-${process.env.PORT}-database-url.txt`),
+	process.env.DATABASE_URL ??
+		`postgres://postgres@localhost:5432/postgres?host=${encodeURIComponent(join(process.env.DATA_DIR, 'postgres'))}`
+);
 // The production entry (npm start): adapter-node's handler behind the badge/JSON fast path.
 await import('../server.js');

@@ -1,5 +1,6 @@
-// Words for incidents and maintenance, for the admin pages in the browser and
-// on the server (Intl only). The lists are the same as lib/server/incidents/
+// Words and colour classes for incidents and maintenance, client-safe (Intl
+// only), for the admin pages and the visitors' pages alike. The lists are the
+// same as lib/server/incidents/
 // model.ts's, which the browser cannot import; notice-words.server.test.ts
 // keeps the two equal.
 import { dayKey, hm, longDay, zoneLabel } from './time';
@@ -45,3 +46,53 @@ export function span(start: Date | string | number, end: Date | string | number,
 	if (dayKey(s, timeZone) === dayKey(e, timeZone)) return `${longDay(dayKey(s, timeZone))}, ${hm(s, timeZone)}–${hm(e, timeZone)}${zone}`;
 	return `${longDay(dayKey(s, timeZone))}, ${hm(s, timeZone)} – ${longDay(dayKey(e, timeZone))}, ${hm(e, timeZone)}${zone}`;
 }
+
+// Visitors' pages: impacts take the bar's colours (UI.md §10): minor the
+// DEGRADED amber, major the DOWN red, critical the severe red, none a neutral
+// border. Never colour alone: an impact is a word too.
+export type Impact = ImpactName;
+export type NoticeState = StateName;
+
+export const IMPACT_WORD: Record<Impact, string> = {
+	none: 'No impact',
+	minor: 'Minor impact',
+	major: 'Major impact',
+	critical: 'Critical impact'
+};
+
+export const STATE_WORD: Record<NoticeState, string> = STATE_WORDS;
+
+/** Card border and tint: the impact's fill at 10 % light / 14 % dark. Spelled out for Tailwind's scanner. */
+export const IMPACT_CARD: Record<Impact, string> = {
+	none: 'border-border',
+	minor: 'border-degraded bg-degraded/10 dark:bg-degraded/14',
+	major: 'border-down bg-down/10 dark:bg-down/14',
+	critical: 'border-severe bg-severe/10 dark:bg-severe/14'
+};
+
+/** The impact word's ink (≥ 4.5:1 on the page and the tint). Critical uses DOWN's ink: the severe fill is for bars only. */
+export const IMPACT_INK: Record<Impact, string> = {
+	none: 'text-muted',
+	minor: 'text-degraded-ink',
+	major: 'text-down-ink',
+	critical: 'text-down-ink'
+};
+
+/** A dot or underline in the impact's fill. */
+export const IMPACT_BG: Record<Impact, string> = {
+	none: 'bg-nodata',
+	minor: 'bg-degraded',
+	major: 'bg-down',
+	critical: 'bg-severe'
+};
+
+/** The bar's under-day mark (an SVG stroke). */
+export const IMPACT_STROKE: Record<Impact, string> = {
+	none: 'stroke-nodata',
+	minor: 'stroke-degraded',
+	major: 'stroke-down',
+	critical: 'stroke-severe'
+};
+
+const RANK: Record<Impact, number> = { none: 0, minor: 1, major: 2, critical: 3 };
+export const impactRank = (i: Impact) => RANK[i];

@@ -3,6 +3,7 @@
 // modules that build these values import them from here.
 import type { PackedRow } from './row-html';
 import type { Shown } from './status';
+import type { Impact, NoticeState } from './notice-words';
 
 export type PingStatus = 'open' | 'timeout' | 'error';
 
@@ -57,6 +58,8 @@ export interface HomeRow {
 	/** Uptime fractions over the last 90 and 30 days (desktop and narrow legend). */
 	uptime90: number | null;
 	uptime30: number | null;
+	/** Days with an incident on this monitor: [day index, impact 0-3, …]. */
+	m?: number[];
 }
 
 export interface HomeGroup {
@@ -81,6 +84,42 @@ export interface HomeData {
 	banner: Banner;
 	groups: HomeGroup[];
 	count: number;
+	notices: HomeNotices;
+}
+
+/** An active incident on the home page (UI.md §10). */
+export interface IncidentCard {
+	id: string;
+	title: string;
+	impact: Impact;
+	/** The latest update's state. */
+	state: NoticeState;
+	/** The latest update's text, plain, cut to about two lines. */
+	excerpt: string;
+	/** "12 min ago · 14:03 UTC" (the latest update). */
+	when: string;
+	/** ISO time of the latest update. */
+	at: string;
+	monitors: { tag: string; name: string }[];
+}
+
+/** A maintenance window's occurrence on the home page or a monitor page. */
+export interface MaintenanceCard {
+	id: string;
+	title: string;
+	state: 'in_progress' | 'scheduled';
+	/** "In progress · until 15:00 UTC (45 min left)" or "Scheduled · Tue 14 Oct, 02:00–03:00 UTC (in 3 days)". */
+	when: string;
+	start: string;
+	end: string;
+	monitors: { tag: string; name: string }[];
+}
+
+export interface HomeNotices {
+	incidents: IncidentCard[];
+	ongoing: MaintenanceCard[];
+	/** Starting within the next 7 days, soonest first. */
+	upcoming: MaintenanceCard[];
 }
 
 export interface ChangeRow {

@@ -5,10 +5,13 @@
 // without one. A route asked for a hidden tag must answer exactly as for a
 // tag that does not exist (so it cannot even confirm the tag is there).
 import { test, type APIRequestContext } from '@playwright/test';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import { openDatabase } from '../../src/lib/server/db/index';
+import { createIncident, createMaintenance, deleteIncident, deleteMaintenance } from '../../src/lib/server/notices/service';
 import { routeUrls } from '../support/route-manifest';
-import { expect } from './admin-helpers';
+import { expect, PORT } from './admin-helpers';
 
 const ROUTES = join(process.cwd(), 'src', 'routes');
 const SECRETS = [
@@ -56,8 +59,51 @@ function expectNoSecrets(url: string, text: string) {
 	}
 }
 
+/**
+ * An incident and a window naming the public monitor and both secret ones,
+ * written into the e2e server's database (no public route writes them yet),
+ * so every page and feed that lists them is walked with secrets to leak.
+ */
+async function withNotices<T>(request: APIRequestContext, run: (ids: { incident: string; maintenance: string }) => Promise<T>): Promise<T> {
+	const database = await openDatabase({
+		url: readFileSync(join(tmpdir(), `porthole-e2e-${PORT}-database-url.txt`), 'utf8').trim(),
+		migrate: false,
+		max: 2
+	});
+	const deps = { database, notices: { refresh: async () => {} }, scheduler: null };
+	const monitors = ['local-echo', ...SECRETS.map((s) => s.tag)];
+	const i = await createIncident(
+		deps,
+		{ title: 'Leak check', impact: 'minor', state: 'investigating', body: 'Checking.', monitors: monitors.map((tag) => ({ tag })) },
+		null
+	);
+	const now = Date.now();
+	const m = await createMaintenance(deps, {
+		title: 'Leak window',
+		description: 'Checking.',
+		monitors,
+		window: { start: new Date(now - 60_000).toISOString(), end: new Date(now + 3_600_000).toISOString() }
+	});
+	if (!i.ok || !m.ok) throw new Error(JSON.stringify([i, m]));
+	try {
+		// The server's in-memory copy follows within its 10 s poll.
+		await expect
+			.poll(async () => JSON.stringify(await (await request.get('/api/v2/incidents/unresolved.json')).json()), { timeout: 20_000 })
+			.toContain('Leak check');
+		return await run({ incident: i.id, maintenance: m.id });
+	} finally {
+		await deleteIncident(deps, i.id);
+		await deleteMaintenance(deps, m.id);
+		await database.close();
+	}
+}
+
 test('hidden and inactive monitors appear in no public HTML, JSON, badge or embed', async ({ request }) => {
 	test.setTimeout(120_000);
+	await withNotices(request, (ids) => walkRoutes(request, ids));
+});
+
+async function walkRoutes(request: APIRequestContext, ids: { incident: string; maintenance: string }) {
 	const routes = publicRoutes();
 	// The walk found the public surface (pages, JSON, badges, embed); it must not quietly shrink.
 	for (const must of [
@@ -74,6 +120,17 @@ test('hidden and inactive monitors appear in no public HTML, JSON, badge or embe
 	let checked = 0;
 	for (const route of routes) {
 		const params = route.match(/\[[^\]]+\]/g) ?? [];
+		if (route === '/incidents/[id]' || route === '/maintenance/[id]') {
+			const id = route.startsWith('/incidents') ? ids.incident : ids.maintenance;
+			const r = await body(request, route.replace('[id]', id));
+			expect(r.status, route).toBe(200);
+			expect(r.text, route).toContain('Leak');
+			expectNoSecrets(route, r.text);
+			expectNoSecrets(route, (await body(request, `${route.replace('[id]', id)}/__data.json`)).text);
+			expect((await body(request, route.replace('[id]', '999999'))).status, route).toBe(404);
+			checked++;
+			continue;
+		}
 		expect(
 			params.every((p) => p === '[tag]'),
 			`${route}: teach this test its params`
@@ -103,4 +160,4 @@ test('hidden and inactive monitors appear in no public HTML, JSON, badge or embe
 		}
 	}
 	expect(checked).toBeGreaterThan(15);
-});
+}

@@ -11,22 +11,34 @@ import { publicMonitorByTag, publicMonitorWithState, publicStatusNow, windowStar
 import { calendar } from './pages/bar';
 import { homeView } from './pages/home';
 import type { HomeData } from '$lib/types';
+import type { NoticesData } from './notices/cache';
+import { dayIncidentLines, incidentDays, monitorNotices, packMarks } from './pages/monitor-notices';
 import { monitorDaysView } from './pages/days';
 import { CHANGES_PER_PAGE, monitorPageDays, monitorView, parseOlder } from './pages/monitor';
 import { checkSeries, daySeries, hourSeries, rangeBuckets, type LatencySeries, type Range } from './pages/latency';
 
 /** The home page: two queries whatever the monitor count (finished days cached for a minute). */
-export async function homeData(db: Db, opts: { title: string; timeZone: string; now?: Date }): Promise<HomeData> {
+/**
+ * The home page: two queries whatever the monitor count (finished days cached
+ * for a minute); incidents and maintenance come from memory (notices/cache.ts).
+ */
+export async function homeData(
+	db: Db,
+	opts: { title: string; timeZone: string; now?: Date; notices?: Pick<NoticesData, 'incidents' | 'maintenances'> }
+): Promise<HomeData> {
 	const now = opts.now ?? new Date();
 	const cal = calendar(BAR_DAYS, now, opts.timeZone);
 	const [list, counts] = await Promise.all([publicStatusNow(db), barCounts(db, cal)]);
-	return homeView(list, counts, cal, { title: opts.title, timeZone: opts.timeZone, now });
+	return homeView(list, counts, cal, { title: opts.title, timeZone: opts.timeZone, now, notices: opts.notices });
 }
 
-/** The page of a public monitor, or null for an unknown or hidden tag. */
+type NoticeLists = Pick<NoticesData, 'incidents' | 'maintenances'>;
+const NO_NOTICES: NoticeLists = { incidents: [], maintenances: [] };
+
+/** The page of a public monitor, or null for an unknown or hidden tag; its incidents and windows from memory. */
 export async function monitorPage(
 	db: Db,
-	opts: { tag: string; timeZone: string; now?: Date; older?: string | null; range?: string | null }
+	opts: { tag: string; timeZone: string; now?: Date; older?: string | null; range?: string | null; notices?: NoticeLists }
 ) {
 	const now = opts.now ?? new Date();
 	const m = await publicMonitorWithState(db, opts.tag);
@@ -39,15 +51,22 @@ export async function monitorPage(
 		statusChangesPage(db, m.id, { from: new Date(firstDayStart), before: older, limit: CHANGES_PER_PAGE + 1 }),
 		m.showHosts ? latestPings(db, m.id) : Promise.resolve([])
 	]);
-	return monitorView(m, { hours, byDay, changes, pings }, { timeZone: opts.timeZone, now, older, range: opts.range });
+	const view = monitorView(m, { hours, byDay, changes, pings }, { timeZone: opts.timeZone, now, older, range: opts.range });
+	const notices = opts.notices ?? NO_NOTICES;
+	const marks = incidentDays(notices.incidents, days, now, opts.timeZone).get(m.tag);
+	return { ...view, notices: monitorNotices(m.tag, notices, now, opts.timeZone), marks: packMarks(marks) };
 }
 
-/** The tooltips of one public monitor's 90 days, oldest first; null for an unknown or hidden tag. */
-export async function monitorDays(db: Db, tag: string, timeZone: string, now = new Date()) {
+/** The tooltips of one public monitor's 90 days, oldest first, with the incidents of each; null for an unknown or hidden tag. */
+export async function monitorDays(db: Db, tag: string, timeZone: string, now = new Date(), notices: NoticeLists = NO_NOTICES) {
 	const m = await publicMonitorByTag(db, tag);
 	if (!m) return null;
-	const byDay = await dayCountsOf(db, m.id, lastDays(BAR_DAYS, now, timeZone)[0]);
-	return monitorDaysView(m, byDay, timeZone, now);
+	const days = lastDays(BAR_DAYS, now, timeZone);
+	const byDay = await dayCountsOf(db, m.id, days[0]);
+	const view = monitorDaysView(m, byDay, timeZone, now);
+	const marks = incidentDays(notices.incidents, days, now, timeZone).get(m.tag);
+	if (marks) view.days.forEach((d, i) => d.lines.push(...dayIncidentLines(marks.get(i))));
+	return view;
 }
 
 /** One monitor's latency series over a range (every bucket present). */

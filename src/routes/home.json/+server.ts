@@ -4,8 +4,10 @@ import { homeData } from '$lib/server/status-pages';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ locals }) => {
-	const { database, config } = locals.app;
-	const body = JSON.stringify(await homeData(database.db, { title: config.siteTitle, timeZone: config.siteTimezone }));
+	const { database, config, notices } = locals.app;
+	const body = JSON.stringify(
+		await homeData(database.db, { title: config.siteTitle, timeZone: config.siteTimezone, notices: notices.current() })
+	);
 	// As json() answers, but Buffer.byteLength counts the 200 KB of 1,000 rows without encoding them a second time.
 	return new Response(body, {
 		headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store' }

@@ -1,6 +1,7 @@
 // Database rows (db/queries/incidents.ts, maintenance.ts) to the model of
-// incidents/model.ts. `publicOnly` leaves out monitors a visitor may not see:
-// an incident on a hidden monitor is still shown, without naming it.
+// incidents/model.ts. `publicOnly` leaves out monitors a visitor may not see
+// (hidden or switched off, as the status pages do): an incident on a hidden
+// monitor is still shown, without naming it.
 import type { IncidentRow } from '../db/queries/incidents';
 import type { MaintenanceRow } from '../db/queries/maintenance';
 import type { Incident, IncidentImpact, IncidentState, Maintenance } from '../incidents/model';
@@ -17,7 +18,7 @@ export function toIncident(r: IncidentRow, publicOnly: boolean): Incident {
 		createdAt: r.createdAt,
 		postmortem: r.postmortem,
 		monitors: r.monitors
-			.filter((m) => !publicOnly || m.isPublic)
+			.filter((m) => !publicOnly || (m.isPublic && m.active))
 			.map((m) => ({ tag: m.tag, name: m.name, impact: m.impact as IncidentImpact })),
 		updates: r.updates.map((u) => ({
 			id: String(u.id),

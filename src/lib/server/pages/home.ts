@@ -9,6 +9,9 @@ import { rowBar, type Calendar } from './bar';
 import { banner, REFRESH_SECONDS } from './banner';
 import type { HomeData, HomeGroup, HomeRow } from '$lib/types';
 import { packRow } from '$lib/row-html';
+import type { Incident, Maintenance } from '../incidents/model';
+import { homeNotices } from './notices';
+import { incidentDays, packMarks } from './monitor-notices';
 
 /** Above this many monitors, only groups with trouble start open. */
 export const OPEN_ALL_MAX = 50;
@@ -45,13 +48,15 @@ export function homeView(
 	list: HomeMonitor[],
 	counts: { past: Map<number, DayArrays>; today: Map<number, StatusCounts> },
 	cal: Calendar,
-	opts: { title: string; timeZone: string; now: Date }
+	opts: { title: string; timeZone: string; now: Date; notices?: { incidents: Incident[]; maintenances: Maintenance[] } }
 ): HomeData {
 	const now = opts.now;
 	const tz = opts.timeZone;
 	const none = emptyDayArrays(cal.days.length);
 	const noToday: StatusCounts = { up: 0, degraded: 0, down: 0, maintenance: 0 };
 
+	const notices = opts.notices ?? { incidents: [], maintenances: [] };
+	const marks = incidentDays(notices.incidents, cal.days, now, tz);
 	const rows = list.map((m) => {
 		const slot = slotMs(m.cron, tz);
 		const r = rowBar(cal, slot, counts.past.get(m.id) ?? none, counts.today.get(m.id) ?? noToday);
@@ -64,7 +69,8 @@ export function homeView(
 				status: statusNow(m.status, m.lastCheck, slot, now),
 				bar: r.bar,
 				uptime90: r.uptime90,
-				uptime30: r.uptime30
+				uptime30: r.uptime30,
+				...(marks.has(m.tag) ? { m: packMarks(marks.get(m.tag)) } : {})
 			} satisfies HomeRow,
 			lastCheck: m.lastCheck
 		};
@@ -82,6 +88,7 @@ export function homeView(
 		g.open = rows.length <= OPEN_ALL_MAX || g.worst !== 'UP';
 	}
 
+	const cards = homeNotices(notices, now, tz);
 	return {
 		title: opts.title,
 		timeZone: tz,
@@ -93,8 +100,10 @@ export function homeView(
 		banner: banner(
 			rows.map((r) => ({ name: r.row.name, status: r.row.status, lastCheck: r.lastCheck })),
 			now,
-			tz
+			tz,
+			{ incidents: cards.incidents, maintenance: cards.ongoing }
 		),
+		notices: cards,
 		groups: groups.map(({ full: _, ...g }) => g),
 		count: rows.length
 	};

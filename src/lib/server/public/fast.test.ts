@@ -11,6 +11,8 @@ import { upsertMonitors } from '../db/queries/monitors';
 import { openTestDatabase, type TestDatabase } from '../db/testing';
 import { validateMonitorList } from '../monitors/validate';
 import { StatusSnapshot } from '../snapshot';
+import { Notices } from '../notices/cache';
+import { createIncident, resolveIncident } from '../notices/service';
 import { adapterClientAddress, publicReads } from './fast';
 import { badgeAnswer, type PublicApp } from './reads';
 
@@ -30,6 +32,7 @@ describe('the client address', () => {
 describe('the fast path on node:http', () => {
 	let t: TestDatabase;
 	let snapshot: StatusSnapshot;
+	let notices: Notices;
 	const servers: Server[] = [];
 
 	beforeAll(async () => {
@@ -46,17 +49,20 @@ describe('the fast path on node:http', () => {
 		await recordCheck(t.db, { monitorId: api.id, ts: new Date(Date.now() - 60_000), status: 'UP', latency: 7, pings: [] }, 'UTC');
 		snapshot = new StatusSnapshot({ db: t.db, timeZone: 'UTC', refreshMs: 600_000 });
 		await snapshot.start();
+		notices = new Notices({ db: t.db, refreshMs: 600_000 });
+		await notices.start();
 	});
 
 	afterAll(async () => {
 		snapshot?.stop();
+		notices?.stop();
 		await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 		await t?.destroy();
 	});
 
 	/** A server with the fast path in front of a stand-in for SvelteKit; returns its base URL. */
 	async function serve(env: Record<string, string>, snap: Pick<StatusSnapshot, 'current' | 'percentile'> = snapshot) {
-		const app: PublicApp = { config: loadConfig({ SITE_TITLE: 'Acme status', ...env }), snapshot: snap };
+		const app: PublicApp = { config: loadConfig({ SITE_TITLE: 'Acme status', ...env }), snapshot: snap, notices };
 		const front = publicReads(app);
 		const server = createServer((req, res) => front(req, res, () => res.writeHead(599).end('sveltekit')));
 		servers.push(server);
@@ -125,6 +131,29 @@ describe('the fast path on node:http', () => {
 		expect(gz.headers['vary']).toBe('Accept-Encoding');
 		expect(gz.headers['content-length']).toBe(String(gz.body.byteLength));
 		expect(gunzipSync(gz.body).toString()).toContain('style must be one of');
+	});
+
+	it('answers the incident lists from the notices, and a new incident is a new answer (the cache keys on the notices)', async () => {
+		const { base } = await serve({ ORIGIN: 'https://status.example.test', RATE_LIMIT: 'off' });
+		const read = async (path: string) => (await (await fetch(`${base}/api/v2/${path}`)).json()) as Record<string, unknown>;
+		expect((await read('incidents/unresolved.json')).incidents).toEqual([]);
+		expect(((await read('status.json')).status as { indicator: string }).indicator).toBe('none');
+		const deps = { database: { db: t.db }, notices, scheduler: null };
+		const made = await createIncident(
+			deps,
+			{ title: 'Payments failing', impact: 'critical', state: 'investigating', body: 'Looking.', monitors: [{ tag: 'api' }] },
+			null
+		);
+		if (!made.ok) throw new Error(JSON.stringify(made));
+		const open = (await read('incidents/unresolved.json')).incidents as { name: string; shortlink: string }[];
+		expect(open.map((i) => [i.name, i.shortlink])).toEqual([['Payments failing', `https://status.example.test/incidents/${made.id}`]]);
+		expect((await read('status.json')).status).toEqual({ indicator: 'critical', description: 'Payments failing' });
+		const summary = await read('summary.json');
+		expect((summary.incidents as { name: string }[]).map((i) => i.name)).toEqual(['Payments failing']);
+		await resolveIncident(deps, made.id, '', null);
+		expect((await read('incidents/unresolved.json')).incidents).toEqual([]);
+		expect(((await read('incidents.json')).incidents as { status: string }[]).map((i) => i.status)).toEqual(['resolved']);
+		expect(((await read('status.json')).status as { indicator: string }).indicator).toBe('none');
 	});
 
 	it('leaves everything else to SvelteKit, and everything when ORIGIN is unset', async () => {

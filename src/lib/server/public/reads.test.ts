@@ -19,6 +19,7 @@ describe('which requests the public read table takes (and so the fast path)', ()
 			params: { tag: '_', file: 'uptime.json' }
 		});
 		expect(matchPublicRead('/api/v2/summary.json')).toEqual({ routeId: '/api/v2/summary.json', params: {} });
+		expect(matchPublicRead('/api/v2/scheduled-maintenances/upcoming.json')?.routeId).toBe('/api/v2/scheduled-maintenances/upcoming.json');
 		for (const p of [
 			'/badge/api/status.svg/',
 			'/badge/api/dot.json',
@@ -28,7 +29,9 @@ describe('which requests the public read table takes (and so the fast path)', ()
 			'/badge/api/st%61tus.svg',
 			'/badge//status.svg',
 			'/badge/[tag]/[file=badge]',
-			'/api/v2/incidents.json',
+			'/api/v2/components.json',
+			'/api/v2/incidents/unresolved.json/',
+			'/api/v2/scheduled-maintenances/past.json',
 			'/api/v1/monitors'
 		]) {
 			expect(matchPublicRead(p), p).toBeNull();
@@ -65,7 +68,17 @@ describe('which requests the public read table takes (and so the fast path)', ()
 	});
 
 	it('gives each path the route id of the route folder that serves it', () => {
-		for (const p of ['/badge/api/status.svg', '/badge/x/dot.svg', '/badge/_/latency.json', '/api/v2/status.json']) {
+		for (const p of [
+			'/badge/api/status.svg',
+			'/badge/x/dot.svg',
+			'/badge/_/latency.json',
+			'/api/v2/status.json',
+			'/api/v2/incidents.json',
+			'/api/v2/incidents/unresolved.json',
+			'/api/v2/scheduled-maintenances.json',
+			'/api/v2/scheduled-maintenances/upcoming.json',
+			'/api/v2/scheduled-maintenances/active.json'
+		]) {
 			const id = matchPublicRead(p)!.routeId;
 			expect(existsSync(`${routesDir(id.slice(1))}/+server.ts`), p).toBe(true);
 		}

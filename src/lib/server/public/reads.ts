@@ -15,12 +15,16 @@ import type { StatusSnapshot } from '../snapshot';
 import { badgeReply } from './badges';
 import { answerOnce, cachedAnswer } from './cache';
 import { preflight, toResponse, withEtag, type Plain } from './http';
-import { statuspageBody } from './statuspage';
+import { statuspageBody, type StatuspageKind } from './statuspage';
+import type { Notices } from '../notices/cache';
+import { noticesPhase } from './notices-phase';
 
 /** What the public reads need of the app (the App of event.locals is one). */
 export interface PublicApp {
 	config: Config;
 	snapshot: Pick<StatusSnapshot, 'current' | 'percentile'>;
+	/** Incidents and maintenance as visitors may see them (Statuspage JSON). */
+	notices: Pick<Notices, 'current'>;
 }
 
 export interface PublicRequest {
@@ -42,7 +46,12 @@ export const PUBLIC_READS = {
 		return badgeAnswer(app, kind, format, params.tag, q);
 	},
 	'/api/v2/status.json': (app, _params, q) => statuspageAnswer(app, 'status', q),
-	'/api/v2/summary.json': (app, _params, q) => statuspageAnswer(app, 'summary', q)
+	'/api/v2/summary.json': (app, _params, q) => statuspageAnswer(app, 'summary', q),
+	'/api/v2/incidents.json': (app, _params, q) => statuspageAnswer(app, 'incidents', q),
+	'/api/v2/incidents/unresolved.json': (app, _params, q) => statuspageAnswer(app, 'incidents/unresolved', q),
+	'/api/v2/scheduled-maintenances.json': (app, _params, q) => statuspageAnswer(app, 'scheduled-maintenances', q),
+	'/api/v2/scheduled-maintenances/upcoming.json': (app, _params, q) => statuspageAnswer(app, 'scheduled-maintenances/upcoming', q),
+	'/api/v2/scheduled-maintenances/active.json': (app, _params, q) => statuspageAnswer(app, 'scheduled-maintenances/active', q)
 } satisfies Record<string, Answer>;
 
 export type PublicReadId = keyof typeof PUBLIC_READS;
@@ -61,16 +70,22 @@ export function badgeAnswer(app: PublicApp, kind: BadgeKind, format: 'svg' | 'js
 	});
 }
 
-/** /api/v2/{status,summary}.json from the snapshot, cacheable and open to any origin. */
-export function statuspageAnswer(app: PublicApp, kind: 'status' | 'summary', q: PublicRequest): Plain {
+/**
+ * /api/v2's Statuspage documents from the snapshot and the notices, cacheable
+ * and open to any origin. Kept per snapshot (cache.ts) and keyed on the
+ * notices' phase: a new incident or a window that starts is a new answer.
+ */
+export function statuspageAnswer(app: PublicApp, kind: StatuspageKind, q: PublicRequest, now = new Date()): Plain {
 	const data = app.snapshot.current();
 	if (!data) {
 		const body = withEtag(JSON.stringify({ error: 'status not loaded yet' }), 'application/json; charset=utf-8');
 		return answerOnce({ body, status: 503, maxAge: 0, noStore: true }, { acceptEncoding: null, ifNoneMatch: null });
 	}
 	const { siteTitle: name, siteTimezone: timeZone, badgeMaxAge: maxAge } = app.config;
-	const key = JSON.stringify(['statuspage', kind, q.origin, name, timeZone, maxAge]);
-	return cachedAnswer(data, key, () => ({ body: statuspageBody(kind, data, { url: q.origin, name, timeZone }), maxAge }), q);
+	const notices = app.notices.current();
+	const key = JSON.stringify(['statuspage', kind, q.origin, name, timeZone, maxAge, noticesPhase(notices, now)]);
+	const render = () => ({ body: statuspageBody(kind, data, { url: q.origin, name, timeZone }, { ...notices, now }), maxAge });
+	return cachedAnswer(data, key, render, q);
 }
 
 /** The param matchers (src/params) the table's route ids use. */

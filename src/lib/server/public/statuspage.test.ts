@@ -139,3 +139,69 @@ describe('Statuspage v2 schema', () => {
 		});
 	});
 });
+
+describe('Statuspage with incidents and maintenance', () => {
+	const NOW = new Date('2026-01-01T12:00:00Z');
+	const incident = (
+		id: string,
+		impact: 'none' | 'minor' | 'major' | 'critical',
+		state: 'investigating' | 'resolved' = 'investigating'
+	) => ({
+		id,
+		title: `Incident ${id}`,
+		impact,
+		state,
+		startedAt: new Date(NOW.getTime() - Number(id) * 60_000),
+		resolvedAt: state === 'resolved' ? NOW : null,
+		monitors: [],
+		updates: [{ id: `u${id}`, state, body: 'b', createdAt: NOW, author: null }],
+		postmortem: null
+	});
+	const windowNow = {
+		id: 'w',
+		title: 'DB upgrade',
+		description: '',
+		monitors: [{ tag: 'b', name: 'B' }],
+		window: { start: new Date(NOW.getTime() - 60_000), end: new Date(NOW.getTime() + 60_000) },
+		createdAt: T0,
+		updatedAt: T0
+	};
+	const up = [mon('a', 'UP'), mon('b', 'UP')];
+
+	it('the indicator is the worst of the monitors and the unresolved incidents; the description names the incident', () => {
+		const n = (incidents: ReturnType<typeof incident>[], maintenances: (typeof windowNow)[] = []) => ({
+			incidents,
+			maintenances,
+			now: NOW
+		});
+		expect(overallStatus(up, n([incident('1', 'critical')]))).toEqual({ indicator: 'critical', description: 'Incident 1' });
+		expect(overallStatus(up, n([incident('1', 'minor'), incident('2', 'major')]))).toEqual({
+			indicator: 'major',
+			description: 'Incident 2 (and 1 more incident)'
+		});
+		// Resolved and impact-free incidents change nothing; a worse probe state wins.
+		expect(overallStatus(up, n([incident('1', 'critical', 'resolved'), incident('2', 'none')])).indicator).toBe('none');
+		expect(overallStatus([mon('a', 'DOWN'), mon('b', 'UP')], n([incident('1', 'minor')]))).toEqual({
+			indicator: 'major',
+			description: 'Partial outage'
+		});
+		// Maintenance only when nothing is worse.
+		expect(overallStatus(up, n([], [windowNow]))).toEqual({ indicator: 'maintenance', description: 'Maintenance in progress' });
+		expect(overallStatus(up, n([incident('1', 'minor')], [windowNow])).indicator).toBe('minor');
+	});
+
+	it('summary lists unresolved incidents, active and upcoming maintenance, and the component under maintenance', () => {
+		const s = summaryJson(data(up), INFO, {
+			incidents: [incident('1', 'major'), incident('2', 'minor', 'resolved')],
+			maintenances: [windowNow],
+			now: NOW
+		});
+		expect(s.incidents.map((i) => i.id)).toEqual(['1']);
+		expect(s.scheduled_maintenances.map((m) => [m.id, m.status])).toEqual([['w', 'in_progress']]);
+		expect(s.components.map((c) => [c.id, c.status])).toEqual([
+			['a', 'operational'],
+			['b', 'under_maintenance']
+		]);
+		expect(statusJson(data(up), INFO).status.indicator).toBe('none');
+	});
+});

@@ -12,10 +12,30 @@
 // how many monitors have no recent data (the home page's banner does too).
 //
 // Precedence, as the banner: DOWN > DEGRADED > MAINTENANCE > no recent data > UP.
+//
+// Incidents and maintenance (the in-memory notices) fill in the rest, as
+// Statuspage does: summary.json lists the unresolved incidents and the
+// maintenance in progress and coming; a monitor in a window in progress is
+// "under_maintenance"; and the indicator is the worst of the components and
+// the unresolved incidents' impact, "maintenance" when a window runs and
+// nothing is worse. When an incident is what sets the indicator, the
+// description is its title: Statuspage's own wording there ("Partial System
+// Outage") says less, and Atlassian's status widget shows only this line.
 import type { PublicMonitor, SnapshotData } from '../snapshot';
 import { worstStatus, type BadgeStatus } from '../badge/render';
 import { withEtag, type Body } from './http';
-import type { StatuspagePage } from '../incidents/model';
+import {
+	activeMaintenancesJson,
+	incidentsJson,
+	isUnresolved,
+	scheduledMaintenancesJson,
+	unresolvedIncidentsJson,
+	upcomingMaintenancesJson,
+	type Incident,
+	type Maintenance,
+	type StatuspagePage
+} from '../incidents/model';
+import { nextOccurrences } from '../maintenance/recurrence';
 
 export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
 export type Indicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
@@ -69,8 +89,42 @@ const withData = (ms: PublicMonitor[]) => ms.filter((m) => m.current && m.status
 
 const noRecentData = (n: number) => `${n} monitor${n === 1 ? ' has' : 's have'} no recent data`;
 
-/** Overall indicator and description (the banner's words, Statuspage's enum). */
-export function overallStatus(monitors: PublicMonitor[]): { indicator: Indicator; description: string } {
+/** Incidents and maintenance as visitors may see them, and the time they are judged at. */
+export interface NoticesNow {
+	incidents: Incident[];
+	maintenances: Maintenance[];
+	now: Date;
+}
+
+const NO_NOTICES: NoticesNow = { incidents: [], maintenances: [], now: new Date(0) };
+
+const RANK: Record<Indicator, number> = { none: 0, maintenance: 1, minor: 2, major: 3, critical: 4 };
+
+/** Windows with an occurrence in progress at `now`. */
+export function activeWindows(n: NoticesNow): Maintenance[] {
+	return n.maintenances.filter((m) => nextOccurrences(m.window, n.now, 1).some((o) => o.start <= n.now && n.now < o.end));
+}
+
+/** Overall indicator and description: the monitors', raised by unresolved incidents and maintenance in progress. */
+export function overallStatus(monitors: PublicMonitor[], notices: NoticesNow = NO_NOTICES): { indicator: Indicator; description: string } {
+	const probes = probeStatus(monitors);
+	const open = notices.incidents.filter((i) => isUnresolved(i) && i.impact !== 'none');
+	const worst = open.reduce<Incident | null>((w, i) => (!w || RANK[i.impact as Indicator] > RANK[w.impact as Indicator] ? i : w), null);
+	// Ties go to the incident: its title says more than the monitors' words (and an unknown status knows nothing).
+	if (worst && (RANK[worst.impact as Indicator] >= RANK[probes.indicator] || probes.description === 'Status unknown')) {
+		const more = open.length - 1;
+		return {
+			indicator: worst.impact as Indicator,
+			description: more ? `${worst.title} (and ${more} more incident${more === 1 ? '' : 's'})` : worst.title
+		};
+	}
+	if (probes.indicator === 'none' && activeWindows(notices).length)
+		return { indicator: 'maintenance', description: 'Maintenance in progress' };
+	return probes;
+}
+
+/** The monitors' indicator alone (the banner's words, Statuspage's enum). */
+function probeStatus(monitors: PublicMonitor[]): { indicator: Indicator; description: string } {
 	if (monitors.length === 0) return { indicator: 'none', description: 'No monitors to show yet' };
 	const seen = withData(monitors);
 	// Unknown is not "none" (all good): a client must not read silence as health.
@@ -90,12 +144,14 @@ export function overallStatus(monitors: PublicMonitor[]): { indicator: Indicator
 	return { indicator: 'none', description: 'All systems operational' };
 }
 
-function components(data: SnapshotData): StatuspageComponent[] {
+function components(data: SnapshotData, inMaintenance: Set<string> = new Set()): StatuspageComponent[] {
 	const out: StatuspageComponent[] = [];
+	const statusOf = (m: PublicMonitor): BadgeStatus => (inMaintenance.has(m.tag) ? 'MAINTENANCE' : (m.status as BadgeStatus));
 	const groups = new Map<string, StatuspageComponent>();
 	const groupMembers = new Map<string, PublicMonitor[]>();
 	let position = 0;
-	for (const m of withData(data.monitors)) {
+	// A monitor in a window in progress is listed even before its first check in the window.
+	for (const m of data.monitors.filter((m) => inMaintenance.has(m.tag) || withData([m]).length)) {
 		let groupId: string | null = null;
 		if (m.group) {
 			groupId = `group:${m.group}`;
@@ -128,7 +184,7 @@ function components(data: SnapshotData): StatuspageComponent[] {
 		out.push({
 			id: m.tag,
 			name: m.name,
-			status: COMPONENT_STATUS[m.status as BadgeStatus],
+			status: COMPONENT_STATUS[statusOf(m)],
 			created_at: m.createdAt.toISOString(),
 			updated_at: since.toISOString(),
 			position: ++position,
@@ -144,7 +200,7 @@ function components(data: SnapshotData): StatuspageComponent[] {
 	// A group shows its worst member, and changed when its latest member did.
 	for (const [id, g] of groups) {
 		const members = groupMembers.get(id)!;
-		g.status = COMPONENT_STATUS[worstStatus(members.map((m) => m.status)) ?? 'UP'];
+		g.status = COMPONENT_STATUS[worstStatus(members.map(statusOf)) ?? 'UP'];
 		const latest = Math.max(...members.map((m) => (m.since ?? m.createdAt).getTime()));
 		const first = Math.min(...members.map((m) => m.createdAt.getTime()));
 		g.updated_at = new Date(latest).toISOString();
@@ -153,27 +209,63 @@ function components(data: SnapshotData): StatuspageComponent[] {
 	return out;
 }
 
-export function statusJson(data: SnapshotData, info: PageInfo) {
-	return { page: page(data, info), status: overallStatus(data.monitors) };
+export function statusJson(data: SnapshotData, info: PageInfo, notices: NoticesNow = NO_NOTICES) {
+	return { page: page(data, info), status: overallStatus(data.monitors, notices) };
 }
 
-export function summaryJson(data: SnapshotData, info: PageInfo) {
+export function summaryJson(data: SnapshotData, info: PageInfo, notices: NoticesNow = NO_NOTICES) {
+	const p = page(data, info);
+	const active = activeWindows(notices);
+	const inMaintenance = new Set(active.flatMap((m) => m.monitors.map((c) => c.tag)));
 	return {
-		page: page(data, info),
-		components: components(data),
-		// Porthole has no incidents or scheduled maintenance yet: always empty, never absent.
-		incidents: [] as unknown[],
-		scheduled_maintenances: [] as unknown[],
-		status: overallStatus(data.monitors)
+		page: p,
+		components: components(data, inMaintenance),
+		incidents: unresolvedIncidentsJson(p, notices.incidents).incidents,
+		scheduled_maintenances: [
+			...activeMaintenancesJson(p, notices.maintenances, notices.now).scheduled_maintenances,
+			...upcomingMaintenancesJson(p, notices.maintenances, notices.now).scheduled_maintenances
+		],
+		status: overallStatus(data.monitors, notices)
 	};
 }
 
+/** The Statuspage documents Porthole serves under /api/v2. */
+export const STATUSPAGE_KINDS = [
+	'status',
+	'summary',
+	'incidents',
+	'incidents/unresolved',
+	'scheduled-maintenances',
+	'scheduled-maintenances/upcoming',
+	'scheduled-maintenances/active'
+] as const;
+export type StatuspageKind = (typeof STATUSPAGE_KINDS)[number];
+
+export function statuspageDocument(kind: StatuspageKind, data: SnapshotData, info: PageInfo, n: NoticesNow): unknown {
+	const p = () => page(data, info);
+	switch (kind) {
+		case 'status':
+			return statusJson(data, info, n);
+		case 'summary':
+			return summaryJson(data, info, n);
+		case 'incidents':
+			return incidentsJson(p(), n.incidents);
+		case 'incidents/unresolved':
+			return unresolvedIncidentsJson(p(), n.incidents);
+		case 'scheduled-maintenances':
+			return scheduledMaintenancesJson(p(), n.maintenances, n.now);
+		case 'scheduled-maintenances/upcoming':
+			return upcomingMaintenancesJson(p(), n.maintenances, n.now);
+		case 'scheduled-maintenances/active':
+			return activeMaintenancesJson(p(), n.maintenances, n.now);
+	}
+}
+
 /**
- * The serialised document. Rendered once per snapshot and request shape by
- * the answer cache (public/cache.ts): 1,000 components are ~300 KB of JSON,
- * far too much to stringify per request.
+ * The serialised document. Rendered once per snapshot, notices phase and
+ * request shape by the answer cache (public/cache.ts): 1,000 components are
+ * ~300 KB of JSON, far too much to stringify per request.
  */
-export function statuspageBody(kind: 'status' | 'summary', data: SnapshotData, info: PageInfo): Body {
-	const value = kind === 'status' ? statusJson(data, info) : summaryJson(data, info);
-	return withEtag(JSON.stringify(value), 'application/json; charset=utf-8');
+export function statuspageBody(kind: StatuspageKind, data: SnapshotData, info: PageInfo, notices: NoticesNow = NO_NOTICES): Body {
+	return withEtag(JSON.stringify(statuspageDocument(kind, data, info, notices)), 'application/json; charset=utf-8');
 }

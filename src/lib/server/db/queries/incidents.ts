@@ -16,7 +16,7 @@ export interface IncidentRow {
 	postmortem: string | null;
 	createdAt: Date;
 	updatedAt: Date;
-	monitors: { id: number; tag: string; name: string; impact: string; isPublic: boolean }[];
+	monitors: { id: number; tag: string; name: string; impact: string; isPublic: boolean; active: boolean }[];
 	updates: { id: number; state: string; body: string; createdAt: Date; updatedAt: Date | null; author: string | null }[];
 }
 
@@ -169,7 +169,8 @@ async function whole(db: Db, where: SQL | undefined, limit?: number, offset = 0)
 			tag: monitors.tag,
 			name: monitors.name,
 			impact: incidentMonitors.impact,
-			isPublic: monitors.isPublic
+			isPublic: monitors.isPublic,
+			active: monitors.active
 		})
 		.from(incidentMonitors)
 		.innerJoin(monitors, eq(monitors.id, incidentMonitors.monitorId))
