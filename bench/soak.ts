@@ -29,7 +29,7 @@ import { openDatabase } from '../src/lib/server/db/index';
 import { createScratchPostgres } from '../src/lib/server/db/testing';
 import { upsertMonitors } from '../src/lib/server/db/queries/monitors';
 import { checks, monitors, statusChanges } from '../src/lib/server/db/schema';
-import { defaultSpreadMs, startOffsetMs } from '../src/lib/server/probe/scheduler';
+import { defaultSpreadMs, startOffsetMs } from '../src/lib/server/probe/spread';
 import type { Host } from '../src/lib/server/types';
 import {
 	arg,

@@ -6,7 +6,7 @@
 // its monitor refresh) or the horizon runs out, so a check costs a Map
 // lookup and a short scan, not an RRULE expansion.
 import type { Db } from '../db/index';
-import type { Ping } from '../types';
+import type { EvalResult, Ping } from '../types';
 import { maintenanceSchedule, maintenancesFingerprint } from '../db/queries/maintenance';
 import { occurrences, type Interval } from '../maintenance/recurrence';
 import { windowFromJson } from '../maintenance/stored';
@@ -45,6 +45,12 @@ export class MaintenanceIndex {
 		this.byMonitor = byMonitor;
 		this.fingerprint = fp;
 		this.builtAt = now.getTime();
+	}
+
+	/** What a check of this monitor at this slot records: its own result, or MAINTENANCE in a window. */
+	recorded(monitorId: number, slot: Date, found: { result: EvalResult; pings: readonly Ping[] }) {
+		if (this.covers(monitorId, slot)) return { maintenance: true, ...maintenanceResult(found.result, found.pings) };
+		return { maintenance: false, status: found.result.status, error: found.result.error ?? null };
 	}
 
 	/** The slot lies inside a window of this monitor (start inclusive, end exclusive). */

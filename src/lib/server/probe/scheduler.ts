@@ -14,7 +14,8 @@ import type { Db } from '../db/index';
 import type { Logger } from '../log';
 import { checkCron, nextSlot } from '../monitors/cron';
 import { runCheck, type CheckOutcome, type EvaluateFn, type ProbeFn } from './check';
-import { MaintenanceIndex, maintenanceResult } from './maintenance';
+import { MaintenanceIndex } from './maintenance';
+import { defaultSpreadMs, startOffsetMs } from './spread';
 
 export interface CheckEvent {
 	monitorId: number;
@@ -89,25 +90,6 @@ export function errorText(err: unknown): string {
 		parts.push(e instanceof Error ? e.message.split('\n')[0] : String(e));
 	}
 	return parts.join(': ');
-}
-
-/**
- * A stable fraction in [0, 1) per monitor id. Ids are mostly consecutive, and
- * the golden-ratio sequence spreads consecutive integers more evenly than any
- * hash (measured: FNV-1a put 22 of 50 monitors in one second of the minute).
- */
-export function spreadFraction(id: number): number {
-	return (id * 0.6180339887498949) % 1;
-}
-
-/** The default spread window for an interval: half of it, at most 30 s. */
-export function defaultSpreadMs(intervalMs: number): number {
-	return Math.min(intervalMs / 2, 30_000);
-}
-
-/** A monitor's fixed start offset into each slot (bench/soak uses it to know each check's planned start). */
-export function startOffsetMs(id: number, spreadMs: number): number {
-	return Math.floor(spreadFraction(id) * spreadMs);
 }
 
 export class Scheduler {
@@ -351,10 +333,7 @@ export class Scheduler {
 			deadline: due + intervalMs - writeSlackMs(intervalMs)
 		});
 		this.stats.checks++;
-		const maintenance = this.maintenance.covers(m.id, slot);
-		const { status, error } = maintenance
-			? maintenanceResult(outcome.result, outcome.pings)
-			: { status: outcome.result.status, error: outcome.result.error ?? null };
+		const { maintenance, status, error } = this.maintenance.recorded(m.id, slot, outcome);
 		const r = await this.buffer.submit({
 			monitorId: m.id,
 			ts: slot,
