@@ -29,27 +29,32 @@ test('an incident is opened, seen by visitors, updated twice, resolved, and move
 	browser,
 	request
 }) => {
+	// The banner as the probes alone make it, before the incident.
+	const v = await visitor(browser);
+	await v.goto('/');
+	const before = await v.locator('[data-banner]').getAttribute('data-banner');
+	expect(await v.locator('[data-banner]').textContent()).not.toContain('Major outage');
+
 	await signIn(page);
 	await page.goto('/admin/incidents/new');
 	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Title').fill(TITLE);
 	await page.getByRole('checkbox', { name: /Local echo/ }).check();
-	await page.getByLabel('Impact on Local echo').selectOption('major');
+	await page.getByLabel('Impact on Local echo').selectOption('critical');
 	await page.getByLabel('Message').fill('Connections to the echo service are **refused**.');
 	await page.getByRole('button', { name: 'Publish incident' }).click();
 	await expect(page).toHaveURL(/\/admin\/incidents\/\d+\?created=1$/);
 	const id = /\/admin\/incidents\/(\d+)/.exec(page.url())![1];
 
-	// A visitor: the card at the top of /, the banner raised by the incident though the probes are up.
-	const v = await visitor(browser);
+	// The visitor: the card at the top of /, the banner raised by the incident over what the probes say.
 	await v.goto('/');
 	const card = v.locator(`[data-incident="${id}"]`);
 	await expect(card.getByRole('link', { name: TITLE })).toBeVisible();
-	await expect(card).toHaveAttribute('data-impact', 'major');
-	await expect(card).toContainText('Major impact');
+	await expect(card).toHaveAttribute('data-impact', 'critical');
+	await expect(card).toContainText('Critical impact');
 	await expect(card).toContainText('Investigating');
 	await expect(card.getByRole('list', { name: 'Affected monitors' })).toContainText('Local echo');
-	await expect(v.locator('[data-banner]')).toContainText('Partial outage');
+	await expect(v.locator('[data-banner]')).toContainText('Major outage');
 	// Discoverable feed.
 	await expect(v.locator('head link[rel="alternate"][type="application/atom+xml"]')).toHaveAttribute('href', /feed\.atom$/);
 
@@ -73,7 +78,8 @@ test('an incident is opened, seen by visitors, updated twice, resolved, and move
 	// Resolved: gone from /, the banner back to what the probes say.
 	await v.goto('/');
 	await expect(v.locator(`[data-incident="${id}"]`)).toHaveCount(0);
-	await expect(v.locator('[data-banner]')).not.toContainText('Partial outage');
+	await expect(v.locator('[data-banner]')).not.toContainText('Major outage');
+	await expect(v.locator('[data-banner]')).toHaveAttribute('data-banner', before!);
 
 	// The timeline, newest first, Markdown rendered, and the history lists it.
 	await v.goto(`/incidents/${id}`);
@@ -98,7 +104,7 @@ test('an incident is opened, seen by visitors, updated twice, resolved, and move
 	// Statuspage's incidents.json: resolved, every update, the monitor as a component.
 	const json = await (await request.get('/api/v2/incidents.json')).json();
 	const inc = json.incidents.find((i: { id: string }) => i.id === id);
-	expect(inc).toMatchObject({ name: TITLE, status: 'resolved', impact: 'major' });
+	expect(inc).toMatchObject({ name: TITLE, status: 'resolved', impact: 'critical' });
 	expect(inc.resolved_at).not.toBeNull();
 	expect(inc.incident_updates.map((u: { status: string }) => u.status)).toEqual(['resolved', 'monitoring', 'identified', 'investigating']);
 	expect(inc.components.map((c: { name: string }) => c.name)).toEqual(['Local echo']);
