@@ -4,10 +4,8 @@
 // database with real API keys and sessions. What is stood in for is only
 // SvelteKit's router: the route id and params a request matched, and cookies.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
 import type { RequestEvent } from '@sveltejs/kit';
-import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../../src/lib/server/db/testing';
-import { upsertMonitors } from '../../src/lib/server/db/queries/monitors';
+import { DRIVERS, openTestDatabase, type TestDatabase } from '../../src/lib/server/db/testing';
 import { monitorsByTag } from '../../src/lib/server/db/queries/incidents';
 import { Notices } from '../../src/lib/server/notices/cache';
 import { MaintenanceIndex } from '../../src/lib/server/probe/maintenance';
@@ -15,7 +13,7 @@ import { adminGuard } from '../../src/lib/server/hooks/admin-guard';
 import { createApiKey, revokeApiKey } from '../../src/lib/server/auth/keys';
 import { createAdmin } from '../../src/lib/server/auth/admins';
 import { createSession, SESSION_COOKIE } from '../../src/lib/server/auth/sessions';
-import type { MonitorInput } from '../../src/lib/server/types';
+import { countRows, seedNoticeMonitors } from '../../src/lib/server/notices/testing';
 
 type Handler = (event: RequestEvent) => Response | Promise<Response>;
 /** Each route file, by the route id the router would have matched (their handlers take a typed event; the guard's is plain). */
@@ -43,15 +41,6 @@ interface Call {
 	type?: string;
 	headers?: Record<string, string>;
 }
-
-const monitor = (tag: string, extra: Record<string, unknown> = {}): MonitorInput =>
-	({
-		tag,
-		name: `Name of ${tag}`,
-		type: 'TCP',
-		type_data: { hosts: [{ type: 'tcp', host: '127.0.0.1', port: 9, timeout: 100 }] },
-		...extra
-	}) as MonitorInput;
 
 describe.each(DRIVERS)('the incidents and maintenance API behind the guard on %s', (driver) => {
 	let t: TestDatabase;
@@ -95,16 +84,14 @@ describe.each(DRIVERS)('the incidents and maintenance API behind the guard on %s
 		const text = await res.text();
 		return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : null };
 	}
-	const count = async (table: string) =>
-		Number(((await t.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] }).rows[0].n);
+	const count = (table: string) => countRows(t, table);
 
 	beforeAll(async () => {
 		t = await openTestDatabase(driver);
 	});
 	afterAll(async () => t?.destroy());
 	beforeEach(async () => {
-		await truncateAll(t);
-		await upsertMonitors(t.db, [monitor('web'), monitor('db-main'), monitor('db-replica'), monitor('secret', { public: false })]);
+		await seedNoticeMonitors(t);
 		app = { database: t, notices: new Notices({ db: t.db }), scheduler: null } as unknown as App.Locals['app'];
 		writeKey = (await createApiKey(t.db, { name: 'deploy pipeline', scope: 'write', createdBy: null })).key;
 		const ro = await createApiKey(t.db, { name: 'grafana', scope: 'read', createdBy: null });

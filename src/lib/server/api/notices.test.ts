@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
-import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
-import { upsertMonitors } from '../db/queries/monitors';
+import { DRIVERS, openTestDatabase, type TestDatabase } from '../db/testing';
 import { monitorsByTag } from '../db/queries/incidents';
 import { Notices } from '../notices/cache';
 import { MaintenanceIndex } from '../probe/maintenance';
 import { MAX_MARKDOWN_BYTES } from '../incidents/markdown';
 import { windowState } from '../maintenance/recurrence';
 import { getMaintenance } from '../notices/service';
-import type { MonitorInput } from '../types';
+import { countRows, seedNoticeMonitors } from '../notices/testing';
 import {
 	apiCancelOccurrence,
 	apiCreateIncident,
@@ -30,15 +28,6 @@ import {
 import { readJson, type ApiReply } from './write';
 
 const MIN = 60_000;
-const monitor = (tag: string, extra: Record<string, unknown> = {}): MonitorInput =>
-	({
-		tag,
-		name: `Name of ${tag}`,
-		type: 'TCP',
-		type_data: { hosts: [{ type: 'tcp', host: '127.0.0.1', port: 9, timeout: 100 }] },
-		...extra
-	}) as MonitorInput;
-
 type Body = Record<string, unknown> & { errors?: { path: string; message: string }[] };
 const bodyOf = (r: ApiReply) => r.body as Body;
 const paths = (r: ApiReply) => (bodyOf(r).errors ?? []).map((e) => e.path);
@@ -48,8 +37,7 @@ describe.each(DRIVERS)('/api/v1 incidents and maintenance on %s', (driver) => {
 	let notices: Notices;
 	let refreshed = 0;
 	const app = () => ({ database: t, notices, scheduler: { refresh: async () => void refreshed++ } });
-	const count = async (table: string) =>
-		Number(((await t.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] }).rows[0].n);
+	const count = (table: string) => countRows(t, table);
 	const idOf = async (tag: string) => (await monitorsByTag(t.db)).get(tag)!.id;
 
 	beforeAll(async () => {
@@ -57,8 +45,7 @@ describe.each(DRIVERS)('/api/v1 incidents and maintenance on %s', (driver) => {
 	});
 	afterAll(async () => t?.destroy());
 	beforeEach(async () => {
-		await truncateAll(t);
-		await upsertMonitors(t.db, [monitor('web'), monitor('db-main'), monitor('db-replica'), monitor('secret', { public: false })]);
+		await seedNoticeMonitors(t);
 		notices = new Notices({ db: t.db });
 		refreshed = 0;
 	});

@@ -84,6 +84,12 @@ const NEW_INCIDENT = ['title', 'impact', 'state', 'body', 'monitors', 'startedAt
 const INCIDENT_FIELDS = ['title', 'impact', 'monitors', 'startedAt', 'postmortem'] as const;
 const UPDATE_FIELDS = ['state', 'body'] as const;
 
+/** The body of a write on one incident: 404 for an id that cannot be one comes first, then the body's fields. */
+function incidentBody(rawId: string, body: unknown, allowed: readonly string[], what: string): ReturnType<typeof fieldsOf> {
+	if (parseId(rawId) === null) return { ok: false, reply: notFound('incident') };
+	return fieldsOf(body, allowed, what);
+}
+
 async function incidentReply(db: Db, id: string, status = 200, headers?: Record<string, string>): Promise<ApiReply> {
 	const i = await getIncident(db, id, false);
 	return i ? { status, body: presentIncident(i), headers } : notFound('incident');
@@ -115,8 +121,7 @@ export async function apiCreateIncident(app: NoticeDeps, body: unknown, author: 
 
 /** PATCH /api/v1/incidents/{id}: the given fields; `monitors`, when given, replaces the list. */
 export async function apiEditIncident(app: NoticeDeps, rawId: string, body: unknown, now = new Date()): Promise<ApiReply> {
-	if (parseId(rawId) === null) return notFound('incident');
-	const f = fieldsOf(body, INCIDENT_FIELDS, 'incident');
+	const f = incidentBody(rawId, body, INCIDENT_FIELDS, 'incident');
 	if (!f.ok) return f.reply;
 	const r = await editIncident(app, rawId, f.value, now);
 	return r.ok ? incidentReply(app.database.db, r.id) : refused(r, 'incident');
@@ -134,8 +139,7 @@ export async function apiPostUpdate(
 	author: string | null,
 	now = new Date()
 ): Promise<ApiReply> {
-	if (parseId(rawId) === null) return notFound('incident');
-	const f = fieldsOf(body, UPDATE_FIELDS, 'update');
+	const f = incidentBody(rawId, body, UPDATE_FIELDS, 'update');
 	if (!f.ok) return f.reply;
 	const r = await postUpdate(app, rawId, f.value, author, now);
 	if (!r.ok) return refused(r, 'update');
@@ -169,8 +173,8 @@ export async function apiResolveIncident(
 	author: string | null,
 	now = new Date()
 ): Promise<ApiReply> {
-	if (parseId(rawId) === null) return notFound('incident');
-	const f = body === undefined ? { ok: true as const, value: {} as Record<string, unknown> } : fieldsOf(body, ['body'], 'resolution');
+	// No body at all is Statuspage's wording; a body that is not an object is still refused.
+	const f = incidentBody(rawId, body === undefined ? {} : body, ['body'], 'resolution');
 	if (!f.ok) return f.reply;
 	const r = await resolveIncident(app, rawId, f.value.body, author, now);
 	return r.ok ? incidentReply(app.database.db, rawId) : refused(r, 'resolution');

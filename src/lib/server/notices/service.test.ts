@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
-import { upsertMonitors } from '../db/queries/monitors';
+import { DRIVERS, openTestDatabase, type TestDatabase } from '../db/testing';
 import { Notices } from './cache';
 import {
 	cancelMaintenanceOccurrence,
@@ -18,19 +17,7 @@ import {
 } from './service';
 import { MaintenanceIndex } from '../probe/maintenance';
 import { nextOccurrences } from '../maintenance/recurrence';
-import type { MonitorInput } from '../types';
-
-const monitor = (tag: string, extra: Partial<MonitorInput> = {}): MonitorInput =>
-	({
-		tag,
-		name: `Name of ${tag}`,
-		type: 'TCP',
-		type_data: { hosts: [{ type: 'tcp', host: '127.0.0.1', port: 9, timeout: 100 }] },
-		...extra
-	}) as MonitorInput;
-
-const count = async (t: TestDatabase, table: string) =>
-	Number(((await t.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] }).rows[0].n);
+import { countRows, seedNoticeMonitors } from './testing';
 
 describe.each(DRIVERS)('incidents and maintenance on %s', (driver) => {
 	let t: TestDatabase;
@@ -43,8 +30,7 @@ describe.each(DRIVERS)('incidents and maintenance on %s', (driver) => {
 	});
 	afterAll(async () => t?.destroy());
 	beforeEach(async () => {
-		await truncateAll(t);
-		await upsertMonitors(t.db, [monitor('web'), monitor('db-main'), monitor('db-replica'), monitor('secret', { public: false } as never)]);
+		await seedNoticeMonitors(t);
 		notices = new Notices({ db: t.db });
 		refreshed = 0;
 	});
@@ -119,8 +105,8 @@ describe.each(DRIVERS)('incidents and maintenance on %s', (driver) => {
 			expect(r, JSON.stringify(input).slice(0, 80)).toMatchObject({ ok: false, status: 400 });
 			if (!r.ok) expect(r.errors.map((e) => e.path)).toContain(field);
 		}
-		expect(await count(t, 'incidents')).toBe(0);
-		expect(await count(t, 'incident_updates')).toBe(0);
+		expect(await countRows(t, 'incidents')).toBe(0);
+		expect(await countRows(t, 'incident_updates')).toBe(0);
 		const ok = await createIncident(app(), { title: 'ok', body: 'x' }, null);
 		const id = ok.ok ? ok.id : '';
 		expect(await postUpdate(app(), id, { state: 'resolved', body: 'b'.repeat(70 * 1024) }, null)).toMatchObject({
@@ -128,7 +114,7 @@ describe.each(DRIVERS)('incidents and maintenance on %s', (driver) => {
 			errors: [{ path: 'body' }]
 		});
 		expect(await editIncident(app(), id, { monitors: ['nope'] })).toMatchObject({ ok: false, errors: [{ path: 'monitors[0]' }] });
-		expect(await count(t, 'incident_updates')).toBe(1);
+		expect(await countRows(t, 'incident_updates')).toBe(1);
 	});
 
 	it('shows visitors an incident on a hidden monitor without naming the monitor', async () => {
@@ -220,6 +206,6 @@ describe.each(DRIVERS)('incidents and maintenance on %s', (driver) => {
 			expect(res, field).toMatchObject({ ok: false, status: 400 });
 			if (!res.ok) expect(res.errors.map((e) => e.path)).toContain(field);
 		}
-		expect(await count(t, 'maintenances')).toBe(1);
+		expect(await countRows(t, 'maintenances')).toBe(1);
 	});
 });

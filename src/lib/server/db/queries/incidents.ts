@@ -5,28 +5,27 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../index';
 import { incidentMonitors, incidents, incidentUpdates, monitors } from '../schema';
+import { tableFingerprint } from './fingerprint';
 
-export interface IncidentRow {
-	id: number;
+/** The columns an incident is written with and read back as. */
+interface IncidentColumns {
 	title: string;
 	impact: string;
 	state: string;
 	startedAt: Date;
 	resolvedAt: Date | null;
 	postmortem: string | null;
+}
+
+export interface IncidentRow extends IncidentColumns {
+	id: number;
 	createdAt: Date;
 	updatedAt: Date;
 	monitors: { id: number; tag: string; name: string; impact: string; isPublic: boolean; active: boolean }[];
 	updates: { id: number; state: string; body: string; createdAt: Date; updatedAt: Date | null; author: string | null }[];
 }
 
-export interface NewIncident {
-	title: string;
-	impact: string;
-	state: string;
-	startedAt: Date;
-	resolvedAt: Date | null;
-	postmortem: string | null;
+export interface NewIncident extends IncidentColumns {
 	monitors: { monitorId: number; impact: string }[];
 	update: { state: string; body: string; author: string | null; createdAt: Date };
 }
@@ -222,16 +221,7 @@ export async function incidentsPage(
 }
 
 /** Changes on any insert, update or delete of an incident or its timeline (writes bump updated_at; ids are never reused). */
-export async function incidentsFingerprint(db: Db): Promise<string> {
-	const [r] = await db
-		.select({
-			n: sql<number>`count(*)::int`,
-			ids: sql<string>`coalesce(sum(${incidents.id}), 0)::text`,
-			at: sql<string>`coalesce(max(${incidents.updatedAt})::text, '')`
-		})
-		.from(incidents);
-	return `${r.n}:${r.ids}:${r.at}`;
-}
+export const incidentsFingerprint = (db: Db): Promise<string> => tableFingerprint(db, incidents);
 
 /** id, name and visibility of each monitor by tag. */
 export async function monitorsByTag(db: Db): Promise<Map<string, { id: number; name: string; isPublic: boolean }>> {

@@ -4,6 +4,7 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../index';
 import { maintenanceMonitors, maintenances, monitors } from '../schema';
+import { tableFingerprint } from './fingerprint';
 
 export interface MaintenanceRow {
 	id: number;
@@ -190,13 +191,4 @@ export async function maintenanceSchedule(db: Db, since: Date) {
 }
 
 /** Changes on any insert, update or delete of a window or its monitors (every write bumps updated_at; ids are never reused). */
-export async function maintenancesFingerprint(db: Db): Promise<string> {
-	const [r] = await db
-		.select({
-			n: sql<number>`count(*)::int`,
-			ids: sql<string>`coalesce(sum(${maintenances.id}), 0)::text`,
-			at: sql<string>`coalesce(max(${maintenances.updatedAt})::text, '')`
-		})
-		.from(maintenances);
-	return `${r.n}:${r.ids}:${r.at}`;
-}
+export const maintenancesFingerprint = (db: Db): Promise<string> => tableFingerprint(db, maintenances);

@@ -1,6 +1,7 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../index';
 import { checkHours, monitorState, monitors, type MonitorRow, type NewMonitorRow } from '../schema';
+import { tableFingerprint } from './fingerprint';
 import { isTag, type MonitorInput } from '../../types';
 import { inPageOrder } from '../../../order';
 
@@ -114,21 +115,8 @@ export async function listActiveMonitors(db: Db) {
 }
 export type ScheduledMonitor = Awaited<ReturnType<typeof listActiveMonitors>>[number];
 
-/**
- * A cheap fingerprint of the monitor table: it changes on any insert, update
- * (updated_at moves) or delete (ids are never reused, so the sum moves). The
- * scheduler polls it to pick up changes without a restart.
- */
-export async function monitorsFingerprint(db: Db): Promise<string> {
-	const [r] = await db
-		.select({
-			n: sql<number>`count(*)::int`,
-			ids: sql<string>`coalesce(sum(${monitors.id}), 0)::text`,
-			at: sql<string>`coalesce(max(${monitors.updatedAt})::text, '')`
-		})
-		.from(monitors);
-	return `${r.n}:${r.ids}:${r.at}`;
-}
+/** The monitor table's fingerprint (fingerprint.ts): the scheduler polls it to pick up changes without a restart. */
+export const monitorsFingerprint = (db: Db): Promise<string> => tableFingerprint(db, monitors);
 
 /**
  * Creates (originalTag null) or replaces the monitor at originalTag, in one
