@@ -46,3 +46,27 @@ describe('stored maintenance windows', () => {
 		expect(windowBounds(w)).toEqual({ firstStart: new Date('2026-12-06T22:30:00Z'), lastEnd: null });
 	});
 });
+
+describe('windowBounds of rules that fire rarely', () => {
+	// Every fourth year: walked to the year 9999 to find the last one, 14 s each, before the scan was bounded.
+	const feb29 = 'FREQ=MINUTELY;INTERVAL=5;BYMONTH=2;BYMONTHDAY=29;BYHOUR=0;BYMINUTE=0';
+	const base = { dtstart: '2024-01-01T00:00', durationMinutes: 5, timeZone: 'UTC' };
+
+	it('bounds UNTIL far away by UNTIL, and leaves a long COUNT unbounded, at once', () => {
+		const started = performance.now();
+		expect(windowBounds({ ...base, rrule: `${feb29};UNTIL=99991231T000000Z` })).toEqual({
+			firstStart: new Date('2024-02-29T00:00:00Z'),
+			lastEnd: new Date('9999-12-31T00:05:00Z')
+		});
+		expect(windowBounds({ ...base, rrule: `${feb29};COUNT=10000` })).toEqual({
+			firstStart: new Date('2024-02-29T00:00:00Z'),
+			lastEnd: null
+		});
+		expect(performance.now() - started).toBeLessThan(1000);
+	});
+
+	it('still finds the last occurrence when it is within reach', () => {
+		expect(windowBounds({ ...base, rrule: `${feb29};COUNT=3` }).lastEnd).toEqual(new Date('2032-02-29T00:05:00Z'));
+		expect(windowBounds({ ...base, rrule: `${feb29};UNTIL=20330101T000000Z` }).lastEnd).toEqual(new Date('2032-02-29T00:05:00Z'));
+	});
+});

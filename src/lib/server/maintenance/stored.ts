@@ -7,6 +7,12 @@ import { fromWall } from '$lib/time';
 
 /** Occurrences looked at to find a bounded rule's last one; a rule with more is treated as unbounded (always loaded). */
 const LAST_SCAN = 10_000;
+/**
+ * Years past dtstart looked at for it: a rule that fires every fourth year
+ * (BYMONTH=2;BYMONTHDAY=29) with UNTIL in 9999 or COUNT=10000 was walked day by
+ * day to the year 9999, 14 s on the event loop per save.
+ */
+const LAST_SCAN_YEARS = 50;
 
 /** The window's own fields as JSON (cancelled occurrences and a manual end are stored beside it). */
 export function windowToJson(w: MaintenanceWindow): Record<string, unknown> {
@@ -48,10 +54,13 @@ export function windowBounds(w: MaintenanceWindow): { firstStart: Date; lastEnd:
 	const dtstart = rule.options.dtstart.getTime();
 	const [first] = nextOccurrences({ ...w, cancelled: [], endedAt: null }, new Date(fromWall(dtstart, w.timeZone) - DAY), 1);
 	if (!first) throw new Error('window never fires: validate it first');
-	let lastEnd: Date | null = null;
-	if (rule.options.count !== null || rule.options.until !== null) {
-		const all = rule.all((_d, i) => i < LAST_SCAN);
-		if (all.length < LAST_SCAN && all.length) lastEnd = new Date(fromWall(all.at(-1)!.getTime(), w.timeZone) + w.durationMinutes * MINUTE);
-	}
-	return { firstStart: first.start, lastEnd };
+	const { count, until } = rule.options;
+	if (count === null && until === null) return { firstStart: first.start, lastEnd: null };
+	const end = (wall: number) => new Date(fromWall(wall, w.timeZone) + w.durationMinutes * MINUTE);
+	const scanEnd = dtstart + LAST_SCAN_YEARS * 365.25 * DAY;
+	const found = rule.between(new Date(dtstart), new Date(scanEnd), true, (_d, i) => i < LAST_SCAN);
+	const complete = found.length > 0 && found.length < LAST_SCAN && (count !== null ? found.length === count : until!.getTime() <= scanEnd);
+	if (complete) return { firstStart: first.start, lastEnd: end(found.at(-1)!.getTime()) };
+	// Not found in the scan: UNTIL still bounds it from above (an occurrence starts at UNTIL at the latest); a long COUNT is unbounded.
+	return { firstStart: first.start, lastEnd: until ? end(until.getTime()) : null };
 }
