@@ -70,3 +70,26 @@ describe('windowBounds of rules that fire rarely', () => {
 		expect(windowBounds({ ...base, rrule: `${feb29};UNTIL=20330101T000000Z` }).lastEnd).toEqual(new Date('2032-02-29T00:05:00Z'));
 	});
 });
+
+describe('windowFromJson of hand-edited rows', () => {
+	const daily = { rrule: 'FREQ=DAILY;BYHOUR=2;BYMINUTE=0', dtstart: '2026-03-28T02:00', durationMinutes: 60, timeZone: 'UTC' };
+
+	it('reads a rule that never fires, or a duration no save accepts, as not a window', () => {
+		// Never fires: rrule walked it to the year 9999 on every expansion, minutes per list with the probe loop held.
+		expect(windowFromJson({ ...daily, rrule: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30' }, [], null)).toBeNull();
+		expect(windowFromJson({ ...daily, durationMinutes: 1e308 }, [], null)).toBeNull();
+		expect(windowFromJson({ ...daily, durationMinutes: -5 }, [], null)).toBeNull();
+		expect(windowFromJson({ rrule: 5 }, [], null)).toBeNull();
+		expect(windowFromJson('junk' as unknown as Record<string, unknown>, [], null)).toBeNull();
+		expect(windowFromJson(daily, [], null)).toEqual({ ...daily, cancelled: [], endedAt: null });
+	});
+
+	it('skips cancelled and cut entries that are not lists of instants instead of throwing', () => {
+		expect(windowFromJson(daily, { a: 1 }, null, 'x')).toEqual({ ...daily, cancelled: [], endedAt: null });
+		expect(windowFromJson(daily, [1, null, '2026-03-29T02:00:00.000Z'], null, [{ start: 1 }, null, 'x'])).toEqual({
+			...daily,
+			cancelled: [new Date('2026-03-29T02:00:00.000Z')],
+			endedAt: null
+		});
+	});
+});

@@ -3,6 +3,7 @@
 // reads (what is on or coming, what the probe loop must know) need not expand
 // every rule in the table.
 import { DAY, MINUTE, isRecurring, nextOccurrences, wallRule, type MaintenanceWindow } from './recurrence';
+import { validateWindow } from './validate-window';
 import { fromWall } from '$lib/time';
 
 /** Occurrences looked at to find a bounded rule's last one; a rule with more is treated as unbounded (always loaded). */
@@ -20,26 +21,55 @@ export function windowToJson(w: MaintenanceWindow): Record<string, unknown> {
 	return { rrule: w.rrule, dtstart: w.dtstart, durationMinutes: w.durationMinutes, timeZone: w.timeZone };
 }
 
+/**
+ * Recurring windows as stored, checked once each by the validator a save
+ * runs. A rule that never fires (a hand-edited row) is walked by rrule to the
+ * year 9999 on every expansion, which held the event loop, the probe loop
+ * with it, for minutes per list; such a row reads as not a window.
+ */
+const storedValid = new Map<string, boolean>();
+
+function validStored(json: Record<string, unknown>): boolean {
+	const key = JSON.stringify([json.rrule, json.dtstart, json.durationMinutes, json.timeZone]);
+	let ok = storedValid.get(key);
+	if (ok === undefined) {
+		ok = validateWindow({ rrule: json.rrule, dtstart: json.dtstart, durationMinutes: json.durationMinutes, timeZone: json.timeZone }).ok;
+		if (storedValid.size >= 10_000) storedValid.clear();
+		storedValid.set(key, ok);
+	}
+	return ok;
+}
+
 /** The stored window back, with its overrides; null when the JSON is not a window (never written by Porthole). */
 export function windowFromJson(
 	json: Record<string, unknown>,
-	cancelled: string[],
+	cancelled: unknown,
 	endedAt: Date | null,
-	cuts: { start: string; end: string }[] = []
+	cuts: unknown = []
 ): MaintenanceWindow | null {
 	const valid = (d: Date) => !Number.isNaN(d.getTime());
+	// The lists are jsonb: a hand-edited row may hold anything, and one bad row must not stop the others loading.
+	const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+	const cutList = list(cuts)
+		.filter((c): c is { start: unknown; end: unknown } => typeof c === 'object' && c !== null)
+		.map((c) => ({ start: new Date(String(c.start)), end: new Date(String(c.end)) }))
+		.filter((c) => valid(c.start) && valid(c.end));
 	const overrides = {
-		cancelled: cancelled.map((s) => new Date(s)).filter(valid),
+		cancelled: list(cancelled)
+			.filter((s) => typeof s === 'string')
+			.map((s) => new Date(s))
+			.filter(valid),
 		endedAt,
-		...(cuts.length
-			? { cuts: cuts.map((c) => ({ start: new Date(c.start), end: new Date(c.end) })).filter((c) => valid(c.start) && valid(c.end)) }
-			: {})
+		...(cutList.length ? { cuts: cutList } : {})
 	};
+	if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
 	if (typeof json.rrule === 'string') {
 		const { rrule, dtstart, durationMinutes, timeZone } = json;
 		if (typeof dtstart !== 'string' || typeof durationMinutes !== 'number' || typeof timeZone !== 'string') return null;
+		if (!validStored(json)) return null;
 		return { rrule, dtstart, durationMinutes, timeZone, ...overrides };
 	}
+	if ('rrule' in json) return null;
 	const start = new Date(String(json.start));
 	const end = new Date(String(json.end));
 	if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return null;
