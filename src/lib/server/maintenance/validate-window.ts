@@ -88,11 +88,17 @@ function neverFires(rule: RRuleType, startWall: number, horizon: Date): string |
 	return null;
 }
 
-/** Smallest distance between consecutive occurrences among the first ones, in wall minutes (the rule's own spacing, not DST's). */
-function smallestGap(rule: RRuleType): number | null {
+/**
+ * Smallest distance between consecutive occurrences among the first ones, in
+ * wall minutes (the rule's own spacing, not DST's). Only up to `horizon`: a
+ * rule that fires every fourth year (BYMONTH=2;BYMONTHDAY=29) would otherwise
+ * be walked day by day for 2,000 years to find GAP_SAMPLE of them, seconds to
+ * minutes per request; ten years see every BYxxx list repeat.
+ */
+function smallestGap(rule: RRuleType, horizon: Date): number | null {
 	let prev: number | null = null;
 	let gap: number | null = null;
-	rule.all((d, i) => {
+	rule.between(rule.options.dtstart, horizon, true, (d, i) => {
 		const t = d.getTime();
 		if (prev !== null) gap = Math.min(gap ?? Infinity, (t - prev) / MINUTE);
 		prev = t;
@@ -166,7 +172,7 @@ export function validateWindow(input: unknown): Validated<MaintenanceWindow> {
 		err('rrule', `never fires within ${FIRST_FIRE_YEARS} years of dtstart: ${never ?? 'check COUNT and UNTIL'}`);
 		return { ok: false, errors };
 	}
-	const gap = smallestGap(rule);
+	const gap = smallestGap(rule, horizon);
 	if (gap !== null && gap < MIN_GAP_MINUTES)
 		err('rrule', `fires ${minutesText(gap)} apart; occurrences must be at least ${MIN_GAP_MINUTES} minutes apart`);
 	else if (gap !== null && (duration as number) > gap)
