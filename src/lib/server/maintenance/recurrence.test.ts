@@ -305,3 +305,24 @@ describe('long-running rules', () => {
 		expect(parseRule('FREQ=DAILY;COUNT=10000')).toMatchObject({ ok: true });
 	});
 });
+
+describe('rules that would be slow to answer are refused', () => {
+	const base = { dtstart: '2026-01-05T02:00', durationMinutes: 5, timeZone: 'UTC' };
+	it('refuses a start outside 2000-2199, naming dtstart', () => {
+		for (const dtstart of ['0100-01-01T00:00', '1999-12-31T23:59', '2200-01-01T00:00']) {
+			const r = validateWindow({ ...base, dtstart, rrule: 'FREQ=DAILY;COUNT=10' });
+			expect(r, dtstart).toMatchObject({ ok: false, errors: [{ path: 'dtstart' }] });
+		}
+		expect(validateWindow({ ...base, dtstart: '2000-01-01T00:00', rrule: 'FREQ=DAILY;COUNT=10' }).ok).toBe(true);
+	});
+	it('refuses a MONTHLY or YEARLY rule with more than 24 times a day, and takes the same times as a DAILY rule', () => {
+		const minutes = 'BYMINUTE=0,5,10,15,20,25,30,35,40,45,50,55';
+		const hours = 'BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23';
+		for (const freq of ['YEARLY', 'MONTHLY']) {
+			const r = validateWindow({ ...base, rrule: `FREQ=${freq};BYDAY=MO,TU,WE,TH,FR,SA,SU;${hours};${minutes}` });
+			expect(r, freq).toMatchObject({ ok: false, errors: [{ path: 'rrule', message: expect.stringMatching(/at most 24 times a day/) }] });
+		}
+		expect(validateWindow({ ...base, rrule: `FREQ=DAILY;${hours};${minutes}` }).ok).toBe(true);
+		expect(validateWindow({ ...base, rrule: `FREQ=MONTHLY;BYDAY=1SU;${hours}` }).ok).toBe(true);
+	});
+});

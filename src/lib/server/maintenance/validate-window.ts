@@ -2,7 +2,7 @@
 // it: every field checked, each error naming its field, and a rule that never
 // fires, fires more often than every MIN_GAP_MINUTES or outlasts its own gap
 // refused before anything is saved.
-import type { RRule as RRuleType } from 'rrule';
+import type { Options, RRule as RRuleType } from 'rrule';
 import {
 	DAY,
 	MAX_DURATION_MINUTES,
@@ -14,6 +14,13 @@ import {
 	type MaintenanceWindow,
 	type RecurringWindow
 } from './recurrence';
+
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2200, 0, 1);
+/** Times a day (BYHOUR × BYMINUTE × BYSECOND) a MONTHLY or YEARLY rule may give. */
+const MAX_TIMES_PER_DAY = 24;
+const count = (v: unknown) => (Array.isArray(v) ? v.length : 1);
+const timesPerDay = (o: Partial<Options>) => count(o.byhour) * count(o.byminute) * count(o.bysecond);
 
 /** How far past dtstart a rule must fire at least once to count as firing at all. */
 const FIRST_FIRE_YEARS = 10;
@@ -147,6 +154,10 @@ export function validateWindow(input: unknown): Validated<MaintenanceWindow> {
 	const dtstart = typeof o.dtstart === 'string' ? o.dtstart : '';
 	const startWall = parseLocal(dtstart);
 	if (startWall === null) err('dtstart', `must be a local date and time "YYYY-MM-DDTHH:mm", got ${JSON.stringify(o.dtstart ?? null)}`);
+	// A counted rule is walked from dtstart on every question (it cannot be moved
+	// forward), so a start centuries back would cost seconds each time.
+	else if (startWall < EARLIEST || startWall >= LATEST)
+		err('dtstart', `must be in the years 2000 to 2199, got ${JSON.stringify(o.dtstart)}`);
 	const duration = o.durationMinutes;
 	const durationOk = typeof duration === 'number' && Number.isInteger(duration) && duration > 0 && duration <= MAX_DURATION_MINUTES;
 	if (!durationOk)
@@ -156,6 +167,12 @@ export function validateWindow(input: unknown): Validated<MaintenanceWindow> {
 		);
 	const parsed = parseRule(o.rrule as string);
 	if (!parsed.ok) err('rrule', parsed.message);
+	else if (
+		timesPerDay(parsed.options) > MAX_TIMES_PER_DAY &&
+		(parsed.options.freq === RRule.MONTHLY || parsed.options.freq === RRule.YEARLY)
+	)
+		// rrule builds each month or year whole: 12 times an hour all year is 105,000 dates per question.
+		err('rrule', `a MONTHLY or YEARLY rule may fire at most ${MAX_TIMES_PER_DAY} times a day; use FREQ=DAILY, HOURLY or MINUTELY`);
 	if (errors.length) return { ok: false, errors };
 
 	const value: RecurringWindow = {

@@ -117,6 +117,9 @@ export async function insertIncidentUpdate(
 /** Rewrites an update's text and state; false when the incident has no such update. */
 export async function editIncidentUpdate(db: Db, id: number, updateId: number, patch: { state: string; body: string }): Promise<boolean> {
 	return db.transaction(async (tx) => {
+		// Locks the incident as posting and deleting do: an edit beside a new post must not
+		// set the state from a timeline read before the post committed.
+		await tx.select({ id: incidents.id }).from(incidents).where(eq(incidents.id, id)).for('update');
 		const rows = await tx
 			.update(incidentUpdates)
 			.set({ ...patch, updatedAt: sql`now()` })
