@@ -113,6 +113,9 @@ export interface MaintenanceCard {
 	start: string;
 	end: string;
 	monitors: { tag: string; name: string }[];
+	/** Further occurrences of the same window in the next 7 days (upcoming cards only); moreCapped: at least that many. */
+	more?: number;
+	moreCapped?: boolean;
 }
 
 export interface HomeNotices {

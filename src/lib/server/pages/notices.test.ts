@@ -81,14 +81,15 @@ describe('home notices', () => {
 		]);
 	});
 
-	it('a recurring window shows its running occurrence and a few next ones, not all of them', () => {
+	it('a recurring window shows its running occurrence and one card for its next ones, not one each', () => {
 		const nightly: Maintenance = {
 			...windowOf('n', '2026-07-01T00:00:00Z', '2026-07-01T01:00:00Z'),
 			window: { rrule: 'FREQ=DAILY', dtstart: '2026-07-01T02:00', durationMinutes: 60, timeZone: TZ }
 		};
 		const n = homeNotices({ incidents: [], maintenances: [nightly] }, NOW, TZ);
 		expect(n.ongoing).toEqual([]);
-		expect(n.upcoming.map((c) => c.start)).toEqual(['2026-07-11T00:00:00.000Z', '2026-07-12T00:00:00.000Z', '2026-07-13T00:00:00.000Z']);
+		// One card for the plan: the next occurrence, the others in the week counted (at least 2 more: the list is capped).
+		expect(n.upcoming.map((c) => [c.start, c.more, c.moreCapped])).toEqual([['2026-07-11T00:00:00.000Z', 2, true]]);
 	});
 
 	it('the same window object read again after its start is in progress: the kept expansion ends at its boundaries', () => {

@@ -136,7 +136,13 @@ export function homeNotices(data: { incidents: Incident[]; maintenances: Mainten
 	for (const m of data.maintenances) {
 		const a = activeOccurrence(m, now);
 		if (a) ongoing.push(maintenanceCard(m, a, now, tz));
-		for (const o of upcomingOccurrences(m, now, until)) upcoming.push(maintenanceCard(m, o, now, tz));
+		// One card per window: a nightly window is one plan, not seven cards; the rest are counted.
+		const [next, ...later] = upcomingOccurrences(m, now, until);
+		if (next)
+			upcoming.push({
+				...maintenanceCard(m, next, now, tz),
+				...(later.length ? { more: later.length, moreCapped: later.length + 1 >= PER_WINDOW } : {})
+			});
 	}
 	const byStart = (a: MaintenanceCard, b: MaintenanceCard) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id);
 	return {
