@@ -210,7 +210,7 @@ describe('Statuspage with incidents and maintenance', () => {
 		const i = incident('1', 'minor');
 		const updated = {
 			...i,
-			updates: [...i.updates, { id: 'u2', state: 'identified' as const, body: 'c', createdAt: later, author: null }]
+			updates: [...i.updates, { id: 'u2', state: 'investigating' as const, body: 'c', createdAt: later, author: null }]
 		};
 		const n = (incidents: ReturnType<typeof incident>[], maintenances: (typeof windowNow)[] = []) => ({
 			incidents,
