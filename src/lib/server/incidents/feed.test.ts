@@ -124,4 +124,23 @@ describe('atomFeed', () => {
 		expect(parsed.items).toEqual([]);
 		expect(parsed.updated?.toISOString()).toBe('2026-06-01T12:00:00.000Z');
 	});
+
+	it('renders only the entries it keeps: 2,000 incidents with long updates cost what 50 do', () => {
+		// Memory keeps 100 days of incidents; the feed is public and answered per request.
+		const body = `${'Some **words** and a [link](https://example.com). '.repeat(150)}\n\n`.repeat(2);
+		const many: Incident[] = Array.from({ length: 2000 }, (_, k) => ({
+			...incident,
+			id: String(k + 1),
+			startedAt: new Date(t('10:00').getTime() - k * 60_000),
+			updates: [{ id: `u${k}`, state: 'investigating', body, createdAt: new Date(t('10:00').getTime() - k * 60_000), author: null }]
+		}));
+		const started = performance.now();
+		const xml2 = atomFeed({ ...input, incidents: many, maintenances: [] });
+		const ms = performance.now() - started;
+		const items = parseFeed(xml2).items;
+		expect(items).toHaveLength(50);
+		expect(items[0].url).toBe('https://status.example.com/incidents/1');
+		// Rendering all 2,000 takes several seconds; the 50 kept, a small fraction of one.
+		expect(ms).toBeLessThan(3000);
+	});
 });

@@ -6,6 +6,8 @@ import { monitors } from '../db/schema';
 import { getMonitorSpec, listAdminMonitors } from '../db/queries/monitors';
 import { deleteMonitor, saveMonitor, setMonitorSwitch, type MonitorDeps } from './service';
 import { validateMonitor } from './validate';
+import { Notices } from '../notices/cache';
+import { createIncident } from '../notices/service';
 
 const SPEC = readFileSync('tests/fixtures/spec-monitors.json', 'utf8');
 
@@ -56,5 +58,30 @@ describe.each(DRIVERS)('monitor writes on %s', (driver) => {
 		const noLoop: MonitorDeps = { database: { db: t.db }, scheduler: null };
 		expect(await saveMonitor(noLoop, base.value, null)).toMatchObject({ ok: true, created: true });
 		expect(await deleteMonitor(noLoop, base.value.tag)).toBe(true);
+	});
+
+	it('drops a monitor made hidden, switched off or deleted from the public incidents before the write answers', async () => {
+		const specs = (JSON.parse(SPEC) as unknown[]).slice(0, 3).map((m) => validateMonitor(m));
+		const notices = new Notices({ db: t.db });
+		const withNotices: MonitorDeps = { database: { db: t.db }, scheduler: null, notices };
+		for (const v of specs) if (v.ok) await saveMonitor(withNotices, v.value, null);
+		const tags = specs.flatMap((v) => (v.ok ? [v.value.tag] : []));
+		expect(tags).toHaveLength(3);
+		const deps = { database: { db: t.db }, notices, scheduler: null };
+		const r = await createIncident(
+			deps,
+			{ title: 'Slow', impact: 'minor', state: 'investigating', body: 'Looking.', monitors: tags.map((tag) => ({ tag })) },
+			null
+		);
+		expect(r.ok).toBe(true);
+		const shown = () => notices.current().incidents[0].monitors.map((m) => m.tag);
+		expect(shown()).toEqual(expect.arrayContaining(tags));
+		// No poll in between (Notices.start never ran): only the write itself can have reloaded them.
+		expect(await setMonitorSwitch(withNotices, tags[0], 'public', false)).toBe(true);
+		expect(shown()).not.toContain(tags[0]);
+		expect(await setMonitorSwitch(withNotices, tags[1], 'active', false)).toBe(true);
+		expect(shown()).not.toContain(tags[1]);
+		expect(await deleteMonitor(withNotices, tags[2])).toBe(true);
+		expect(shown()).toEqual([]);
 	});
 });

@@ -1,7 +1,11 @@
 // Monitor writes for the admin UI and the API: create, replace (with rename),
 // delete, switches, import. Callers validate first (validateMonitor); each
 // write here then tells the probe loop, so a change is probed at once instead
-// of within the scheduler's poll interval. The SQL is in db/queries/monitors.ts.
+// of within the scheduler's poll interval, and reloads the incidents and
+// maintenance visitors see, which name their monitors: a monitor made hidden
+// or switched off must leave every incident card, feed and Statuspage list
+// before the write answers, not at their next 10 s poll. The SQL is in
+// db/queries/monitors.ts.
 import type { Db } from '../db/index';
 import { deleteMonitorByTag, setMonitorFlag, upsertMonitors, writeMonitor, type UpsertReport } from '../db/queries/monitors';
 import { isTag, type MonitorInput } from './validate';
@@ -14,11 +18,14 @@ import { isTag, type MonitorInput } from './validate';
 export interface MonitorDeps {
 	database: { db: Db };
 	scheduler: { refresh(): Promise<void> } | null;
+	/** The public incidents and maintenance (notices/cache.ts); absent where nothing serves them. */
+	notices?: { refresh(): Promise<void> };
 }
 
-/** The scheduler re-reads monitors now; nothing waits for it. */
-function changed(app: MonitorDeps): void {
+/** The scheduler re-reads monitors now (nothing waits for it); the notices reload before the write answers. */
+async function changed(app: MonitorDeps): Promise<void> {
 	void app.scheduler?.refresh();
+	await app.notices?.refresh();
 }
 
 export type SaveResult = { ok: true; tag: string; created: boolean } | { ok: false; status: 404 | 409; field: string; message: string };
@@ -31,27 +38,27 @@ export async function saveMonitor(app: MonitorDeps, input: MonitorInput, origina
 	const r = await writeMonitor(app.database.db, input, originalTag);
 	if (r === 'missing') return { ok: false, status: 404, field: 'tag', message: `no monitor with tag "${originalTag}"` };
 	if (r === 'taken') return { ok: false, status: 409, field: 'tag', message: `Tag "${input.tag}" is already used by another monitor` };
-	changed(app);
+	await changed(app);
 	return { ok: true, tag: input.tag, created: r === 'created' };
 }
 
 export async function deleteMonitor(app: MonitorDeps, tag: string): Promise<boolean> {
 	if (!isTag(tag)) return false; // no monitor has it (and a NUL in it would make Postgres refuse the query)
 	if (!(await deleteMonitorByTag(app.database.db, tag))) return false;
-	changed(app);
+	await changed(app);
 	return true;
 }
 
 export async function setMonitorSwitch(app: MonitorDeps, tag: string, which: 'active' | 'public', on: boolean): Promise<boolean> {
 	if (!isTag(tag)) return false;
 	if (!(await setMonitorFlag(app.database.db, tag, which, on))) return false;
-	changed(app);
+	await changed(app);
 	return true;
 }
 
 /** Creates or updates a validated list by tag, in one transaction (the admin import). */
 export async function importMonitors(app: MonitorDeps, list: MonitorInput[]): Promise<UpsertReport> {
 	const report = await upsertMonitors(app.database.db, list);
-	changed(app);
+	await changed(app);
 	return report;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Incident, Maintenance } from '../incidents/model';
 import { historyView, parsePage } from './history';
 import { incidentPage, maintenancePage } from './incident';
-import { dayIncidentLines, incidentDays, monitorNotices, packMarks } from './monitor-notices';
+import { dayIncidentLines, incidentDays, MONITOR_LIST_LIMIT, monitorNotices, packMarks } from './monitor-notices';
 
 const TZ = 'UTC';
 const NOW = new Date('2026-07-10T10:00:00Z');
@@ -123,5 +123,23 @@ describe('a monitor and its bar', () => {
 		expect(n.ongoing.map((c) => c.id)).toEqual(['m']);
 		expect(n.pastMaintenance.map((e) => [e.id, e.length])).toEqual([['m', 'ongoing']]);
 		expect(monitorNotices('db', { incidents: list, maintenances: [] }, NOW, TZ).incidents.map((e) => e.id)).toEqual(['3']);
+	});
+
+	it('lists at most MONITOR_LIST_LIMIT incidents, the newest, and counts the rest', () => {
+		const many = Array.from({ length: MONITOR_LIST_LIMIT + 5 }, (_, k) =>
+			inc(String(k + 1), new Date(Date.parse('2026-07-09T00:00:00Z') - k * 3_600_000).toISOString(), '2026-07-09T06:00:00Z', {
+				monitors: [{ tag: 'api', name: 'API', impact: 'minor' }]
+			})
+		);
+		const n = monitorNotices('api', { incidents: many, maintenances: [] }, NOW, TZ);
+		expect(n.incidents).toHaveLength(MONITOR_LIST_LIMIT);
+		expect(n.incidents[0].id).toBe('1');
+		expect(n.more).toBe(5);
+		// One still open but older than all the rest is kept, in its place by start.
+		many[many.length - 1] = { ...many[many.length - 1], state: 'investigating', resolvedAt: null };
+		const open = monitorNotices('api', { incidents: many, maintenances: [] }, NOW, TZ).incidents;
+		expect(open).toHaveLength(MONITOR_LIST_LIMIT);
+		expect(open.at(-1)?.id).toBe(String(many.length));
+		expect(monitorNotices('api', { incidents: list, maintenances: [] }, NOW, TZ).more).toBe(0);
 	});
 });

@@ -4,7 +4,7 @@
 // impact's colour, and their titles in the day's tooltip; UI.md §10). The
 // day's colour itself still comes only from the checks. From the in-memory
 // notices: they keep every incident of the last 100 days, more than a bar.
-import type { Incident, Maintenance } from '../incidents/model';
+import { isUnresolved, type Incident, type Maintenance } from '../incidents/model';
 import { addDays, dayKey } from '$lib/time';
 import { IMPACT_WORD, impactRank, type Impact } from '$lib/notice-words';
 import type { MaintenanceCard } from '$lib/types';
@@ -70,9 +70,17 @@ export interface MonitorNotices {
 	upcoming: MaintenanceCard[];
 	/** Windows of this monitor that have begun, newest first. */
 	pastMaintenance: HistoryEntry[];
+	/** How many older incidents and windows the lists leave to /history. */
+	more: number;
 }
 
 const UPCOMING_DAYS = 30;
+/**
+ * Entries of each list the page shows. Memory holds 100 days of incidents; a
+ * monitor named in a few thousand made its page megabytes (the list, and the
+ * same again as hydration data) on every visit.
+ */
+export const MONITOR_LIST_LIMIT = 20;
 
 export function monitorNotices(
 	tag: string,
@@ -89,11 +97,22 @@ export function monitorNotices(
 		if (a) ongoing.push(maintenanceCard(m, a, now, tz));
 		for (const o of upcomingOccurrences(m, now, until, 2)) upcoming.push(maintenanceCard(m, o, now, tz));
 	}
-	const incidents = data.incidents
-		.filter((i) => i.monitors.some((x) => x.tag === tag))
-		.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime())
+	const byStart = (a: Incident, b: Incident) => b.startedAt.getTime() - a.startedAt.getTime();
+	const named = data.incidents.filter((i) => i.monitors.some((x) => x.tag === tag));
+	// The ones still open are kept first when the list is cut, then shown in start order with the rest.
+	const kept = [...named.filter(isUnresolved).sort(byStart), ...named.filter((i) => !isUnresolved(i)).sort(byStart)]
+		.slice(0, MONITOR_LIST_LIMIT)
+		.sort(byStart);
+	const incidents = kept
 		// This monitor's impact in it, which may be less than the incident's.
 		.map((i) => ({ ...incidentEntry(i, tz), impact: i.monitors.find((x) => x.tag === tag)!.impact }));
 	const pastMaintenance = mine.flatMap((m) => pastMaintenanceEntry(m, now, tz) ?? []).sort((a, b) => b.start.localeCompare(a.start));
-	return { incidents, ongoing, upcoming: upcoming.sort((a, b) => a.start.localeCompare(b.start)), pastMaintenance };
+	const more = named.length - kept.length + Math.max(0, pastMaintenance.length - MONITOR_LIST_LIMIT);
+	return {
+		incidents,
+		ongoing,
+		upcoming: upcoming.sort((a, b) => a.start.localeCompare(b.start)),
+		pastMaintenance: pastMaintenance.slice(0, MONITOR_LIST_LIMIT),
+		more
+	};
 }

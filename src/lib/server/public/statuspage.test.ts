@@ -204,4 +204,22 @@ describe('Statuspage with incidents and maintenance', () => {
 		]);
 		expect(statusJson(data(up), INFO).status.indicator).toBe('none');
 	});
+
+	it("page.updated_at moves with an incident update or a maintenance edit, not only with the monitors' status", () => {
+		const later = new Date(NOW.getTime() + 5 * 60_000);
+		const i = incident('1', 'minor');
+		const updated = {
+			...i,
+			updates: [...i.updates, { id: 'u2', state: 'investigating' as const, body: 'c', createdAt: later, author: null }]
+		};
+		const n = (incidents: ReturnType<typeof incident>[], maintenances: (typeof windowNow)[] = []) => ({
+			incidents,
+			maintenances,
+			now: NOW
+		});
+		expect(statusJson(data(up), INFO).page.updated_at).toBe(T0.toISOString());
+		expect(statusJson(data(up), INFO, n([updated])).page.updated_at).toBe(later.toISOString());
+		expect(summaryJson(data(up), INFO, n([updated])).page.updated_at).toBe(later.toISOString());
+		expect(statusJson(data(up), INFO, n([], [{ ...windowNow, updatedAt: later }])).page.updated_at).toBe(later.toISOString());
+	});
 });

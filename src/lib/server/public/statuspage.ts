@@ -74,12 +74,19 @@ export interface StatuspageComponent {
 export const PAGE_ID = 'porthole';
 
 /**
- * updated_at is the latest status change, not the time of the snapshot: it
- * then changes only when something visible does, and so does the ETag, so
- * clients polling with If-None-Match get 304s in between.
+ * updated_at is the latest status change or incident and maintenance write,
+ * not the time of the snapshot: it then changes only when something visible
+ * does, and so does the ETag, so clients polling with If-None-Match get 304s
+ * in between (and clients that compare updated_at see an incident update).
  */
-function page(data: SnapshotData, info: PageInfo): StatuspagePage {
-	const changes = data.monitors.map((m) => (m.since ?? m.createdAt).getTime());
+function page(data: SnapshotData, info: PageInfo, notices: NoticesNow = NO_NOTICES): StatuspagePage {
+	const changes = [
+		...data.monitors.map((m) => (m.since ?? m.createdAt).getTime()),
+		...notices.incidents
+			.flatMap((i) => [i.startedAt, i.resolvedAt, ...i.updates.flatMap((u) => [u.createdAt, u.updatedAt])])
+			.flatMap((d) => (d ? [d.getTime()] : [])),
+		...notices.maintenances.map((m) => m.updatedAt.getTime())
+	];
 	const updated = changes.length ? new Date(Math.max(...changes)) : data.generatedAt;
 	return { id: PAGE_ID, name: info.name, url: info.url, time_zone: info.timeZone, updated_at: updated.toISOString() };
 }
@@ -210,11 +217,11 @@ function components(data: SnapshotData, inMaintenance: Set<string> = new Set()):
 }
 
 export function statusJson(data: SnapshotData, info: PageInfo, notices: NoticesNow = NO_NOTICES) {
-	return { page: page(data, info), status: overallStatus(data.monitors, notices) };
+	return { page: page(data, info, notices), status: overallStatus(data.monitors, notices) };
 }
 
 export function summaryJson(data: SnapshotData, info: PageInfo, notices: NoticesNow = NO_NOTICES) {
-	const p = page(data, info);
+	const p = page(data, info, notices);
 	const active = activeWindows(notices);
 	const inMaintenance = new Set(active.flatMap((m) => m.monitors.map((c) => c.tag)));
 	return {
@@ -242,7 +249,7 @@ export const STATUSPAGE_KINDS = [
 export type StatuspageKind = (typeof STATUSPAGE_KINDS)[number];
 
 export function statuspageDocument(kind: StatuspageKind, data: SnapshotData, info: PageInfo, n: NoticesNow): unknown {
-	const p = () => page(data, info);
+	const p = () => page(data, info, n);
 	switch (kind) {
 		case 'status':
 			return statusJson(data, info, n);
