@@ -106,11 +106,13 @@ describe.each(DRIVERS)('incident and maintenance pages on %s', (driver) => {
 	it('history: newest first by month from the database, paged', async () => {
 		await incident('First', 'minor', new Date(Date.now() - 40 * 86_400_000));
 		await incident('Second', 'major', new Date(Date.now() - 3_600_000));
-		const h = await historyData(app, null);
+		const h = (await historyData(app, null))!;
 		const titles = h.months.flatMap((m) => m.entries.map((e) => e.title));
 		expect(titles).toEqual(['Second', 'First']);
 		expect(h.months.length).toBeGreaterThanOrEqual(2);
-		expect((await historyData(app, '2')).months.flatMap((m) => m.entries)).toEqual([]);
+		expect((await historyData(app, '2'))!.months.flatMap((m) => m.entries)).toEqual([]);
+		expect(await historyData(app, '-1')).toBeNull();
+		expect(await historyData(app, '1e309')).toBeNull();
 	});
 
 	it('the Atom feed parses, names the incidents and revalidates with its ETag', async () => {

@@ -33,9 +33,10 @@ export async function maintenancePageData(app: NoticePagesApp, rawId: string, no
 	return m ? maintenancePage(m, now, app.config.siteTimezone) : null;
 }
 
-/** One page of /history: the entries up to its end from both tables, merged by start. */
-export async function historyData(app: NoticePagesApp, rawPage: string | null, now = new Date()): Promise<HistoryView> {
+/** One page of /history: the entries up to its end from both tables, merged by start; null when `?page=` is not a page. */
+export async function historyData(app: NoticePagesApp, rawPage: string | null, now = new Date()): Promise<HistoryView | null> {
 	const page = parsePage(rawPage);
+	if (page === null) return null;
 	const limit = page * HISTORY_PER_PAGE + 1;
 	const db = app.database.db;
 	const [incidents, maintenances] = await Promise.all([

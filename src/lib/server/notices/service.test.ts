@@ -98,6 +98,7 @@ describe.each(DRIVERS)('incidents and maintenance on %s', (driver) => {
 			[{ title: 'ok', body: '' }, 'body'],
 			[{ title: 'ok', body: 'x', startedAt: '2026-12-01T10:00' }, 'startedAt'],
 			[{ title: 'a\nb', body: 'x' }, 'title'],
+			[{ title: 'a \u202eevil', body: 'x' }, 'title'],
 			[[], '']
 		];
 		for (const [input, field] of cases) {

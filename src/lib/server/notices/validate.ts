@@ -12,6 +12,7 @@ import { MINUTE, type MaintenanceWindow } from '../maintenance/recurrence';
 import { validateWindow } from '../maintenance/validate-window';
 
 export const MAX_TITLE = 200;
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/;
 /** Monitors one incident or window may name: more is a typo in a pattern, not a plan. */
 export const MAX_AFFECTED = 1000;
 
@@ -66,6 +67,8 @@ function title(v: unknown, e: Errors): string {
 	const t = v.trim();
 	if (t.length > MAX_TITLE) e.add('title', `must be at most ${MAX_TITLE} characters, got ${t.length}`);
 	else if (hasControlChars(t)) e.add('title', 'must be one line without control characters');
+	// Bidirectional overrides make a title read as other words than it holds ("evil" shown as "live").
+	else if (BIDI_CONTROLS.test(t)) e.add('title', 'must not contain bidirectional control characters (U+202A-U+202E, U+2066-U+2069)');
 	return t;
 }
 

@@ -56,9 +56,8 @@ describe('history', () => {
 		expect([p2.newer, p2.older]).toEqual([1, 3]);
 		expect(p2.months[0].entries[0].length).toBe('ongoing');
 		expect(parsePage('3')).toBe(3);
-		expect(parsePage('0')).toBe(1);
-		expect(parsePage('1e9')).toBe(1);
 		expect(parsePage(null)).toBe(1);
+		for (const bad of ['0', '-1', '1e9', '1e309', 'NaN', '03', '99999999', '']) expect(parsePage(bad), bad).toBeNull();
 	});
 });
 

@@ -43,9 +43,11 @@ export interface HistoryView {
 }
 
 /** The ?page= of the URL: 1 to HISTORY_MAX_PAGE; anything else is the first page. */
-export function parsePage(raw: string | null): number {
-	const n = raw && /^\d{1,4}$/.test(raw) ? Number(raw) : 1;
-	return n >= 1 && n <= HISTORY_MAX_PAGE ? n : 1;
+/** The page asked for: 1 when none is, null when what is asked is not a page (a 404, not page 1 in disguise). */
+export function parsePage(raw: string | null): number | null {
+	if (raw === null) return 1;
+	const n = /^[1-9]\d{0,3}$/.test(raw) ? Number(raw) : 0;
+	return n >= 1 && n <= HISTORY_MAX_PAGE ? n : null;
 }
 
 function span(start: Date, end: Date | null, tz: string): string {
