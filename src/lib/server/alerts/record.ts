@@ -5,7 +5,7 @@
 import type { Tx } from '../db/index';
 import type { CheckInput } from '../db/queries/checks';
 import { channelIdsOf, enqueueAlerts, lockAlertState, monitorLabel, saveAlertState, type NewOutboxRow } from '../db/queries/alerts';
-import { DEFAULT_CONFIRM, INITIAL_STATE, step, type ConfirmSettings, type Emit } from './confirm';
+import { DEFAULT_CONFIRM, step, type ConfirmSettings, type Emit } from './confirm';
 
 /** The webhook body's version: bump on any incompatible change to the payload. */
 export const PAYLOAD_VERSION = 1;
@@ -34,7 +34,7 @@ export function alertOnCheck(settings: ConfirmSettings = DEFAULT_CONFIRM) {
 	return async (tx: Tx, c: CheckInput): Promise<void> => {
 		const channels = await channelIdsOf(tx, c.monitorId);
 		if (channels.length === 0) return;
-		const prev = (await lockAlertState(tx, c.monitorId)) ?? INITIAL_STATE;
+		const prev = await lockAlertState(tx, c.monitorId);
 		const { next, emit } = step(prev, c.status, c.ts, settings);
 		if (next === prev) return;
 		await saveAlertState(tx, c.monitorId, next);

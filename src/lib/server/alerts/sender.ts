@@ -27,7 +27,11 @@ export interface SenderOptions {
 	timeoutMs?: number;
 	/** Messages claimed per transaction (default 20). */
 	batch?: number;
-	/** Claim transactions in flight at once (default 4): a slow receiver holds its batch, not the queue. */
+	/**
+	 * Claim transactions in flight at once (default 2): a slow receiver holds
+	 * its batch, not the queue. Each holds a pooled connection while it sends,
+	 * so this stays well under the pool the probe loop writes through.
+	 */
 	concurrency?: number;
 }
 
@@ -78,7 +82,7 @@ export class Sender {
 
 	/** Looks for due messages now (if a claim slot is free). */
 	wake(): void {
-		if (this.stopped || this.inFlight.size >= (this.o.concurrency ?? 4)) return;
+		if (this.stopped || this.inFlight.size >= (this.o.concurrency ?? 2)) return;
 		const p: Promise<void> = this.tick()
 			.then(
 				() => {},

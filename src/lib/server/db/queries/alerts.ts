@@ -53,19 +53,28 @@ export interface StoredAlertState {
 	lastTs: Date | null;
 }
 
-/** A monitor's confirmation state, row-locked until the transaction ends (two writers of one monitor take turns); null when none. */
-export async function lockAlertState(tx: Tx, monitorId: number): Promise<StoredAlertState | null> {
+/**
+ * A monitor's confirmation state, row-locked until the transaction ends, so
+ * two writers of one monitor take turns. The row is created first if missing
+ * (up, no streaks), so even a monitor's first checks have a row to lock.
+ */
+export async function lockAlertState(tx: Tx, monitorId: number): Promise<StoredAlertState> {
+	await tx.insert(monitorAlertState).values({ monitorId, state: 'up' }).onConflictDoNothing();
 	const [row] = await tx.select().from(monitorAlertState).where(eq(monitorAlertState.monitorId, monitorId)).for('update');
-	if (!row) return null;
-	const { monitorId: _, ...s } = row;
-	return { ...s, state: s.state === 'down' ? 'down' : 'up', lastStatus: s.lastStatus as MonitorStatus | null };
+	return {
+		state: row.state === 'down' ? 'down' : 'up',
+		badCount: row.badCount,
+		badSince: row.badSince,
+		goodCount: row.goodCount,
+		goodSince: row.goodSince,
+		since: row.since,
+		lastStatus: row.lastStatus as MonitorStatus | null,
+		lastTs: row.lastTs
+	};
 }
 
 export async function saveAlertState(tx: Tx, monitorId: number, s: StoredAlertState): Promise<void> {
-	await tx
-		.insert(monitorAlertState)
-		.values({ monitorId, ...s })
-		.onConflictDoUpdate({ target: monitorAlertState.monitorId, set: { ...s } });
+	await tx.update(monitorAlertState).set(s).where(eq(monitorAlertState.monitorId, monitorId));
 }
 
 export async function monitorLabel(tx: Tx, monitorId: number): Promise<{ tag: string; name: string } | null> {
