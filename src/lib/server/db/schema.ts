@@ -372,7 +372,6 @@ export const maintenanceMonitors = pgTable(
 	(t) => [primaryKey({ columns: [t.maintenanceId, t.monitorId] }), index('maintenance_monitors_monitor_idx').on(t.monitorId)]
 );
 
-
 // ---- Alerts ------------------------------------------------------------------
 
 /** Where alerts go. Only 'webhook' so far; `config` holds what the type needs (secrets included: never shown back in full). */
@@ -454,8 +453,12 @@ export const alertOutbox = pgTable(
 	// The sender's scan (what is pending, by due time) and its per-monitor
 	// order check (an earlier pending row of the same channel and monitor).
 	(t) => [
-		index('alert_outbox_pending_idx').on(t.nextAttemptAt).where(sql`delivered_at is null and gave_up_at is null`),
-		index('alert_outbox_queue_idx').on(t.channelId, t.monitorId, t.id).where(sql`delivered_at is null and gave_up_at is null`)
+		index('alert_outbox_pending_idx')
+			.on(t.nextAttemptAt)
+			.where(sql`delivered_at is null and gave_up_at is null`),
+		index('alert_outbox_queue_idx')
+			.on(t.channelId, t.monitorId, t.id)
+			.where(sql`delivered_at is null and gave_up_at is null`)
 	]
 );
 
