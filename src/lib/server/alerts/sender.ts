@@ -38,11 +38,13 @@ export interface SenderOptions {
 /** The exact body bytes sent (and signed): keys in a fixed order. */
 export function webhookBody(m: Pick<ClaimedAlert, 'idempotencyKey' | 'payload'>): string {
 	const p = m.payload;
+	// jsonb keeps keys in its own order, so nested objects are rebuilt too.
+	const monitor = p.monitor as { tag?: unknown; name?: unknown } | undefined;
 	return JSON.stringify({
 		version: PAYLOAD_VERSION,
 		id: m.idempotencyKey,
 		kind: p.kind,
-		monitor: p.monitor,
+		monitor: { tag: monitor?.tag, name: monitor?.name },
 		status: p.status,
 		at: p.at,
 		since: p.since,
