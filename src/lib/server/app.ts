@@ -15,11 +15,14 @@ import { runCheck } from './probe/check';
 import { RunNowGate, runNowLimitErrors, type RunNowResult } from './probe/run-now';
 import { StatusSnapshot } from './snapshot';
 import { Notices } from './notices/cache';
+import { Sender, type SenderOptions } from './alerts/sender';
 
 export interface App {
 	config: Config;
 	database: Database;
 	scheduler: Scheduler | null;
+	/** The alert sender: runs where the probe loop runs (null without it). */
+	sender: Sender | null;
 	/** Public monitors in memory, for badges and public JSON. */
 	snapshot: StatusSnapshot;
 	/** Incidents and maintenance in memory, as visitors see them. */
@@ -63,6 +66,8 @@ export interface StartOptions {
 	/** Start the probe loop (default: config.probeWorker). */
 	loop?: boolean;
 	scheduler?: Partial<SchedulerOptions>;
+	/** Alert sender settings (tests: shorter retries). */
+	sender?: Partial<Omit<SenderOptions, 'db' | 'log'>>;
 	/** Keep the public snapshot fresh (default true; the standalone worker serves nothing and skips it). */
 	snapshot?: boolean;
 }
@@ -111,6 +116,7 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 
 	const probeWorker = new ProbeWorker({ maxSockets: config.maxSockets });
 	let scheduler: Scheduler | null = null;
+	let sender: Sender | null = null;
 	if (opts.loop ?? config.probeWorker) {
 		probeWorker.start();
 		scheduler = new Scheduler({
@@ -129,6 +135,10 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 		});
 		await scheduler.start();
 		log.info(`probe loop started: ${scheduler.monitorCount} active monitors`);
+		// Beside the loop that queues the messages; with several workers on one
+		// database each runs one, and row locks share the outbox between them.
+		sender = new Sender({ db: database.db, log, ...opts.sender });
+		sender.start();
 	} else {
 		log.info('probe loop off (PROBE_WORKER=off): serving pages only');
 	}
@@ -136,6 +146,7 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 		config,
 		database,
 		scheduler,
+		sender,
 		snapshot,
 		notices,
 		log,
@@ -159,6 +170,7 @@ export async function stopApp(): Promise<void> {
 	holder.starting = undefined;
 	if (!app) return;
 	await app.scheduler?.stop();
+	await app.sender?.stop();
 	app.snapshot.stop();
 	app.notices.stop();
 	await app.probeWorker.stop();

@@ -5,7 +5,8 @@
 // the event loop's queue, not the network.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { recordCheck } from '../db/queries/checks';
+import { recordCheck, type AfterCheck } from '../db/queries/checks';
+import { alertOnCheck } from '../alerts/record';
 import { compactChecks, pruneChecks } from '../db/queries/compaction';
 import { claimSlots, pruneClaims, releaseFutureClaims } from '../db/queries/claims';
 import { listActiveMonitors, monitorsFingerprint, type ScheduledMonitor } from '../db/queries/monitors';
@@ -53,6 +54,8 @@ export interface SchedulerOptions {
 	/** How long to wait before retrying buffered writes (ms). */
 	retryMs?: number;
 	onCheck?: (e: CheckEvent) => void;
+	/** Runs in each new check's transaction; default the alert step (alerts/record.ts), null for none. */
+	afterCheck?: AfterCheck | null;
 }
 
 interface Entry {
@@ -115,8 +118,9 @@ export class Scheduler {
 
 	constructor(private o: SchedulerOptions) {
 		this.workerId = o.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+		const afterCheck = o.afterCheck === undefined ? alertOnCheck() : (o.afterCheck ?? undefined);
 		this.buffer = new WriteBuffer({
-			write: (c) => recordCheck(o.db, c, o.timeZone),
+			write: (c) => recordCheck(o.db, c, o.timeZone, afterCheck),
 			capacity: () => this.bufferCapacity(),
 			log: o.log,
 			retryMs: o.retryMs

@@ -25,12 +25,19 @@ export interface CheckInput {
 }
 
 /**
+ * Runs inside recordCheck's transaction after a new check is written (never
+ * for a duplicate slot): the alert step (alerts/record.ts), so its state and
+ * messages commit with the check. Passed in, so this module needs no alerts code.
+ */
+export type AfterCheck = (tx: Tx, input: CheckInput) => Promise<void>;
+
+/**
  * Writes one check and its rollups in one transaction. The first write of a
  * slot wins: a second write of the same (monitor, slot), from a restart or
  * another worker, changes nothing and returns false, so rollups never count
  * a slot twice.
  */
-export async function recordCheck(db: Db, input: CheckInput, timeZone: string): Promise<boolean> {
+export async function recordCheck(db: Db, input: CheckInput, timeZone: string, afterCheck?: AfterCheck): Promise<boolean> {
 	// The eval already refuses these; this is the last line before the float8
 	// rollups, whatever produced the check. Recorded DOWN with the cause, not clamped.
 	const problem = latencyProblem(input.latency);
@@ -67,6 +74,7 @@ export async function recordCheck(db: Db, input: CheckInput, timeZone: string): 
 		const delta = rollupDelta(input.status, input.latency);
 		await addToRollups(tx, input.monitorId, hourBucket(input.ts), dayKey(input.ts, timeZone), delta);
 		await updateState(tx, input);
+		if (afterCheck) await afterCheck(tx, input);
 		return true;
 	});
 }

@@ -1,0 +1,93 @@
+// The confirmation state machine, pure: one lost packet must alert nobody.
+// A monitor is confirmed down after `down` consecutive checks that are not UP
+// and confirmed recovered after `up` consecutive UP checks; each confirmation
+// emits one message. The state is stored per monitor (monitor_alert_state), so
+// a restart or another worker carries on where the last check left it.
+import type { MonitorStatus } from '../types';
+
+export interface ConfirmSettings {
+	/** Consecutive not-UP checks before 'down' (default 2). */
+	down: number;
+	/** Consecutive UP checks before 'recovered' (default 2). */
+	up: number;
+	/** Whether a DEGRADED check counts as not UP (default no: it counts as UP). */
+	degradedIsDown: boolean;
+}
+
+export const DEFAULT_CONFIRM: ConfirmSettings = { down: 2, up: 2, degradedIsDown: false };
+
+export interface AlertState {
+	/** What was last confirmed: alerts go out on a change of this. */
+	state: 'up' | 'down';
+	badCount: number;
+	badSince: Date | null;
+	goodCount: number;
+	goodSince: Date | null;
+	/** When the confirmed state began (for 'down': the outage's first failing slot). */
+	since: Date | null;
+	lastStatus: MonitorStatus | null;
+	lastTs: Date | null;
+}
+
+/** A monitor never seen: up, no streaks (so a monitor that starts down alerts after `down` checks). */
+export const INITIAL_STATE: AlertState = {
+	state: 'up',
+	badCount: 0,
+	badSince: null,
+	goodCount: 0,
+	goodSince: null,
+	since: null,
+	lastStatus: null,
+	lastTs: null
+};
+
+export type Emit =
+	| { kind: 'down'; status: MonitorStatus; at: Date; since: Date }
+	| { kind: 'recovered'; status: MonitorStatus; at: Date; since: Date; durationSeconds: number | null };
+
+// Streaks are capped so a monitor down for years cannot overflow the integer column.
+const CAP = 1_000_000;
+
+/**
+ * The state after a check of `status` at slot `ts`, and what to send, if anything.
+ * A check not newer than the last one counted (a late write) changes nothing.
+ * MAINTENANCE neither counts nor resets a streak: nothing alerts in maintenance.
+ */
+export function step(
+	prev: AlertState,
+	status: MonitorStatus,
+	ts: Date,
+	settings: ConfirmSettings = DEFAULT_CONFIRM
+): { next: AlertState; emit: Emit | null } {
+	if (prev.lastTs && ts.getTime() <= prev.lastTs.getTime()) return { next: prev, emit: null };
+	const seen = { ...prev, lastStatus: status, lastTs: ts };
+	if (status === 'MAINTENANCE') return { next: seen, emit: null };
+
+	const bad = status === 'DOWN' || (status === 'DEGRADED' && settings.degradedIsDown);
+	if (bad) {
+		const badSince = prev.badCount === 0 ? ts : (prev.badSince ?? ts);
+		const next: AlertState = {
+			...seen,
+			badCount: Math.min(prev.badCount + 1, CAP),
+			badSince,
+			goodCount: 0,
+			goodSince: null
+		};
+		if (prev.state === 'up' && next.badCount >= Math.max(1, settings.down)) {
+			return { next: { ...next, state: 'down', since: badSince }, emit: { kind: 'down', status, at: ts, since: badSince } };
+		}
+		return { next, emit: null };
+	}
+
+	const goodSince = prev.goodCount === 0 ? ts : (prev.goodSince ?? ts);
+	const next: AlertState = { ...seen, goodCount: Math.min(prev.goodCount + 1, CAP), goodSince, badCount: 0, badSince: null };
+	if (prev.state === 'down' && next.goodCount >= Math.max(1, settings.up)) {
+		// The outage lasted from its first failing slot to the first UP slot of the streak that ended it.
+		const durationSeconds = prev.since ? Math.max(0, Math.round((goodSince.getTime() - prev.since.getTime()) / 1000)) : null;
+		return {
+			next: { ...next, state: 'up', since: goodSince },
+			emit: { kind: 'recovered', status, at: ts, since: goodSince, durationSeconds }
+		};
+	}
+	return { next, emit: null };
+}
