@@ -4,6 +4,7 @@
 // emits one message. The state is stored per monitor (monitor_alert_state), so
 // a restart or another worker carries on where the last check left it.
 import type { MonitorStatus } from '../types';
+import type { StoredAlertState } from '../db/queries/alerts';
 
 export interface ConfirmSettings {
 	/** Consecutive not-UP checks before 'down' (default 2). */
@@ -16,18 +17,8 @@ export interface ConfirmSettings {
 
 export const DEFAULT_CONFIRM: ConfirmSettings = { down: 2, up: 2, degradedIsDown: false };
 
-export interface AlertState {
-	/** What was last confirmed: alerts go out on a change of this. */
-	state: 'up' | 'down';
-	badCount: number;
-	badSince: Date | null;
-	goodCount: number;
-	goodSince: Date | null;
-	/** When the confirmed state began (for 'down': the outage's first failing slot). */
-	since: Date | null;
-	lastStatus: MonitorStatus | null;
-	lastTs: Date | null;
-}
+/** A monitor's stored alert state (db/queries/alerts.ts keeps it, one row per monitor). */
+export type AlertState = StoredAlertState;
 
 /** A monitor never seen: up, no streaks (so a monitor that starts down alerts after `down` checks). */
 export const INITIAL_STATE: AlertState = {

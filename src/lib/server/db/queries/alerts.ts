@@ -43,11 +43,13 @@ export async function channelIdsOf(tx: Tx, monitorId: number): Promise<number[]>
 }
 
 export interface StoredAlertState {
+	/** What was last confirmed: alerts go out on a change of this. */
 	state: 'up' | 'down';
 	badCount: number;
 	badSince: Date | null;
 	goodCount: number;
 	goodSince: Date | null;
+	/** When the confirmed state began (for 'down': the outage's first failing slot). */
 	since: Date | null;
 	lastStatus: MonitorStatus | null;
 	lastTs: Date | null;
