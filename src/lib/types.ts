@@ -135,3 +135,19 @@ export interface ChangeRow {
 	length: string;
 	reason: string;
 }
+
+/** The maintenance form's fields as typed (admin/notice-form.ts reads them; the form component shows them). */
+export interface MaintenanceFormValues {
+	title: string;
+	description: string;
+	monitors: string[];
+	kind: 'once' | 'recurring';
+	/** One-off: datetime-local values in the site's zone. */
+	start: string;
+	end: string;
+	/** Recurring: the rule, its local start (datetime-local) in `timeZone`, and each occurrence's length. */
+	rrule: string;
+	dtstart: string;
+	durationMinutes: string;
+	timeZone: string;
+}

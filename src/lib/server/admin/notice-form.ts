@@ -7,6 +7,7 @@
 // dtstart and names its zone itself.
 import type { FieldError } from '../monitors/validate';
 import { formatLocal, fromWall, parseLocal, toWall } from '$lib/time';
+import type { MaintenanceFormValues } from '$lib/types';
 
 /** FormData and URLSearchParams both read like this (the preview endpoint reads the form's fields from its query). */
 export interface FieldSource {
@@ -83,20 +84,7 @@ export const readUpdateForm = (src: FieldSource): UpdateFormValues => ({ state: 
 
 // ---- maintenance -----------------------------------------------------------
 
-export interface MaintenanceFormValues {
-	title: string;
-	description: string;
-	monitors: string[];
-	kind: 'once' | 'recurring';
-	/** One-off: datetime-local values in the site's zone. */
-	start: string;
-	end: string;
-	/** Recurring: the rule, its local start (datetime-local) in `timeZone`, and each occurrence's length. */
-	rrule: string;
-	dtstart: string;
-	durationMinutes: string;
-	timeZone: string;
-}
+export type { MaintenanceFormValues } from '$lib/types';
 
 export function readMaintenanceForm(src: FieldSource, siteZone: string): MaintenanceFormValues {
 	return {
