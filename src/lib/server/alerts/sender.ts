@@ -10,6 +10,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Db } from '../db/index';
 import { claimDueAlerts, recordAttempt, type ClaimedAlert } from '../db/queries/alerts';
 import type { Logger } from '../log';
+import type { WebhookConfig } from '../alert-types';
 import { PAYLOAD_VERSION } from './record';
 
 export interface SenderOptions {
@@ -142,7 +143,7 @@ export class Sender {
 			durationMs: performance.now() - started
 		});
 		if (m.channelType !== 'webhook') return done(null, `unknown channel type ${m.channelType}`);
-		const { url, secret } = m.channelConfig;
+		const { url, secret } = m.channelConfig as WebhookConfig;
 		let parsed: URL;
 		try {
 			parsed = new URL(url);

@@ -3,13 +3,24 @@
 import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, serial, text } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { monitors, tstz } from './schema-monitors';
+import type { ChannelConfig, ChannelScope, ChannelType } from '../alert-types';
 
-/** Where alerts go. Only 'webhook' so far; `config` holds what the type needs (secrets included: never shown back in full). */
+/**
+ * Where alerts go (alert-types.ts): `type` and `config` (what the type
+ * needs, secrets included: never shown back in full), which monitors it serves
+ * (`scope`: 'monitors' through monitor_channels, 'all', or 'group' with
+ * `scope_group`), and how many messages within a minute make a storm.
+ */
 export const alertChannels = pgTable('alert_channels', {
 	id: serial('id').primaryKey(),
 	name: text('name').notNull().unique(),
-	type: text('type').notNull(),
-	config: jsonb('config').$type<{ url: string; secret: string }>().notNull(),
+	type: text('type').$type<ChannelType>().notNull(),
+	config: jsonb('config').$type<ChannelConfig['config']>().notNull(),
+	scope: text('scope').$type<ChannelScope['kind']>().notNull().default('monitors'),
+	scopeGroup: text('scope_group'),
+	stormThreshold: integer('storm_threshold').notNull().default(5),
+	/** 'file' when CHANNELS_FILE defines it (the file wins at start), else 'admin'. */
+	source: text('source').$type<'admin' | 'file'>().notNull().default('admin'),
 	createdAt: tstz('created_at').notNull().defaultNow(),
 	updatedAt: tstz('updated_at').notNull().defaultNow()
 });
@@ -49,7 +60,11 @@ export const monitorAlertState = pgTable('monitor_alert_state', {
 	since: tstz('since'),
 	lastStatus: text('last_status'),
 	/** Slot of the latest check counted: an older one (a late buffer flush) is ignored. */
-	lastTs: tstz('last_ts')
+	lastTs: tstz('last_ts'),
+	/** When the last message (down or reminder) of the current outage was queued: reminders count from it. */
+	lastNotifiedAt: tstz('last_notified_at'),
+	/** Reminders queued in the current outage. */
+	reminders: integer('reminders').notNull().default(0)
 });
 
 /**
@@ -65,10 +80,9 @@ export const alertOutbox = pgTable(
 		channelId: integer('channel_id')
 			.notNull()
 			.references(() => alertChannels.id, { onDelete: 'cascade' }),
-		monitorId: integer('monitor_id')
-			.notNull()
-			.references(() => monitors.id, { onDelete: 'cascade' }),
-		/** 'down' or 'recovered'. */
+		/** Null for a channel's test message. */
+		monitorId: integer('monitor_id').references(() => monitors.id, { onDelete: 'cascade' }),
+		/** 'down', 'recovered', 'reminder' or 'test'. */
 		kind: text('kind').notNull(),
 		idempotencyKey: text('idempotency_key').notNull().unique(),
 		payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
@@ -78,7 +92,12 @@ export const alertOutbox = pgTable(
 		deliveredAt: tstz('delivered_at'),
 		/** Set when retries stopped (past the give-up age): no longer holds back later messages. */
 		gaveUpAt: tstz('gave_up_at'),
-		lastError: text('last_error')
+		lastError: text('last_error'),
+		/**
+		 * Set when the row was first sent as part of a storm digest: a retry
+		 * sends the same rows again as one message with the same key.
+		 */
+		batchKey: text('batch_key')
 	},
 	// The sender's scan (what is pending, by due time) and its per-monitor
 	// order check (an earlier pending row of the same channel and monitor).

@@ -35,6 +35,11 @@ export const monitors = pgTable('monitors', {
 	showHosts: boolean('show_hosts').notNull().default(false),
 	groupName: text('group_name'),
 	sortOrder: integer('sort_order').notNull().default(0),
+	// Alert settings (alert-types.ts MonitorAlertSettings).
+	alertDown: integer('alert_down').notNull().default(2),
+	alertUp: integer('alert_up').notNull().default(2),
+	alertDegraded: boolean('alert_degraded').notNull().default(false),
+	alertRemindMinutes: integer('alert_remind_minutes'),
 	createdAt: tstz('created_at').notNull().defaultNow(),
 	// Bumped by every Drizzle update: the scheduler's change detection relies on it.
 	updatedAt: tstz('updated_at')

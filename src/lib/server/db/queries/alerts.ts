@@ -7,24 +7,22 @@ import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../index';
 import { alertChannels, alertDeliveries, alertOutbox, monitorAlertState, monitorChannels, monitors } from '../schema';
 import type { MonitorStatus } from '../../types';
+import type { ChannelConfig, ChannelScope, ChannelType } from '../../alert-types';
 
-export interface WebhookConfig {
-	url: string;
-	secret: string;
-}
-
-export interface NewChannel {
+export type NewChannel = ChannelConfig & {
 	name: string;
-	type: 'webhook';
-	config: WebhookConfig;
-}
+	scope?: ChannelScope['kind'];
+	scopeGroup?: string | null;
+	stormThreshold?: number;
+	source?: 'admin' | 'file';
+};
 
 export async function createChannel(db: Tx, c: NewChannel): Promise<number> {
 	const [row] = await db.insert(alertChannels).values(c).returning({ id: alertChannels.id });
 	return row.id;
 }
 
-export async function updateChannelConfig(db: Tx, id: number, config: WebhookConfig): Promise<void> {
+export async function updateChannelConfig(db: Tx, id: number, config: ChannelConfig['config']): Promise<void> {
 	await db.update(alertChannels).set({ config, updatedAt: new Date() }).where(eq(alertChannels.id, id));
 }
 
@@ -86,8 +84,8 @@ export async function monitorLabel(tx: Tx, monitorId: number): Promise<{ tag: st
 
 export interface NewOutboxRow {
 	channelId: number;
-	monitorId: number;
-	kind: 'down' | 'recovered';
+	monitorId: number | null;
+	kind: 'down' | 'recovered' | 'reminder' | 'test';
 	idempotencyKey: string;
 	payload: Record<string, unknown>;
 }
@@ -103,14 +101,14 @@ const pending = and(isNull(alertOutbox.deliveredAt), isNull(alertOutbox.gaveUpAt
 export interface ClaimedAlert {
 	id: number;
 	channelId: number;
-	monitorId: number;
+	monitorId: number | null;
 	kind: string;
 	idempotencyKey: string;
 	payload: Record<string, unknown>;
 	createdAt: Date;
 	attempts: number;
-	channelType: string;
-	channelConfig: WebhookConfig;
+	channelType: ChannelType;
+	channelConfig: ChannelConfig['config'];
 }
 
 /**
