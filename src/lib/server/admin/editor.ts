@@ -5,7 +5,9 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { checkNow, type App } from '../app';
 import { DEFAULT_EVAL } from '../eval/default';
 import { EVAL_TEMPLATES } from '../eval/templates';
-import { getMonitorSpec } from '../db/queries/monitors';
+import { getMonitorByTag, getMonitorSpec } from '../db/queries/monitors';
+import { recentPings } from '../db/queries/checks';
+import type { Ping } from '../types';
 import { saveMonitor } from '../monitors/service';
 import { presentOutcome } from '../probe/run-now';
 import {
@@ -31,8 +33,20 @@ export async function loadEditor(app: App, tag: string | null) {
 		original: tag,
 		form,
 		defaultEval: DEFAULT_EVAL,
-		templates: EVAL_TEMPLATES.map((t) => ({ id: t.id, name: t.name, description: t.description, source: t.source }))
+		templates: EVAL_TEMPLATES.map((t) => ({ id: t.id, name: t.name, description: t.description, source: t.source })),
+		recentPings: tag === null ? [] : await editorRecentPings(app, tag)
 	};
+}
+
+/** How many of the latest checks the hosts table's troubleshooting hints look at. */
+export const HINT_CHECKS = 10;
+
+/** The pings of the monitor's latest checks, newest first, without the dialled address (the hints need none). */
+async function editorRecentPings(app: App, tag: string): Promise<Ping[][]> {
+	const row = await getMonitorByTag(app.database.db, tag);
+	if (!row) return [];
+	const checks = await recentPings(app.database.db, row.id, HINT_CHECKS);
+	return checks.map((pings) => pings.map(({ status, latency, host, port, type, error }) => ({ status, latency, host, port, type, error })));
 }
 
 /** Save: validate everything (fields, then eval syntax in the sandbox), write, refresh the scheduler. */

@@ -309,6 +309,11 @@ export interface CheckRecord {
 	error: string | null;
 }
 
+/** The pings of a monitor's latest `limit` checks, newest first (the editor's troubleshooting hints). */
+export async function recentPings(db: Db, monitorId: number, limit: number): Promise<Ping[][]> {
+	return Promise.all((await storedLatest(db, monitorId, limit)).map((row) => unpack(db, monitorId, row.hosts)));
+}
+
 /** The pings of a monitor's latest check; [] when it has none. */
 export async function latestPings(db: Db, monitorId: number): Promise<Ping[]> {
 	const [row] = await storedLatest(db, monitorId, 1);
