@@ -13,7 +13,8 @@ import { SERVICES, SERVICE_PORTS, TIMEOUT_GUIDANCE, TROUBLESHOOTING, serviceForP
 const SPEC = process.env.PORTHOLE_SPEC || join(process.cwd(), '..', 'shared', 'spec', 'tcp-monitor.md');
 const requireSpec = process.env.PORTHOLE_REQUIRE_SPEC === '1' || (!!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0');
 const haveSpec = existsSync(SPEC);
-if (!haveSpec && !requireSpec) console.warn(`services spec check skipped: ${SPEC} not found (set PORTHOLE_SPEC, or CI=true to fail instead)`);
+if (!haveSpec && !requireSpec)
+	console.warn(`services spec check skipped: ${SPEC} not found (set PORTHOLE_SPEC, or CI=true to fail instead)`);
 
 /** The text between a heading line and the next heading of the same or a higher level. */
 function section(md: string, heading: string): string {
@@ -65,8 +66,7 @@ describe.skipIf(!haveSpec && !requireSpec)('the spec tables', () => {
 		expect(fromSpec.length).toBe(17);
 		expect(SERVICES.map((s) => ({ name: s.name, group: s.group, ports: s.ports.map((p) => p.port), notes: s.notes }))).toEqual(fromSpec);
 		// Each port's label names its service (or the service's protocol variant) and the port.
-		for (const s of SERVICES)
-			for (const p of s.ports) expect(p.label).toMatch(new RegExp(`^(${s.name}|${s.name}S)\\b.* ${p.port}$`));
+		for (const s of SERVICES) for (const p of s.ports) expect(p.label).toMatch(new RegExp(`^(${s.name}|${s.name}S)\\b.* ${p.port}$`));
 	});
 
 	it('timeout ranges are the Timeout Configuration list', () => {

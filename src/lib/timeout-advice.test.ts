@@ -101,8 +101,15 @@ describe('timeoutAdvice', () => {
 			'10000 ms is long for a local host: the spec suggests at most 1000 ms, and an unreachable host holds each check that long'
 		);
 		expect(timeoutAdvice('db.example.com', '300')!.warning).toBe(
-			'300 ms is short for a public host: the spec suggests at least 1000 ms, or a slow answer counts as a timeout'
+			'300 ms is short for a public host: the spec suggests at least 1000 ms, or a slow answer is counted as a timeout'
 		);
+	});
+
+	it('says in a tooltip which of the spec tiers the range spans', () => {
+		expect(timeoutAdvice('127.0.0.1', '1000')!.title).toBe("This host looks local (loopback): the spec's local services");
+		expect(timeoutAdvice('10.0.0.5', '1000')!.title).toBe("This host looks private: the spec's local services to same datacenter");
+		expect(timeoutAdvice('db.example.com', '1000')!.title).toBe("This host looks public: the spec's same datacenter to global services");
+		expect(timeoutAdvice('db.example.com', '1000')!.hint).toBe('1000–10000 ms for a public host');
 	});
 
 	it('gives no advice without a judgeable host, and no warning for a timeout the row already refuses', () => {

@@ -21,9 +21,17 @@ const [LOCAL, DATACENTER, , GLOBAL] = TIMEOUT_GUIDANCE;
 
 /** What the spec's guidance allows for each kind of host, in ms, inclusive. */
 export const KIND_RANGE: Record<HostKind, { min: number; max: number; words: string }> = {
-	loopback: { min: LOCAL.min, max: LOCAL.max, words: 'local' },
-	private: { min: LOCAL.min, max: DATACENTER.max, words: 'local to same datacenter' },
-	public: { min: DATACENTER.min, max: GLOBAL.max, words: 'same datacenter to global' }
+	loopback: { min: LOCAL.min, max: LOCAL.max, words: `looks local (loopback): the spec's ${LOCAL.label.toLowerCase()}` },
+	private: {
+		min: LOCAL.min,
+		max: DATACENTER.max,
+		words: `looks private: the spec's ${LOCAL.label.toLowerCase()} to ${DATACENTER.label.toLowerCase()}`
+	},
+	public: {
+		min: DATACENTER.min,
+		max: GLOBAL.max,
+		words: `looks public: the spec's ${DATACENTER.label.toLowerCase()} to ${GLOBAL.label.toLowerCase()}`
+	}
 };
 
 /** The spec's default timeout (Host Object Properties), used when the field is empty. */
@@ -94,8 +102,10 @@ export interface TimeoutAdvice {
 	kind: HostKind;
 	min: number;
 	max: number;
-	/** Shown beside the timeout: the range and where it comes from. */
+	/** Shown beside the timeout: the range and the kind of host. */
 	hint: string;
+	/** Which of the spec's tiers the range spans, for a tooltip. */
+	title: string;
 	/** Set when the timeout is outside the range. */
 	warning?: string;
 }
@@ -115,12 +125,27 @@ export function timeoutAdvice(host: string, timeout: string): TimeoutAdvice | nu
 	const kind = hostKind(host);
 	if (!kind) return null;
 	const { min, max, words } = KIND_RANGE[kind];
-	const hint = `${min}–${max} ms suggested for ${WHAT[kind]} (${words})`;
+	const hint = `${min}–${max} ms for ${WHAT[kind]}`;
+	const title = `This host ${words}`;
 	const t = timeout.trim() === '' ? DEFAULT_TIMEOUT_MS : Number(timeout);
-	if (!Number.isInteger(t) || t < 1 || t > 60000) return { kind, min, max, hint };
+	if (!Number.isInteger(t) || t < 1 || t > 60000) return { kind, min, max, hint, title };
 	if (t < min)
-		return { kind, min, max, hint, warning: `${t} ms is short for ${WHAT[kind]}: the spec suggests at least ${min} ms, or a slow answer counts as a timeout` };
+		return {
+			kind,
+			min,
+			max,
+			hint,
+			title,
+			warning: `${t} ms is short for ${WHAT[kind]}: the spec suggests at least ${min} ms, or a slow answer is counted as a timeout`
+		};
 	if (t > max)
-		return { kind, min, max, hint, warning: `${t} ms is long for ${WHAT[kind]}: the spec suggests at most ${max} ms, and an unreachable host holds each check that long` };
-	return { kind, min, max, hint };
+		return {
+			kind,
+			min,
+			max,
+			hint,
+			title,
+			warning: `${t} ms is long for ${WHAT[kind]}: the spec suggests at most ${max} ms, and an unreachable host holds each check that long`
+		};
+	return { kind, min, max, hint, title };
 }

@@ -32,7 +32,10 @@ describe('hostHints', () => {
 	});
 
 	it('an IP6 host never open with a network error is "IPv6 not working", not "Always error"', () => {
-		const v6 = [ping('error', { type: 'IP6', error: 'ENETUNREACH: connect ENETUNREACH 2001:db8::1:443' }), ping('timeout', { type: 'IP6' })];
+		const v6 = [
+			ping('error', { type: 'IP6', error: 'ENETUNREACH: connect ENETUNREACH 2001:db8::1:443' }),
+			ping('timeout', { type: 'IP6' })
+		];
 		expect(ids(v6, 'IP6')).toEqual(['ipv6']);
 		expect(hostHints(v6, 'IP6', 1000)[0].evidence).toBe('never open in 2 recent checks (ENETUNREACH)');
 		// A refused IPv6 connection is the service, not the network.
@@ -51,7 +54,11 @@ describe('hostHints', () => {
 			evidence: 'timeout in 2 of 2 recent checks'
 		});
 		const [e] = hostHints([ping('error', { error: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1' })], 'tcp', 1000);
-		expect(e).toMatchObject({ issue: 'Always error', cause: 'Service not running or wrong port', evidence: 'error in 1 of 1 recent check (ECONNREFUSED)' });
+		expect(e).toMatchObject({
+			issue: 'Always error',
+			cause: 'Service not running or wrong port',
+			evidence: 'error in the latest check (ECONNREFUSED)'
+		});
 		const [l] = hostHints([ping('open', { latency: 600 }), ping('open', { latency: 800 })], 'tcp', 1000);
 		expect(l).toMatchObject({ issue: 'High latency', evidence: 'connect 700 ms on average, 70 % of the 1000 ms timeout' });
 	});

@@ -29,7 +29,8 @@ export interface HostHint {
 const NET_CODES = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT']);
 const code = (e?: string) => /^[A-Z_]+/.exec(e ?? '')?.[0] ?? '';
 const key = (type: string, host: string, port: string | number) => `${type}|${host.trim().toLowerCase()}|${port}`;
-const checksWord = (n: number) => (n === 1 ? 'recent check' : 'recent checks');
+/** "in 3 of 5 recent checks", or "in the latest check" when there is only one. */
+const inChecks = (k: number, n: number) => (n === 1 ? 'in the latest check' : `in ${k} of ${n} recent checks`);
 
 function hint(id: PingIssue, evidence: string): HostHint {
 	const row = TROUBLESHOOTING.find((t) => t.id === id)!;
@@ -46,12 +47,12 @@ export function hostHints(pings: Ping[], type: string, timeoutMs: number): HostH
 	const out: HostHint[] = [];
 	if (type === 'IP6' && open.length === 0 && errors.some((p) => NET_CODES.has(code(p.error)))) {
 		const c = [...new Set(errors.map((p) => code(p.error)).filter((x) => NET_CODES.has(x)))].join(', ');
-		out.push(hint('ipv6', `never open in ${n} ${checksWord(n)} (${c})`));
-	} else if (timeouts === n) out.push(hint('always-timeout', `timeout in ${n} of ${n} ${checksWord(n)}`));
+		out.push(hint('ipv6', `never open ${n === 1 ? 'in the latest check' : `in ${n} recent checks`} (${c})`));
+	} else if (timeouts === n) out.push(hint('always-timeout', `timeout ${inChecks(n, n)}`));
 	else if (errors.length === n) {
 		const codes = [...new Set(errors.map((p) => code(p.error)).filter(Boolean))].join(', ');
-		out.push(hint('always-error', `error in ${n} of ${n} ${checksWord(n)}${codes ? ` (${codes})` : ''}`));
-	} else if (timeouts > 0) out.push(hint('intermittent-timeouts', `timeout in ${timeouts} of ${n} ${checksWord(n)}`));
+		out.push(hint('always-error', `error ${inChecks(n, n)}${codes ? ` (${codes})` : ''}`));
+	} else if (timeouts > 0) out.push(hint('intermittent-timeouts', `timeout ${inChecks(timeouts, n)}`));
 	if (open.length > 0) {
 		const avg = open.reduce((a, p) => a + p.latency, 0) / open.length;
 		if (avg >= timeoutMs / 2) {

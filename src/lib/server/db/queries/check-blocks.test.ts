@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../testing';
 import { checkBlocks, checkHours, checks } from '../schema';
-import { checksBetween, latestPings, recentChecks, recordCheck, type CheckInput } from './checks';
+import { checksBetween, latestPings, recentChecks, recentPings, recordCheck, type CheckInput } from './checks';
 import { compactChecks, pruneChecks } from './compaction';
 import { latencyPercentile, percentileCont } from './status';
 import { latencySeries } from '../../status-pages';
@@ -105,6 +105,8 @@ describe.each(DRIVERS)('check blocks on %s', (driver) => {
 			// Bounds inside a second: floored as the slots are.
 			subsecond: await checksBetween(t.db, id, new Date(START + 63 * 60_000 + 30_000 + 400), new Date(START + 133 * 60_000 + 30_000 + 600)),
 			latest: await latestPings(t.db, id),
+			recentPings10: await recentPings(t.db, id, 10),
+			recentPingsAll: await recentPings(t.db, id, 1000),
 			p95: await latencyPercentile(t.db, id, from, 0.95),
 			p95mid: await latencyPercentile(t.db, id, new Date(START + 2 * HOUR + 31 * 60_000), 0.95),
 			p50: await latencyPercentile(t.db, id, new Date(START + 30 * 60_000), 0.5),
@@ -136,6 +138,9 @@ describe.each(DRIVERS)('check blocks on %s', (driver) => {
 	it('keeps every check readable and identical after compaction', async () => {
 		const before = await readAll();
 		expect(before.recentAll.length).toBeGreaterThan(300);
+		// The editor's hints read the newest checks' pings, newest first.
+		expect(before.recentPingsAll).toEqual([...before.between].reverse().map((c) => c.pings));
+		expect(before.recentPings10).toEqual(before.recentPingsAll.slice(0, 10));
 		const r = await compactChecks(t.db, { now: NOW });
 		// Monitor a: hours 00-03 (4 blocks); monitor b: its 100 checks, hours 00-01.
 		expect(r.blocks).toBe(6);
