@@ -1,0 +1,273 @@
+// "Beyond the port is open" against real local servers: a banner server, a
+// Redis-like PING/PONG server, a silent one, and a TLS server whose
+// self-signed certificate (made here with openssl) expires in 5 days.
+// Traffic goes to 127.0.0.1 only.
+import { describe, it, expect, beforeAll } from 'vitest';
+import net from 'node:net';
+import tls from 'node:tls';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { probeHost, probeHosts } from './tcp';
+import type { Host } from '../types';
+import { listen } from '../../../../tests/fixtures/net';
+import { cleanups, useCleanups, withLagControl } from './tcp.fixtures';
+
+useCleanups();
+
+/** A server on 127.0.0.1 running `onSocket` for each connection; closed after the test. */
+async function serve(onSocket: (s: net.Socket) => void, make: (h: (s: net.Socket) => void) => net.Server = net.createServer) {
+	const sockets = new Set<net.Socket>();
+	const server = make((s) => {
+		sockets.add(s);
+		s.on('error', () => {});
+		s.on('close', () => sockets.delete(s));
+		onSocket(s);
+	});
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+	cleanups.push(
+		() =>
+			new Promise<void>((r) => {
+				for (const s of sockets) s.destroy();
+				server.close(() => r());
+			})
+	);
+	return (server.address() as net.AddressInfo).port;
+}
+
+const h = (port: number, extra: Partial<Host>, timeout = 1000): Host => ({ type: 'tcp', host: '127.0.0.1', port, timeout, ...extra });
+
+/** Answers PING with +PONG, anything else with -ERR (Redis's inline protocol). */
+const redisLike = (s: net.Socket) => {
+	let buf = '';
+	s.on('data', (d) => {
+		buf += d.toString('latin1');
+		let i;
+		while ((i = buf.indexOf('\r\n')) >= 0) {
+			const line = buf.slice(0, i);
+			buf = buf.slice(i + 2);
+			s.write(line === 'PING' ? '+PONG\r\n' : `-ERR unknown command '${line}'\r\n`);
+		}
+	});
+};
+
+describe('expect: banner services', () => {
+	it('a banner prefix matches: open, banner escaped, matched true, latency the connect time', async () => {
+		const port = await serve((s) => s.write('SSH-2.0-Test\r\n'));
+		const ping = await probeHost(h(port, { expect: 'SSH-2.0-' }));
+		expect(ping).toEqual({
+			status: 'open',
+			latency: expect.any(Number),
+			host: '127.0.0.1',
+			port,
+			type: 'tcp',
+			address: '127.0.0.1',
+			dnsLatency: 0,
+			banner: 'SSH-2.0-Test\\r\\n',
+			matched: true
+		});
+		expect(Object.keys(ping)).toEqual(['status', 'latency', 'host', 'port', 'type', 'address', 'dnsLatency', 'banner', 'matched']);
+	});
+
+	it('the ssh preset and a regex expect both match the same banner', async () => {
+		const port = await serve((s) => s.write('SSH-2.0-Test\r\n'));
+		const [preset, regex, caseless] = await probeHosts([
+			h(port, { preset: 'ssh' }),
+			h(port, { expect: '/^SSH-\\d\\.\\d-Te/' }),
+			h(port, { expect: '/^ssh-2\\.0-test\\r$/im' })
+		]);
+		expect([preset.matched, regex.matched, caseless.matched]).toEqual([true, true, true]);
+		expect([preset.status, regex.status, caseless.status]).toEqual(['open', 'open', 'open']);
+	});
+
+	it('a different banner: error EEXPECT naming both, matched false', async () => {
+		const port = await serve((s) => s.write('220 mail.test ESMTP\r\n'));
+		const ping = await probeHost(h(port, { expect: 'SSH-' }));
+		expect(ping.status).toBe('error');
+		expect(ping.matched).toBe(false);
+		expect(ping.banner).toBe('220 mail.test ESMTP\\r\\n');
+		expect(ping.error).toBe('EEXPECT: expected "SSH-", got "220 mail.test ESMTP\\r\\n"');
+		expect(ping.latency).toBeGreaterThan(0);
+	});
+
+	it('a binary banner is escaped and capped at 128 characters', async () => {
+		const port = await serve((s) => s.write(Buffer.concat([Buffer.from([0, 1, 0xff, 0x5c]), Buffer.alloc(300, 0x41)])));
+		const ping = await probeHost(h(port, { expect: '/^\\x00\\x01/' }));
+		expect(ping.matched).toBe(true);
+		expect(ping.banner!.startsWith('\\x00\\x01\\xff\\\\AAAA')).toBe(true);
+		expect(ping.banner!.length).toBe(128);
+	});
+
+	it('a service that accepts and says nothing → timeout within the host timeout, matched false', async () => {
+		const l = await listen('127.0.0.1', 0, { hold: true });
+		cleanups.push(l.close);
+		const { result: ping, wall, lag } = await withLagControl(300, () => probeHost(h(l.port, { expect: 'SSH-' }, 300)));
+		expect(ping.status).toBe('timeout');
+		expect(ping.error).toBe(`ETIMEDOUT: no answer from 127.0.0.1:${l.port} within 300 ms`);
+		expect(ping.banner).toBe('');
+		expect(ping.matched).toBe(false);
+		expect(wall).toBeGreaterThanOrEqual(300);
+		expect(wall).toBeLessThanOrEqual(400 + lag);
+	});
+
+	it('a service that closes without a word → error, got nothing', async () => {
+		const port = await serve((s) => s.end());
+		const ping = await probeHost(h(port, { expect: '220' }));
+		expect(ping.status).toBe('error');
+		expect(ping.matched).toBe(false);
+		expect(ping.error).toBe('EEXPECT: expected "220", got nothing (connection closed)');
+	});
+});
+
+describe('send + expect', () => {
+	it('Redis-like: PING → +PONG (preset and explicit), a wrong request → matched false', async () => {
+		const port = await serve(redisLike);
+		const [preset, explicit, regex, wrong] = await probeHosts([
+			h(port, { preset: 'redis' }),
+			h(port, { send: 'PING\r\n', expect: '+PONG' }),
+			h(port, { send: 'PING\r\n', expect: '/^\\+PONG\\r\\n$/' }),
+			h(port, { send: 'HELLO\r\n', expect: '+PONG' })
+		]);
+		for (const p of [preset, explicit, regex]) {
+			expect(p.status).toBe('open');
+			expect(p.matched).toBe(true);
+			expect(p.banner).toBe('+PONG\\r\\n');
+		}
+		expect(wrong.status).toBe('error');
+		expect(wrong.matched).toBe(false);
+		expect(wrong.error).toBe(`EEXPECT: expected "+PONG", got "-ERR unknown command 'HELLO'\\r\\n"`);
+	});
+
+	it('a plain host keeps the five fields plus address and dnsLatency only', async () => {
+		const port = await serve(redisLike);
+		const ping = await probeHost(h(port, {}));
+		expect(Object.keys(ping)).toEqual(['status', 'latency', 'host', 'port', 'type', 'address', 'dnsLatency']);
+	});
+});
+
+const hasOpenssl = (() => {
+	try {
+		execFileSync('openssl', ['version'], { stdio: 'ignore' });
+		return true;
+	} catch {
+		return false;
+	}
+})();
+
+describe.skipIf(!hasOpenssl && process.env.CI !== 'true')('tls', () => {
+	let key = '';
+	let cert = '';
+	beforeAll(() => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'porthole-tls-'));
+		try {
+			// A self-signed certificate that expires in 5 days.
+			execFileSync(
+				'openssl',
+				[
+					'req',
+					'-x509',
+					'-newkey',
+					'ec',
+					'-pkeyopt',
+					'ec_paramgen_curve:P-256',
+					'-nodes',
+					'-days',
+					'5',
+					'-subj',
+					'/CN=localhost',
+					'-addext',
+					'subjectAltName=DNS:localhost,IP:127.0.0.1',
+					'-keyout',
+					path.join(dir, 'key.pem'),
+					'-out',
+					path.join(dir, 'cert.pem')
+				],
+				{ stdio: 'ignore' }
+			);
+			key = fs.readFileSync(path.join(dir, 'key.pem'), 'utf8');
+			cert = fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8');
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	});
+	const tlsServer = (onSocket: (s: net.Socket) => void) => serve(onSocket, (handler) => tls.createServer({ key, cert }, handler));
+
+	it('handshake done: open, TLS fields, certDaysLeft 4 or 5, tlsError says self-signed', async () => {
+		const port = await tlsServer(() => {});
+		const before = Date.now();
+		const ping = await probeHost(h(port, { tls: true }));
+		expect(ping.status).toBe('open');
+		expect(ping.error).toBeUndefined();
+		expect(ping.tlsLatency).toBeGreaterThan(0);
+		expect(ping.tlsProtocol).toMatch(/^TLSv1\.[23]$/);
+		expect([4, 5]).toContain(ping.certDaysLeft);
+		const validTo = Date.parse(ping.certValidTo!);
+		expect(new Date(validTo).toISOString()).toBe(ping.certValidTo);
+		expect(Math.abs(validTo - (before + 5 * 86_400_000))).toBeLessThan(120_000);
+		expect(ping.tlsError).toBe('DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate');
+		expect(Object.keys(ping)).toEqual([
+			'status',
+			'latency',
+			'host',
+			'port',
+			'type',
+			'address',
+			'dnsLatency',
+			'tlsLatency',
+			'tlsProtocol',
+			'certValidTo',
+			'certDaysLeft',
+			'tlsError'
+		]);
+	});
+
+	it('TLS then send/expect (IMAPS-like banner, Redis-like over TLS, by name with SNI)', async () => {
+		let sni: string | undefined | false;
+		const imap = await tlsServer((s) => s.write('* OK IMAP4rev1 ready\r\n'));
+		const redis = await tlsServer((s) => {
+			sni = (s as tls.TLSSocket).servername;
+			redisLike(s);
+		});
+		const [a, b] = await probeHosts([
+			h(imap, { tls: true, preset: 'imap' }),
+			{ type: 'tcp', host: 'localhost', port: redis, timeout: 1000, tls: true, preset: 'redis' }
+		]);
+		expect(a.status).toBe('open');
+		expect(a.matched).toBe(true);
+		expect(a.banner).toBe('* OK IMAP4rev1 ready\\r\\n');
+		expect(a.tlsProtocol).toBeDefined();
+		expect(b.status).toBe('open');
+		expect(b.matched).toBe(true);
+		expect(b.banner).toBe('+PONG\\r\\n');
+		expect(sni).toBe('localhost');
+		// localhost is in the certificate: only its self-signature is wrong
+		expect(b.tlsError).toBe('DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate');
+	});
+
+	it('no SNI for an IP literal; a plain-text service behind tls: true → error, no TLS fields', async () => {
+		let sni: string | undefined | false = 'unset';
+		const port = await tlsServer((s) => {
+			sni = (s as tls.TLSSocket).servername;
+			s.write('+OK POP3 ready\r\n');
+		});
+		// With an expect, the client waits for the server's side of the handshake.
+		const pop = await probeHost(h(port, { tls: true, preset: 'pop3' }));
+		expect(pop.matched).toBe(true);
+		expect(sni).toBe(false);
+		const plain = await serve((s) => s.write('SSH-2.0-Test\r\n'));
+		const ping = await probeHost(h(plain, { tls: true }));
+		expect(ping.status).toBe('error');
+		expect(ping.error).toMatch(/^(ERR_SSL_|EPROTO|ECONNRESET)/);
+		expect(ping.tlsLatency).toBeUndefined();
+	});
+
+	it('a TLS server that never finishes the handshake → timeout naming the handshake', async () => {
+		const l = await listen('127.0.0.1', 0, { hold: true });
+		cleanups.push(l.close);
+		const ping = await probeHost(h(l.port, { tls: true }, 300));
+		expect(ping.status).toBe('timeout');
+		expect(ping.error).toBe(`ETIMEDOUT: no TLS handshake with 127.0.0.1:${l.port} within 300 ms`);
+		expect(ping.tlsLatency).toBeUndefined();
+	});
+});
