@@ -118,7 +118,9 @@ describe('host conversation fields (preset, send, expect, tls)', () => {
 	});
 
 	it('refuses regexes RE2 cannot run (lookaround, backreferences, bad syntax, unknown flags)', () => {
-		expect(one({ expect: '/(?=SSH)/' })[0]).toMatch(/^monitors\[0\]\.type_data\.hosts\[0\]\.expect: is not a regular expression this probe can run/);
+		expect(one({ expect: '/(?=SSH)/' })[0]).toMatch(
+			/^monitors\[0\]\.type_data\.hosts\[0\]\.expect: is not a regular expression this probe can run/
+		);
 		expect(one({ expect: '/(a)\\1/' })[0]).toMatch(/expect: is not a regular expression.*invalid escape/);
 		expect(one({ expect: '/[a/' })[0]).toMatch(/expect: is not a regular expression.*missing closing \]/);
 		expect(one({ expect: '/x/g' })).toEqual([`${P}.expect: unknown regular expression flag "g" (use i, m or s)`]);
