@@ -5,36 +5,13 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import net from 'node:net';
 import tls from 'node:tls';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { probeHost, probeHosts } from './tcp';
 import type { Host } from '../types';
 import { listen } from '../../../../tests/fixtures/net';
 import { cleanups, useCleanups, withLagControl } from './tcp.fixtures';
+import { hasOpenssl, selfSigned, serve, serveTls } from './tls.fixtures';
 
 useCleanups();
-
-/** A server on 127.0.0.1 running `onSocket` for each connection; closed after the test. */
-async function serve(onSocket: (s: net.Socket) => void, make: (h: (s: net.Socket) => void) => net.Server = net.createServer) {
-	const sockets = new Set<net.Socket>();
-	const server = make((s) => {
-		sockets.add(s);
-		s.on('error', () => {});
-		s.on('close', () => sockets.delete(s));
-		onSocket(s);
-	});
-	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-	cleanups.push(
-		() =>
-			new Promise<void>((r) => {
-				for (const s of sockets) s.destroy();
-				server.close(() => r());
-			})
-	);
-	return (server.address() as net.AddressInfo).port;
-}
 
 const h = (port: number, extra: Partial<Host>, timeout = 1000): Host => ({ type: 'tcp', host: '127.0.0.1', port, timeout, ...extra });
 
@@ -146,52 +123,12 @@ describe('send + expect', () => {
 	});
 });
 
-const hasOpenssl = (() => {
-	try {
-		execFileSync('openssl', ['version'], { stdio: 'ignore' });
-		return true;
-	} catch {
-		return false;
-	}
-})();
-
 describe.skipIf(!hasOpenssl && process.env.CI !== 'true')('tls', () => {
-	let key = '';
-	let cert = '';
+	let creds = { key: '', cert: '' };
 	beforeAll(() => {
-		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'porthole-tls-'));
-		try {
-			// A self-signed certificate that expires in 5 days.
-			execFileSync(
-				'openssl',
-				[
-					'req',
-					'-x509',
-					'-newkey',
-					'ec',
-					'-pkeyopt',
-					'ec_paramgen_curve:P-256',
-					'-nodes',
-					'-days',
-					'5',
-					'-subj',
-					'/CN=localhost',
-					'-addext',
-					'subjectAltName=DNS:localhost,IP:127.0.0.1',
-					'-keyout',
-					path.join(dir, 'key.pem'),
-					'-out',
-					path.join(dir, 'cert.pem')
-				],
-				{ stdio: 'ignore' }
-			);
-			key = fs.readFileSync(path.join(dir, 'key.pem'), 'utf8');
-			cert = fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8');
-		} finally {
-			fs.rmSync(dir, { recursive: true, force: true });
-		}
+		creds = selfSigned(5); // expires in 5 days
 	});
-	const tlsServer = (onSocket: (s: net.Socket) => void) => serve(onSocket, (handler) => tls.createServer({ key, cert }, handler));
+	const tlsServer = (onSocket: (s: net.Socket) => void) => serveTls(creds, onSocket);
 
 	it('handshake done: open, TLS fields, certDaysLeft 4 or 5, tlsError says self-signed', async () => {
 		const port = await tlsServer(() => {});
