@@ -160,7 +160,7 @@ describe.skipIf(!hasOpenssl && process.env.CI !== 'true')('tls', () => {
 	});
 
 	it('TLS then send/expect (IMAPS-like banner, Redis-like over TLS, by name with SNI)', async () => {
-		let sni: string | undefined | false;
+		let sni: string | null | false | undefined;
 		const imap = await tlsServer((s) => s.write('* OK IMAP4rev1 ready\r\n'));
 		const redis = await tlsServer((s) => {
 			sni = (s as tls.TLSSocket).servername;
@@ -183,7 +183,7 @@ describe.skipIf(!hasOpenssl && process.env.CI !== 'true')('tls', () => {
 	});
 
 	it('no SNI for an IP literal; a plain-text service behind tls: true → error, no TLS fields', async () => {
-		let sni: string | undefined | false = 'unset';
+		let sni: string | null | false | undefined = 'unset';
 		const port = await tlsServer((s) => {
 			sni = (s as tls.TLSSocket).servername;
 			s.write('+OK POP3 ready\r\n');
