@@ -116,6 +116,17 @@ describe('send + expect', () => {
 		expect(wrong.error).toBe(`EEXPECT: expected "+PONG", got "-ERR unknown command 'HELLO'\\r\\n"`);
 	});
 
+	it('a preset or expect the probe cannot use → error EINVAL, nothing dialled', async () => {
+		let accepted = 0;
+		const port = await serve(() => accepted++);
+		const [preset, regex] = await probeHosts([h(port, { preset: 'mysql' }), h(port, { expect: '/(?=x)/' })]);
+		expect(preset.status).toBe('error');
+		expect(preset.error).toBe('EINVAL: unknown preset "mysql"');
+		expect(regex.status).toBe('error');
+		expect(regex.error).toMatch(/^EINVAL: expect is not a regular expression this probe can run/);
+		expect(accepted).toBe(0);
+	});
+
 	it('a plain host keeps the five fields plus address and dnsLatency only', async () => {
 		const port = await serve(redisLike);
 		const ping = await probeHost(h(port, {}));
