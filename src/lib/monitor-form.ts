@@ -4,6 +4,11 @@ export interface HostForm {
 	host: string;
 	port: string;
 	timeout: string;
+	/**
+	 * The host's optional probe fields (preset, send, expect, tls) as JSON, kept
+	 * as is through the editor (hidden input host_check); absent when none.
+	 */
+	check?: string;
 }
 
 export interface MonitorForm {

@@ -19,6 +19,21 @@ export interface Ping {
 	address?: string;
 	/** Name resolution time in ms; 0 for IP literals. */
 	dnsLatency?: number;
+	// The next seven only when the host asks for TLS or send/expect (spec: "Beyond the port is open").
+	/** ms from TCP connect to the TLS handshake done (tls hosts, handshake completed). */
+	tlsLatency?: number;
+	/** Negotiated protocol, e.g. "TLSv1.3". */
+	tlsProtocol?: string;
+	/** The server certificate's notAfter, ISO 8601 (UTC). */
+	certValidTo?: string;
+	/** Whole days until certValidTo (rounded down; negative once expired). */
+	certDaysLeft?: number;
+	/** Why the certificate did not verify (self-signed, expired, wrong name…), e.g. "DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate". Not fatal. */
+	tlsError?: string;
+	/** The first bytes the service sent (hosts with expect): printable ASCII, others escaped (\\r \\n \\xHH), at most 128 characters. */
+	banner?: string;
+	/** Whether the answer started with (or matched) `expect`. */
+	matched?: boolean;
 	/** For timeout/error: system code and message, e.g. "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1". */
 	error?: string;
 }

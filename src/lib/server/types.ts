@@ -12,6 +12,15 @@ export interface Host {
 	host: string;
 	port: number;
 	timeout: number;
+	// Optional, only when set (see expect.ts): what to do after connect.
+	/** A built-in send/expect (expect.ts PRESETS); not with send or expect. */
+	preset?: string;
+	/** Bytes (UTF-8) to send after connect (and TLS). */
+	send?: string;
+	/** A prefix of the answer, or "/regex/flags". */
+	expect?: string;
+	/** TLS handshake right after connect (SNI = host unless it is an IP literal). */
+	tls?: boolean;
 }
 
 export const MONITOR_STATUSES = ['UP', 'DEGRADED', 'DOWN', 'MAINTENANCE'] as const;

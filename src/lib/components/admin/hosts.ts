@@ -24,3 +24,27 @@ export function hostProblems(h: HostForm): Partial<Record<'host' | 'port' | 'tim
 }
 
 export const newHost = (): HostForm => ({ type: 'tcp', host: '', port: '80', timeout: '1000' });
+
+/**
+ * A host's probe fields (HostForm.check, JSON) in words for the row, e.g.
+ * `TLS · redis preset` or `sends "PING\r\n" · expects "+PONG"`; '' for none.
+ * They are edited in the monitor's JSON (import, API, MONITORS_FILE); the
+ * editor keeps them as they are.
+ */
+export function checkSummary(check: string | undefined): string {
+	if (!check) return '';
+	let v: Record<string, unknown>;
+	try {
+		v = JSON.parse(check);
+	} catch {
+		return check;
+	}
+	if (!v || typeof v !== 'object') return check;
+	const q = (s: unknown) => JSON.stringify(String(s));
+	const parts: string[] = [];
+	if (v.tls === true) parts.push('TLS');
+	if (v.preset !== undefined) parts.push(`${String(v.preset)} preset`);
+	if (v.send !== undefined) parts.push(`sends ${q(v.send)}`);
+	if (v.expect !== undefined) parts.push(`expects ${q(v.expect)}`);
+	return parts.join(' · ');
+}

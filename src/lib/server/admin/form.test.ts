@@ -30,6 +30,7 @@ function toFormData(f: MonitorForm): FormData {
 		fd.append('host_host', h.host);
 		fd.append('host_port', h.port);
 		fd.append('host_timeout', h.timeout);
+		fd.append('host_check', h.check ?? '');
 	}
 	return fd;
 }
@@ -157,5 +158,54 @@ describe('run now', () => {
 		const bad = await checkRunHosts({ ...good(), hosts: [{ type: 'tcp', host: '127.0.0.1', port: '70000', timeout: '' }] });
 		expect(bad).toEqual({ ok: false, errors: { 'hosts.0.port': 'Port must be 1-65535, got 70000' } });
 		expect(await checkRunHosts({ ...good(), hosts: [] })).toEqual({ ok: false, errors: { hosts: 'Hosts needs at least one host' } });
+	});
+});
+
+describe('monitor form: the probe fields kept in host_check', () => {
+	const spec = {
+		tag: 'mail',
+		name: 'Mail',
+		type: 'TCP',
+		type_data: {
+			hosts: [
+				{ host: 'mail.example.com', port: 465, tls: true, preset: 'smtp' },
+				{ host: 'cache', port: 6379, send: 'PING\r\n', expect: '/^\\+PONG/' },
+				{ host: '10.0.0.5', port: 22 }
+			]
+		}
+	};
+
+	it('a save through the editor keeps preset, send, expect and tls as they were (form data and back)', async () => {
+		const r = validateMonitor(spec);
+		if (!r.ok) throw new Error('bad fixture');
+		const form = specToForm(r.value);
+		expect(form.hosts.map((h) => h.check)).toEqual([
+			'{"preset":"smtp","tls":true}',
+			'{"send":"PING\\r\\n","expect":"/^\\\\+PONG/"}',
+			undefined
+		]);
+		const posted = readMonitorForm(toFormData(form));
+		expect(posted.hosts).toEqual(form.hosts);
+		const again = await validateMonitorForm(posted, checkEvalSyntax);
+		expect(again.ok && again.value.type_data.hosts).toEqual(r.value.type_data.hosts);
+		const run = await checkRunHosts(posted);
+		expect(run.ok && run.hosts).toEqual(r.value.type_data.hosts);
+	});
+
+	it('names a bad probe field under its label, and refuses anything else smuggled into host_check', async () => {
+		const withCheck = (check: string) => ({ ...good(), hosts: [{ type: 'tcp', host: 'a', port: '1', timeout: '', check }] });
+		const errs = async (check: string) => {
+			const r = await validateMonitorForm(withCheck(check), checkEvalSyntax);
+			return r.ok ? {} : r.errors;
+		};
+		expect(await errs('{"preset":"mysql"}')).toEqual({
+			'hosts.0.preset': 'Preset unknown preset "mysql" (one of ssh, smtp, ftp, nats, imap, pop3, redis, memcached)'
+		});
+		expect(await errs('{"expect":""}')).toEqual({ 'hosts.0.expect': 'Expect must not be empty (leave it out to check the port only)' });
+		expect(await errs('{"host":"evil.example","port":1}')).toEqual({
+			'hosts.0.check.host': 'unknown field',
+			'hosts.0.check.port': 'unknown field'
+		});
+		expect(await errs('not json')).toEqual({ 'hosts.0.check': 'unknown field' });
 	});
 });

@@ -11,13 +11,14 @@ import { formString } from './request';
 import type { HostForm, MonitorForm } from '../../monitor-form';
 export type { HostForm, MonitorForm };
 
-/** Reads the editor's fields; hosts come as parallel lists host_type/host_host/host_port/host_timeout. */
+/** Reads the editor's fields; hosts come as parallel lists host_type/host_host/host_port/host_timeout (and host_check). */
 export function readMonitorForm(fd: FormData): MonitorForm {
 	const list = (k: string) => fd.getAll(k).map((v) => (typeof v === 'string' ? v : ''));
 	const types = list('host_type');
 	const hosts = list('host_host');
 	const ports = list('host_port');
 	const timeouts = list('host_timeout');
+	const checks = list('host_check');
 	const n = Math.min(Math.max(types.length, hosts.length, ports.length, timeouts.length), 100);
 	return {
 		tag: formString(fd, 'tag').trim(),
@@ -29,12 +30,11 @@ export function readMonitorForm(fd: FormData): MonitorForm {
 		public: fd.has('public'),
 		active: fd.has('active'),
 		show_hosts: fd.has('show_hosts'),
-		hosts: Array.from({ length: n }, (_, i) => ({
-			type: types[i] ?? 'tcp',
-			host: hosts[i] ?? '',
-			port: ports[i] ?? '',
-			timeout: timeouts[i] ?? ''
-		})),
+		hosts: Array.from({ length: n }, (_, i) => {
+			const h: HostForm = { type: types[i] ?? 'tcp', host: hosts[i] ?? '', port: ports[i] ?? '', timeout: timeouts[i] ?? '' };
+			if (checks[i]) h.check = checks[i];
+			return h;
+		}),
 		eval: formString(fd, 'eval').replace(/\r\n/g, '\n')
 	};
 }
@@ -49,6 +49,33 @@ function num(s: string): number | string | undefined {
 
 export const isDefaultEval = (source: string) => source.trim() === '' || source.trim() === DEFAULT_EVAL.trim();
 
+/** The host fields the editor carries as JSON in host_check (see HostForm.check). */
+export const CHECK_FIELDS = ['preset', 'send', 'expect', 'tls'] as const;
+
+/**
+ * host_check's fields for the spec host. Anything but a JSON object of those
+ * fields is passed on as "check" for validation to refuse (unknown field).
+ */
+function checkFields(text: string | undefined): Record<string, unknown> {
+	if (!text) return {};
+	let v: unknown;
+	try {
+		v = JSON.parse(text);
+	} catch {
+		return { check: text };
+	}
+	if (v === null || typeof v !== 'object' || Array.isArray(v)) return { check: text };
+	const out: Record<string, unknown> = {};
+	for (const [k, val] of Object.entries(v)) out[(CHECK_FIELDS as readonly string[]).includes(k) ? k : `check.${k}`] = val;
+	return out;
+}
+
+/** The host's probe fields as host_check JSON; undefined when it has none. */
+function checkText(h: MonitorInput['type_data']['hosts'][number]): string | undefined {
+	const picked = Object.fromEntries(CHECK_FIELDS.filter((k) => h[k] !== undefined).map((k) => [k, h[k]]));
+	return Object.keys(picked).length ? JSON.stringify(picked) : undefined;
+}
+
 /** The form as spec JSON (unknown types pass through for validation to name). */
 export function formToSpec(f: MonitorForm): Record<string, unknown> {
 	return {
@@ -57,7 +84,7 @@ export function formToSpec(f: MonitorForm): Record<string, unknown> {
 		description: f.description,
 		type: 'TCP',
 		type_data: {
-			hosts: f.hosts.map((h) => ({ type: h.type, host: h.host, port: num(h.port), timeout: num(h.timeout) }))
+			hosts: f.hosts.map((h) => ({ type: h.type, host: h.host, port: num(h.port), timeout: num(h.timeout), ...checkFields(h.check) }))
 		},
 		eval: isDefaultEval(f.eval) ? null : f.eval,
 		cron: f.cron.trim() === '' ? undefined : f.cron,
@@ -81,12 +108,12 @@ export function specToForm(m: MonitorInput): MonitorForm {
 		public: m.public,
 		active: m.active,
 		show_hosts: m.show_hosts,
-		hosts: m.type_data.hosts.map((h) => ({
-			type: h.type,
-			host: h.host,
-			port: String(h.port),
-			timeout: String(h.timeout)
-		})),
+		hosts: m.type_data.hosts.map((h) => {
+			const f: HostForm = { type: h.type, host: h.host, port: String(h.port), timeout: String(h.timeout) };
+			const check = checkText(h);
+			if (check !== undefined) f.check = check;
+			return f;
+		}),
 		eval: m.eval ?? DEFAULT_EVAL
 	};
 }
@@ -127,7 +154,11 @@ const LABELS: Record<string, string> = {
 	type: 'Type',
 	host: 'Host',
 	port: 'Port',
-	timeout: 'Timeout'
+	timeout: 'Timeout',
+	preset: 'Preset',
+	send: 'Send',
+	expect: 'Expect',
+	tls: 'TLS'
 };
 
 /** "Port must be 1-65535, got 70000": the validator's message with the field's label in front. */

@@ -105,6 +105,21 @@ describe.each(DRIVERS)('API writes on %s', (driver) => {
 		expect(probed).toBe(0);
 		expect(await t.db.select().from(monitors)).toHaveLength(0);
 	});
+
+	it('keeps the probe fields of a host (PUT, PATCH) and names a bad one in the 400', async () => {
+		const hosts = [{ type: 'tcp', host: 'cache', port: 6379, timeout: 1000, send: 'PING\r\n', expect: '+PONG', tls: true }];
+		const r = await createMonitor(d, body({ type_data: { hosts } }));
+		expect(r).toMatchObject({ status: 201, body: { type_data: { hosts } } });
+		expect(await updateMonitor(d, 'db', { name: 'Cache' })).toMatchObject({ status: 200, body: { type_data: { hosts } } });
+		expect((await exportMonitors(t.db))[0].type_data.hosts).toEqual(hosts);
+		const before = await snapshot();
+		const bad = await updateMonitor(d, 'db', { type_data: { hosts: [{ host: 'cache', send: 'x'.repeat(1025), expect: '+' }] } });
+		expect(bad.status).toBe(400);
+		expect((bad.body as { errors: unknown[] }).errors).toEqual([
+			{ path: 'type_data.hosts[0].send', message: 'must be at most 1024 bytes' }
+		]);
+		expect(await snapshot()).toBe(before);
+	});
 });
 
 describe('readJson', () => {

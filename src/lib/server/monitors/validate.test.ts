@@ -79,3 +79,54 @@ describe('monitor validation', () => {
 		expect(lines([base, { ...base, name: 'again' }])).toEqual(['monitors[1].tag: duplicate tag "db" (also monitors[0])']);
 	});
 });
+
+describe('host conversation fields (preset, send, expect, tls)', () => {
+	const one = (h: Record<string, unknown>) => lines([withHost({ host: 'db.internal', ...h })]);
+	const P = 'monitors[0].type_data.hosts[0]';
+
+	it('keeps the given fields as written, and leaves them out when not given', () => {
+		const r = validateMonitorList([
+			withHost({ host: 'mail.example.com', port: 465, tls: true, preset: 'smtp' }),
+			{ ...withHost({ host: 'cache', port: 6379, send: 'PING\r\n', expect: '/^\\+PONG/' }), tag: 'r' },
+			{ ...withHost({ host: 'plain' }), tag: 'p' }
+		]);
+		expect(r.ok).toBe(true);
+		if (!r.ok) return;
+		expect(r.value.map((m) => m.type_data.hosts[0])).toEqual([
+			{ type: 'tcp', host: 'mail.example.com', port: 465, timeout: 1000, preset: 'smtp', tls: true },
+			{ type: 'tcp', host: 'cache', port: 6379, timeout: 1000, send: 'PING\r\n', expect: '/^\\+PONG/' },
+			{ type: 'tcp', host: 'plain', port: 80, timeout: 1000 }
+		]);
+		expect(Object.keys(r.value[2].type_data.hosts[0])).toEqual(['type', 'host', 'port', 'timeout']);
+	});
+
+	it('names the field of each mistake', () => {
+		expect(one({ send: 'x'.repeat(1025), expect: '+OK' })).toEqual([`${P}.send: must be at most 1024 bytes`]);
+		// bytes, not characters: 342 × 3-byte "€" = 1026 bytes
+		expect(one({ send: '€'.repeat(342), expect: '+OK' })).toEqual([`${P}.send: must be at most 1024 bytes`]);
+		expect(one({ preset: 'mysql' })).toEqual([
+			`${P}.preset: unknown preset "mysql" (one of ssh, smtp, ftp, nats, imap, pop3, redis, memcached)`
+		]);
+		expect(one({ expect: '' })).toEqual([`${P}.expect: must not be empty (leave it out to check the port only)`]);
+		expect(one({ send: 'PING\r\n' })).toEqual([`${P}.send: needs expect: what the answer must start with (or "/regex/")`]);
+		expect(one({ preset: 'redis', expect: '+PONG' })).toEqual([
+			`${P}.expect: cannot be given with preset "redis", which sets send and expect; drop one of them`
+		]);
+		expect(one({ tls: 'yes' })).toEqual([`${P}.tls: must be true or false, got "yes"`]);
+		expect(one({ expect: 'x'.repeat(257) })).toEqual([`${P}.expect: must be at most 256 characters`]);
+		expect(one({ send: 'a\u0000', expect: 'b' })).toEqual([`${P}.send: must not contain NUL characters (\\u0000)`]);
+	});
+
+	it('refuses regexes RE2 cannot run (lookaround, backreferences, bad syntax, unknown flags)', () => {
+		expect(one({ expect: '/(?=SSH)/' })[0]).toMatch(
+			/^monitors\[0\]\.type_data\.hosts\[0\]\.expect: is not a regular expression this probe can run/
+		);
+		expect(one({ expect: '/(a)\\1/' })[0]).toMatch(/expect: is not a regular expression.*invalid escape/);
+		expect(one({ expect: '/[a/' })[0]).toMatch(/expect: is not a regular expression.*missing closing \]/);
+		expect(one({ expect: '/x/g' })).toEqual([`${P}.expect: unknown regular expression flag "g" (use i, m or s)`]);
+		// Nested quantifiers are fine: RE2 runs in linear time.
+		expect(one({ expect: '/^(a+)+$/' })).toEqual([]);
+		// Not of the /…/ form: a plain prefix.
+		expect(one({ expect: '/' })).toEqual([]);
+	});
+});

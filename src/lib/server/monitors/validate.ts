@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { checkCron, DEFAULT_CRON } from './cron';
 import { TAG, type Host, type MonitorInput } from '../types';
+import { MAX_EXPECT_CHARS, MAX_SEND_BYTES, PRESET_NAMES, PRESETS, parseExpect } from '../expect';
 
 export { isTag, type MonitorInput } from '../types';
 
@@ -22,6 +23,9 @@ const got = (v: unknown) => {
 
 // RFC 1123 host name: labels of letters, digits and hyphens, not starting or ending with a hyphen.
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+
+// Postgres text (and jsonb) cannot hold NUL: refused here with a message instead of failing the write.
+const noNul = [(s: string) => !s.includes('\u0000'), { error: 'must not contain NUL characters (\\u0000)' }] as const;
 
 export const hostSchema = z
 	.object({
@@ -49,10 +53,44 @@ export const hostSchema = z
 			.int({ error: (i) => `must be a whole number of milliseconds, got ${got(i.input)}` })
 			.min(1, { error: (i) => `must be 1-60000 ms, got ${got(i.input)}` })
 			.max(60000, { error: (i) => `must be 1-60000 ms, got ${got(i.input)}` })
-			.default(1000)
+			.default(1000),
+		// "Beyond the port is open" (expect.ts): optional, absent unless given.
+		preset: z
+			.string({ error: (i) => `must be a preset name, got ${got(i.input)}` })
+			.refine((p) => Object.hasOwn(PRESETS, p), {
+				error: (i) => `unknown preset ${got(i.input)} (one of ${PRESET_NAMES.join(', ')})`
+			})
+			.optional(),
+		send: z
+			.string({ error: (i) => `must be the text to send, got ${got(i.input)}` })
+			.min(1, { error: 'must not be empty', abort: true })
+			.refine((t) => Buffer.byteLength(t, 'utf8') <= MAX_SEND_BYTES, { error: `must be at most ${MAX_SEND_BYTES} bytes` })
+			.refine(...noNul)
+			.optional(),
+		expect: z
+			.string({ error: (i) => `must be a prefix of the answer or "/regex/", got ${got(i.input)}` })
+			.min(1, { error: 'must not be empty (leave it out to check the port only)', abort: true })
+			.max(MAX_EXPECT_CHARS, { error: `must be at most ${MAX_EXPECT_CHARS} characters`, abort: true })
+			.refine(...noNul)
+			.superRefine((e, ctx) => {
+				const p = parseExpect(e);
+				if (!p.ok) ctx.addIssue({ code: 'custom', message: p.error });
+			})
+			.optional(),
+		tls: z.boolean({ error: (i) => `must be true or false, got ${got(i.input)}` }).optional()
 	})
 	.strict()
 	.superRefine((h, ctx) => {
+		if (h.preset !== undefined && (h.send !== undefined || h.expect !== undefined)) {
+			const field = h.send !== undefined ? 'send' : 'expect';
+			ctx.addIssue({
+				code: 'custom',
+				path: [field],
+				message: `cannot be given with preset ${got(h.preset)}, which sets send and expect; drop one of them`
+			});
+		}
+		if (h.send !== undefined && h.expect === undefined && h.preset === undefined)
+			ctx.addIssue({ code: 'custom', path: ['send'], message: 'needs expect: what the answer must start with (or "/regex/")' });
 		// Node would silently dial an IP literal over its own family whatever
 		// `family` says, so a mismatch is refused here.
 		const fam = isIP(h.host);
@@ -61,9 +99,6 @@ export const hostSchema = z
 		if (h.type === 'IP6' && fam === 4)
 			ctx.addIssue({ code: 'custom', path: ['host'], message: `${got(h.host)} is an IPv4 address; use type "tcp"` });
 	});
-
-// Postgres text (and jsonb) cannot hold NUL: refused here with a message instead of failing the write.
-const noNul = [(s: string) => !s.includes('\u0000'), { error: 'must not contain NUL characters (\\u0000)' }] as const;
 
 export const MAX_EVAL_BYTES = 64 * 1024;
 

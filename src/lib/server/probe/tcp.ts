@@ -13,7 +13,9 @@
 // - dnsLatency = name resolution time ('lookup' event); 0 for IP literals,
 //            where no lookup happens. Present on every ping.
 // - address = the IP that was dialled, when known.
-// The timeout is our own timer over queue + DNS + connect (not
+// - hosts with tls/send/expect/preset (converse.ts) go on after connect:
+//   latency stays the connect time; the TLS and answer fields are added.
+// The timeout is our own timer over queue + DNS + connect (+ TLS and answer) (not
 // socket.setTimeout, which is an idle timeout). Its clock starts when the probe
 // asks the limiter for a slot: a host that waited for a slot gets only the rest
 // of its timeout to connect, and one whose whole timeout passed in the queue
@@ -23,6 +25,8 @@
 
 import net from 'node:net';
 import type { Host, Ping, PingStatus } from '../types';
+import { planOf, type Plan } from '../expect';
+import { converse, type Conversation, type Learnt } from './converse';
 
 export {
 	DEFAULT_MAX_SOCKETS,
@@ -46,12 +50,22 @@ function ms(ns: bigint): number {
 
 /**
  * Build a Ping with the documented key order: the spec's five fields, then
- * address (when known), dnsLatency, error (only when not open).
+ * address (when known), dnsLatency, what converse.ts learnt (its own order),
+ * error (only when not open).
  */
-function makePing(h: Host, status: PingStatus, latency: number, address: string | undefined, dnsLatency: number, error?: string): Ping {
+function makePing(
+	h: Host,
+	status: PingStatus,
+	latency: number,
+	address: string | undefined,
+	dnsLatency: number,
+	error?: string,
+	learnt?: Learnt
+): Ping {
 	const ping: Ping = { status, latency, host: h.host, port: h.port, type: h.type };
 	if (address !== undefined) ping.address = address;
 	ping.dnsLatency = dnsLatency;
+	if (learnt) Object.assign(ping, learnt);
 	if (error !== undefined) ping.error = error;
 	return ping;
 }
@@ -96,8 +110,16 @@ function checkHost(h: Host): Ping | undefined {
  * `queuedNs`: time spent waiting for a socket slot; `dialled`: whether any of
  * the budget was left to connect.
  */
-function timeoutText(name: string, port: number, timeoutMs: number, queuedNs: bigint, dialled: boolean): string {
-	const text = `ETIMEDOUT: no connection to ${hostPort(name, port)} within ${timeoutMs} ms`;
+function timeoutText(
+	name: string,
+	port: number,
+	timeoutMs: number,
+	queuedNs: bigint,
+	dialled: boolean,
+	waitingFor?: 'tls' | 'answer'
+): string {
+	const what = waitingFor === 'tls' ? 'TLS handshake with' : waitingFor === 'answer' ? 'answer from' : 'connection to';
+	const text = `ETIMEDOUT: no ${what} ${hostPort(name, port)} within ${timeoutMs} ms`;
 	const queued = Math.round(Number(queuedNs) / 1e6);
 	// Said when it matters, so a full socket budget is not mistaken for the network.
 	if (!dialled) return `${text} (all of it waiting for a free socket)`;
@@ -109,7 +131,7 @@ function timeoutText(name: string, port: number, timeoutMs: number, queuedNs: bi
  * after the socket is destroyed. `tQueued`: when the probe asked for a slot,
  * the timeout's clock.
  */
-function attempt(h: Host, tQueued: bigint, done: (ping: Ping) => void): void {
+function attempt(h: Host, plan: Plan | null, tQueued: bigint, done: (ping: Ping) => void): void {
 	const name = h.host;
 	const port = h.port;
 	const timeoutMs = h.timeout;
@@ -134,24 +156,33 @@ function attempt(h: Host, tQueued: bigint, done: (ping: Ping) => void): void {
 	let connecting = false; // connect(2) has been called
 	let dnsLatency = 0;
 	let address: string | undefined = literal ? name : undefined;
+	let conv: Conversation | undefined; // after connect, for hosts with a plan
 
 	const finish = (status: PingStatus, latency: number, error?: string) => {
 		settled = true;
 		clearTimeout(timer);
-		// Also right after 'connect': the probe only asks whether the port accepts.
-		// The 'error' listener stays attached, so a late error cannot go unhandled.
+		const learnt = conv?.learnt();
+		// Also right after 'connect' (plain hosts): the probe only asks whether the port accepts.
+		// The 'error' listeners stay attached, so a late error cannot go unhandled.
+		conv?.close();
 		socket?.destroy();
-		done(makePing(h, status, latency, address, dnsLatency, error));
+		done(makePing(h, status, latency, address, dnsLatency, error, learnt));
 	};
 
 	const onConnect = () => {
 		const t = process.hrtime.bigint(); // first thing: nothing between event and clock
-		if (!settled) finish('open', ms(t - tConnect));
+		if (settled) return;
+		const connectMs = ms(t - tConnect);
+		if (!plan) return finish('open', connectMs);
+		conv = converse(socket!, h, plan, t, (o) => {
+			if (!settled) finish(o.status, connectMs, o.error);
+		});
 	};
 
 	const onError = (err: Error & { code?: string }) => {
 		const t = process.hrtime.bigint();
-		if (settled) return;
+		// Once connected, converse.ts answers for the socket's errors.
+		if (settled || conv) return;
 		const code = err.code ?? err.name ?? 'Error';
 		finish('error', connecting ? ms(t - tConnect) : 0, `${code}: ${err.message}`);
 	};
@@ -192,7 +223,9 @@ function attempt(h: Host, tQueued: bigint, done: (ping: Ping) => void): void {
 			timer = setTimeout(onTimeout, Math.min(Math.ceil(Number(left) / 1e6), MAX_TIMER_MS));
 			return;
 		}
-		finish('timeout', ms(t - tQueued), timeoutText(name, port, timeoutMs, queuedNs, true));
+		// Part of an answer in hand: judged as it is (matched or EEXPECT), not a timeout.
+		if (conv?.expire()) return;
+		finish('timeout', ms(t - tQueued), timeoutText(name, port, timeoutMs, queuedNs, true, conv?.waitingFor()));
 	};
 
 	const leftMs = Math.ceil(Number(timeoutNs - queuedNs) / 1e6);
@@ -224,10 +257,16 @@ function attempt(h: Host, tQueued: bigint, done: (ping: Ping) => void): void {
 export function probeHost(host: Host, limiter: Limiter | null = defaultLimiter): Promise<Ping> {
 	const invalid = checkHost(host);
 	if (invalid) return Promise.resolve(invalid);
+	let plan: Plan | null;
+	try {
+		plan = planOf(host);
+	} catch (e) {
+		return Promise.resolve(makePing(host, 'error', 0, undefined, 0, `EINVAL: ${(e as Error).message}`));
+	}
 	return new Promise<Ping>((resolve) => {
 		const tQueued = process.hrtime.bigint();
 		if (!limiter) {
-			attempt(host, tQueued, resolve);
+			attempt(host, plan, tQueued, resolve);
 			return;
 		}
 		const lim = limiter;
@@ -237,7 +276,7 @@ export function probeHost(host: Host, limiter: Limiter | null = defaultLimiter):
 		// free socket" and must not be reported as such).
 		let synchronous = true;
 		lim.run(() =>
-			attempt(host, synchronous ? process.hrtime.bigint() : tQueued, (ping) => {
+			attempt(host, plan, synchronous ? process.hrtime.bigint() : tQueued, (ping) => {
 				// The socket is destroyed (its fd closed) before the slot is given back.
 				lim.release();
 				resolve(ping);

@@ -15,6 +15,25 @@
 //                 bit  6   error text follows (varint byte length + UTF-8)
 //                 bit  7   latency is a float64, not whole µs (varint)
 //
+// A result may be followed by its extension (the optional fields of hosts
+// with tls/send/expect, spec "Beyond the port is open"). It starts with a byte
+// whose bits 0-1 are 3, which no header ever has, so blobs written before it
+// existed decode unchanged, and a plain check is exactly as long as before:
+//
+//   marker byte   3 (bits 2-7: extension format 0)
+//   varint flags  bit 0  tlsLatency follows: whole µs (varint), or with
+//                 bit 1  a float64
+//                 bit 2  tlsProtocol (varint byte length + UTF-8)
+//                 bit 3  certValidTo as epoch ms (zigzag varint), when its ISO
+//                        form gives the same string back; else
+//                 bit 4  certValidTo as text (length + UTF-8)
+//                 bit 5  certDaysLeft, an integer (zigzag varint), or
+//                 bit 6  certDaysLeft as a float64
+//                 bit 7  tlsError (length + UTF-8)
+//                 bit 8  banner (length + UTF-8)
+//                 bit 9  matched is present, bit 10 its value
+//   the fields, in that order
+//
 // The blob starts with the host-list version (varint). Latencies from the
 // probe are whole microseconds (tcp.ts rounds hrtime to µs), so the varint
 // keeps them exactly: 2 bytes under 16 ms, 3 under 2 s. Anything else (a
@@ -41,6 +60,19 @@ const DNS_NONE = 0,
 	DNS_FLOAT = 3;
 const HAS_ERROR = 1 << 6;
 const LATENCY_FLOAT = 1 << 7;
+const EXT_MARKER = 3;
+const X_TLS_LAT = 1 << 0,
+	X_TLS_LAT_FLOAT = 1 << 1,
+	X_PROTOCOL = 1 << 2,
+	X_VALID_MS = 1 << 3,
+	X_VALID_TEXT = 1 << 4,
+	X_DAYS_INT = 1 << 5,
+	X_DAYS_FLOAT = 1 << 6,
+	X_TLS_ERROR = 1 << 7,
+	X_BANNER = 1 << 8,
+	X_MATCHED = 1 << 9,
+	X_MATCHED_TRUE = 1 << 10;
+const X_KNOWN = (1 << 11) - 1;
 
 /** Whole microseconds, when `ms` is exactly that (0 ≤ µs < 2^48); else null. */
 export function micros(ms: number): number | null {
@@ -81,6 +113,15 @@ export class Writer {
 		this.buf.set(b, this.n);
 		this.n += b.length;
 	}
+	text(s: string) {
+		const b = utf8.encode(s);
+		this.varint(b.length);
+		this.bytes(b);
+	}
+	/** A signed integer as a zigzag varint (|v| < 2^52). */
+	zigzag(v: number) {
+		this.varint(v < 0 ? -2 * v - 1 : 2 * v);
+	}
 	done(): Uint8Array {
 		return this.buf.slice(0, this.n);
 	}
@@ -113,6 +154,17 @@ export class Reader {
 	bytes(k: number): Uint8Array {
 		if (this.i + k > this.b.length) throw new Error(`${this.what}: truncated`);
 		return this.b.subarray(this.i, (this.i += k));
+	}
+	text(): string {
+		return fromUtf8.decode(this.bytes(this.varint()));
+	}
+	zigzag(): number {
+		const z = this.varint();
+		return z % 2 ? -(z + 1) / 2 : z / 2;
+	}
+	/** The next byte, not consumed; undefined at the end. */
+	peek(): number | undefined {
+		return this.i < this.b.length ? this.b[this.i] : undefined;
 	}
 	get end() {
 		return this.i >= this.b.length;
@@ -153,13 +205,77 @@ export function encodePings(version: number, pings: Ping[], addressId: (address:
 		if (addr === ADDR_ID) w.varint(addressId(p.address!));
 		if (dns === DNS_MICROS) w.varint(dnsUs!);
 		else if (dns === DNS_FLOAT) w.float(p.dnsLatency!);
-		if (err) {
-			const b = utf8.encode(p.error!);
-			w.varint(b.length);
-			w.bytes(b);
-		}
+		if (err) w.text(p.error!);
+		encodeExtension(w, p);
 	}
 	return w.done();
+}
+
+const isInt = (v: number) => Number.isSafeInteger(v) && Math.abs(v) < 2 ** 51 && !Object.is(v, -0);
+
+/** The result's extension, when it has any of the optional fields; nothing otherwise. */
+function encodeExtension(w: Writer, p: Ping): void {
+	let flags = 0;
+	const tlsUs = p.tlsLatency === undefined ? null : micros(p.tlsLatency);
+	if (p.tlsLatency !== undefined) flags |= X_TLS_LAT | (tlsUs === null ? X_TLS_LAT_FLOAT : 0);
+	if (p.tlsProtocol !== undefined) flags |= X_PROTOCOL;
+	let validMs: number | null = null;
+	if (p.certValidTo !== undefined) {
+		const t = Date.parse(p.certValidTo);
+		validMs = Number.isSafeInteger(t) && new Date(t).toISOString() === p.certValidTo ? t : null;
+		flags |= validMs !== null ? X_VALID_MS : X_VALID_TEXT;
+	}
+	if (p.certDaysLeft !== undefined) flags |= isInt(p.certDaysLeft) ? X_DAYS_INT : X_DAYS_FLOAT;
+	if (p.tlsError !== undefined) flags |= X_TLS_ERROR;
+	if (p.banner !== undefined) flags |= X_BANNER;
+	if (p.matched !== undefined) flags |= X_MATCHED | (p.matched ? X_MATCHED_TRUE : 0);
+	if (flags === 0) return;
+	w.byte(EXT_MARKER);
+	w.varint(flags);
+	if (flags & X_TLS_LAT) {
+		if (tlsUs === null) w.float(p.tlsLatency!);
+		else w.varint(tlsUs);
+	}
+	if (flags & X_PROTOCOL) w.text(p.tlsProtocol!);
+	if (flags & X_VALID_MS) w.zigzag(validMs!);
+	else if (flags & X_VALID_TEXT) w.text(p.certValidTo!);
+	if (flags & X_DAYS_INT) w.zigzag(p.certDaysLeft!);
+	else if (flags & X_DAYS_FLOAT) w.float(p.certDaysLeft!);
+	if (flags & X_TLS_ERROR) w.text(p.tlsError!);
+	if (flags & X_BANNER) w.text(p.banner!);
+}
+
+/** Reads an extension (the marker already consumed) into `ping`, or only skips it. */
+function readExtension(r: Reader, ping?: Ping): void {
+	const flags = r.varint();
+	if (flags & ~X_KNOWN) throw new Error(`check hosts blob: unknown result fields (flags ${flags})`);
+	const tlsLatency = flags & X_TLS_LAT ? (flags & X_TLS_LAT_FLOAT ? r.float() : r.varint() / 1000) : undefined;
+	const tlsProtocol = flags & X_PROTOCOL ? r.text() : undefined;
+	const certValidTo = flags & X_VALID_MS ? new Date(r.zigzag()).toISOString() : flags & X_VALID_TEXT ? r.text() : undefined;
+	const certDaysLeft = flags & X_DAYS_INT ? r.zigzag() : flags & X_DAYS_FLOAT ? r.float() : undefined;
+	const tlsError = flags & X_TLS_ERROR ? r.text() : undefined;
+	const banner = flags & X_BANNER ? r.text() : undefined;
+	if (!ping) return;
+	// The probe's key order (tcp.ts makePing); error, read earlier, goes last.
+	const error = ping.error;
+	delete ping.error;
+	if (tlsLatency !== undefined) ping.tlsLatency = tlsLatency;
+	if (tlsProtocol !== undefined) ping.tlsProtocol = tlsProtocol;
+	if (certValidTo !== undefined) ping.certValidTo = certValidTo;
+	if (certDaysLeft !== undefined) ping.certDaysLeft = certDaysLeft;
+	if (tlsError !== undefined) ping.tlsError = tlsError;
+	if (banner !== undefined) ping.banner = banner;
+	if (flags & X_MATCHED) ping.matched = (flags & X_MATCHED_TRUE) !== 0;
+	if (error !== undefined) ping.error = error;
+}
+
+/** Reads the extension that may follow a result. */
+function maybeExtension(r: Reader, ping?: Ping): void {
+	const next = r.peek();
+	if (next === undefined || (next & 3) !== EXT_MARKER) return;
+	if (next !== EXT_MARKER) throw new Error(`check hosts blob: unknown extension format ${next >> 2}`);
+	r.byte();
+	readExtension(r, ping);
 }
 
 /** The host-list version a blob was written with (its first varint). */
@@ -186,7 +302,8 @@ export function decodePings(blob: Uint8Array, hosts: HostKey[], address: (id: nu
 		if (dns === DNS_ZERO) ping.dnsLatency = 0;
 		else if (dns === DNS_MICROS) ping.dnsLatency = r.varint() / 1000;
 		else if (dns === DNS_FLOAT) ping.dnsLatency = r.float();
-		if (head & HAS_ERROR) ping.error = fromUtf8.decode(r.bytes(r.varint()));
+		if (head & HAS_ERROR) ping.error = r.text();
+		maybeExtension(r, ping);
 		out.push(ping);
 	}
 	if (!r.end) throw new Error(`check hosts blob: more results than the ${hosts.length} hosts`);
@@ -210,6 +327,7 @@ export function pingLatencies(blob: Uint8Array): number[] {
 		if (dns === DNS_MICROS) r.varint();
 		else if (dns === DNS_FLOAT) r.float();
 		if (head & HAS_ERROR) r.bytes(r.varint());
+		maybeExtension(r);
 	}
 	return out;
 }
