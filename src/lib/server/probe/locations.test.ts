@@ -2,6 +2,8 @@
 // a real listener and the real probe and eval sandbox: who runs a slot's eval
 // when locations finish at once, when one is dead, and when one is late.
 // (Separate processes, one of them cut off: tests/integration/locations.test.ts.)
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
@@ -15,10 +17,28 @@ import { probeHosts } from './tcp';
 import { EvalSandbox } from '../eval/sandbox';
 import { MaintenanceIndex } from './maintenance';
 import { LocationRunner } from './locations';
+import type { LocatedPing } from './location-eval';
+import type { Ping } from '../types';
 import { listen, type Listener } from '../../../../tests/fixtures/net';
 
 const sandbox = new EvalSandbox();
 afterAll(() => sandbox.stop());
+
+describe('the README\'s "down in at least 2 of 3 places" eval', () => {
+	const readme = readFileSync(fileURLToPath(new URL('../../../../README.md', import.meta.url)), 'utf8');
+	const source = /### From more than one place[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+	const at = (location: string, status: Ping['status'], latency = 10): LocatedPing => ({ status, latency, host: 'h', port: 1, type: 'tcp', location });
+
+	it.each([
+		[['open', 'open', 'open'], 'UP'],
+		[['error', 'open', 'open'], 'DEGRADED'],
+		[['error', 'timeout', 'open'], 'DOWN']
+	] as const)('places %j: %s', async (statuses, status) => {
+		expect(source).toContain('ping.location');
+		const pings = statuses.map((s, i) => at(['ap-1', 'eu-1', 'us-1'][i], s));
+		expect(await sandbox.evaluate(source!, pings)).toMatchObject({ status, latency: 10 });
+	});
+});
 
 describe.each(DRIVERS)('location runners on %s', (driver) => {
 	let t: TestDatabase;
