@@ -73,7 +73,10 @@ const socketPath = () => `${socketDir()}/.s.PGSQL.${new URL(adminUrl()).port || 
 
 const reason = unsupported();
 const required = process.env.PORTHOLE_REQUIRE_NETNS === '1';
-if (reason) console.warn(`[locations] ${required ? 'FAILING' : 'SKIPPED'}: ${reason}. This test needs root, \`ip netns\` and the server's Unix socket.`);
+if (reason)
+	console.warn(
+		`[locations] ${required ? 'FAILING' : 'SKIPPED'}: ${reason}. This test needs root, \`ip netns\` and the server's Unix socket.`
+	);
 
 function ip(...args: string[]) {
 	const r = spawnSync('ip', args, { encoding: 'utf8' });
@@ -148,7 +151,7 @@ describe.skipIf(reason !== null && !required)('three locations, one of them cut 
 		workers.push(startWorker(overSocket, AWAY, NS));
 
 		// All three heartbeats in: from the slot after next on, every location arms and probes every slot.
-		for (let n = 0; n < 3; ) {
+		for (let n = 0; n < 3;) {
 			if (workers.some((w) => w.exitCode !== null)) throw new Error('a worker exited early (DEBUG_WORKERS=1 shows why)');
 			n = (await db.select().from(locations)).length;
 			await wait(100);
@@ -197,9 +200,14 @@ describe.skipIf(reason !== null && !required)('three locations, one of them cut 
 			}
 		}
 		// Never more than three results for any slot, and no check without its results.
-		const perSlot = await db.execute(sql`select max(n)::int as most from (select count(*) as n from location_results group by monitor_id, ts) s`);
+		const perSlot = await db.execute(
+			sql`select max(n)::int as most from (select count(*) as n from location_results group by monitor_id, ts) s`
+		);
 		expect((perSlot as unknown as { rows: { most: number }[] }).rows[0].most).toBe(3);
-		const total = await db.select({ n: sql<number>`count(*)::int` }).from(locationResults).where(gte(locationResults.ts, first));
+		const total = await db
+			.select({ n: sql<number>`count(*)::int` })
+			.from(locationResults)
+			.where(gte(locationResults.ts, first));
 		expect(total[0].n).toBeGreaterThanOrEqual(3 * 2 * SLOTS);
 	});
 });

@@ -27,7 +27,14 @@ afterAll(() => sandbox.stop());
 describe('the README\'s "down in at least 2 of 3 places" eval', () => {
 	const readme = readFileSync(fileURLToPath(new URL('../../../../README.md', import.meta.url)), 'utf8');
 	const source = /### From more than one place[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
-	const at = (location: string, status: Ping['status'], latency = 10): LocatedPing => ({ status, latency, host: 'h', port: 1, type: 'tcp', location });
+	const at = (location: string, status: Ping['status'], latency = 10): LocatedPing => ({
+		status,
+		latency,
+		host: 'h',
+		port: 1,
+		type: 'tcp',
+		location
+	});
 
 	it.each([
 		[['open', 'open', 'open'], 'UP'],

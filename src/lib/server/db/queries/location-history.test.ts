@@ -28,7 +28,9 @@ describe.each(DRIVERS)('location history on %s', (driver) => {
 
 	it('a location writes a slot once; its latency is the mean of its open pings, null with none open', async () => {
 		const ts = new Date('2030-01-01T00:00:00Z');
-		expect(await writeLocationResult(t.db, { monitorId: id, ts, location: 'eu-1', pings: [ping('open', 10), ping('open', 20)] })).toBe(true);
+		expect(await writeLocationResult(t.db, { monitorId: id, ts, location: 'eu-1', pings: [ping('open', 10), ping('open', 20)] })).toBe(
+			true
+		);
 		expect(await writeLocationResult(t.db, { monitorId: id, ts, location: 'eu-1', pings: [ping('error', 0)] })).toBe(false);
 		expect(await writeLocationResult(t.db, { monitorId: id, ts, location: 'us-1', pings: [ping('error', 0)] })).toBe(true);
 		const points = await locationPointsSince(t.db, id, ts);
@@ -60,7 +62,12 @@ describe.each(DRIVERS)('location history on %s', (driver) => {
 		expect(await foldLocationResults(t.db, now)).toBe(0);
 		expect((await t.db.select().from(locationResults)).map((r) => r.ts)).toEqual([recent]);
 		// A late row of a folded hour is added to it at the next run.
-		await writeLocationResult(t.db, { monitorId: id, ts: new Date(old.getTime() + 5 * 60_000), location: 'eu-1', pings: [ping('open', 20)] });
+		await writeLocationResult(t.db, {
+			monitorId: id,
+			ts: new Date(old.getTime() + 5 * 60_000),
+			location: 'eu-1',
+			pings: [ping('open', 20)]
+		});
 		expect(await foldLocationResults(t.db, now)).toBe(1);
 
 		const hours = await locationHoursSince(t.db, id, new Date(old.getTime() - H));
