@@ -62,7 +62,9 @@ export default defineConfig({
 					// what they measure.
 					exclude: [
 						'**/node_modules/**',
-						...(process.env.PORTHOLE_TIMING_TESTS ? [] : ['tests/integration/latency-truth.test.ts', 'tests/integration/workers.test.ts']),
+						...(process.env.PORTHOLE_TIMING_TESTS
+							? []
+							: ['tests/integration/latency-truth.test.ts', 'tests/integration/workers.test.ts', 'tests/integration/locations.test.ts']),
 						// Minutes of waiting on real 5 s cron slots, nothing that differs between
 						// Node versions: the second run on Node 24 (scripts/node24-unit.sh) leaves
 						// them to the first, which keeps CI inside its time.

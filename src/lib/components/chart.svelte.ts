@@ -11,10 +11,12 @@ import type { Attachment } from 'svelte/attachments';
 let loading: Promise<typeof Chart> | null = null;
 
 function loadChart(): Promise<typeof Chart> {
-	return (loading ??= import('chart.js').then(({ Chart, LineController, LineElement, PointElement, LinearScale, Filler, Tooltip }) => {
-		Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip);
-		return Chart;
-	}));
+	return (loading ??= import('chart.js').then(
+		({ Chart, LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Legend }) => {
+			Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Legend); // Legend: location lines
+			return Chart;
+		}
+	));
 }
 
 /** `config` returns null while there is nothing to draw (no chart is made until there is). */

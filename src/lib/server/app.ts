@@ -127,6 +127,7 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 			log,
 			retentionDays: config.retentionDays,
 			bufferMinutes: config.outageBufferMinutes,
+			location: config.location,
 			...opts.scheduler,
 			onCheck: (e) => {
 				snapshot.poke();
@@ -134,7 +135,8 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 			}
 		});
 		await scheduler.start();
-		log.info(`probe loop started: ${scheduler.monitorCount} active monitors`);
+		const where = config.location ? ` at location ${config.location}` : '';
+		log.info(`probe loop started${where}: ${scheduler.monitorCount} active monitors`);
 		// Beside the loop that queues the messages; with several workers on one
 		// database each runs one, and row locks share the outbox between them.
 		sender = new Sender({ db: database.db, log, ...opts.sender });

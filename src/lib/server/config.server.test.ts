@@ -29,3 +29,16 @@ describe("server.js settings and adapter-node's client address", () => {
 		expect(() => loadConfig({ [name]: v })).toThrow(message);
 	});
 });
+
+describe('LOCATION', () => {
+	it('is unset by default (no locations: the probe loop as before) and takes a name of a-z, 0-9 and "-"', () => {
+		expect(loadConfig({}).location).toBeUndefined();
+		expect(loadConfig({ LOCATION: '' }).location).toBeUndefined();
+		expect(loadConfig({ LOCATION: 'eu-1' }).location).toBe('eu-1');
+		expect(loadConfig({ LOCATION: 'a'.repeat(32) }).location).toBe('a'.repeat(32));
+	});
+
+	it.each(['EU-1', 'eu_1', 'eu 1', 'a'.repeat(33), 'é'])('refuses %j with a message naming LOCATION', (v) => {
+		expect(() => loadConfig({ LOCATION: v })).toThrow(/LOCATION must be 1-32 characters a-z, 0-9 or "-"/);
+	});
+});

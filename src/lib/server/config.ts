@@ -63,6 +63,9 @@ export function parseRateLimit(v: string | undefined): { limit: number; windowMs
 	return { limit, windowMs };
 }
 
+/** A location's name: what LOCATION and `--location` accept. */
+export const LOCATION_NAME = /^[a-z0-9-]{1,32}$/;
+
 const schema = z.object({
 	DATABASE_URL: optionalString,
 	DATA_DIR: optionalString.transform((v) => v ?? './data'),
@@ -127,6 +130,19 @@ const schema = z.object({
 	HOST: optionalString.transform((v) => v ?? '0.0.0.0'),
 	PORT: int('PORT', 3000, 0, 65_535),
 	SHUTDOWN_TIMEOUT: int('SHUTDOWN_TIMEOUT', 30, 0, 3600),
+	// Where this probe loop runs (`npm run worker -- --location eu-1`): with a location, every
+	// worker probes every slot and one eval per slot sees all locations' pings (probe/locations.ts).
+	LOCATION: optionalString.transform((v, ctx) => {
+		if (v === undefined) return undefined;
+		if (!LOCATION_NAME.test(v)) {
+			ctx.addIssue({
+				code: 'custom',
+				message: `LOCATION must be 1-32 characters a-z, 0-9 or "-", got ${JSON.stringify(v)}`
+			});
+			return z.NEVER;
+		}
+		return v;
+	}),
 	LOG_LEVEL: z
 		.enum(['debug', 'info', 'warn', 'error'])
 		.optional()
@@ -159,6 +175,8 @@ export interface Config {
 	/** adapter-node's ADDRESS_HEADER (lower case) and XFF_DEPTH. */
 	addressHeader: string | undefined;
 	xffDepth: number;
+	/** This probe loop's location (LOCATION, or the worker's --location); undefined: no locations. */
+	location: string | undefined;
 	/** server.js: address, port, and seconds a shutdown waits before closing open connections. */
 	listen: { host: string; port: number; shutdownTimeoutSeconds: number };
 }
@@ -199,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		trustedProxyHeader: e.TRUSTED_PROXY_HEADER,
 		addressHeader: e.ADDRESS_HEADER,
 		xffDepth: e.XFF_DEPTH,
+		location: e.LOCATION,
 		listen: { host: e.HOST, port: e.PORT, shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT }
 	};
 }

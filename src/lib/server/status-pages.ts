@@ -16,6 +16,8 @@ import { dayIncidentLines, incidentDays, monitorNotices, packMarks } from './pag
 import { monitorDaysView } from './pages/days';
 import { CHANGES_PER_PAGE, monitorPageDays, monitorView, parseOlder } from './pages/monitor';
 import { checkSeries, daySeries, hourSeries, rangeBuckets, type LatencySeries, type Range } from './pages/latency';
+import { bucketStarts, locationLines, type LocationLine, type LocationSample } from './pages/location-latency';
+import { locationHoursSince, locationPointsSince } from './db/queries/location-history';
 
 /** The home page: two queries whatever the monitor count (finished days cached for a minute). */
 /**
@@ -69,13 +71,42 @@ export async function monitorDays(db: Db, tag: string, timeZone: string, now = n
 	return view;
 }
 
-/** One monitor's latency series over a range (every bucket present). */
+/** One monitor's latency series over a range (every bucket present), with a line per location when it has location results. */
 export async function latencySeries(db: Db, monitorId: number, range: Range, timeZone: string, now = new Date()): Promise<LatencySeries> {
+	const [series, lines] = await Promise.all([
+		ownSeries(db, monitorId, range, timeZone, now),
+		perLocation(db, monitorId, range, timeZone, now)
+	]);
+	return lines.length ? { ...series, locations: lines } : series;
+}
+
+async function ownSeries(db: Db, monitorId: number, range: Range, timeZone: string, now: Date): Promise<LatencySeries> {
 	const b = rangeBuckets(range, timeZone, now);
 	if (range === '24h') return checkSeries(await checkPointsSince(db, monitorId, new Date(b.from)), timeZone, now);
 	if (range === '7d' || range === '30d')
 		return hourSeries(range, await hourRows(db, monitorId, new Date(b.from), new Date(now.getTime() + 3_600_000)), timeZone, now);
 	return daySeries(await dayRows(db, monitorId, b.days[0]), timeZone, now);
+}
+
+/** Latency per location over the range: raw slots for 24 h, hours (folded and raw) beyond. */
+async function perLocation(db: Db, monitorId: number, range: Range, timeZone: string, now: Date): Promise<LocationLine[]> {
+	const starts = bucketStarts(range, timeZone, now);
+	const from = new Date(starts[0]);
+	const samples: LocationSample[] =
+		range === '24h'
+			? (await locationPointsSince(db, monitorId, from)).map((p) => ({
+					t: p.ts.getTime(),
+					location: p.location,
+					sum: p.latency ?? 0,
+					count: p.latency === null ? 0 : 1
+				}))
+			: (await locationHoursSince(db, monitorId, from)).map((h) => ({
+					t: h.hour.getTime(),
+					location: h.location,
+					sum: h.latencySum,
+					count: h.latencyCount
+				}));
+	return locationLines(samples, starts, now.getTime());
 }
 
 /** The latency series of a public monitor, or null for an unknown or hidden tag. */

@@ -90,7 +90,7 @@ export async function truncateAll(database: Database): Promise<void> {
 	forgetCheckCaches(database.db);
 	await database.db.execute(
 		sql.raw(
-			'truncate monitors, check_results, check_host_lists, ping_addresses, check_hours, check_days, monitor_state, status_changes, slot_claims, incidents, incident_updates, incident_monitors, maintenances, maintenance_monitors, admins, sessions, api_keys, setup_tokens, login_throttle, alert_channels, monitor_channels, monitor_alert_state, alert_outbox, alert_deliveries restart identity cascade'
+			'truncate monitors, check_results, check_host_lists, ping_addresses, check_hours, check_days, monitor_state, status_changes, slot_claims, incidents, incident_updates, incident_monitors, maintenances, maintenance_monitors, admins, sessions, api_keys, setup_tokens, login_throttle, alert_channels, monitor_channels, monitor_alert_state, alert_outbox, alert_deliveries, locations restart identity cascade'
 		)
 	);
 }

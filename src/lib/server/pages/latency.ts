@@ -30,6 +30,8 @@ export interface LatencySeries {
 	from: number;
 	to: number;
 	points: LatencyPoint[];
+	/** Only for a monitor probed from locations: one line per location over the same buckets (pages/location-latency.ts). */
+	locations?: { location: string; avg: (number | null)[] }[];
 }
 
 const MIN5 = 5 * 60_000;

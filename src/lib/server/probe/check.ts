@@ -19,19 +19,13 @@ export interface CheckOutcome {
 	evalMs: number;
 }
 
-export async function runCheck(
-	hosts: Host[],
-	evalSource: string | null,
-	deps: { probe: ProbeFn; evaluate: EvaluateFn },
-	opts?: EvalCheckOptions
-): Promise<CheckOutcome> {
-	const t0 = performance.now();
-	let pings: Ping[];
+/** The hosts' pings; a failing probe worker becomes an "error" ping per host that says so. */
+export async function probeOrError(hosts: Host[], probe: ProbeFn): Promise<Ping[]> {
 	try {
-		pings = await deps.probe(hosts);
+		return await probe(hosts);
 	} catch (err) {
 		const message = err instanceof Error ? err.message : String(err);
-		pings = hosts.map((h) => ({
+		return hosts.map((h) => ({
 			status: 'error' as const,
 			latency: 0,
 			host: h.host,
@@ -40,14 +34,34 @@ export async function runCheck(
 			error: `EPROBE: probe failed: ${message}`
 		}));
 	}
-	const t1 = performance.now();
-	let result: EvalResult;
+}
+
+/** The eval's answer; an evaluation that throws becomes DOWN with the cause. */
+export async function evaluateOrDown(
+	evalSource: string | null,
+	pings: Ping[],
+	evaluate: EvaluateFn,
+	opts?: EvalCheckOptions
+): Promise<EvalResult> {
+	const t = performance.now();
 	try {
-		result = await deps.evaluate(evalSource, pings, opts);
+		return await evaluate(evalSource, pings, opts);
 	} catch (err) {
 		const message = err instanceof Error ? err.message : String(err);
-		result = { status: 'DOWN', latency: 0, error: `eval failed: ${message}`, durationMs: performance.now() - t1 };
+		return { status: 'DOWN', latency: 0, error: `eval failed: ${message}`, durationMs: performance.now() - t };
 	}
+}
+
+export async function runCheck(
+	hosts: Host[],
+	evalSource: string | null,
+	deps: { probe: ProbeFn; evaluate: EvaluateFn },
+	opts?: EvalCheckOptions
+): Promise<CheckOutcome> {
+	const t0 = performance.now();
+	const pings = await probeOrError(hosts, deps.probe);
+	const t1 = performance.now();
+	const result = await evaluateOrDown(evalSource, pings, deps.evaluate, opts);
 	const t2 = performance.now();
 	return { pings, result, probeMs: t1 - t0, evalMs: t2 - t1 };
 }

@@ -5,17 +5,18 @@
 // the event loop's queue, not the network.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { recordCheck, type AfterCheck } from '../db/queries/checks';
+import { recordCheck, type AfterCheck, type CheckInput } from '../db/queries/checks';
 import { alertOnCheck } from '../alerts/record';
 import { compactChecks, pruneChecks } from '../db/queries/compaction';
 import { claimSlots, pruneClaims, releaseFutureClaims } from '../db/queries/claims';
 import { listActiveMonitors, monitorsFingerprint, type ScheduledMonitor } from '../db/queries/monitors';
-import { WriteBuffer, isTransientDbError, within } from './write-buffer';
+import { WriteBuffer, isTransientDbError, within, type SubmitResult } from './write-buffer';
 import type { Db } from '../db/index';
 import type { Logger } from '../log';
 import { checkCron, nextSlot } from '../monitors/cron';
 import { runCheck, type CheckOutcome, type EvaluateFn, type ProbeFn } from './check';
 import { MaintenanceIndex } from './maintenance';
+import { LocationRunner, type EvalEvent } from './locations';
 import { defaultSpreadMs, startOffsetMs } from './spread';
 
 export interface CheckEvent {
@@ -56,6 +57,8 @@ export interface SchedulerOptions {
 	onCheck?: (e: CheckEvent) => void;
 	/** Runs in each new check's transaction; default the alert step (alerts/record.ts), null for none. */
 	afterCheck?: AfterCheck | null;
+	/** Probe from this named place: every slot here, one eval per slot over all places (probe/locations.ts). */
+	location?: string;
 }
 
 interface Entry {
@@ -115,6 +118,8 @@ export class Scheduler {
 	readonly workerId: string;
 	readonly buffer: WriteBuffer;
 	readonly maintenance = new MaintenanceIndex();
+	/** With a location: this place's probes and the slots' shared eval. */
+	readonly locations: LocationRunner | null = null;
 
 	constructor(private o: SchedulerOptions) {
 		this.workerId = o.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -125,6 +130,18 @@ export class Scheduler {
 			log: o.log,
 			retryMs: o.retryMs
 		});
+		if (o.location) {
+			const submit = (c: CheckInput) => this.buffer.submit(c);
+			const onEval = ({ m, r, ...e }: EvalEvent) => this.emit(m, r, { ...e, startedAt: Date.now() });
+			this.locations = new LocationRunner({
+				...o,
+				location: o.location,
+				workerId: this.workerId,
+				maintenance: this.maintenance,
+				submit,
+				onEval
+			});
+		}
 	}
 
 	private capacity = 100;
@@ -144,6 +161,7 @@ export class Scheduler {
 	async start(): Promise<void> {
 		if (!this.stopped) return;
 		this.stopped = false;
+		await this.locations?.start();
 		await this.refresh();
 		const every = this.o.refreshMs ?? 5000;
 		this.refreshTimer = setInterval(() => void this.refresh(), every);
@@ -172,6 +190,7 @@ export class Scheduler {
 		await Promise.race([Promise.allSettled([...running, claimed]), new Promise((r) => setTimeout(r, waitMs).unref?.())]);
 		await this.refreshing?.catch(() => {});
 		await releaseFutureClaims(this.o.db, this.workerId).catch(() => {});
+		await this.locations?.stop();
 		const left = await this.buffer.drain(waitMs);
 		if (left) this.o.log.error(`stopping with ${left} results not written: the database is unreachable`);
 	}
@@ -279,15 +298,9 @@ export class Scheduler {
 		for (let i = 0; i < batch.length; i += 500) {
 			const part = batch.slice(i, i + 500);
 			try {
-				const won = await within(
-					claimSlots(
-						this.o.db,
-						part.map((c) => ({ monitorId: c.m.id, ts: c.slot })),
-						this.workerId
-					),
-					10_000,
-					'slot claim'
-				);
+				const slots = part.map((c) => ({ monitorId: c.m.id, ts: c.slot }));
+				const claims = this.locations ? this.locations.claim(slots) : claimSlots(this.o.db, slots, this.workerId);
+				const won = await within(claims, 10_000, 'slot claim');
 				for (const c of part) c.resolve(won.has(`${c.m.id}@${c.slot.getTime()}`));
 			} catch (err) {
 				// No database, no coordination: probe anyway and let the buffer hold
@@ -328,6 +341,7 @@ export class Scheduler {
 			this.stats.claimedElsewhere++;
 			return;
 		}
+		if (this.locations) return this.locations.run(m, slot, due, intervalMs);
 		const startedAt = Date.now();
 		// Keyed by monitor: a hostile eval is quarantined without touching other monitors' code.
 		// The eval answers before the next check is due (its shortest gap), so a
@@ -346,22 +360,16 @@ export class Scheduler {
 			pings: outcome.pings,
 			error
 		});
+		this.emit(m, r, { slot, due, startedAt, outcome, maintenance });
+	}
+
+	private emit(m: ScheduledMonitor, r: SubmitResult, e: Pick<CheckEvent, 'slot' | 'due' | 'startedAt' | 'outcome' | 'maintenance'>) {
 		if (r === 'written') this.stats.written++;
 		else if (r === 'duplicate') this.stats.duplicates++;
 		else if (r === 'rejected') this.stats.writeErrors++;
 		try {
-			this.o.onCheck?.({
-				monitorId: m.id,
-				tag: m.tag,
-				slot,
-				due,
-				startedAt,
-				finishedAt: Date.now(),
-				outcome,
-				written: r === 'written',
-				buffered: r === 'buffered',
-				maintenance
-			});
+			const written = r === 'written';
+			this.o.onCheck?.({ monitorId: m.id, tag: m.tag, ...e, finishedAt: Date.now(), written, buffered: r === 'buffered' });
 		} catch (err) {
 			this.o.log.warn('onCheck listener failed', { error: String(err) });
 		}
@@ -371,6 +379,7 @@ export class Scheduler {
 		try {
 			const n = await pruneChecks(this.o.db, this.o.retentionDays ?? 90);
 			await pruneClaims(this.o.db, new Date(Date.now() - 86_400_000));
+			await this.locations?.prune(this.o.retentionDays ?? 90);
 			if (n) this.o.log.info(`retention: removed ${n} checks older than ${this.o.retentionDays} days`);
 		} catch (err) {
 			this.o.log.warn('retention job failed', { error: errorText(err) });
