@@ -126,6 +126,8 @@ export const digestSummary = (views: MessageView[]) =>
  * "…and N more" (counted in the budget): chat services cut or refuse longer text.
  */
 export function fitLines(lines: string[], max: number, more = (n: number) => `…and ${n} more`): { text: string; shown: number } {
+	const all = lines.join('\n');
+	if (all.length <= max) return { text: all, shown: lines.length };
 	let used = 0;
 	let shown = 0;
 	for (const line of lines) {
@@ -137,7 +139,6 @@ export function fitLines(lines: string[], max: number, more = (n: number) => `�
 		used += cost;
 		shown++;
 	}
-	if (shown === lines.length) return { text: lines.join('\n'), shown };
 	const tail = more(lines.length - shown);
 	return { text: shown ? `${lines.slice(0, shown).join('\n')}\n${tail}` : tail.slice(0, max), shown };
 }
