@@ -1,6 +1,6 @@
 // What Slack and Discord share: the lines of a digest, each cut to a length
 // a chat message can hold, and splitting text into pieces on line boundaries.
-import { viewOf, type MessageView } from '../messages';
+import { viewOf, type MessageView } from './messages';
 import type { Outgoing } from './types';
 
 /** A single line never takes more than this (a monitor's name can be long). */

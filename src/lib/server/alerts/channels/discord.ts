@@ -4,7 +4,7 @@
 // alerts as fit, then "…and N more". Mentions are switched off, so a monitor
 // named "@everyone" pings nobody. Discord answers 204 No Content.
 import type { DiscordConfig } from '../../alert-types';
-import { COLOURS, digestSummary, fitLines } from '../messages';
+import { COLOURS, digestSummary, fitLines } from './messages';
 import { cut, LINE_MAX, viewsOf } from './chat';
 import { postJson } from './http';
 import type { ChannelSender } from './types';

@@ -6,7 +6,7 @@
 // a socket open for nothing); every SMTP phase and the whole attempt are bounded by the timeout.
 import nodemailer from 'nodemailer';
 import type { EmailConfig } from '../../alert-types';
-import { digestSummary, emailSubject, type MessageView } from '../messages';
+import { digestSummary, emailSubject, type MessageView } from './messages';
 import { viewsOf } from './chat';
 import type { ChannelSender, Delivery, Outgoing } from './types';
 

@@ -3,7 +3,7 @@
 // a digest lists as many alerts as fit in a few sections, then "…and N more".
 // Slack answers 200 "ok", or an error code in the body (404 "no_service").
 import type { SlackConfig } from '../../alert-types';
-import { digestSummary, fitLines } from '../messages';
+import { digestSummary, fitLines } from './messages';
 import { chunks, cut, LINE_MAX, viewsOf } from './chat';
 import { postJson } from './http';
 import type { ChannelSender } from './types';

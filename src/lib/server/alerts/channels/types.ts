@@ -1,7 +1,7 @@
 // The one interface every channel type implements (webhook, Slack, Discord,
 // email): the sender hands it a message or a storm digest and gets back what
 // happened, which it logs in alert_deliveries and settles in alert_outbox.
-import type { MessageIn } from '../messages';
+import type { MessageIn } from './messages';
 
 /** What goes out in one request (or one mail). */
 export interface Outgoing {

@@ -4,8 +4,8 @@
 // schema is documented in README's "Alerts": keep the key order.
 import { createHmac } from 'node:crypto';
 import type { WebhookConfig } from '../../alert-types';
-import type { MessageIn } from '../messages';
-import { PAYLOAD_VERSION } from '../record';
+import type { MessageIn } from './messages';
+import { PAYLOAD_VERSION } from '../../alert-types';
 import { httpUrl, isSuccess, post } from './http';
 import type { ChannelSender, Delivery, Outgoing } from './types';
 
