@@ -40,6 +40,8 @@ export interface SenderOptions {
 	digestMax?: number;
 	/** How long a storming channel's oldest due message waits for the rest of the storm (default 1 s). */
 	stormGatherMs?: number;
+	/** The same once the channel had a digest in the last minute (default 10 s): a digest at most this often. */
+	stormSpacingMs?: number;
 }
 
 /** Delay before retry number `attempts` (1 = after the first failure): base doubling, capped. */
@@ -94,7 +96,11 @@ export class Sender {
 		const n = await this.o.db.transaction(async (tx) => {
 			const due = await claimDueAlerts(tx, this.o.batch ?? 20);
 			if (due.length === 0) return 0;
-			const units = await unitsOf(tx, due, { digestMax: this.o.digestMax ?? 500, gatherMs: this.o.stormGatherMs ?? 1000 });
+			const units = await unitsOf(tx, due, {
+				digestMax: this.o.digestMax ?? 500,
+				gatherMs: this.o.stormGatherMs ?? 1000,
+				spacingMs: this.o.stormSpacingMs ?? 10_000
+			});
 			// Units hold different (channel, monitor) pairs (the claim takes only
 			// the oldest pending row of each), so they are sent in parallel; the
 			// results are written one by one (one connection).

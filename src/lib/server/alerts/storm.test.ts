@@ -76,7 +76,18 @@ describe.each(DRIVERS)('storm digests on %s', (driver) => {
 			since: '2026-06-01T12:00:00Z'
 		}
 	});
-	const sender = () => new Sender({ db: t.db, log: silentLogger, pollMs: 50, retryBaseMs: 100, retryCapMs: 200, stormGatherMs: 300 });
+	// One claim at a time (concurrency 1) where a test expects one exact sequence of requests.
+	const sender = (stormSpacingMs = 1000, concurrency = 1) =>
+		new Sender({
+			db: t.db,
+			log: silentLogger,
+			pollMs: 50,
+			retryBaseMs: 100,
+			retryCapMs: 200,
+			stormGatherMs: 300,
+			stormSpacingMs,
+			concurrency
+		});
 
 	it('sends 30 monitors as one digest, retried once with the same key and monitors, then the next message in order', async () => {
 		// The first request fails: the digest must come back whole, with its key.
@@ -148,6 +159,56 @@ describe.each(DRIVERS)('storm digests on %s', (driver) => {
 		expect(slack.got[0].body.text).toBe('🚨 30 alerts at once: 30 DOWN');
 		for (let i = 0; i < 30; i++) expect(text.split(`Monitor ${i} (m${i}) is DOWN`)).toHaveLength(2);
 	});
+
+	it(
+		'1,000 monitors going down over a second make a handful of digests, each monitor listed once, with two senders',
+		{ timeout: 30_000 },
+		async () => {
+			const r = validateMonitorList(
+				Array.from({ length: 1000 }, (_, i) => ({
+					tag: `big${i}`,
+					name: `Big ${i}`,
+					type: 'TCP',
+					type_data: { hosts: [{ host: '127.0.0.1' }] }
+				}))
+			);
+			if (!r.ok) throw new Error('bad fixture');
+			await upsertMonitors(t.db, r.value);
+			const big = (await t.db.query.monitors.findMany()).filter((m) => m.tag.startsWith('big'));
+			const hook = await httpReceiver();
+			const senders = [sender(3000, 2), sender(3000, 2)];
+			try {
+				const ch = await createChannel(t.db, { name: 'big', type: 'webhook', config: { url: hook.url, secret: SECRET } });
+				for (const s of senders) s.start();
+				// The checks of a storm are written over a while: ten batches of 100, 100 ms apart.
+				for (let b = 0; b < 10; b++) {
+					await enqueueAlerts(
+						t.db,
+						big.slice(b * 100, b * 100 + 100).map((m) => ({
+							channelId: ch,
+							monitorId: m.id,
+							kind: 'down' as const,
+							idempotencyKey: `big-${m.id}`,
+							payload: { kind: 'down', monitor: { tag: m.tag, name: m.name }, status: 'DOWN', at: 'a', since: 's' }
+						}))
+					);
+					await wait(100);
+				}
+				await waitFor(async () => (await listOutbox(t.db)).every((o) => o.deliveredAt !== null), 'all delivered', 25_000);
+			} finally {
+				for (const s of senders) await s.stop();
+				await hook.close();
+			}
+			// A handful: the first few alone before the storm shows (fewer than the threshold), then digests of up to 500.
+			expect(hook.got.length).toBeLessThanOrEqual(6);
+			const tags = hook.got.flatMap((g) =>
+				(g.body.kind === 'digest' ? (g.body.messages as Listed[]) : [g.body as unknown as Listed]).map((m) => m.monitor.tag)
+			);
+			expect(tags).toHaveLength(1000);
+			expect(new Set(tags).size).toBe(1000);
+			expect(hook.got.filter((g) => g.body.kind !== 'digest').length).toBeLessThan(5);
+		}
+	);
 
 	it('sends a lone message at once on a channel below its threshold, and nothing is grouped with a threshold of 0', async () => {
 		const hook = await httpReceiver();

@@ -3,14 +3,16 @@
 // least its storm_threshold messages were queued to it in the last minute
 // (pending or sent); then its due rows go out as one digest (up to
 // `digestMax` rows), after the oldest has waited `gatherMs` so the rest of
-// the storm can join. A quiet channel's message goes out at once.
+// the storm can join, or `spacingMs` once a digest went out in that minute:
+// a storm written over many seconds makes a digest every `spacingMs`, not one
+// per gather. A quiet channel's message goes out at once.
 // A digest's rows get its batch key in the transaction that records the
 // attempt; a retry sends exactly those rows again under the same key. The key
 // is derived from the rows' ids, so if a sender dies mid-send (nothing
 // recorded) and the next digest holds other rows, it also has another key.
 import { createHash } from 'node:crypto';
 import type { Tx } from '../db/index';
-import { claimChannelDue, lockBatch, recentCounts, type ClaimedAlert } from '../db/queries/alerts';
+import { claimChannelDue, lockBatch, recentCounts, tryStormLock, type ClaimedAlert } from '../db/queries/alerts';
 
 /** One request (or mail): a single message, or a digest of several. */
 export interface Unit {
@@ -27,6 +29,8 @@ export interface StormOptions {
 	digestMax: number;
 	/** How long a storm's oldest due row waits for others to join its digest. */
 	gatherMs: number;
+	/** The same, once the channel had a digest in the last minute. */
+	spacingMs: number;
 }
 
 /** The digest's key: channel, first row, and a hash of every row id (a different set of rows, a different key). */
@@ -60,12 +64,16 @@ export async function unitsOf(tx: Tx, due: ClaimedAlert[], o: StormOptions): Pro
 	for (const [channelId, rows] of byChannel) {
 		// A threshold of 0 (or less) switches grouping off for the channel.
 		const threshold = rows[0].stormThreshold;
-		if (threshold <= 0 || (counts.get(channelId) ?? 0) < threshold) {
+		const recent = counts.get(channelId) ?? { messages: 0, digests: 0 };
+		if (threshold <= 0 || recent.messages < threshold) {
 			units.push(...rows.map(single));
 			continue;
 		}
+		// Another claim is forming this channel's digest: its rows wait for the next one.
+		if (!(await tryStormLock(tx, channelId))) continue;
 		const all = await claimChannelDue(tx, channelId, o.digestMax);
-		if (all.length === 0 || Math.max(...all.map((r) => r.ageMs)) < o.gatherMs) continue;
+		const hold = recent.digests > 0 ? o.spacingMs : o.gatherMs;
+		if (all.length === 0 || Math.max(...all.map((r) => r.ageMs)) < hold) continue;
 		if (all.length === 1) units.push(single(all[0]));
 		else
 			units.push({

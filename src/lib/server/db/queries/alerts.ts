@@ -207,18 +207,38 @@ const isHead = sql`not exists (select 1 from alert_outbox p where p.channel_id =
 	and p.delivered_at is null and p.gave_up_at is null)`;
 
 /**
- * Messages queued to each channel in the last `seconds`, pending or sent: a
- * channel at or over its storm threshold gets digests. Asked only when the
- * sender has due rows (alerts are rare), so a scan of the outbox is affordable.
+ * Per channel, the messages queued to it in the last `seconds` (pending or
+ * sent: a channel at or over its storm threshold gets digests) and how many
+ * digests they went out in. Asked only when the sender has due rows (alerts
+ * are rare), so a scan of the outbox is affordable.
  */
-export async function recentCounts(tx: Tx, channelIds: number[], seconds = 60): Promise<Map<number, number>> {
+export async function recentCounts(
+	tx: Tx,
+	channelIds: number[],
+	seconds = 60
+): Promise<Map<number, { messages: number; digests: number }>> {
 	if (channelIds.length === 0) return new Map();
 	const rows = await tx
-		.select({ channelId: alertOutbox.channelId, n: sql<number>`count(*)::int` })
+		.select({
+			channelId: alertOutbox.channelId,
+			messages: sql<number>`count(*)::int`,
+			digests: sql<number>`count(distinct ${alertOutbox.batchKey})::int`
+		})
 		.from(alertOutbox)
 		.where(and(inArray(alertOutbox.channelId, channelIds), gt(alertOutbox.createdAt, sql`now() - make_interval(secs => ${seconds})`)))
 		.groupBy(alertOutbox.channelId);
-	return new Map(rows.map((r) => [r.channelId, r.n]));
+	return new Map(rows.map((r) => [r.channelId, { messages: r.messages, digests: r.digests }]));
+}
+
+/**
+ * Whether this transaction may form a digest for the channel: one at a time
+ * (a transaction-scoped advisory lock, never waited for), so concurrent claims
+ * do not split a storm into several digests.
+ */
+export async function tryStormLock(tx: Tx, channelId: number): Promise<boolean> {
+	const r = await tx.execute<{ ok: boolean }>(sql`select pg_try_advisory_xact_lock(hashtext('porthole-alert-storm'), ${channelId}) as ok`);
+	const rows = (Array.isArray(r) ? r : (r as { rows: { ok: boolean }[] }).rows) as { ok: boolean }[];
+	return rows[0]?.ok === true;
 }
 
 /**
