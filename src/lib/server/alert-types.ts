@@ -3,6 +3,9 @@
 // (the fields the type needs, secrets included), `scope` (which monitors it
 // serves) and `stormThreshold`.
 
+/** The webhook body's version (and a digest's): bump on any incompatible change to the payload. */
+export const PAYLOAD_VERSION = 1;
+
 export const CHANNEL_TYPES = ['webhook', 'slack', 'discord', 'email'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 

@@ -7,8 +7,8 @@ import type { CheckInput } from '../db/queries/checks';
 import { channelIdsOf, enqueueAlerts, lockAlertState, monitorLabel, saveAlertState, type NewOutboxRow } from '../db/queries/alerts';
 import { DEFAULT_CONFIRM, step, type ConfirmSettings, type Emit } from './confirm';
 
-/** The webhook body's version: bump on any incompatible change to the payload. */
-export const PAYLOAD_VERSION = 1;
+/** The webhook body's version (kept in alert-types.ts with the webhook's other contract). */
+export { PAYLOAD_VERSION } from '../alert-types';
 
 /** The idempotency key: one per confirmation (monitor, kind, confirming slot) per channel. */
 export const idempotencyKey = (monitorId: number, kind: Emit['kind'], at: Date, channelId: number) =>

@@ -1,17 +1,19 @@
 // Delivers the outbox. Every second (and on wake()) it claims due messages
-// with FOR UPDATE SKIP LOCKED in a transaction, POSTs each, logs the attempt
-// and settles the row in that same transaction: several senders on one
+// with FOR UPDATE SKIP LOCKED in a transaction, sends each through its
+// channel type (channels/: webhook, Slack, Discord, email), many at once to
+// one channel as a storm digest (storm.ts), logs the attempt and settles the
+// row in that same transaction: several senders on one
 // database never send a row twice at once, and a sender that dies mid-send
 // lets its rows go back to the queue (at least once; the idempotency key lets
 // a receiver drop the repeat). Failures retry with exponential backoff.
-import { createHmac } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { Db } from '../db/index';
-import { claimDueAlerts, recordAttempt, type ClaimedAlert } from '../db/queries/alerts';
+import { claimDueAlerts, recordDigestAttempt, setBatchKey, type ClaimedAlert } from '../db/queries/alerts';
 import type { Logger } from '../log';
-import type { WebhookConfig } from '../alert-types';
-import { PAYLOAD_VERSION } from './record';
+import { deliver } from './channels/index';
+import { unitsOf, type Unit } from './storm';
+
+// The webhook format lives with its channel type; re-exported for the sender's callers and tests.
+export { signature, webhookBody } from './channels/webhook';
 
 export interface SenderOptions {
 	db: Db;
@@ -34,27 +36,13 @@ export interface SenderOptions {
 	 * so this stays well under the pool the probe loop writes through.
 	 */
 	concurrency?: number;
+	/** Most messages in one storm digest (default 500). */
+	digestMax?: number;
+	/** How long a storming channel's oldest due message waits for the rest of the storm (default 1 s). */
+	stormGatherMs?: number;
+	/** The same once the channel had a digest in the last minute (default 10 s): a digest at most this often. */
+	stormSpacingMs?: number;
 }
-
-/** The exact body bytes sent (and signed): keys in a fixed order. */
-export function webhookBody(m: Pick<ClaimedAlert, 'idempotencyKey' | 'payload'>): string {
-	const p = m.payload;
-	// jsonb keeps keys in its own order, so nested objects are rebuilt too.
-	const monitor = p.monitor as { tag?: unknown; name?: unknown } | undefined;
-	return JSON.stringify({
-		version: PAYLOAD_VERSION,
-		id: m.idempotencyKey,
-		kind: p.kind,
-		monitor: { tag: monitor?.tag, name: monitor?.name },
-		status: p.status,
-		at: p.at,
-		since: p.since,
-		...(p.durationSeconds !== undefined ? { durationSeconds: p.durationSeconds } : {})
-	});
-}
-
-/** `sha256=` and the hex HMAC-SHA256 of the body with the channel's secret, as GitHub signs its webhooks. */
-export const signature = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /** Delay before retry number `attempts` (1 = after the first failure): base doubling, capped. */
 export const backoffMs = (attempts: number, baseMs: number, capMs: number) =>
@@ -71,7 +59,7 @@ export class Sender {
 	private timer: NodeJS.Timeout | null = null;
 	private inFlight = new Set<Promise<void>>();
 	private stopped = true;
-	readonly stats = { delivered: 0, failed: 0 };
+	readonly stats = { delivered: 0, failed: 0, digests: 0 };
 
 	constructor(private o: SenderOptions) {}
 
@@ -103,98 +91,69 @@ export class Sender {
 		await Promise.all([...this.inFlight]);
 	}
 
-	/** One claim: send what is due, settle it, commit. Returns how many messages it handled. */
+	/** One claim: send what is due (alone, or as storm digests), settle it, commit. Returns how many messages it handled. */
 	async tick(): Promise<number> {
 		const n = await this.o.db.transaction(async (tx) => {
 			const due = await claimDueAlerts(tx, this.o.batch ?? 20);
-			// Rows of one batch belong to different (channel, monitor) pairs (the
-			// claim takes only the oldest pending row of each), so they are sent in
-			// parallel; the results are written one by one (one connection).
-			const results = await Promise.all(due.map(async (m) => ({ m, at: new Date(), r: await this.send(m) })));
-			for (const { m, at, r } of results) {
-				const retryAt = r.delivered ? null : this.retryAt(m, at);
-				await recordAttempt(tx, { outboxId: m.id, at, ...r, retryAt });
-				if (r.delivered) this.stats.delivered++;
+			if (due.length === 0) return 0;
+			const units = await unitsOf(tx, due, {
+				digestMax: this.o.digestMax ?? 500,
+				gatherMs: this.o.stormGatherMs ?? 1000,
+				spacingMs: this.o.stormSpacingMs ?? 10_000
+			});
+			// Units hold different (channel, monitor) pairs (the claim takes only
+			// the oldest pending row of each), so they are sent in parallel; the
+			// results are written one by one (one connection).
+			const results = await Promise.all(units.map(async (u) => ({ u, at: new Date(), r: await this.send(u) })));
+			let handled = 0;
+			for (const { u, at, r } of results) {
+				const retryAt = r.delivered ? null : this.retryAt(u.rows, at);
+				if (u.newBatch) await setBatchKey(tx, ids(u), u.key);
+				await recordDigestAttempt(tx, ids(u), { at, ...r, retryAt });
+				handled += u.rows.length;
+				if (u.digest) this.stats.digests++;
+				if (r.delivered) this.stats.delivered += u.rows.length;
 				else {
-					this.stats.failed++;
+					this.stats.failed += u.rows.length;
 					const what = r.error ?? `HTTP ${r.statusCode}`;
 					const next = retryAt ? `retry at ${retryAt.toISOString()}` : 'giving up';
-					this.o.log.warn(`alert ${m.idempotencyKey} to channel ${m.channelId}: ${what}; ${next}`);
+					const which = u.digest ? `alert digest ${u.key} (${u.rows.length} messages)` : `alert ${u.key}`;
+					const ch = u.rows[0];
+					this.o.log.warn(`${which} to channel ${ch.channelId} (${ch.channelType}): ${what}; ${next}`);
 				}
 			}
-			return due.length;
+			return handled;
 		});
 		// A full batch likely means more are due: look again without waiting for the timer.
 		if (n >= (this.o.batch ?? 20)) this.wake();
 		return n;
 	}
 
-	private retryAt(m: ClaimedAlert, now: Date): Date | null {
-		const at = now.getTime() + backoffMs(m.attempts + 1, this.o.retryBaseMs ?? 1000, this.o.retryCapMs ?? 600_000);
-		return at - m.createdAt.getTime() > (this.o.giveUpMs ?? 86_400_000) ? null : new Date(at);
+	/** A digest's rows settle alike: retried as long as its oldest row may be, from its most tried row's backoff. */
+	private retryAt(rows: ClaimedAlert[], now: Date): Date | null {
+		const attempts = Math.max(...rows.map((m) => m.attempts));
+		const oldest = Math.min(...rows.map((m) => m.createdAt.getTime()));
+		const at = now.getTime() + backoffMs(attempts + 1, this.o.retryBaseMs ?? 1000, this.o.retryCapMs ?? 600_000);
+		return at - oldest > (this.o.giveUpMs ?? 86_400_000) ? null : new Date(at);
 	}
 
-	private async send(m: ClaimedAlert): Promise<Outcome> {
+	private async send(u: Unit): Promise<Outcome> {
 		const started = performance.now();
-		const done = (statusCode: number | null, error: string | null): Outcome => ({
-			statusCode,
-			error,
-			delivered: statusCode !== null && statusCode >= 200 && statusCode < 300,
-			durationMs: performance.now() - started
-		});
-		if (m.channelType !== 'webhook') return done(null, `unknown channel type ${m.channelType}`);
-		const { url, secret } = m.channelConfig as WebhookConfig;
-		let parsed: URL;
+		const { channelType, channelConfig } = u.rows[0];
+		const out = { key: u.key, digest: u.digest, messages: u.rows.map((m) => ({ idempotencyKey: m.idempotencyKey, payload: m.payload })) };
 		try {
-			parsed = new URL(url);
-		} catch {
-			return done(null, 'the webhook URL is not a URL');
-		}
-		if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return done(null, 'the webhook URL is not http(s)');
-		const body = webhookBody(m);
-		try {
-			return done(
-				await post(parsed, body, this.o.timeoutMs ?? 10_000, {
-					'content-type': 'application/json',
-					'user-agent': 'Porthole-Alerts/1',
-					'x-porthole-signature': signature(secret, body),
-					'idempotency-key': m.idempotencyKey
-				}),
-				null
-			);
+			const r = await deliver(channelType, channelConfig, out, { timeoutMs: this.o.timeoutMs ?? 10_000 });
+			return { ...r, durationMs: performance.now() - started };
 		} catch (err) {
-			return done(null, err instanceof Error ? err.message : String(err));
+			// A channel type reports its failures; a throw is a bug, still logged and retried.
+			return {
+				statusCode: null,
+				error: err instanceof Error ? err.message : String(err),
+				delivered: false,
+				durationMs: performance.now() - started
+			};
 		}
 	}
 }
 
-/**
- * POSTs body and resolves with the status code. node:http rather than fetch:
- * fetch refuses the "bad ports" of browsers (25, 6667, …) that a webhook may
- * well use. Redirects are not followed (an answer to fix, not to re-sign).
- * The timeout covers the whole exchange, connect to last byte.
- */
-function post(url: URL, body: string, timeoutMs: number, headers: Record<string, string>): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-		const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-			// Drain the answer so the socket is freed; its content is not used.
-			res.resume();
-			res.on('end', () => {
-				clearTimeout(timer);
-				resolve(res.statusCode ?? 0);
-			});
-			res.on('error', fail);
-		});
-		const timer = setTimeout(() => {
-			req.destroy();
-			reject(new Error(`timed out after ${timeoutMs} ms`));
-		}, timeoutMs);
-		function fail(err: Error & { code?: string }) {
-			clearTimeout(timer);
-			reject(new Error(err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message));
-		}
-		req.on('error', fail);
-		req.end(body);
-	});
-}
+const ids = (u: Unit) => u.rows.map((m) => m.id);

@@ -3,7 +3,7 @@
 // The check write (checks.ts recordCheck, through alerts/record.ts) runs the
 // per-check statements inside its own transaction; the sender
 // (alerts/sender.ts) claims and settles outbox rows.
-import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../index';
 import { alertChannels, alertDeliveries, alertOutbox, monitorAlertState, monitorChannels, monitors } from '../schema';
 import type { MonitorStatus } from '../../types';
@@ -109,7 +109,28 @@ export interface ClaimedAlert {
 	attempts: number;
 	channelType: ChannelType;
 	channelConfig: ChannelConfig['config'];
+	/** Set once the row went out in a storm digest: it is retried with that digest's rows. */
+	batchKey: string | null;
+	stormThreshold: number;
+	/** How long ago the row was queued, by the database's clock (the storm's gather delay). */
+	ageMs: number;
 }
+
+const claimedColumns = {
+	id: alertOutbox.id,
+	channelId: alertOutbox.channelId,
+	monitorId: alertOutbox.monitorId,
+	kind: alertOutbox.kind,
+	idempotencyKey: alertOutbox.idempotencyKey,
+	payload: alertOutbox.payload,
+	createdAt: alertOutbox.createdAt,
+	attempts: alertOutbox.attempts,
+	channelType: alertChannels.type,
+	channelConfig: alertChannels.config,
+	batchKey: alertOutbox.batchKey,
+	stormThreshold: alertChannels.stormThreshold,
+	ageMs: sql<number>`(extract(epoch from now() - ${alertOutbox.createdAt}) * 1000)::float8`.mapWith(Number)
+};
 
 /**
  * Due messages, row-locked until the transaction ends; rows another
@@ -122,18 +143,7 @@ export async function claimDueAlerts(tx: Tx, limit: number): Promise<ClaimedAler
 		and p.monitor_id = ${alertOutbox.monitorId} and p.id < ${alertOutbox.id}
 		and p.delivered_at is null and p.gave_up_at is null)`;
 	return tx
-		.select({
-			id: alertOutbox.id,
-			channelId: alertOutbox.channelId,
-			monitorId: alertOutbox.monitorId,
-			kind: alertOutbox.kind,
-			idempotencyKey: alertOutbox.idempotencyKey,
-			payload: alertOutbox.payload,
-			createdAt: alertOutbox.createdAt,
-			attempts: alertOutbox.attempts,
-			channelType: alertChannels.type,
-			channelConfig: alertChannels.config
-		})
+		.select(claimedColumns)
 		.from(alertOutbox)
 		.innerJoin(alertChannels, eq(alertChannels.id, alertOutbox.channelId))
 		.where(and(pending, lte(alertOutbox.nextAttemptAt, sql`now()`), sql`not ${earlier}`))
@@ -184,4 +194,119 @@ export async function listOutbox(db: Db) {
 /** Every delivery attempt, oldest first. */
 export async function listDeliveries(db: Db) {
 	return db.select().from(alertDeliveries).orderBy(asc(alertDeliveries.id));
+}
+
+// ---- Delivery: storm digests (alerts/sender.ts, alerts/storm.ts) ----------
+// A storm is many messages to one channel within a minute: the sender sends
+// a channel's due rows as one digest, marks them with its batch key, and a
+// retry sends exactly those rows again under that key.
+
+/** Head rows: no earlier pending row of the same channel and monitor (messages of a monitor go out in order). */
+const isHead = sql`not exists (select 1 from alert_outbox p where p.channel_id = ${alertOutbox.channelId}
+	and p.monitor_id = ${alertOutbox.monitorId} and p.id < ${alertOutbox.id}
+	and p.delivered_at is null and p.gave_up_at is null)`;
+
+/**
+ * Per channel, the messages queued to it in the last `seconds` (pending or
+ * sent: a channel at or over its storm threshold gets digests) and how many
+ * digests they went out in. Asked only when the sender has due rows (alerts
+ * are rare), so a scan of the outbox is affordable.
+ */
+export async function recentCounts(
+	tx: Tx,
+	channelIds: number[],
+	seconds = 60
+): Promise<Map<number, { messages: number; digests: number }>> {
+	if (channelIds.length === 0) return new Map();
+	const rows = await tx
+		.select({
+			channelId: alertOutbox.channelId,
+			messages: sql<number>`count(*)::int`,
+			digests: sql<number>`count(distinct ${alertOutbox.batchKey})::int`
+		})
+		.from(alertOutbox)
+		.where(and(inArray(alertOutbox.channelId, channelIds), gt(alertOutbox.createdAt, sql`now() - make_interval(secs => ${seconds})`)))
+		.groupBy(alertOutbox.channelId);
+	return new Map(rows.map((r) => [r.channelId, { messages: r.messages, digests: r.digests }]));
+}
+
+/**
+ * Whether this transaction may form a digest for the channel: one at a time
+ * (a transaction-scoped advisory lock, never waited for), so concurrent claims
+ * do not split a storm into several digests.
+ */
+export async function tryStormLock(tx: Tx, channelId: number): Promise<boolean> {
+	const r = await tx.execute<{ ok: boolean }>(sql`select pg_try_advisory_xact_lock(hashtext('porthole-alert-storm'), ${channelId}) as ok`);
+	const rows = (Array.isArray(r) ? r : (r as { rows: { ok: boolean }[] }).rows) as { ok: boolean }[];
+	return rows[0]?.ok === true;
+}
+
+/**
+ * A channel's due head rows not yet in a digest (test messages always go
+ * alone), oldest first, locked; rows another sender holds are skipped. Rows
+ * this transaction already locked are returned too.
+ */
+export async function claimChannelDue(tx: Tx, channelId: number, limit: number): Promise<ClaimedAlert[]> {
+	return tx
+		.select(claimedColumns)
+		.from(alertOutbox)
+		.innerJoin(alertChannels, eq(alertChannels.id, alertOutbox.channelId))
+		.where(
+			and(
+				eq(alertOutbox.channelId, channelId),
+				pending,
+				isNull(alertOutbox.batchKey),
+				ne(alertOutbox.kind, 'test'),
+				lte(alertOutbox.nextAttemptAt, sql`now()`),
+				isHead
+			)
+		)
+		.orderBy(asc(alertOutbox.id))
+		.limit(limit)
+		.for('update', { of: alertOutbox, skipLocked: true });
+}
+
+/**
+ * A digest's pending rows, locked (skipping rows another sender holds), and
+ * how many it has in all: fewer locked than in all means another sender has
+ * part of it, so this one leaves it alone.
+ */
+export async function lockBatch(tx: Tx, batchKey: string): Promise<{ rows: ClaimedAlert[]; total: number }> {
+	const rows = await tx
+		.select(claimedColumns)
+		.from(alertOutbox)
+		.innerJoin(alertChannels, eq(alertChannels.id, alertOutbox.channelId))
+		.where(and(eq(alertOutbox.batchKey, batchKey), pending))
+		.orderBy(asc(alertOutbox.id))
+		.for('update', { of: alertOutbox, skipLocked: true });
+	const [{ n }] = await tx
+		.select({ n: sql<number>`count(*)::int` })
+		.from(alertOutbox)
+		.where(and(eq(alertOutbox.batchKey, batchKey), pending));
+	return { rows, total: n };
+}
+
+/** Marks rows as sent together under `batchKey` (in the transaction that records the attempt). */
+export async function setBatchKey(tx: Tx, ids: number[], batchKey: string): Promise<void> {
+	if (ids.length === 0) return;
+	await tx.update(alertOutbox).set({ batchKey }).where(inArray(alertOutbox.id, ids));
+}
+
+/** recordAttempt for a digest's rows at once: one log row each, all settled alike (so they stay together). */
+export async function recordDigestAttempt(tx: Tx, ids: number[], a: Omit<Attempt, 'outboxId'>): Promise<void> {
+	if (ids.length === 0) return;
+	const durationMs = Math.round(a.durationMs);
+	await tx
+		.insert(alertDeliveries)
+		.values(ids.map((outboxId) => ({ outboxId, at: a.at, statusCode: a.statusCode, error: a.error, durationMs })));
+	await tx
+		.update(alertOutbox)
+		.set({
+			attempts: sql`${alertOutbox.attempts} + 1`,
+			deliveredAt: a.delivered ? a.at : null,
+			gaveUpAt: !a.delivered && !a.retryAt ? a.at : null,
+			nextAttemptAt: a.retryAt ?? a.at,
+			lastError: a.delivered ? null : (a.error ?? `HTTP ${a.statusCode}`)
+		})
+		.where(inArray(alertOutbox.id, ids));
 }
