@@ -62,8 +62,12 @@ const fileOwned = (name: string): ChannelResult => ({ ok: false, status: 409, er
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
+const SHOWN_ONLY = ['id', 'source', 'createdAt', 'updatedAt'];
+
 async function save(db: Db, input: unknown, stored: ChannelRow | null): Promise<ChannelResult> {
 	if (!isObject(input)) return refused(400, '', "must be a JSON object of a channel's fields");
+	// What a read shows beside the spec: a body read back and sent again round-trips.
+	input = Object.fromEntries(Object.entries(input).filter(([k]) => !SHOWN_ONLY.includes(k)));
 	const v = validateChannel(stored ? unmask(input, rowToSpec(stored)) : input);
 	if (!v.ok) return { ok: false, status: 400, errors: v.errors };
 	let generatedSecret: string | null = null;
