@@ -67,8 +67,8 @@ const SHOWN_ONLY = ['id', 'source', 'createdAt', 'updatedAt'];
 async function save(db: Db, input: unknown, stored: ChannelRow | null): Promise<ChannelResult> {
 	if (!isObject(input)) return refused(400, '', "must be a JSON object of a channel's fields");
 	// What a read shows beside the spec: a body read back and sent again round-trips.
-	input = Object.fromEntries(Object.entries(input).filter(([k]) => !SHOWN_ONLY.includes(k)));
-	const v = validateChannel(stored ? unmask(input, rowToSpec(stored)) : input);
+	const fields = Object.fromEntries(Object.entries(input).filter(([k]) => !SHOWN_ONLY.includes(k)));
+	const v = validateChannel(stored ? unmask(fields, rowToSpec(stored)) : fields);
 	if (!v.ok) return { ok: false, status: 400, errors: v.errors };
 	let generatedSecret: string | null = null;
 	let spec = v.value;

@@ -165,7 +165,7 @@ describe.each(DRIVERS)('alert channels on %s', (driver) => {
 		]);
 		const retry = new Date(at.getTime() + 60_000);
 		await recordAttempt(t.db, {
-			outboxId: q!.outboxId,
+			outboxId: q!.outboxId!,
 			at,
 			statusCode: 500,
 			error: null,
@@ -173,7 +173,7 @@ describe.each(DRIVERS)('alert channels on %s', (driver) => {
 			delivered: false,
 			retryAt: retry
 		});
-		await recordAttempt(t.db, { outboxId: q2!.outboxId, at, statusCode: 200, error: null, durationMs: 3, delivered: true, retryAt: null });
+		await recordAttempt(t.db, { outboxId: q2!.outboxId!, at, statusCode: 200, error: null, durationMs: 3, delivered: true, retryAt: null });
 		const log = await deliveryLog(t.db, { limit: 10 });
 		expect(log.map((l) => [l.outboxId, l.statusCode, l.kind, l.channelName, l.monitorTag])).toEqual([
 			[q2!.outboxId, 200, 'test', 'hook', null],
