@@ -102,7 +102,9 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 			const r = await syncChannelsFile(database.db, config.channelsFile, config.channelsEnv);
 			log.info(
 				`channels file ${config.channelsFile}: ${r.created.length} created, ${r.updated.length} updated, ${r.unchanged.length} unchanged` +
-					(r.released.length ? `, ${r.released.length} no longer in the file (kept, now editable in the admin: ${r.released.join(', ')})` : '')
+					(r.released.length
+						? `, ${r.released.length} no longer in the file (kept, now editable in the admin: ${r.released.join(', ')})`
+						: '')
 			);
 		}
 		if (config.monitorsFile) {
