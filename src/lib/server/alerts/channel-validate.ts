@@ -32,19 +32,21 @@ const isLocal = (host: string) => host === '127.0.0.1' || host === 'localhost' |
 /** http(s) URL; `httpsOnly`: https, or http to this machine only (tests with local receivers). */
 function url(httpsOnly: boolean) {
 	const what = httpsOnly ? 'an https URL (http only for localhost)' : 'an http(s) URL';
-	return str().refine(
-		(s) => {
-			let u: URL;
-			try {
-				u = new URL(s);
-			} catch {
-				return false;
-			}
-			if (u.protocol === 'https:') return true;
-			return u.protocol === 'http:' && (!httpsOnly || isLocal(u.hostname));
-		},
-		{ error: (i) => `must be ${what}, got ${got(i.input)}` }
-	);
+	return str()
+		.max(2000, { error: 'must be at most 2000 characters' })
+		.refine(
+			(s) => {
+				let u: URL;
+				try {
+					u = new URL(s);
+				} catch {
+					return false;
+				}
+				if (u.protocol === 'https:') return true;
+				return u.protocol === 'http:' && (!httpsOnly || isLocal(u.hostname));
+			},
+			{ error: (i) => `must be ${what}, got ${got(i.input)}` }
+		);
 }
 
 // An address as an SMTP server takes it: local part, @, a domain with a dot (or localhost).
@@ -56,9 +58,18 @@ const common = {
 		error: (i) => `must be 1-64 lowercase letters, digits, "-" or "_", got ${got(i.input)}`
 	}),
 	scope: z
-		.union([z.literal('monitors'), z.literal('all'), z.object({ group: str().trim().min(1).max(100) }).strict()], {
-			error: (i) => `must be "monitors", "all" or {"group": "<group name>"}, got ${got(i.input)}`
-		})
+		.union(
+			[
+				z.literal('monitors'),
+				z.literal('all'),
+				z
+					.object({ group: str().trim().min(1, { error: 'must name a group' }).max(100, { error: 'must be at most 100 characters' }) })
+					.strict()
+			],
+			{
+				error: (i) => `must be "monitors", "all" or {"group": "<group name>"}, got ${got(i.input)}`
+			}
+		)
 		.default('monitors')
 		.transform((s): ChannelScope => (typeof s === 'string' ? { kind: s } : { kind: 'group', group: s.group })),
 	stormThreshold: z
@@ -71,7 +82,7 @@ const common = {
 
 const secret = str()
 	.min(MIN_SECRET, { error: `must be at least ${MIN_SECRET} characters` })
-	.max(1000);
+	.max(1000, { error: 'must be at most 1000 characters' });
 
 const schemas = {
 	webhook: z.object({ ...common, type: z.literal('webhook'), url: url(false), secret: secret.optional() }).strict(),
@@ -81,7 +92,7 @@ const schemas = {
 		.object({
 			...common,
 			type: z.literal('email'),
-			host: str().trim().min(1, { error: 'must not be empty' }).max(253),
+			host: str().trim().min(1, { error: 'must not be empty' }).max(253, { error: 'must be at most 253 characters' }),
 			port: z
 				.number({ error: (i) => `must be a number 1-65535, got ${got(i.input)}` })
 				.int({ error: (i) => `must be a whole number 1-65535, got ${got(i.input)}` })
@@ -89,8 +100,16 @@ const schemas = {
 				.max(65535, { error: (i) => `must be 1-65535, got ${got(i.input)}` })
 				.default(587),
 			secure: z.boolean({ error: (i) => `must be true or false, got ${got(i.input)}` }).optional(),
-			user: str().min(1, { error: 'must not be empty (leave it out for no login)' }).max(500).nullable().default(null),
-			password: str().min(1, { error: 'must not be empty (leave it out for no login)' }).max(1000).nullable().default(null),
+			user: str()
+				.min(1, { error: 'must not be empty (leave it out for no login)' })
+				.max(500, { error: 'must be at most 500 characters' })
+				.nullable()
+				.default(null),
+			password: str()
+				.min(1, { error: 'must not be empty (leave it out for no login)' })
+				.max(1000, { error: 'must be at most 1000 characters' })
+				.nullable()
+				.default(null),
 			from: address(),
 			to: z
 				.array(address(), { error: (i) => `must be a list of email addresses, got ${got(i.input)}` })
