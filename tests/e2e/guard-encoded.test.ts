@@ -26,8 +26,8 @@ const OPEN_FOR_WRITES = new Set(['/admin/login', '/admin/setup/[token]']);
 const CLOSED_FOR_READS = (id: string) =>
 	((id === '/admin' || id.startsWith('/admin/')) && !OPEN_FOR_WRITES.has(id)) ||
 	['/api/v1/config', '/api/v1/check', '/api/v1/monitors/[tag]/check'].includes(id) ||
-	// Incidents and maintenance name hidden monitors: a key of either scope.
-	/^\/api\/v1\/(incidents|maintenance)(\/|$)/.test(id);
+	// Incidents and maintenance name hidden monitors, channels where alerts go: a key of either scope.
+	/^\/api\/v1\/(incidents|maintenance|channels|deliveries)(\/|$)/.test(id);
 
 interface Req {
 	route: RouteEntry;

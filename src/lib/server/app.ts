@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { openDatabase, type Database } from './db/index';
 import { createLogger, type Logger } from './log';
 import { syncMonitorsFile } from './monitors/file';
+import { syncChannelsFile } from './alerts/channels-file';
 import { Scheduler, type SchedulerOptions } from './probe/scheduler';
 import { ProbeWorker } from './probe/pool';
 import { EvalSandbox, type LanesConfig } from './eval/sandbox';
@@ -96,6 +97,16 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 			? log.warn(`eval of ${c.key} quarantined: ${c.error}`)
 			: log.info(`eval of ${c.key} forgiven: back in the main lane`);
 	try {
+		// Channels first: monitors name the channels they alert.
+		if (config.channelsFile) {
+			const r = await syncChannelsFile(database.db, config.channelsFile, config.channelsEnv);
+			log.info(
+				`channels file ${config.channelsFile}: ${r.created.length} created, ${r.updated.length} updated, ${r.unchanged.length} unchanged` +
+					(r.released.length
+						? `, ${r.released.length} no longer in the file (kept, now editable in the admin: ${r.released.join(', ')})`
+						: '')
+			);
+		}
 		if (config.monitorsFile) {
 			const r = await syncMonitorsFile(database.db, config.monitorsFile, (source) => evalSyntaxError(evalSandbox, source));
 			log.info(

@@ -19,6 +19,14 @@ describe("server.js settings and adapter-node's client address", () => {
 		});
 	});
 
+	it('hands CHANNELS_FILE the environment for its ${VAR} references, and nothing without the file', () => {
+		const c = loadConfig({ CHANNELS_FILE: ' /etc/porthole/channels.json ', HOOK_SECRET: 's3cret' });
+		expect(c.channelsFile).toBe('/etc/porthole/channels.json');
+		expect(c.channelsEnv.HOOK_SECRET).toBe('s3cret');
+		expect(Object.isFrozen(c.channelsEnv)).toBe(true);
+		expect(loadConfig({ HOOK_SECRET: 's3cret' })).toMatchObject({ channelsFile: undefined, channelsEnv: {} });
+	});
+
 	it.each([
 		['PORT', '65536', /PORT must be an integer 0-65535/],
 		['PORT', 'http', /PORT must be an integer/],

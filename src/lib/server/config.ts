@@ -70,6 +70,7 @@ const schema = z.object({
 	DATABASE_URL: optionalString,
 	DATA_DIR: optionalString.transform((v) => v ?? './data'),
 	MONITORS_FILE: optionalString,
+	CHANNELS_FILE: optionalString,
 	PROBE_WORKER: bool('PROBE_WORKER', true),
 	MAX_SOCKETS: int('MAX_SOCKETS', 256, 1, 65_535),
 	EVAL_TIMEOUT_MS: int('EVAL_TIMEOUT_MS', 1000, 10, 60_000),
@@ -153,6 +154,13 @@ export interface Config {
 	databaseUrl: string | undefined;
 	dataDir: string;
 	monitorsFile: string | undefined;
+	/** Alert channels as code (alerts/channels-file.ts), synced at start before MONITORS_FILE. */
+	channelsFile: string | undefined;
+	/**
+	 * The environment CHANNELS_FILE's `${VAR}` references are read from (a
+	 * copy, taken here: no other module reads the environment).
+	 */
+	channelsEnv: Readonly<Record<string, string | undefined>>;
 	probeWorker: boolean;
 	maxSockets: number;
 	evalTimeoutMs: number;
@@ -197,6 +205,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		databaseUrl: e.DATABASE_URL,
 		dataDir: e.DATA_DIR,
 		monitorsFile: e.MONITORS_FILE,
+		channelsFile: e.CHANNELS_FILE,
+		channelsEnv: e.CHANNELS_FILE ? Object.freeze({ ...env }) : Object.freeze({}),
 		probeWorker: e.PROBE_WORKER,
 		maxSockets: e.MAX_SOCKETS,
 		evalTimeoutMs: e.EVAL_TIMEOUT_MS,

@@ -51,6 +51,10 @@ const STATUSPAGE: RoutePolicy = { ...PUBLIC, publicRead: 'statuspage' };
 const NOTICES_API: RoutePolicy = { read: 'read', write: 'write', rateLimited: true };
 /** Their actions (post an update, resolve, end, cancel): POST only, a write key whatever the method. */
 const NOTICES_API_ACTION: RoutePolicy = { read: 'write', write: 'write', rateLimited: true };
+/** Alert channels and the delivery log: reads name where alerts go (a key of either scope), writes a write key. */
+const ALERTS_API: RoutePolicy = { read: 'read', write: 'write', rateLimited: true };
+/** Sending a channel a test message: POST only, a write key whatever the method. */
+const ALERTS_API_ACTION: RoutePolicy = { read: 'write', write: 'write', rateLimited: true };
 /** Sign-in and the setup link: open to anyone, including their form posts (they have their own throttle). */
 const SIGN_IN: RoutePolicy = { read: 'public', write: 'public', rateLimited: false };
 
@@ -93,6 +97,10 @@ export const ROUTES: Readonly<Record<string, RoutePolicy>> = {
 	'/api/v1/maintenance/[id]': NOTICES_API,
 	'/api/v1/maintenance/[id]/end': NOTICES_API_ACTION,
 	'/api/v1/maintenance/[id]/cancel': NOTICES_API_ACTION,
+	'/api/v1/channels': ALERTS_API,
+	'/api/v1/channels/[id]': ALERTS_API,
+	'/api/v1/channels/[id]/test': ALERTS_API_ACTION,
+	'/api/v1/deliveries': ALERTS_API,
 	'/admin/login': SIGN_IN,
 	'/admin/setup/[token]': SIGN_IN
 };

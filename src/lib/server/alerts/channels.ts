@@ -1,0 +1,134 @@
+// Channels as a service for the admin and the API: list and get (masked),
+// create, update, delete, and a test message. Input is the spec's flat JSON
+// (channel-validate.ts), checked completely before anything is written; a
+// refusal names each field. Secrets are never shown back in full
+// (channel-mask.ts); an update that sends a secret back as its mask, or leaves
+// it out, keeps the stored one. Channels from CHANNELS_FILE are read-only here.
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/index';
+import { deleteChannelRow, enqueueTest, getChannelRow, listChannelRows, writeChannel, type ChannelRow } from '../db/queries/alert-channels';
+import type { ChannelConfig, ChannelScope } from '../alert-types';
+import type { FieldError } from '../monitors/validate';
+import { maskConfig, missingSecret, unmask } from './channel-mask';
+import { specToJson, validateChannel, type ChannelSpec } from './channel-validate';
+
+/** A channel as shown: the spec's fields with secrets masked, and its id, source and times. */
+export type MaskedChannel = Record<string, unknown> & { id: number; name: string; type: ChannelConfig['type']; source: 'admin' | 'file' };
+
+export function rowToSpec(r: ChannelRow): ChannelSpec {
+	const scope: ChannelScope = r.scope === 'group' ? { kind: 'group', group: r.scopeGroup ?? '' } : { kind: r.scope };
+	return { name: r.name, type: r.type, config: r.config, scope, stormThreshold: r.stormThreshold } as ChannelSpec;
+}
+
+export function present(r: ChannelRow): MaskedChannel {
+	const spec = rowToSpec(r);
+	const masked = { ...spec, config: maskConfig(spec) } as ChannelSpec;
+	return {
+		id: r.id,
+		...specToJson(masked),
+		name: r.name,
+		type: r.type,
+		source: r.source,
+		createdAt: r.createdAt.toISOString(),
+		updatedAt: r.updatedAt.toISOString()
+	};
+}
+
+export const parseChannelId = (raw: string): number | null =>
+	/^[1-9]\d{0,9}$/.test(raw) && Number(raw) <= 2_147_483_647 ? Number(raw) : null;
+
+export async function listChannels(db: Db): Promise<MaskedChannel[]> {
+	return (await listChannelRows(db)).map(present);
+}
+
+export async function getChannel(db: Db, id: number): Promise<MaskedChannel | null> {
+	const r = await getChannelRow(db, id);
+	return r ? present(r) : null;
+}
+
+export type ChannelResult =
+	| { ok: true; channel: MaskedChannel; created: boolean; /** A webhook secret made here: shown once. */ generatedSecret: string | null }
+	| { ok: false; status: 400 | 404 | 409; errors: FieldError[] };
+
+const refused = (status: 400 | 404 | 409, path: string, message: string): ChannelResult => ({
+	ok: false,
+	status,
+	errors: [{ path, message }]
+});
+const fileOwnedErrors = (name: string): FieldError[] => [
+	{ path: '', message: `channel "${name}" comes from CHANNELS_FILE: change it there (it is read-only in the admin and API)` }
+];
+const fileOwned = (name: string): ChannelResult => ({ ok: false, status: 409, errors: fileOwnedErrors(name) });
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+const SHOWN_ONLY = ['id', 'source', 'createdAt', 'updatedAt'];
+
+async function save(db: Db, input: unknown, stored: ChannelRow | null): Promise<ChannelResult> {
+	if (!isObject(input)) return refused(400, '', "must be a JSON object of a channel's fields");
+	// What a read shows beside the spec: a body read back and sent again round-trips.
+	const fields = Object.fromEntries(Object.entries(input).filter(([k]) => !SHOWN_ONLY.includes(k)));
+	const v = validateChannel(stored ? unmask(fields, rowToSpec(stored)) : fields);
+	if (!v.ok) return { ok: false, status: 400, errors: v.errors };
+	let generatedSecret: string | null = null;
+	let spec = v.value;
+	if (missingSecret(spec)) {
+		// A new webhook without a secret gets one (shown once); so does one that changed type to webhook.
+		generatedSecret = randomBytes(24).toString('base64url');
+		spec = { ...spec, type: 'webhook', config: { url: (spec.config as { url: string }).url, secret: generatedSecret } };
+	}
+	const w = await writeChannel(db, spec as ChannelSpec, stored?.id ?? null);
+	if (!w.ok) {
+		if (w.reason === 'missing') return refused(404, 'id', 'no such channel');
+		if (w.reason === 'file') return fileOwned(stored?.name ?? spec.name);
+		return refused(409, 'name', `name "${spec.name}" is already used by another channel`);
+	}
+	const row = await getChannelRow(db, w.id);
+	return { ok: true, channel: present(row!), created: stored === null, generatedSecret };
+}
+
+export const createChannel = (db: Db, input: unknown) => save(db, input, null);
+
+/** Replaces the channel with `input` (`merge`: the given fields over the stored ones, as PATCH). */
+export async function updateChannel(db: Db, id: number, input: unknown, merge = false): Promise<ChannelResult> {
+	const stored = await getChannelRow(db, id);
+	if (!stored) return refused(404, 'id', 'no such channel');
+	if (stored.source === 'file') return fileOwned(stored.name);
+	if (merge) {
+		if (!isObject(input)) return refused(400, '', 'must be a JSON object of the fields to change');
+		const current = specToJson(rowToSpec(stored));
+		// A new type starts from its own fields: the old type's would be unknown to it.
+		const base =
+			input.type !== undefined && input.type !== stored.type
+				? { name: current.name, scope: current.scope, stormThreshold: current.stormThreshold }
+				: current;
+		input = { ...base, ...input };
+	}
+	return save(db, input, stored);
+}
+
+export async function deleteChannel(db: Db, id: number): Promise<{ ok: true } | { ok: false; status: 404 | 409; errors: FieldError[] }> {
+	const r = await deleteChannelRow(db, id);
+	if (r === 'deleted') return { ok: true };
+	if (r === 'missing') return { ok: false, status: 404, errors: [{ path: 'id', message: 'no such channel' }] };
+	const row = await getChannelRow(db, id);
+	return { ok: false, status: 409, errors: fileOwnedErrors(row?.name ?? String(id)) };
+}
+
+/**
+ * Queues one test message for the channel (kind 'test', no monitor); the
+ * sender delivers it like any alert, and the delivery log shows the answer.
+ * Returns the outbox id, or null when there is no such channel.
+ */
+export async function queueTestMessage(
+	db: Db,
+	channelId: number,
+	now = new Date()
+): Promise<{ outboxId: number | null; key: string } | null> {
+	const row = await getChannelRow(db, channelId);
+	if (!row) return null;
+	const key = `porthole-test-${channelId}-${now.getTime()}`;
+	// Two tests in the same millisecond share a key: the second is the first (already queued).
+	const outboxId = await enqueueTest(db, channelId, { kind: 'test', at: now.toISOString(), channel: { name: row.name } }, key);
+	return { outboxId, key };
+}
