@@ -3,7 +3,7 @@
 // its channels (named ∪ scope 'all' ∪ scope 'group' of its group) with its
 // own confirmation settings. Kept apart from alerts.ts (channels, outbox,
 // deliveries) so each side changes without touching the other.
-import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../index';
 import { alertChannels, monitorChannels, monitors } from '../schema';
 import type { ChannelType, MonitorAlertSettings } from '../../alert-types';
@@ -19,49 +19,44 @@ export interface AlertTargets {
 /**
  * What a check of this monitor alerts, or null when nothing: the monitor is
  * inactive or no channel serves it. Asked on every check write, so it is one
- * statement: the monitor by primary key, its named channels through
- * monitor_channels' primary key (monitor first), and the channels scoped to
- * all or to its group (alert_channels holds a handful of rows). A monitor with
- * no channels gets no row back and the check write goes on at once.
+ * statement, written out rather than built (drizzle's builder cost more than
+ * the statement: bench/alert-targets.ts): the monitor by primary key, its
+ * named channels by monitor_channels' key (monitor first; uncorrelated, so
+ * it is one index scan, not a scan of every monitor's rows), then
+ * alert_channels (a handful of rows) filtered by scope or by that set. A monitor with no channels gets no row back
+ * and the check write goes on at once.
  */
 export async function alertTargetsOf(tx: Tx, monitorId: number): Promise<AlertTargets | null> {
-	const cols = {
-		channelId: alertChannels.id,
-		tag: monitors.tag,
-		name: monitors.name,
-		down: monitors.alertDown,
-		up: monitors.alertUp,
-		degraded: monitors.alertDegraded,
-		remindMinutes: monitors.alertRemindMinutes
-	};
-	const live = and(eq(monitors.id, monitorId), eq(monitors.active, true));
-	const named = tx
-		.select(cols)
-		.from(monitorChannels)
-		.innerJoin(monitors, eq(monitors.id, monitorChannels.monitorId))
-		.innerJoin(alertChannels, eq(alertChannels.id, monitorChannels.channelId))
-		.where(and(eq(monitorChannels.monitorId, monitorId), live));
-	const scoped = tx
-		.select(cols)
-		.from(monitors)
-		.innerJoin(
-			alertChannels,
-			or(
-				eq(alertChannels.scope, 'all'),
-				and(eq(alertChannels.scope, 'group'), eq(alertChannels.scopeGroup, monitors.groupName))
-			)
-		)
-		.where(live);
-	// union, not union all: a channel both named and scoped is one channel.
-	const rows = await named.union(scoped);
+	const r = await tx.execute(alertTargetsSql(monitorId));
+	const rows = (Array.isArray(r) ? r : (r as unknown as { rows: TargetRow[] }).rows) as TargetRow[];
 	if (rows.length === 0) return null;
-	const r = rows[0];
+	const m = rows[0];
 	return {
-		channels: rows.map((x) => x.channelId).sort((a, b) => a - b),
-		settings: { down: r.down, up: r.up, degraded: r.degraded, remindMinutes: r.remindMinutes },
-		monitor: { tag: r.tag, name: r.name }
+		channels: rows.map((x) => Number(x.id)),
+		settings: { down: m.down, up: m.up, degraded: m.degraded, remindMinutes: m.remind },
+		monitor: { tag: m.tag, name: m.name }
 	};
 }
+
+interface TargetRow {
+	id: number;
+	tag: string;
+	name: string;
+	down: number;
+	up: number;
+	degraded: boolean;
+	remind: number | null;
+}
+
+/** alertTargetsOf's statement (bench/alert-targets.ts prints its plan). */
+export const alertTargetsSql = (monitorId: number) => sql`
+	select c.id, m.tag, m.name, m.alert_down as down, m.alert_up as up, m.alert_degraded as degraded, m.alert_remind_minutes as remind
+	from monitors m
+	join alert_channels c on c.scope = 'all'
+		or (c.scope = 'group' and c.scope_group = m.group_name)
+		or c.id in (select mc.channel_id from monitor_channels mc where mc.monitor_id = ${monitorId})
+	where m.id = ${monitorId} and m.active
+	order by c.id`;
 
 /** A monitor names channels that do not exist: nothing was written. */
 export class UnknownChannelError extends Error {
