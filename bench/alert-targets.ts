@@ -18,13 +18,22 @@ import { alertOnCheck } from '../src/lib/server/alerts/record';
 const N = Number(process.argv[2] ?? 2000);
 const ROUNDS = 3;
 const oldLookup = (tx: Tx, id: number) =>
-	tx.select({ id: monitorChannels.channelId }).from(monitorChannels).where(eq(monitorChannels.monitorId, id)).orderBy(monitorChannels.channelId);
+	tx
+		.select({ id: monitorChannels.channelId })
+		.from(monitorChannels)
+		.where(eq(monitorChannels.monitorId, id))
+		.orderBy(monitorChannels.channelId);
 
 const scratch = await createScratchPostgres();
 const database = await openDatabase({ url: scratch.url, max: 2 });
 try {
 	const { db } = database;
-	const rows = Array.from({ length: 1000 }, (_, i) => ({ tag: `m${i}`, name: `M ${i}`, typeData: { hosts: [] }, groupName: i % 2 ? 'Odd' : null }));
+	const rows = Array.from({ length: 1000 }, (_, i) => ({
+		tag: `m${i}`,
+		name: `M ${i}`,
+		typeData: { hosts: [] },
+		groupName: i % 2 ? 'Odd' : null
+	}));
 	const ids = (await db.insert(monitors).values(rows).returning({ id: monitors.id })).map((r) => r.id);
 	for (let c = 0; c < 20; c++) {
 		const ch = await createChannel(db, { name: `c${c}`, type: 'webhook', config: { url: 'http://127.0.0.1:1/', secret: 's' } });
@@ -37,7 +46,14 @@ try {
 	const write = (monitorId: number, hook?: (tx: Tx, c: CheckInput) => Promise<void>) => {
 		const i = (slot.get(monitorId) ?? 0) + 1;
 		slot.set(monitorId, i);
-		const c: CheckInput = { monitorId, ts: new Date(Date.UTC(2026, 0, 1) + i * 60_000), status: 'DOWN', latency: 1, pings: [], error: null };
+		const c: CheckInput = {
+			monitorId,
+			ts: new Date(Date.UTC(2026, 0, 1) + i * 60_000),
+			status: 'DOWN',
+			latency: 1,
+			pings: [],
+			error: null
+		};
 		return recordCheck(db, c, 'UTC', hook);
 	};
 	const oldHook = async (tx: Tx, c: CheckInput) => void (await oldLookup(tx, c.monitorId));

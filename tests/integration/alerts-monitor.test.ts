@@ -147,7 +147,9 @@ describe.each(DRIVERS)('per-monitor alert settings on %s', (driver) => {
 		]);
 		for (const o of out.filter((o) => o.kind === 'reminder')) {
 			expect(o.payload).toMatchObject({ kind: 'reminder', status: 'DOWN', since: new Date(T0).toISOString(), monitor: { tag: 'long' } });
-			expect(o.idempotencyKey).toBe(`porthole-${id}-reminder${o.payload.reminder}-${(T0 + (o.payload.reminder as number) * 3 * MIN + MIN) / 1000}-${hookId}`);
+			expect(o.idempotencyKey).toBe(
+				`porthole-${id}-reminder${o.payload.reminder}-${(T0 + (o.payload.reminder as number) * 3 * MIN + MIN) / 1000}-${hookId}`
+			);
 		}
 		expect(new Set(out.map((o) => o.idempotencyKey)).size).toBe(5);
 		expect(out[4].payload).toMatchObject({ durationSeconds: 11 * 60 });

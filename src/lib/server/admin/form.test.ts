@@ -63,7 +63,13 @@ describe('monitor form', () => {
 		);
 		expect(set.ok && set.value.confirm).toEqual({ down: 3, up: 1, degraded: true, remindMinutes: 45 });
 		expect(set.ok && set.value.channels).toEqual(['a', 'b']);
-		expect(set.ok && specToForm(set.value)).toMatchObject({ confirm_down: '3', confirm_up: '1', confirm_degraded: true, remind_minutes: '45', channels: ['a', 'b'] });
+		expect(set.ok && specToForm(set.value)).toMatchObject({
+			confirm_down: '3',
+			confirm_up: '1',
+			confirm_degraded: true,
+			remind_minutes: '45',
+			channels: ['a', 'b']
+		});
 	});
 
 	it('puts alert errors beside their fields, labelled', async () => {

@@ -80,7 +80,7 @@ describe('alert confirmation', () => {
 		expect(step(first, 'DOWN', new Date(T0)).emit).toBeNull();
 	});
 
-	it('takes a monitor\'s stored settings: down/up thresholds and DEGRADED', () => {
+	it("takes a monitor's stored settings: down/up thresholds and DEGRADED", () => {
 		const settings = confirmSettingsOf({ down: 3, up: 1, degraded: true, remindMinutes: null });
 		expect(settings).toEqual({ down: 3, up: 1, degradedIsDown: true, remindMinutes: null });
 		const { emits } = run(['DOWN', 'DEGRADED', 'UP', 'DOWN', 'DEGRADED', 'DOWN', 'UP'], settings);

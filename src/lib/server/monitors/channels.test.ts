@@ -119,7 +119,11 @@ describe.each(DRIVERS)('monitor confirm and channels on %s', (driver) => {
 		await createChannel(t.db, hook('ops'));
 		await createChannel(t.db, hook('Zeta'));
 		await createChannel(t.db, hook('alpha'));
-		await saveMonitor(app, valid(spec('a', { confirm: { down: 3, up: 4, degraded: true, remindMinutes: 60 }, channels: ['ops', 'Zeta', 'alpha'] })), null);
+		await saveMonitor(
+			app,
+			valid(spec('a', { confirm: { down: 3, up: 4, degraded: true, remindMinutes: 60 }, channels: ['ops', 'Zeta', 'alpha'] })),
+			null
+		);
 		await saveMonitor(app, valid(spec('b')), null);
 		const exported = await exportMonitors(t.db);
 		expect(exported.map((m) => [m.tag, m.confirm, m.channels])).toEqual([

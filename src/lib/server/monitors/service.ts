@@ -44,7 +44,10 @@ export function channelErrors(e: UnknownChannelError, prefix: string | null): Fi
 /** Field errors for every channel name in the list that names no channel (none: empty). */
 export async function checkChannelNames(db: Db, list: MonitorInput[], prefix: string): Promise<FieldError[]> {
 	try {
-		await resolveChannelNames(db, list.map((m) => m.channels));
+		await resolveChannelNames(
+			db,
+			list.map((m) => m.channels)
+		);
 		return [];
 	} catch (e) {
 		if (e instanceof UnknownChannelError) return channelErrors(e, prefix);

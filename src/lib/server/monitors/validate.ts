@@ -85,9 +85,7 @@ export const confirmSchema = z
 		{
 			down: streak('down'),
 			up: streak('up'),
-			degraded: z
-				.boolean({ error: (i) => `must be true or false, got ${got(i.input)}` })
-				.default(DEFAULT_ALERT_SETTINGS.degraded),
+			degraded: z.boolean({ error: (i) => `must be true or false, got ${got(i.input)}` }).default(DEFAULT_ALERT_SETTINGS.degraded),
 			remindMinutes: z
 				.number({ error: (i) => `must be null or a whole number of minutes 1-${MAX_REMIND_MINUTES}, got ${got(i.input)}` })
 				.int({ error: (i) => `must be a whole number of minutes, got ${got(i.input)}` })
@@ -117,7 +115,8 @@ export const channelsSchema = z
 		const seen = new Map<string, number>();
 		names.forEach((n, i) => {
 			const first = seen.get(n);
-			if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i], message: `duplicate channel ${got(n)} (also channels[${first}])` });
+			if (first !== undefined)
+				ctx.addIssue({ code: 'custom', path: [i], message: `duplicate channel ${got(n)} (also channels[${first}])` });
 			seen.set(n, i);
 		});
 	})

@@ -5,7 +5,7 @@
 // deliveries) so each side changes without touching the other.
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../index';
-import { alertChannels, monitorChannels, monitors } from '../schema';
+import { alertChannels, monitorChannels } from '../schema';
 import type { ChannelType, MonitorAlertSettings } from '../../alert-types';
 import { byCodePoint } from '../../types';
 
@@ -80,9 +80,7 @@ export async function resolveChannelNames(tx: Tx, lists: string[][]): Promise<nu
 			? []
 			: await tx.select({ id: alertChannels.id, name: alertChannels.name }).from(alertChannels).where(inArray(alertChannels.name, names));
 	const ids = new Map(found.map((c) => [c.name, c.id]));
-	const missing = lists.flatMap((list, monitor) =>
-		list.flatMap((name, channel) => (ids.has(name) ? [] : [{ monitor, channel, name }]))
-	);
+	const missing = lists.flatMap((list, monitor) => list.flatMap((name, channel) => (ids.has(name) ? [] : [{ monitor, channel, name }])));
 	if (missing.length) throw new UnknownChannelError(missing);
 	return lists.map((list) => list.map((n) => ids.get(n)!));
 }

@@ -80,7 +80,10 @@ export interface UpsertReport {
 export async function upsertMonitors(db: Db, inputs: MonitorInput[]): Promise<UpsertReport> {
 	const report: UpsertReport = { created: [], updated: [], unchanged: [] };
 	await db.transaction(async (tx) => {
-		const channelIds = await resolveChannelNames(tx, inputs.map((m) => m.channels));
+		const channelIds = await resolveChannelNames(
+			tx,
+			inputs.map((m) => m.channels)
+		);
 		const existing = new Map((await tx.select().from(monitors)).map((r) => [r.tag, r]));
 		const names = await channelNamesByMonitor(tx);
 		for (const [i, input] of inputs.entries()) {
