@@ -4,7 +4,7 @@
 // their config. The channel is made in the server's database (no channel
 // admin page is assumed here).
 import { test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -17,6 +17,7 @@ import { expect, PORT, signIn } from './admin-helpers';
 const TAG = 'editor-alerts';
 const CHANNEL = 'e2e-ops-hook';
 const SECRET = 'e2e-very-secret-value';
+const SHOTS = process.env.SHOTS_DIR ?? 'tests/artifacts';
 let database: Database;
 
 test.beforeAll(async () => {
@@ -57,6 +58,8 @@ test('alerts section: error beside the field, values kept, saved settings shown 
 	await expect(page.getByLabel(/^Remind every/)).toHaveValue('30');
 	await expect(section.getByLabel(CHANNEL)).toBeChecked();
 	expect(await getMonitorSpec(database.db, TAG)).toBeNull();
+	mkdirSync(SHOTS, { recursive: true });
+	await section.screenshot({ path: join(SHOTS, 'editor-alerts-error.png') });
 
 	await page.getByLabel(/^Down after/).fill('3');
 	await page.getByRole('button', { name: 'Save' }).click();
