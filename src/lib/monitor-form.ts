@@ -23,6 +23,22 @@ export interface MonitorForm {
 	show_hosts: boolean;
 	hosts: HostForm[];
 	eval: string;
+	/** Alerts (the spec's `confirm`), as typed. */
+	confirm_down: string;
+	confirm_up: string;
+	confirm_degraded: boolean;
+	/** Blank: no reminders. */
+	remind_minutes: string;
+	/** Names of the channels ticked. */
+	channels: string[];
+}
+
+/** A channel as the editor offers it: never its config. */
+export interface ChannelChoice {
+	name: string;
+	type: string;
+	scope: 'monitors' | 'all' | 'group';
+	scopeGroup: string | null;
 }
 
 export type FormErrors = Record<string, string>;

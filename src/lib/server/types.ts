@@ -1,6 +1,7 @@
 // Shared shapes of the probe → eval → store pipeline. The probe and eval
 // workers import them too (scripts/build-workers.js bundles what they use), so
-// this file imports nothing.
+// this file imports nothing at run time (types only).
+import type { MonitorAlertSettings } from './alert-types';
 
 // Ping (and PingStatus) are also drawn by the browser (the run-now panel), so
 // they are defined in the client-safe $lib/types and re-exported here.
@@ -71,7 +72,17 @@ export interface MonitorInput {
 	show_hosts: boolean;
 	group: string | null;
 	order: number;
+	/** Alert confirmation and reminders (monitors.alert_*). */
+	confirm: MonitorAlertSettings;
+	/** Names of the alert channels this monitor alerts (monitor_channels), sorted by byCodePoint. */
+	channels: string[];
 }
+
+/**
+ * The order of a monitor's `channels` everywhere: by code point, not the
+ * database's collation, so an export read back compares equal.
+ */
+export const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A tag: 1-64 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit. */
 export const TAG = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;

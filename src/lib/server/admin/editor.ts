@@ -8,6 +8,7 @@ import { EVAL_TEMPLATES } from '../eval/templates';
 import { getMonitorByTag, getMonitorSpec } from '../db/queries/monitors';
 import { recentPings } from '../db/queries/checks';
 import type { Ping } from '../types';
+import { listChannelChoices } from '../db/queries/monitor-alerts';
 import { saveMonitor } from '../monitors/service';
 import { presentOutcome } from '../probe/run-now';
 import {
@@ -32,6 +33,7 @@ export async function loadEditor(app: App, tag: string | null) {
 	return {
 		original: tag,
 		form,
+		channels: await listChannelChoices(app.database.db),
 		defaultEval: DEFAULT_EVAL,
 		templates: EVAL_TEMPLATES.map((t) => ({ id: t.id, name: t.name, description: t.description, source: t.source })),
 		recentPings: tag === null ? [] : await editorRecentPings(app, tag)
@@ -57,7 +59,9 @@ export async function saveFromForm(app: App, request: Request, originalTag: stri
 	const r = await saveMonitor(app, v.value, originalTag);
 	if (!r.ok) {
 		if (r.status === 404) error(404, r.message);
-		return fail(409, { action: 'save' as const, values, errors: { [r.field]: r.message } as Record<string, string> });
+		// Unknown channels come as field errors (channels[1]); 409's message already names its field.
+		const errors: Record<string, string> = r.errors ? toFormErrors(r.errors) : { [r.field]: r.message };
+		return fail(r.status, { action: 'save' as const, values, errors });
 	}
 	if (originalTag === null || r.tag !== originalTag)
 		redirect(303, `/admin/monitors/${r.tag}/edit?saved=${r.created ? 'created' : 'renamed'}`);

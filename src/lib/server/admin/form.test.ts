@@ -23,8 +23,10 @@ function good(): MonitorForm {
 
 function toFormData(f: MonitorForm): FormData {
 	const fd = new FormData();
-	for (const k of ['tag', 'name', 'description', 'cron', 'group', 'order', 'eval'] as const) fd.set(k, f[k]);
-	for (const k of ['public', 'active', 'show_hosts'] as const) if (f[k]) fd.set(k, 'on');
+	for (const k of ['tag', 'name', 'description', 'cron', 'group', 'order', 'eval', 'confirm_down', 'confirm_up', 'remind_minutes'] as const)
+		fd.set(k, f[k]);
+	for (const k of ['public', 'active', 'show_hosts', 'confirm_degraded'] as const) if (f[k]) fd.set(k, 'on');
+	for (const c of f.channels) fd.append('channels', c);
 	for (const h of f.hosts) {
 		fd.append('host_type', h.type);
 		fd.append('host_host', h.host);
@@ -46,6 +48,46 @@ describe('monitor form', () => {
 	it('reads what was posted, hosts in order, checkboxes as booleans', () => {
 		const f = { ...good(), public: false, show_hosts: true, eval: 'x\r\ny' };
 		expect(readMonitorForm(toFormData(f))).toEqual({ ...f, eval: 'x\ny' });
+	});
+
+	it('reads the alert fields as typed: numbers as text, the DEGRADED box, ticked channels in order', () => {
+		const f = { ...good(), confirm_down: ' 3 ', confirm_up: 'x', confirm_degraded: true, remind_minutes: '30', channels: ['ops', 'mail'] };
+		expect(readMonitorForm(toFormData(f))).toEqual(f);
+	});
+
+	it('turns the alert fields into `confirm` and `channels` (blank numbers: defaults; blank reminder: none)', async () => {
+		const blank = await validateMonitorForm({ ...good(), confirm_down: '', confirm_up: '', remind_minutes: ' ' }, checkEvalSyntax);
+		expect(blank.ok && blank.value.confirm).toEqual({ down: 2, up: 2, degraded: false, remindMinutes: null });
+		const set = await validateMonitorForm(
+			{ ...good(), confirm_down: '3', confirm_up: '1', confirm_degraded: true, remind_minutes: '45', channels: ['b', 'a'] },
+			checkEvalSyntax
+		);
+		expect(set.ok && set.value.confirm).toEqual({ down: 3, up: 1, degraded: true, remindMinutes: 45 });
+		expect(set.ok && set.value.channels).toEqual(['a', 'b']);
+		expect(set.ok && specToForm(set.value)).toMatchObject({
+			confirm_down: '3',
+			confirm_up: '1',
+			confirm_degraded: true,
+			remind_minutes: '45',
+			channels: ['a', 'b']
+		});
+	});
+
+	it('puts alert errors beside their fields, labelled', async () => {
+		const e = await errorsOf((f) => {
+			f.confirm_down = '0';
+			f.confirm_up = 'two';
+			f.remind_minutes = '20000';
+			f.channels = ['ops', 'ops'];
+		});
+		expect(e).toEqual({
+			confirm_down: 'Down after must be 1-100, got 0',
+			confirm_up: 'Recovered after must be a whole number of checks 1-100, got "two"',
+			remind_minutes: 'Reminder must be null or 1-10080, got 20000',
+			channels: 'duplicate channel "ops" (also channels[0])'
+		});
+		expect(fieldKey('channels[3]')).toBe('channels');
+		expect(fieldKey('confirm.remindMinutes')).toBe('remind_minutes');
 	});
 
 	it('turns the form into the spec format with defaults for empty port and timeout', async () => {

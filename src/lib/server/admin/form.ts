@@ -7,6 +7,7 @@ import { DEFAULT_EVAL } from '../eval/default';
 import { validateMonitor, type FieldError, type MonitorInput } from '../monitors/validate';
 import type { SyntaxCheck } from '../eval/sandbox';
 import { formString } from './request';
+import { DEFAULT_ALERT_SETTINGS } from '../alert-types';
 
 import type { HostForm, MonitorForm } from '../../monitor-form';
 export type { HostForm, MonitorForm };
@@ -35,7 +36,14 @@ export function readMonitorForm(fd: FormData): MonitorForm {
 			if (checks[i]) h.check = checks[i];
 			return h;
 		}),
-		eval: formString(fd, 'eval').replace(/\r\n/g, '\n')
+		eval: formString(fd, 'eval').replace(/\r\n/g, '\n'),
+		confirm_down: formString(fd, 'confirm_down'),
+		confirm_up: formString(fd, 'confirm_up'),
+		confirm_degraded: fd.has('confirm_degraded'),
+		remind_minutes: formString(fd, 'remind_minutes'),
+		channels: list('channels')
+			.filter((c) => c !== '')
+			.slice(0, 100)
 	};
 }
 
@@ -92,7 +100,14 @@ export function formToSpec(f: MonitorForm): Record<string, unknown> {
 		active: f.active,
 		show_hosts: f.show_hosts,
 		group: f.group.trim() === '' ? null : f.group,
-		order: num(f.order) ?? 0
+		order: num(f.order) ?? 0,
+		confirm: {
+			down: num(f.confirm_down),
+			up: num(f.confirm_up),
+			degraded: f.confirm_degraded,
+			remindMinutes: num(f.remind_minutes) ?? null
+		},
+		channels: f.channels
 	};
 }
 
@@ -114,7 +129,12 @@ export function specToForm(m: MonitorInput): MonitorForm {
 			if (check !== undefined) f.check = check;
 			return f;
 		}),
-		eval: m.eval ?? DEFAULT_EVAL
+		eval: m.eval ?? DEFAULT_EVAL,
+		confirm_down: String(m.confirm.down),
+		confirm_up: String(m.confirm.up),
+		confirm_degraded: m.confirm.degraded,
+		remind_minutes: m.confirm.remindMinutes === null ? '' : String(m.confirm.remindMinutes),
+		channels: m.channels
 	};
 }
 
@@ -130,12 +150,28 @@ export function blankForm(): MonitorForm {
 		active: true,
 		show_hosts: false,
 		hosts: [{ type: 'tcp', host: '', port: '80', timeout: '1000' }],
-		eval: DEFAULT_EVAL
+		eval: DEFAULT_EVAL,
+		confirm_down: String(DEFAULT_ALERT_SETTINGS.down),
+		confirm_up: String(DEFAULT_ALERT_SETTINGS.up),
+		confirm_degraded: DEFAULT_ALERT_SETTINGS.degraded,
+		remind_minutes: '',
+		channels: []
 	};
 }
 
-/** "type_data.hosts[2].port" → "hosts.2.port"; "type_data.hosts" → "hosts". */
+/** The alert fields' spec paths → their form field names (so typing in one clears its message). */
+const ALERT_KEYS: Record<string, string> = {
+	confirm: 'confirm_down',
+	'confirm.down': 'confirm_down',
+	'confirm.up': 'confirm_up',
+	'confirm.degraded': 'confirm_degraded',
+	'confirm.remindMinutes': 'remind_minutes'
+};
+
+/** "type_data.hosts[2].port" → "hosts.2.port"; "type_data.hosts" → "hosts"; "confirm.down" → "confirm_down"; "channels[1]" → "channels". */
 export function fieldKey(path: string): string {
+	if (ALERT_KEYS[path]) return ALERT_KEYS[path];
+	if (/^channels(\[\d+\])?$/.test(path)) return 'channels';
 	return path
 		.replace(/^type_data\./, '')
 		.replace(/\[(\d+)\]/g, '.$1')
@@ -158,7 +194,11 @@ const LABELS: Record<string, string> = {
 	preset: 'Preset',
 	send: 'Send',
 	expect: 'Expect',
-	tls: 'TLS'
+	tls: 'TLS',
+	confirm_down: 'Down after',
+	confirm_up: 'Recovered after',
+	confirm_degraded: 'DEGRADED alerts',
+	remind_minutes: 'Reminder'
 };
 
 /** "Port must be 1-65535, got 70000": the validator's message with the field's label in front. */

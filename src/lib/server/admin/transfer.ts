@@ -3,13 +3,13 @@
 // tag) and then the same validated list applied in one transaction.
 import { parseJson } from '../json';
 import type { Db } from '../db/index';
-import { listMonitors, rowToInput, stableJson, type UpsertReport } from '../db/queries/monitors';
-import { importMonitors, type MonitorDeps } from '../monitors/service';
+import { listMonitorSpecs, stableJson, type UpsertReport } from '../db/queries/monitors';
+import { checkChannelNames, importMonitors, type MonitorDeps } from '../monitors/service';
 import { validateMonitorList, type FieldError, type MonitorInput } from '../monitors/validate';
 import type { EvalCheck } from './form';
 
 export async function exportMonitors(db: Db): Promise<MonitorInput[]> {
-	return (await listMonitors(db)).map(rowToInput);
+	return listMonitorSpecs(db);
 }
 
 export type ImportAction = 'create' | 'update' | 'unchanged';
@@ -35,8 +35,9 @@ export async function planImport(db: Db, text: string, checkEval: EvalCheck): Pr
 		const s = await checkEval(m.eval);
 		if (!s.ok) errors.push({ path: `monitors[${i}].eval`, message: s.error });
 	}
+	errors.push(...(await checkChannelNames(db, r.value, 'monitors')));
 	if (errors.length) return { ok: false, errors };
-	const existing = new Map((await listMonitors(db)).map((row) => [row.tag, rowToInput(row)]));
+	const existing = new Map((await listMonitorSpecs(db)).map((m) => [m.tag, m]));
 	const rows = r.value.map((m): ImportPlanRow => {
 		const cur = existing.get(m.tag);
 		const action: ImportAction = !cur ? 'create' : stableJson(cur) === stableJson(m) ? 'unchanged' : 'update';
@@ -53,5 +54,5 @@ export async function applyImport(
 ): Promise<{ ok: true; report: UpsertReport } | { ok: false; errors: FieldError[] }> {
 	const plan = await planImport(app.database.db, text, checkEval);
 	if (!plan.ok) return plan;
-	return { ok: true, report: await importMonitors(app, plan.monitors) };
+	return importMonitors(app, plan.monitors);
 }

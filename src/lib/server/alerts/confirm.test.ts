@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INITIAL_STATE, step, type AlertState, type ConfirmSettings, type Emit } from './confirm';
+import { confirmSettingsOf, INITIAL_STATE, step, type AlertState, type ConfirmSettings, type Emit } from './confirm';
 import type { MonitorStatus } from '../types';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -78,5 +78,62 @@ describe('alert confirmation', () => {
 		const late = step(first, 'DOWN', new Date(T0 - MIN));
 		expect(late).toEqual({ next: first, emit: null });
 		expect(step(first, 'DOWN', new Date(T0)).emit).toBeNull();
+	});
+
+	it("takes a monitor's stored settings: down/up thresholds and DEGRADED", () => {
+		const settings = confirmSettingsOf({ down: 3, up: 1, degraded: true, remindMinutes: null });
+		expect(settings).toEqual({ down: 3, up: 1, degradedIsDown: true, remindMinutes: null });
+		const { emits } = run(['DOWN', 'DEGRADED', 'UP', 'DOWN', 'DEGRADED', 'DOWN', 'UP'], settings);
+		// Two not-UP then UP: no alert; three not-UP (DEGRADED counts): down; one UP recovers.
+		expect(emits.map((e) => [e.kind, e.i])).toEqual([
+			['down', 5],
+			['recovered', 6]
+		]);
+	});
+
+	it('reminds every remindMinutes while down, numbered, counted from the last message; none after recovery', () => {
+		const settings: ConfirmSettings = { down: 2, up: 2, degradedIsDown: false, remindMinutes: 3 };
+		// Down confirmed at slot 1 (since slot 0); reminders at 4, 7, 10; UP at 11-12 recovers; down again at 14-15.
+		const statuses: MonitorStatus[] = ['DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN'];
+		const { emits, state } = run([...statuses, 'UP', 'UP', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN'], settings);
+		expect(emits.map((e) => [e.kind, e.i, e.kind === 'reminder' ? e.reminder : null])).toEqual([
+			['down', 1, null],
+			['reminder', 4, 1],
+			['reminder', 7, 2],
+			['reminder', 10, 3],
+			['recovered', 12, null],
+			['down', 14, null],
+			// The second outage counts reminders from 1 again, three minutes after its own down.
+			['reminder', 17, 1]
+		]);
+		expect(emits[1]).toMatchObject({ status: 'DOWN', since: new Date(T0), at: new Date(T0 + 4 * MIN) });
+		// The recovery's duration is the whole outage: slot 0 to the first UP at slot 11.
+		expect(emits[4]).toMatchObject({ kind: 'recovered', durationSeconds: 11 * 60 });
+		expect(state).toMatchObject({ state: 'down', reminders: 1, lastNotifiedAt: new Date(T0 + 17 * MIN) });
+	});
+
+	it('sends no reminder on UP checks of a recovery under way, in maintenance, or without remindMinutes', () => {
+		const settings: ConfirmSettings = { down: 1, up: 5, degradedIsDown: false, remindMinutes: 1 };
+		const { emits } = run(['DOWN', 'UP', 'UP', 'MAINTENANCE', 'UP', 'DOWN'], settings);
+		// Down at 0; slots 1-4 are UP or maintenance (no reminder); the DOWN at 5 reminds (5 min after the down).
+		expect(emits.map((e) => [e.kind, e.i])).toEqual([
+			['down', 0],
+			['reminder', 5]
+		]);
+		expect(run(['DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN']).emits.map((e) => e.kind)).toEqual(['down']);
+	});
+
+	it('resets reminders on recovery and keeps the first outage slot as `since` across a flap', () => {
+		const settings: ConfirmSettings = { down: 2, up: 2, degradedIsDown: false, remindMinutes: 2 };
+		const { emits, state } = run(['DOWN', 'DOWN', 'UP', 'DOWN', 'UP', 'UP'], settings);
+		expect(emits.map((e) => [e.kind, e.i])).toEqual([
+			['down', 1],
+			['reminder', 3],
+			['recovered', 5]
+		]);
+		expect(emits[1]).toMatchObject({ since: new Date(T0), reminder: 1 });
+		// Outage from slot 0 to the first UP of the streak that ended it (slot 4).
+		expect(emits[2]).toMatchObject({ durationSeconds: 4 * 60 });
+		expect(state).toMatchObject({ state: 'up', reminders: 0, lastNotifiedAt: null });
 	});
 });

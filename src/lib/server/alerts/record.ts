@@ -4,15 +4,19 @@
 // finds the rows. A duplicate slot never gets here (first write wins).
 import type { Tx } from '../db/index';
 import type { CheckInput } from '../db/queries/checks';
-import { channelIdsOf, enqueueAlerts, lockAlertState, monitorLabel, saveAlertState, type NewOutboxRow } from '../db/queries/alerts';
-import { DEFAULT_CONFIRM, step, type ConfirmSettings, type Emit } from './confirm';
+import { enqueueAlerts, lockAlertState, saveAlertState, type NewOutboxRow } from '../db/queries/alerts';
+import { alertTargetsOf } from '../db/queries/monitor-alerts';
+import { confirmSettingsOf, step, type Emit } from './confirm';
 
 /** The webhook body's version (kept in alert-types.ts with the webhook's other contract). */
 export { PAYLOAD_VERSION } from '../alert-types';
 
-/** The idempotency key: one per confirmation (monitor, kind, confirming slot) per channel. */
-export const idempotencyKey = (monitorId: number, kind: Emit['kind'], at: Date, channelId: number) =>
-	`porthole-${monitorId}-${kind}-${Math.floor(at.getTime() / 1000)}-${channelId}`;
+/**
+ * The idempotency key: one per confirmation (monitor, kind, confirming slot)
+ * per channel; a reminder's carries its number too ("reminder3").
+ */
+export const idempotencyKey = (monitorId: number, kind: Emit['kind'], at: Date, channelId: number, reminder?: number) =>
+	`porthole-${monitorId}-${kind}${kind === 'reminder' ? (reminder ?? 0) : ''}-${Math.floor(at.getTime() / 1000)}-${channelId}`;
 
 /** The message as stored (the sender adds version and id in a fixed key order). */
 export function payloadOf(monitor: { tag: string; name: string }, e: Emit): Record<string, unknown> {
@@ -22,30 +26,34 @@ export function payloadOf(monitor: { tag: string; name: string }, e: Emit): Reco
 		status: e.status,
 		at: e.at.toISOString(),
 		since: e.since.toISOString(),
-		...(e.kind === 'recovered' && e.durationSeconds !== null ? { durationSeconds: e.durationSeconds } : {})
+		...(e.kind === 'recovered' && e.durationSeconds !== null ? { durationSeconds: e.durationSeconds } : {}),
+		...(e.kind === 'reminder' ? { reminder: e.reminder } : {})
 	};
 }
 
 /**
- * The hook recordCheck calls after writing a new check. With no channels on
- * the monitor it is one primary-key lookup and nothing else.
+ * The hook recordCheck calls after writing a new check. The monitor's own
+ * settings decide (monitors.alert_*); its channels are the ones it names and
+ * those scoped to all monitors or to its group. An inactive monitor, or one
+ * no channel serves, costs one indexed statement that returns nothing
+ * (alertTargetsOf) and touches no state.
  */
-export function alertOnCheck(settings: ConfirmSettings = DEFAULT_CONFIRM) {
+export function alertOnCheck() {
 	return async (tx: Tx, c: CheckInput): Promise<void> => {
-		const channels = await channelIdsOf(tx, c.monitorId);
-		if (channels.length === 0) return;
+		const targets = await alertTargetsOf(tx, c.monitorId);
+		if (!targets) return;
 		const prev = await lockAlertState(tx, c.monitorId);
-		const { next, emit } = step(prev, c.status, c.ts, settings);
+		const { next, emit } = step(prev, c.status, c.ts, confirmSettingsOf(targets.settings));
 		if (next === prev) return;
 		await saveAlertState(tx, c.monitorId, next);
 		if (!emit) return;
-		const monitor = (await monitorLabel(tx, c.monitorId)) ?? { tag: String(c.monitorId), name: '' };
-		const payload = payloadOf(monitor, emit);
-		const rows: NewOutboxRow[] = channels.map((channelId) => ({
+		const payload = payloadOf(targets.monitor, emit);
+		const reminder = emit.kind === 'reminder' ? emit.reminder : undefined;
+		const rows: NewOutboxRow[] = targets.channels.map((channelId) => ({
 			channelId,
 			monitorId: c.monitorId,
 			kind: emit.kind,
-			idempotencyKey: idempotencyKey(c.monitorId, emit.kind, emit.at, channelId),
+			idempotencyKey: idempotencyKey(c.monitorId, emit.kind, emit.at, channelId, reminder),
 			payload
 		}));
 		await enqueueAlerts(tx, rows);

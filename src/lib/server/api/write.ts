@@ -7,7 +7,7 @@ import { json } from '@sveltejs/kit';
 import type { Db } from '../db/index';
 import { getMonitorSpec } from '../db/queries/monitors';
 import { validateMonitor, type FieldError, type MonitorInput } from '../monitors/validate';
-import { deleteMonitor, saveMonitor, type MonitorDeps } from '../monitors/service';
+import { deleteMonitor, saveMonitor, type MonitorDeps, type SaveResult } from '../monitors/service';
 import type { EvalCheck } from '../admin/form';
 import { presentOutcome, type RunNowResult } from '../probe/run-now';
 import type { Host } from '../types';
@@ -30,6 +30,12 @@ const invalid = (errors: FieldError[]): ApiReply => ({
 	body: { error: 'invalid monitor; nothing was written', errors: errors.map((e) => ({ path: e.path, message: e.message })) }
 });
 
+/** A refused write: 400 (an unknown channel, with "nothing was written"), 404 or 409. */
+function saveFailed(r: Extract<SaveResult, { ok: false }>): ApiReply {
+	const errors = r.errors ?? [{ path: r.field, message: r.message }];
+	return { status: r.status, body: r.status === 400 ? invalid(errors).body : { error: r.message, errors } };
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** Validates a body: shape via validateMonitor, then the eval's syntax in the sandbox. */
@@ -51,7 +57,7 @@ export async function createMonitor(d: WriteDeps, body: unknown): Promise<ApiRep
 	const v = await validateBody(body, d.checkEval);
 	if (!v.ok) return v.reply;
 	const r = await saveMonitor(d.app, v.value, null);
-	if (!r.ok) return { status: r.status, body: { error: r.message, errors: [{ path: r.field, message: r.message }] } };
+	if (!r.ok) return saveFailed(r);
 	return { status: 201, body: v.value };
 }
 
@@ -62,7 +68,7 @@ export async function replaceMonitor(d: WriteDeps, tag: string, body: unknown): 
 	if (!v.ok) return v.reply;
 	const exists = (await getMonitorSpec(d.app.database.db, tag)) !== null;
 	const r = await saveMonitor(d.app, v.value, exists ? tag : null);
-	if (!r.ok) return { status: r.status, body: { error: r.message, errors: [{ path: r.field, message: r.message }] } };
+	if (!r.ok) return saveFailed(r);
 	return { status: exists ? 200 : 201, body: v.value };
 }
 
@@ -74,7 +80,7 @@ export async function updateMonitor(d: WriteDeps, tag: string, body: unknown): P
 	const v = await validateBody({ ...current, ...body }, d.checkEval);
 	if (!v.ok) return v.reply;
 	const r = await saveMonitor(d.app, v.value, tag);
-	if (!r.ok) return { status: r.status, body: { error: r.message, errors: [{ path: r.field, message: r.message }] } };
+	if (!r.ok) return saveFailed(r);
 	return { status: 200, body: v.value };
 }
 

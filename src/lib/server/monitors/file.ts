@@ -5,6 +5,8 @@ import { parseJson } from '../json';
 import { readFile } from 'node:fs/promises';
 import type { Db } from '../db/index';
 import { upsertMonitors, type UpsertReport } from '../db/queries/monitors';
+import { UnknownChannelError } from '../db/queries/monitor-alerts';
+import { channelErrors } from './service';
 import { errorLine, validateMonitorList, type FieldError, type MonitorInput } from './validate';
 
 export class MonitorsFileError extends Error {
@@ -42,7 +44,17 @@ export async function readMonitorsFile(path: string, checkEval: EvalSyntaxCheck)
 	return r.value;
 }
 
+/**
+ * Reads, validates and writes the file. Channel names are checked against
+ * alert_channels inside the write's transaction (CHANNELS_FILE is synced
+ * first), so an unknown one stops the start and writes nothing.
+ */
 export async function syncMonitorsFile(db: Db, path: string, checkEval: EvalSyntaxCheck): Promise<UpsertReport> {
 	const monitors = await readMonitorsFile(path, checkEval);
-	return upsertMonitors(db, monitors);
+	try {
+		return await upsertMonitors(db, monitors);
+	} catch (e) {
+		if (e instanceof UnknownChannelError) throw new MonitorsFileError(path, channelErrors(e, 'monitors'));
+		throw e;
+	}
 }

@@ -8,7 +8,8 @@
 // db/queries/monitors.ts.
 import type { Db } from '../db/index';
 import { deleteMonitorByTag, setMonitorFlag, upsertMonitors, writeMonitor, type UpsertReport } from '../db/queries/monitors';
-import { isTag, type MonitorInput } from './validate';
+import { resolveChannelNames, UnknownChannelError } from '../db/queries/monitor-alerts';
+import { isTag, type FieldError, type MonitorInput } from './validate';
 
 /**
  * What a monitor write needs of the app (the running App fits): its database,
@@ -28,14 +29,45 @@ async function changed(app: MonitorDeps): Promise<void> {
 	await app.notices?.refresh();
 }
 
-export type SaveResult = { ok: true; tag: string; created: boolean } | { ok: false; status: 404 | 409; field: string; message: string };
+export type SaveResult =
+	| { ok: true; tag: string; created: boolean }
+	| { ok: false; status: 400 | 404 | 409; field: string; message: string; errors?: FieldError[] };
+
+/** Unknown channel names as field errors: `monitors[0].channels[1]: no channel named "x"` (prefix "monitors"), or `channels[1]: …` for one monitor (no prefix). */
+export function channelErrors(e: UnknownChannelError, prefix: string | null): FieldError[] {
+	return e.missing.map((m) => ({
+		path: `${prefix === null ? '' : `${prefix}[${m.monitor}].`}channels[${m.channel}]`,
+		message: `no channel named ${JSON.stringify(m.name)}`
+	}));
+}
+
+/** Field errors for every channel name in the list that names no channel (none: empty). */
+export async function checkChannelNames(db: Db, list: MonitorInput[], prefix: string): Promise<FieldError[]> {
+	try {
+		await resolveChannelNames(
+			db,
+			list.map((m) => m.channels)
+		);
+		return [];
+	} catch (e) {
+		if (e instanceof UnknownChannelError) return channelErrors(e, prefix);
+		throw e;
+	}
+}
 
 /**
  * Creates (originalTag null) or replaces the monitor at originalTag. A new
  * tag renames it; ids, and so its history, stay.
  */
 export async function saveMonitor(app: MonitorDeps, input: MonitorInput, originalTag: string | null): Promise<SaveResult> {
-	const r = await writeMonitor(app.database.db, input, originalTag);
+	let r: Awaited<ReturnType<typeof writeMonitor>>;
+	try {
+		r = await writeMonitor(app.database.db, input, originalTag);
+	} catch (e) {
+		if (!(e instanceof UnknownChannelError)) throw e;
+		const errors = channelErrors(e, null);
+		return { ok: false, status: 400, field: errors[0].path, message: errors[0].message, errors };
+	}
 	if (r === 'missing') return { ok: false, status: 404, field: 'tag', message: `no monitor with tag "${originalTag}"` };
 	if (r === 'taken') return { ok: false, status: 409, field: 'tag', message: `Tag "${input.tag}" is already used by another monitor` };
 	await changed(app);
@@ -56,9 +88,18 @@ export async function setMonitorSwitch(app: MonitorDeps, tag: string, which: 'ac
 	return true;
 }
 
-/** Creates or updates a validated list by tag, in one transaction (the admin import). */
-export async function importMonitors(app: MonitorDeps, list: MonitorInput[]): Promise<UpsertReport> {
-	const report = await upsertMonitors(app.database.db, list);
+/** Creates or updates a validated list by tag, in one transaction (the admin import); an unknown channel writes nothing. */
+export async function importMonitors(
+	app: MonitorDeps,
+	list: MonitorInput[]
+): Promise<{ ok: true; report: UpsertReport } | { ok: false; errors: FieldError[] }> {
+	let report: UpsertReport;
+	try {
+		report = await upsertMonitors(app.database.db, list);
+	} catch (e) {
+		if (e instanceof UnknownChannelError) return { ok: false, errors: channelErrors(e, 'monitors') };
+		throw e;
+	}
 	await changed(app);
-	return report;
+	return { ok: true, report };
 }

@@ -4,8 +4,9 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { checkCron, DEFAULT_CRON } from './cron';
-import { TAG, type Host, type MonitorInput } from '../types';
+import { byCodePoint, TAG, type Host, type MonitorInput } from '../types';
 import { MAX_EXPECT_CHARS, MAX_SEND_BYTES, PRESET_NAMES, PRESETS, parseExpect } from '../expect';
+import { DEFAULT_ALERT_SETTINGS } from '../alert-types';
 
 export { isTag, type MonitorInput } from '../types';
 
@@ -102,6 +103,61 @@ export const hostSchema = z
 
 export const MAX_EVAL_BYTES = 64 * 1024;
 
+const streak = (what: string) =>
+	z
+		.number({ error: (i) => `must be a whole number of checks 1-100, got ${got(i.input)}` })
+		.int({ error: (i) => `must be a whole number of checks 1-100, got ${got(i.input)}` })
+		.min(1, { error: (i) => `must be 1-100, got ${got(i.input)}` })
+		.max(100, { error: (i) => `must be 1-100, got ${got(i.input)}` })
+		.default(DEFAULT_ALERT_SETTINGS[what as 'down' | 'up']);
+
+/** A week: a reminder less often than that is no reminder. */
+export const MAX_REMIND_MINUTES = 10080;
+
+/** `confirm`: when an outage and a recovery are confirmed, and reminders (alert-types.ts MonitorAlertSettings). */
+export const confirmSchema = z
+	.object(
+		{
+			down: streak('down'),
+			up: streak('up'),
+			degraded: z.boolean({ error: (i) => `must be true or false, got ${got(i.input)}` }).default(DEFAULT_ALERT_SETTINGS.degraded),
+			remindMinutes: z
+				.number({ error: (i) => `must be null or a whole number of minutes 1-${MAX_REMIND_MINUTES}, got ${got(i.input)}` })
+				.int({ error: (i) => `must be a whole number of minutes, got ${got(i.input)}` })
+				.min(1, { error: (i) => `must be null or 1-${MAX_REMIND_MINUTES}, got ${got(i.input)}` })
+				.max(MAX_REMIND_MINUTES, { error: (i) => `must be null or 1-${MAX_REMIND_MINUTES}, got ${got(i.input)}` })
+				.nullable()
+				.default(DEFAULT_ALERT_SETTINGS.remindMinutes)
+		},
+		{ error: (i) => `must be an object with "down", "up", "degraded", "remindMinutes", got ${got(i.input)}` }
+	)
+	.strict()
+	.default(() => ({ ...DEFAULT_ALERT_SETTINGS }));
+
+/** `channels`: alert channel names; whether each exists is checked where the database is (monitors/service.ts, file.ts). */
+export const channelsSchema = z
+	.array(
+		z
+			.string({ error: (i) => `must be a channel name, got ${got(i.input)}` })
+			.min(1, { error: 'must not be empty' })
+			.max(100, { error: 'must be at most 100 characters' })
+			.refine(...noNul),
+		{ error: (i) => `must be an array of channel names, got ${got(i.input)}` }
+	)
+	.max(100, { error: 'at most 100 channels per monitor' })
+	.default([])
+	.superRefine((names, ctx) => {
+		const seen = new Map<string, number>();
+		names.forEach((n, i) => {
+			const first = seen.get(n);
+			if (first !== undefined)
+				ctx.addIssue({ code: 'custom', path: [i], message: `duplicate channel ${got(n)} (also channels[${first}])` });
+			seen.set(n, i);
+		});
+	})
+	// Stored as a set: one order everywhere, so export → import compares equal.
+	.transform((names) => [...names].sort(byCodePoint));
+
 export const monitorInputSchema = z
 	.object({
 		tag: z.string({ error: (i) => `must be a string, got ${got(i.input)}` }).refine((t) => TAG.test(t), {
@@ -159,7 +215,9 @@ export const monitorInputSchema = z
 		order: z
 			.number({ error: (i) => `must be a number, got ${got(i.input)}` })
 			.int()
-			.default(0)
+			.default(0),
+		confirm: confirmSchema,
+		channels: channelsSchema
 	})
 	.strict();
 

@@ -51,6 +51,10 @@ export interface StoredAlertState {
 	since: Date | null;
 	lastStatus: MonitorStatus | null;
 	lastTs: Date | null;
+	/** When the current outage's last message (down or reminder) was queued: reminders count from it. */
+	lastNotifiedAt: Date | null;
+	/** Reminders queued in the current outage. */
+	reminders: number;
 }
 
 /**
@@ -69,7 +73,9 @@ export async function lockAlertState(tx: Tx, monitorId: number): Promise<StoredA
 		goodSince: row.goodSince,
 		since: row.since,
 		lastStatus: row.lastStatus as MonitorStatus | null,
-		lastTs: row.lastTs
+		lastTs: row.lastTs,
+		lastNotifiedAt: row.lastNotifiedAt,
+		reminders: row.reminders
 	};
 }
 

@@ -48,7 +48,7 @@ describe.each(DRIVERS)('monitors on %s', (driver) => {
 
 	it('round-trips: export of a row validates back to the same input', async () => {
 		await syncMonitorsFile(t.db, file('spec2.json', specText), noEvalProblems);
-		const exported = (await listMonitors(t.db)).map(rowToInput);
+		const exported = (await listMonitors(t.db)).map((r) => rowToInput(r));
 		const r = validateMonitorList(JSON.parse(JSON.stringify(exported)));
 		expect(r.ok).toBe(true);
 		const report = await upsertMonitors(t.db, r.ok ? r.value : []);

@@ -4,6 +4,7 @@ import { checkHours, monitorState, monitors, type MonitorRow, type NewMonitorRow
 import { tableFingerprint } from './fingerprint';
 import { isTag, type MonitorInput } from '../../types';
 import { inPageOrder } from '../../../order';
+import { channelNamesByMonitor, replaceMonitorChannels, resolveChannelNames } from './monitor-alerts';
 
 /** The spec's JSON format → a row. */
 export function inputToRow(m: MonitorInput): Omit<NewMonitorRow, 'id' | 'createdAt' | 'updatedAt'> {
@@ -19,12 +20,19 @@ export function inputToRow(m: MonitorInput): Omit<NewMonitorRow, 'id' | 'created
 		active: m.active,
 		showHosts: m.show_hosts,
 		groupName: m.group,
-		sortOrder: m.order
+		sortOrder: m.order,
+		alertDown: m.confirm.down,
+		alertUp: m.confirm.up,
+		alertDegraded: m.confirm.degraded,
+		alertRemindMinutes: m.confirm.remindMinutes
 	};
 }
 
-/** A row → the spec's JSON format (what export writes and MONITORS_FILE reads). */
-export function rowToInput(r: MonitorRow): MonitorInput {
+/**
+ * A row and the names of its channels (channelNamesByMonitor) → the spec's
+ * JSON format (what export writes and MONITORS_FILE reads).
+ */
+export function rowToInput(r: MonitorRow, channels: string[] = []): MonitorInput {
 	return {
 		tag: r.tag,
 		name: r.name,
@@ -37,7 +45,9 @@ export function rowToInput(r: MonitorRow): MonitorInput {
 		active: r.active,
 		show_hosts: r.showHosts,
 		group: r.groupName,
-		order: r.sortOrder
+		order: r.sortOrder,
+		confirm: { down: r.alertDown, up: r.alertUp, degraded: r.alertDegraded, remindMinutes: r.alertRemindMinutes },
+		channels
 	};
 }
 
@@ -62,23 +72,34 @@ export interface UpsertReport {
 	unchanged: string[];
 }
 
-/** Creates or updates monitors by tag, all in one transaction; others are left alone. */
+/**
+ * Creates or updates monitors by tag, all in one transaction; others are left
+ * alone. A monitor naming a channel that does not exist throws
+ * UnknownChannelError (monitor-alerts.ts) and nothing is written.
+ */
 export async function upsertMonitors(db: Db, inputs: MonitorInput[]): Promise<UpsertReport> {
 	const report: UpsertReport = { created: [], updated: [], unchanged: [] };
 	await db.transaction(async (tx) => {
+		const channelIds = await resolveChannelNames(
+			tx,
+			inputs.map((m) => m.channels)
+		);
 		const existing = new Map((await tx.select().from(monitors)).map((r) => [r.tag, r]));
-		for (const input of inputs) {
+		const names = await channelNamesByMonitor(tx);
+		for (const [i, input] of inputs.entries()) {
 			const row = existing.get(input.tag);
 			if (!row) {
-				await tx.insert(monitors).values(inputToRow(input));
+				const [{ id }] = await tx.insert(monitors).values(inputToRow(input)).returning({ id: monitors.id });
+				await replaceMonitorChannels(tx, id, channelIds[i]);
 				report.created.push(input.tag);
-			} else if (sameConfig(rowToInput(row), input)) {
+			} else if (sameConfig(rowToInput(row, names.get(row.id)), input)) {
 				report.unchanged.push(input.tag);
 			} else {
 				await tx
 					.update(monitors)
 					.set({ ...inputToRow(input), updatedAt: sql`now()` })
 					.where(eq(monitors.id, row.id));
+				await replaceMonitorChannels(tx, row.id, channelIds[i]);
 				report.updated.push(input.tag);
 			}
 		}
@@ -130,10 +151,13 @@ export async function writeMonitor(
 	originalTag: string | null
 ): Promise<'created' | 'updated' | 'missing' | 'taken'> {
 	return db.transaction(async (tx) => {
+		// Unknown channel names throw (UnknownChannelError) before anything is written.
+		const [channelIds] = await resolveChannelNames(tx, [input.channels]);
 		const taken = await getMonitorByTag(tx as unknown as Db, input.tag);
 		if (originalTag === null) {
 			if (taken) return 'taken';
-			await tx.insert(monitors).values(inputToRow(input));
+			const [{ id }] = await tx.insert(monitors).values(inputToRow(input)).returning({ id: monitors.id });
+			await replaceMonitorChannels(tx, id, channelIds);
 			return 'created';
 		}
 		const current = input.tag === originalTag ? taken : await getMonitorByTag(tx as unknown as Db, originalTag);
@@ -143,6 +167,7 @@ export async function writeMonitor(
 			.update(monitors)
 			.set({ ...inputToRow(input), updatedAt: sql`now()` })
 			.where(eq(monitors.id, current.id));
+		await replaceMonitorChannels(tx, current.id, channelIds);
 		return 'updated';
 	});
 }
@@ -167,7 +192,14 @@ export async function setMonitorFlag(db: Db, tag: string, which: 'active' | 'pub
 /** One monitor in the spec's JSON format, or null. */
 export async function getMonitorSpec(db: Db, tag: string): Promise<MonitorInput | null> {
 	const row = await getMonitorByTag(db, tag);
-	return row ? rowToInput(row) : null;
+	return row ? rowToInput(row, (await channelNamesByMonitor(db, [row.id])).get(row.id)) : null;
+}
+
+/** Every monitor in the spec's JSON format, in page order (export, import's comparison). */
+export async function listMonitorSpecs(db: Db): Promise<MonitorInput[]> {
+	const rows = await listMonitors(db);
+	const names = await channelNamesByMonitor(db);
+	return rows.map((r) => rowToInput(r, names.get(r.id)));
 }
 
 export interface AdminMonitorRow {
