@@ -30,16 +30,6 @@ export async function attachChannel(db: Tx, monitorId: number, channelId: number
 	await db.insert(monitorChannels).values({ monitorId, channelId }).onConflictDoNothing();
 }
 
-/** The channels a monitor alerts: one primary-key lookup, asked on every check write. */
-export async function channelIdsOf(tx: Tx, monitorId: number): Promise<number[]> {
-	const rows = await tx
-		.select({ id: monitorChannels.channelId })
-		.from(monitorChannels)
-		.where(eq(monitorChannels.monitorId, monitorId))
-		.orderBy(monitorChannels.channelId);
-	return rows.map((r) => r.id);
-}
-
 export interface StoredAlertState {
 	/** What was last confirmed: alerts go out on a change of this. */
 	state: 'up' | 'down';
@@ -81,11 +71,6 @@ export async function lockAlertState(tx: Tx, monitorId: number): Promise<StoredA
 
 export async function saveAlertState(tx: Tx, monitorId: number, s: StoredAlertState): Promise<void> {
 	await tx.update(monitorAlertState).set(s).where(eq(monitorAlertState.monitorId, monitorId));
-}
-
-export async function monitorLabel(tx: Tx, monitorId: number): Promise<{ tag: string; name: string } | null> {
-	const [row] = await tx.select({ tag: monitors.tag, name: monitors.name }).from(monitors).where(eq(monitors.id, monitorId));
-	return row ?? null;
 }
 
 export interface NewOutboxRow {
