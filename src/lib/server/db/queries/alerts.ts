@@ -5,7 +5,7 @@
 // (alerts/sender.ts) claims and settles outbox rows.
 import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../index';
-import { alertChannels, alertDeliveries, alertOutbox, monitorAlertState, monitorChannels, monitors } from '../schema';
+import { alertChannels, alertDeliveries, alertOutbox, monitorAlertState, monitorChannels } from '../schema';
 import type { MonitorStatus } from '../../types';
 import type { ChannelConfig, ChannelScope, ChannelType } from '../../alert-types';
 
