@@ -107,7 +107,9 @@ export const alertOutbox = pgTable(
 			.where(sql`delivered_at is null and gave_up_at is null`),
 		index('alert_outbox_queue_idx')
 			.on(t.channelId, t.monitorId, t.id)
-			.where(sql`delivered_at is null and gave_up_at is null`)
+			.where(sql`delivered_at is null and gave_up_at is null`),
+		// The storm check: how many messages a channel got within the last minute.
+		index('alert_outbox_recent_idx').on(t.channelId, t.createdAt)
 	]
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "alert_outbox_recent_idx" ON "alert_outbox" USING btree ("channel_id","created_at");
