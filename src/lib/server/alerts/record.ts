@@ -31,14 +31,15 @@ export function payloadOf(monitor: { tag: string; name: string }, e: Emit): Reco
  * the monitor it is one primary-key lookup and nothing else.
  */
 export function alertOnCheck(settings: ConfirmSettings = DEFAULT_CONFIRM) {
-	return async (tx: Tx, c: CheckInput): Promise<void> => {
+	/** Resolves true when messages were queued (the sender is woken after the commit). */
+	return async (tx: Tx, c: CheckInput): Promise<boolean> => {
 		const channels = await channelIdsOf(tx, c.monitorId);
-		if (channels.length === 0) return;
+		if (channels.length === 0) return false;
 		const prev = await lockAlertState(tx, c.monitorId);
 		const { next, emit } = step(prev, c.status, c.ts, settings);
-		if (next === prev) return;
+		if (next === prev) return false;
 		await saveAlertState(tx, c.monitorId, next);
-		if (!emit) return;
+		if (!emit) return false;
 		const monitor = (await monitorLabel(tx, c.monitorId)) ?? { tag: String(c.monitorId), name: '' };
 		const payload = payloadOf(monitor, emit);
 		const rows: NewOutboxRow[] = channels.map((channelId) => ({
@@ -49,5 +50,6 @@ export function alertOnCheck(settings: ConfirmSettings = DEFAULT_CONFIRM) {
 			payload
 		}));
 		await enqueueAlerts(tx, rows);
+		return true;
 	};
 }

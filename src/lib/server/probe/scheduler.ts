@@ -56,6 +56,8 @@ export interface SchedulerOptions {
 	onCheck?: (e: CheckEvent) => void;
 	/** Runs in each new check's transaction; default the alert step (alerts/record.ts), null for none. */
 	afterCheck?: AfterCheck | null;
+	/** Called once a check whose afterCheck queued alert messages has committed: wakes the sender. */
+	onAlertsQueued?: () => void;
 }
 
 interface Entry {
@@ -120,7 +122,15 @@ export class Scheduler {
 		this.workerId = o.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 		const afterCheck = o.afterCheck === undefined ? alertOnCheck() : (o.afterCheck ?? undefined);
 		this.buffer = new WriteBuffer({
-			write: (c) => recordCheck(o.db, c, o.timeZone, afterCheck),
+			// Buffered writes (after a database outage) come through here too.
+			write: async (c) => {
+				let queued = false;
+				const hook: AfterCheck | undefined = afterCheck && (async (tx, i) => void (queued = (await afterCheck(tx, i)) === true));
+				const inserted = await recordCheck(o.db, c, o.timeZone, hook);
+				// recordCheck has returned: the transaction committed, the rows are visible.
+				if (queued) o.onAlertsQueued?.();
+				return inserted;
+			},
 			capacity: () => this.bufferCapacity(),
 			log: o.log,
 			retryMs: o.retryMs
