@@ -69,7 +69,12 @@ export default defineConfig({
 						// Node versions: the second run on Node 24 (scripts/node24-unit.sh) leaves
 						// them to the first, which keeps CI inside its time.
 						...(process.env.PORTHOLE_SKIP_SLOT_WAITS
-							? ['tests/integration/alerts-webhook.test.ts', 'tests/integration/maintenance-window.test.ts']
+							? [
+									'tests/integration/alerts-webhook.test.ts',
+									'tests/integration/maintenance-window.test.ts',
+									// Two minutes with the receiver away, then the real backoff: over three minutes.
+									'tests/integration/alerts-receiver-away.test.ts'
+								]
 							: [])
 					],
 					environment: 'node',

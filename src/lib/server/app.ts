@@ -22,7 +22,12 @@ export interface App {
 	config: Config;
 	database: Database;
 	scheduler: Scheduler | null;
-	/** The alert sender: runs where the probe loop runs (null without it). */
+	/**
+	 * The alert sender: runs where the probe loop runs (null without it). Code
+	 * that queues a message outside a check (a channel's test) calls
+	 * `sender?.wake()` after its commit; a web-only process has none, and the
+	 * worker's safety poll (10 s) picks the row up.
+	 */
 	sender: Sender | null;
 	/** Public monitors in memory, for badges and public JSON. */
 	snapshot: StatusSnapshot;
@@ -130,6 +135,10 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 	let sender: Sender | null = null;
 	if (opts.loop ?? config.probeWorker) {
 		probeWorker.start();
+		// Beside the loop that queues the messages; with several workers on one
+		// database each runs one, and row locks share the outbox between them.
+		const alerts = new Sender({ db: database.db, log, ...opts.sender });
+		sender = alerts;
 		scheduler = new Scheduler({
 			db: database.db,
 			probe: (hosts) => probeWorker.probe(hosts),
@@ -140,6 +149,8 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 			bufferMinutes: config.outageBufferMinutes,
 			location: config.location,
 			...opts.scheduler,
+			// A committed check queued messages: send them now, not at the next poll.
+			onAlertsQueued: () => alerts.wake(),
 			onCheck: (e) => {
 				snapshot.poke();
 				opts.scheduler?.onCheck?.(e);
@@ -148,10 +159,7 @@ async function boot(config: Config, opts: StartOptions): Promise<App> {
 		await scheduler.start();
 		const where = config.location ? ` at location ${config.location}` : '';
 		log.info(`probe loop started${where}: ${scheduler.monitorCount} active monitors`);
-		// Beside the loop that queues the messages; with several workers on one
-		// database each runs one, and row locks share the outbox between them.
-		sender = new Sender({ db: database.db, log, ...opts.sender });
-		sender.start();
+		alerts.start();
 	} else {
 		log.info('probe loop off (PROBE_WORKER=off): serving pages only');
 	}

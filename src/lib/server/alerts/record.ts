@@ -39,14 +39,15 @@ export function payloadOf(monitor: { tag: string; name: string }, e: Emit): Reco
  * (alertTargetsOf) and touches no state.
  */
 export function alertOnCheck() {
-	return async (tx: Tx, c: CheckInput): Promise<void> => {
+	/** Resolves true when messages were queued (the sender is woken after the commit). */
+	return async (tx: Tx, c: CheckInput): Promise<boolean> => {
 		const targets = await alertTargetsOf(tx, c.monitorId);
-		if (!targets) return;
+		if (!targets) return false;
 		const prev = await lockAlertState(tx, c.monitorId);
 		const { next, emit } = step(prev, c.status, c.ts, confirmSettingsOf(targets.settings));
-		if (next === prev) return;
+		if (next === prev) return false;
 		await saveAlertState(tx, c.monitorId, next);
-		if (!emit) return;
+		if (!emit) return false;
 		const payload = payloadOf(targets.monitor, emit);
 		const reminder = emit.kind === 'reminder' ? emit.reminder : undefined;
 		const rows: NewOutboxRow[] = targets.channels.map((channelId) => ({
@@ -57,5 +58,6 @@ export function alertOnCheck() {
 			payload
 		}));
 		await enqueueAlerts(tx, rows);
+		return true;
 	};
 }

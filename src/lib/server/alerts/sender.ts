@@ -1,13 +1,16 @@
-// Delivers the outbox. Every second (and on wake()) it claims due messages
-// with FOR UPDATE SKIP LOCKED in a transaction, sends each through its
-// channel type (channels/: webhook, Slack, Discord, email), many at once to
-// one channel as a storm digest (storm.ts), logs the attempt and settles the
-// row in that same transaction: several senders on one
-// database never send a row twice at once, and a sender that dies mid-send
-// lets its rows go back to the queue (at least once; the idempotency key lets
-// a receiver drop the repeat). Failures retry with exponential backoff.
+// Delivers the outbox. It wakes when this process commits a check that
+// queued messages (wake()), when the earliest pending message falls due (one
+// small query after each claim times the next), and on a slow safety poll for
+// rows queued by another process. Each claim takes due messages with FOR
+// UPDATE SKIP LOCKED in a transaction, sends each through its channel type
+// (channels/: webhook, Slack, Discord, email), many at once to one channel as
+// a storm digest (storm.ts), logs the attempt and settles the row in that same
+// transaction: several senders on one database never send a row twice at
+// once, and a sender that dies mid-send lets its rows go back to the queue (at
+// least once; the idempotency key lets a receiver drop the repeat). Failures
+// retry with exponential backoff.
 import type { Db } from '../db/index';
-import { claimDueAlerts, recordDigestAttempt, setBatchKey, type ClaimedAlert } from '../db/queries/alerts';
+import { claimDueAlerts, nextAlertDue, recordDigestAttempt, setBatchKey, type ClaimedAlert } from '../db/queries/alerts';
 import type { Logger } from '../log';
 import { deliver } from './channels/index';
 import { unitsOf, type Unit } from './storm';
@@ -18,8 +21,18 @@ export { signature, webhookBody } from './channels/webhook';
 export interface SenderOptions {
 	db: Db;
 	log: Logger;
-	/** How often to look for due messages (default 1 s). */
+	/**
+	 * Safety poll (default 10 s): the longest wait between looks at the outbox,
+	 * for messages another process queued (another worker, the web process).
+	 * This process's own messages wake the sender at once, retries when due.
+	 */
 	pollMs?: number;
+	/**
+	 * Wait before looking again when messages are due but all held by other
+	 * claims in flight (default 1 s): they settle, or their sender dies and the
+	 * rows come free.
+	 */
+	busyMs?: number;
 	/** First retry delay, doubled each attempt (default 1 s). */
 	retryBaseMs?: number;
 	/** Longest retry delay (default 10 min). */
@@ -57,38 +70,98 @@ interface Outcome {
 
 export class Sender {
 	private timer: NodeJS.Timeout | null = null;
+	/** When the timer fires (ms since the epoch). */
+	private timerAt = Infinity;
 	private inFlight = new Set<Promise<void>>();
+	/** A wake() came while every claim slot was busy: look again when one frees. */
+	private missed = false;
 	private stopped = true;
-	readonly stats = { delivered: 0, failed: 0, digests: 0 };
+	readonly stats = { delivered: 0, failed: 0, digests: 0, claims: 0 };
 
 	constructor(private o: SenderOptions) {}
 
 	start(): void {
 		if (!this.stopped) return;
 		this.stopped = false;
-		this.timer = setInterval(() => this.wake(), this.o.pollMs ?? 1000);
-		this.timer.unref?.();
 		this.wake();
 	}
 
-	/** Looks for due messages now (if a claim slot is free). */
+	/** Looks for due messages now (if a claim slot is free; else as soon as one is). */
 	wake(): void {
-		if (this.stopped || this.inFlight.size >= (this.o.concurrency ?? 2)) return;
+		if (this.stopped) return;
+		if (this.inFlight.size >= (this.o.concurrency ?? 2)) {
+			this.missed = true;
+			return;
+		}
+		this.missed = false;
+		// The safety poll stays armed while this claim runs: a receiver that
+		// hangs until its timeout does not hold up the other channels.
+		this.clearTimer();
+		this.schedule(this.o.pollMs ?? 10_000);
+		this.stats.claims++;
 		const p: Promise<void> = this.tick()
 			.then(
-				() => {},
-				(err) => this.o.log.warn(`alert sender: ${err instanceof Error ? err.message : String(err)}`)
+				(n) => this.planNext(n),
+				(err) => {
+					this.o.log.warn(`alert sender: ${errText(err)}`);
+					this.schedule(this.o.busyMs ?? 1000);
+				}
 			)
-			.finally(() => this.inFlight.delete(p));
+			.finally(() => {
+				this.inFlight.delete(p);
+				if (this.missed) this.wake();
+			});
 		this.inFlight.add(p);
 	}
 
-	/** Stops polling and waits for the sends in flight to settle. */
+	/** Stops and waits for the sends in flight to settle. */
 	async stop(): Promise<void> {
 		this.stopped = true;
-		if (this.timer) clearInterval(this.timer);
-		this.timer = null;
+		this.clearTimer();
 		await Promise.all([...this.inFlight]);
+	}
+
+	/**
+	 * After a claim that handled n messages: at once if it handled some (the
+	 * next message of a monitor may have come free), else when the earliest
+	 * pending message is due, and never later than the safety poll.
+	 */
+	private async planNext(n: number): Promise<void> {
+		if (this.stopped) return;
+		const poll = this.o.pollMs ?? 10_000;
+		if (n > 0) return this.schedule(0);
+		let due: Date | null;
+		try {
+			due = await nextAlertDue(this.o.db);
+		} catch (err) {
+			this.o.log.warn(`alert sender: ${errText(err)}`);
+			return this.schedule(this.o.busyMs ?? 1000);
+		}
+		if (!due) return this.schedule(poll);
+		const wait = due.getTime() - Date.now();
+		// Due already but nothing claimed: another claim holds it (or the row before it).
+		this.schedule(Math.min(poll, wait <= 0 ? (this.o.busyMs ?? 1000) : wait + 5));
+	}
+
+	/** Arms the timer for ms from now, unless it already fires sooner. */
+	private schedule(ms: number): void {
+		if (this.stopped) return;
+		const at = Date.now() + ms;
+		if (this.timer && this.timerAt <= at) return;
+		this.clearTimer();
+		this.timerAt = at;
+		this.timer = setTimeout(() => {
+			this.timer = null;
+			this.timerAt = Infinity;
+			this.wake();
+		}, ms);
+		this.timer.unref?.();
+	}
+
+	private clearTimer(): void {
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		this.timerAt = Infinity;
 	}
 
 	/** One claim: send what is due (alone, or as storm digests), settle it, commit. Returns how many messages it handled. */
@@ -157,3 +230,5 @@ export class Sender {
 }
 
 const ids = (u: Unit) => u.rows.map((m) => m.id);
+
+const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -59,6 +59,8 @@ export interface SchedulerOptions {
 	afterCheck?: AfterCheck | null;
 	/** Probe from this named place: every slot here, one eval per slot over all places (probe/locations.ts). */
 	location?: string;
+	/** Called once a check whose afterCheck queued alert messages has committed: wakes the sender. */
+	onAlertsQueued?: () => void;
 }
 
 interface Entry {
@@ -125,7 +127,15 @@ export class Scheduler {
 		this.workerId = o.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 		const afterCheck = o.afterCheck === undefined ? alertOnCheck() : (o.afterCheck ?? undefined);
 		this.buffer = new WriteBuffer({
-			write: (c) => recordCheck(o.db, c, o.timeZone, afterCheck),
+			// Buffered writes (after a database outage) come through here too.
+			write: async (c) => {
+				let queued = false;
+				const hook: AfterCheck | undefined = afterCheck && (async (tx, i) => void (queued = (await afterCheck(tx, i)) === true));
+				const inserted = await recordCheck(o.db, c, o.timeZone, hook);
+				// recordCheck has returned: the transaction committed, the rows are visible.
+				if (queued) o.onAlertsQueued?.();
+				return inserted;
+			},
 			capacity: () => this.bufferCapacity(),
 			log: o.log,
 			retryMs: o.retryMs

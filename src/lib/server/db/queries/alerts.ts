@@ -3,7 +3,7 @@
 // The check write (checks.ts recordCheck, through alerts/record.ts) runs the
 // per-check statements inside its own transaction; the sender
 // (alerts/sender.ts) claims and settles outbox rows.
-import { and, asc, eq, gt, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, min, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../index';
 import { alertChannels, alertDeliveries, alertOutbox, monitorAlertState, monitorChannels } from '../schema';
 import type { MonitorStatus } from '../../types';
@@ -141,6 +141,25 @@ export async function claimDueAlerts(tx: Tx, limit: number): Promise<ClaimedAler
 		.orderBy(asc(alertOutbox.id))
 		.limit(limit)
 		.for('update', { of: alertOutbox, skipLocked: true });
+}
+
+/**
+ * When the earliest message that a claim could take is due (null: nothing
+ * pending), for the sender's next wake-up. Like claimDueAlerts, a row behind
+ * an earlier pending one of its channel and monitor does not count: during a
+ * receiver's outage the queue waits for its head's retry, not for rows that
+ * were due long ago but must go after it.
+ */
+export async function nextAlertDue(db: Db): Promise<Date | null> {
+	// The same "waits behind an earlier row" test as claimDueAlerts.
+	const earlierPending = sql`exists (select 1 from alert_outbox p where p.channel_id = ${alertOutbox.channelId}
+		and p.monitor_id = ${alertOutbox.monitorId} and p.id < ${alertOutbox.id}
+		and p.delivered_at is null and p.gave_up_at is null)`;
+	const [row] = await db
+		.select({ at: min(alertOutbox.nextAttemptAt) })
+		.from(alertOutbox)
+		.where(and(pending, sql`not ${earlierPending}`));
+	return row?.at ?? null;
 }
 
 export interface Attempt {

@@ -28,8 +28,10 @@ export interface CheckInput {
  * Runs inside recordCheck's transaction after a new check is written (never
  * for a duplicate slot): the alert step (alerts/record.ts), so its state and
  * messages commit with the check. Passed in, so this module needs no alerts code.
+ * Resolves true when it queued messages: the caller wakes the sender once
+ * recordCheck has returned (committed), not before, or the sender would not see them.
  */
-export type AfterCheck = (tx: Tx, input: CheckInput) => Promise<void>;
+export type AfterCheck = (tx: Tx, input: CheckInput) => Promise<boolean | void>;
 
 /**
  * Writes one check and its rollups in one transaction. The first write of a
