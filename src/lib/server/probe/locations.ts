@@ -31,7 +31,7 @@ import {
 	writeLocationResult
 } from '../db/queries/locations';
 import { foldLocationResults, pruneLocationHours } from '../db/queries/location-history';
-import type { SubmitResult } from './write-buffer';
+import { errorText, type SubmitResult } from './write-buffer';
 import type { CheckInput } from '../db/queries/checks';
 import { evaluateOrDown, probeOrError, type CheckOutcome, type EvaluateFn, type ProbeFn } from './check';
 import { evalDeadline, evalInput, HEARTBEAT_MS, liveOf, readyToEval } from './location-eval';
@@ -61,8 +61,6 @@ export interface EvalEvent {
 	r: SubmitResult;
 	maintenance: boolean;
 }
-
-const errorText = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0] : String(err));
 
 export class LocationRunner {
 	readonly stats = { results: 0, lateResults: 0, evals: 0, evalsElsewhere: 0 };

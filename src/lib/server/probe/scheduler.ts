@@ -10,7 +10,7 @@ import { alertOnCheck } from '../alerts/record';
 import { compactChecks, pruneChecks } from '../db/queries/compaction';
 import { claimSlots, pruneClaims, releaseFutureClaims } from '../db/queries/claims';
 import { listActiveMonitors, monitorsFingerprint, type ScheduledMonitor } from '../db/queries/monitors';
-import { WriteBuffer, isTransientDbError, within, type SubmitResult } from './write-buffer';
+import { WriteBuffer, errorText, isTransientDbError, within, type SubmitResult } from './write-buffer';
 import type { Db } from '../db/index';
 import type { Logger } from '../log';
 import { checkCron, nextSlot } from '../monitors/cron';
@@ -90,15 +90,6 @@ const CLAIM_BATCH_MS = 1000;
 
 // setTimeout overflows past 2^31-1 ms; longer waits re-arm in steps.
 const MAX_TIMER = 2 ** 30;
-
-/** An error's message with its causes: Drizzle wraps the driver's error ("Failed query: …"). */
-export function errorText(err: unknown): string {
-	const parts: string[] = [];
-	for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
-		parts.push(e instanceof Error ? e.message.split('\n')[0] : String(e));
-	}
-	return parts.join(': ');
-}
 
 export class Scheduler {
 	private entries = new Map<number, Entry>();
