@@ -64,11 +64,16 @@ export async function apiDeleteChannel(db: Db, rawId: string): Promise<ApiReply>
 	return r.ok ? { status: 204, body: null } : { status: r.status, body: { error: r.errors[0].message, errors: r.errors } };
 }
 
-/** POST /api/v1/channels/{id}/test: 202; the delivery log shows the answer once the sender has tried. */
-export async function apiTestChannel(db: Db, rawId: string): Promise<ApiReply> {
+/**
+ * POST /api/v1/channels/{id}/test: 202; the delivery log shows the answer once
+ * the sender has tried. This process's sender (if it runs one) is woken after
+ * the commit; otherwise a worker's safety poll finds the row within 10 s.
+ */
+export async function apiTestChannel(db: Db, rawId: string, wake?: () => void): Promise<ApiReply> {
 	const id = parseChannelId(rawId);
 	const q = id === null ? null : await queueTestMessage(db, id);
 	if (!q) return notFound();
+	wake?.();
 	return { status: 202, body: { queued: true, messageId: q.outboxId, idempotencyKey: q.key } };
 }
 
