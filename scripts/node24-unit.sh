@@ -71,7 +71,8 @@ echo "== unit tests on Node $got (the node on PATH is $(node --version))"
 # Node 24 first on PATH too, so anything that starts `node` by name gets it
 # (the tests themselves use process.execPath).
 unset PORTHOLE_TIMING_TESTS
-# The two integration tests that wait out real cron slots for minutes ran on
-# Node 20 just before; what they check does not depend on the Node version.
+# The integration tests and the probe loop's slot tests, which mostly wait
+# out real cron slots and processes, ran on Node 20 just before; what they
+# check does not depend on the Node version (see vite.config.ts).
 export PORTHOLE_SKIP_SLOT_WAITS=1
 PATH="$dir/bin:$PATH" exec "$node24" node_modules/vitest/vitest.mjs run "$@"

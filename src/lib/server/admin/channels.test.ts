@@ -45,7 +45,7 @@ describe('the channel form', () => {
 		const spec = formToSpec({ ...blankChannelForm(), name: 'h', url: 'https://e.com', stormThreshold: 'lots' });
 		const r = validateChannel(spec);
 		expect(r.ok).toBe(false);
-		expect(toFormErrors(r.ok ? [] : r.errors)).toEqual({ stormThreshold: 'must be a whole number 2-1000, got "lots"' });
+		expect(toFormErrors(r.ok ? [] : r.errors)).toEqual({ stormThreshold: 'must be 0 (no grouping) or a whole number 2-1000, got "lots"' });
 		expect(
 			toFormErrors([
 				{ path: 'to[1]', message: 'must be an email address, got "x"' },

@@ -5,15 +5,20 @@ import { sql } from 'drizzle-orm';
 import { truncateAll, type TestDatabase } from '../db/testing';
 import { upsertMonitors } from '../db/queries/monitors';
 import type { MonitorInput } from '../types';
+import { errorLine, validateMonitor } from '../monitors/validate';
 
-const monitor = (tag: string, extra: Record<string, unknown> = {}): MonitorInput =>
-	({
+// Through the validator, so every field a monitor has gets its default.
+const monitor = (tag: string, extra: Record<string, unknown> = {}): MonitorInput => {
+	const r = validateMonitor({
 		tag,
 		name: `Name of ${tag}`,
 		type: 'TCP',
 		type_data: { hosts: [{ type: 'tcp', host: '127.0.0.1', port: 9, timeout: 100 }] },
 		...extra
-	}) as MonitorInput;
+	});
+	if (!r.ok) throw new Error(r.errors.map(errorLine).join('; '));
+	return r.value;
+};
 
 /** An empty database but for web, db-main and db-replica (db-* matches two) and secret, which visitors never see. */
 export async function seedNoticeMonitors(t: TestDatabase): Promise<void> {
