@@ -12,7 +12,7 @@ import { createScratchPostgres } from '../src/lib/server/db/testing';
 import { monitorChannels, monitors } from '../src/lib/server/db/schema';
 import { attachChannel, createChannel } from '../src/lib/server/db/queries/alerts';
 import { alertTargetsOf, alertTargetsSql } from '../src/lib/server/db/queries/monitor-alerts';
-import { recordCheck, type CheckInput } from '../src/lib/server/db/queries/checks';
+import { recordCheck, type AfterCheck, type CheckInput } from '../src/lib/server/db/queries/checks';
 import { alertOnCheck } from '../src/lib/server/alerts/record';
 
 const N = Number(process.argv[2] ?? 2000);
@@ -43,7 +43,7 @@ try {
 	await db.execute(sql`analyze`);
 	const quiet = ids[0];
 	const slot = new Map<number, number>();
-	const write = (monitorId: number, hook?: (tx: Tx, c: CheckInput) => Promise<void>) => {
+	const write = (monitorId: number, hook?: AfterCheck) => {
 		const i = (slot.get(monitorId) ?? 0) + 1;
 		slot.set(monitorId, i);
 		const c: CheckInput = {
