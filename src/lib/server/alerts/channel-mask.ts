@@ -5,6 +5,7 @@
 // one (the admin form shows the mask; a client PATCHes what it read) keeps the
 // stored secret instead of overwriting it with the mask.
 import type { ChannelConfig } from '../alert-types';
+import type { FieldError } from '../monitors/validate';
 import type { ChannelDraft } from './channel-validate';
 
 const tail = (s: string) => (s.length > 8 ? s.slice(-4) : '');
@@ -52,6 +53,26 @@ export function unmask(input: Record<string, unknown>, stored: ChannelConfig | n
 		if (out[f] === undefined || out[f] === masked[f]) out[f] = real[f];
 	}
 	return out;
+}
+
+/** The shape of maskSecret's and maskUrl's output: "…abcd", "https://host/…abcd". */
+const MASKED = /^(https?:\/\/[^/]*\/)?…[^…]{0,4}$/su;
+
+/**
+ * Secret fields (after unmask) still holding a mask: a value copied from
+ * another channel's read, or mistyped. Stored, it would be taken for the URL
+ * or password itself and every alert would fail; refused instead.
+ */
+export function maskedLeft(input: Record<string, unknown>): FieldError[] {
+	const type = input.type;
+	const fields: readonly string[] =
+		typeof type === 'string' && Object.hasOwn(SECRET_FIELDS, type) ? SECRET_FIELDS[type as keyof typeof SECRET_FIELDS] : [];
+	return fields
+		.filter((f) => typeof input[f] === 'string' && MASKED.test(input[f] as string))
+		.map((f) => ({
+			path: f,
+			message: `is a masked value (${JSON.stringify(input[f])}), not this channel's own: send the full ${f === 'url' ? 'URL' : f} (a mask is kept only when sent back unchanged to the channel it came from)`
+		}));
 }
 
 /** Whether the draft still needs a webhook secret. */

@@ -9,7 +9,7 @@ import type { Db } from '../db/index';
 import { deleteChannelRow, enqueueTest, getChannelRow, listChannelRows, writeChannel, type ChannelRow } from '../db/queries/alert-channels';
 import type { ChannelConfig, ChannelScope } from '../alert-types';
 import type { FieldError } from '../monitors/validate';
-import { maskConfig, missingSecret, unmask } from './channel-mask';
+import { maskConfig, maskedLeft, missingSecret, unmask } from './channel-mask';
 import { specToJson, validateChannel, type ChannelSpec } from './channel-validate';
 
 /** A channel as shown: the spec's fields with secrets masked, and its id, source and times. */
@@ -64,12 +64,21 @@ const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v =
 
 const SHOWN_ONLY = ['id', 'source', 'createdAt', 'updatedAt'];
 
-async function save(db: Db, input: unknown, stored: ChannelRow | null): Promise<ChannelResult> {
+/** The channel changed between reading it and writing the merge: merge again. */
+const CHANGED = Symbol('changed');
+
+async function save(db: Db, input: unknown, stored: ChannelRow | null, merged = false): Promise<ChannelResult | typeof CHANGED> {
 	if (!isObject(input)) return refused(400, '', "must be a JSON object of a channel's fields");
 	// What a read shows beside the spec: a body read back and sent again round-trips.
 	const fields = Object.fromEntries(Object.entries(input).filter(([k]) => !SHOWN_ONLY.includes(k)));
-	const v = validateChannel(stored ? unmask(fields, rowToSpec(stored)) : fields);
-	if (!v.ok) return { ok: false, status: 400, errors: v.errors };
+	const unmasked = stored ? unmask(fields, rowToSpec(stored)) : fields;
+	// A mask left over is named as one (not as, say, a secret too short), beside the other fields' errors.
+	const copied = maskedLeft(unmasked);
+	const v = validateChannel(unmasked);
+	if (!v.ok || copied.length) {
+		const others = v.ok ? [] : v.errors.filter((e) => !copied.some((c) => c.path === e.path));
+		return { ok: false, status: 400, errors: [...copied, ...others] };
+	}
 	let generatedSecret: string | null = null;
 	let spec = v.value;
 	if (missingSecret(spec)) {
@@ -77,8 +86,9 @@ async function save(db: Db, input: unknown, stored: ChannelRow | null): Promise<
 		generatedSecret = randomBytes(24).toString('base64url');
 		spec = { ...spec, type: 'webhook', config: { url: (spec.config as { url: string }).url, secret: generatedSecret } };
 	}
-	const w = await writeChannel(db, spec as ChannelSpec, stored?.id ?? null);
+	const w = await writeChannel(db, spec as ChannelSpec, stored?.id ?? null, merged && stored ? stored : undefined);
 	if (!w.ok) {
+		if (w.reason === 'changed') return CHANGED;
 		if (w.reason === 'missing') return refused(404, 'id', 'no such channel');
 		if (w.reason === 'file') return fileOwned(stored?.name ?? spec.name);
 		return refused(409, 'name', `name "${spec.name}" is already used by another channel`);
@@ -87,24 +97,36 @@ async function save(db: Db, input: unknown, stored: ChannelRow | null): Promise<
 	return { ok: true, channel: present(row!), created: stored === null, generatedSecret };
 }
 
-export const createChannel = (db: Db, input: unknown) => save(db, input, null);
+export const createChannel = async (db: Db, input: unknown) => (await save(db, input, null)) as ChannelResult;
 
-/** Replaces the channel with `input` (`merge`: the given fields over the stored ones, as PATCH). */
+/** Merges lost to a concurrent write are tried again this many times. */
+const MERGE_TRIES = 5;
+
+/**
+ * Replaces the channel with `input` (`merge`: the given fields over the stored
+ * ones, as PATCH). A merge is written only over the row it was made from: if
+ * another write came first, it is merged again over that one.
+ */
 export async function updateChannel(db: Db, id: number, input: unknown, merge = false): Promise<ChannelResult> {
-	const stored = await getChannelRow(db, id);
-	if (!stored) return refused(404, 'id', 'no such channel');
-	if (stored.source === 'file') return fileOwned(stored.name);
-	if (merge) {
-		if (!isObject(input)) return refused(400, '', 'must be a JSON object of the fields to change');
-		const current = specToJson(rowToSpec(stored));
-		// A new type starts from its own fields: the old type's would be unknown to it.
-		const base =
-			input.type !== undefined && input.type !== stored.type
-				? { name: current.name, scope: current.scope, stormThreshold: current.stormThreshold }
-				: current;
-		input = { ...base, ...input };
+	for (let tries = 1; ; tries++) {
+		const stored = await getChannelRow(db, id);
+		if (!stored) return refused(404, 'id', 'no such channel');
+		if (stored.source === 'file') return fileOwned(stored.name);
+		let body = input;
+		if (merge) {
+			if (!isObject(input)) return refused(400, '', 'must be a JSON object of the fields to change');
+			const current = specToJson(rowToSpec(stored));
+			// A new type starts from its own fields: the old type's would be unknown to it.
+			const base =
+				input.type !== undefined && input.type !== stored.type
+					? { name: current.name, scope: current.scope, stormThreshold: current.stormThreshold }
+					: current;
+			body = { ...base, ...input };
+		}
+		const r = await save(db, body, stored, merge);
+		if (r !== CHANGED) return r;
+		if (tries >= MERGE_TRIES) return refused(409, '', 'the channel kept changing while this change was saved: try again');
 	}
-	return save(db, input, stored);
 }
 
 export async function deleteChannel(db: Db, id: number): Promise<{ ok: true } | { ok: false; status: 404 | 409; errors: FieldError[] }> {

@@ -38,18 +38,40 @@ export async function getChannelRow(db: Db | Tx, id: number): Promise<ChannelRow
 	return row ?? null;
 }
 
-export type ChannelWrite = { ok: true; id: number } | { ok: false; reason: 'missing' | 'taken' | 'file' };
+export type ChannelWrite = { ok: true; id: number } | { ok: false; reason: 'missing' | 'taken' | 'file' | 'changed' };
+
+/**
+ * Channel writes one at a time: two creates (or renames) to one name would
+ * both pass the "taken" check and the loser would fail on the unique index
+ * (a 500, not a 409).
+ */
+const lockChannelWrites = (tx: Tx) => tx.execute(sql`select pg_advisory_xact_lock(hashtext('porthole.alert_channels'))`);
+
+/** What an update was based on: a PATCH merges its fields over this. */
+const content = (r: ChannelRow) => ({
+	name: r.name,
+	type: r.type,
+	config: r.config,
+	scope: r.scope,
+	scopeGroup: r.scopeGroup,
+	stormThreshold: r.stormThreshold,
+	source: r.source
+});
 
 /**
  * Creates (id null) or replaces a channel the admin owns. Refused: a name
- * another channel has ('taken'), a channel CHANNELS_FILE owns ('file').
+ * another channel has ('taken'), a channel CHANNELS_FILE owns ('file'), and,
+ * given `basedOn` (the row the new values were made from), a channel changed
+ * since ('changed': the caller merges again, so a concurrent PATCH is not lost).
  */
-export async function writeChannel(db: Db, c: ChannelValues, id: number | null): Promise<ChannelWrite> {
+export async function writeChannel(db: Db, c: ChannelValues, id: number | null, basedOn?: ChannelRow): Promise<ChannelWrite> {
 	return db.transaction(async (tx) => {
+		await lockChannelWrites(tx);
 		if (id !== null) {
 			const [row] = await tx.select().from(alertChannels).where(eq(alertChannels.id, id)).for('update');
 			if (!row) return { ok: false, reason: 'missing' } as const;
 			if (row.source === 'file') return { ok: false, reason: 'file' } as const;
+			if (basedOn && !sameJson(content(row), content(basedOn))) return { ok: false, reason: 'changed' } as const;
 		}
 		const [other] = await tx.select({ id: alertChannels.id }).from(alertChannels).where(eq(alertChannels.name, c.name));
 		if (other && other.id !== id) return { ok: false, reason: 'taken' } as const;
@@ -100,6 +122,7 @@ function sortKeys(v: unknown): unknown {
 export async function syncFileChannels(db: Db, list: ChannelValues[]): Promise<ChannelSyncReport> {
 	const report: ChannelSyncReport = { created: [], updated: [], unchanged: [], released: [] };
 	await db.transaction(async (tx) => {
+		await lockChannelWrites(tx);
 		const existing = new Map((await tx.select().from(alertChannels)).map((r) => [r.name, r]));
 		for (const c of list) {
 			const row = existing.get(c.name);

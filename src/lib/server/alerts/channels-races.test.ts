@@ -1,0 +1,76 @@
+// Channel writes from outside, on both drivers: writes racing on one name or
+// one channel, and masked values sent where they do not belong.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
+import { listChannelRows } from '../db/queries/alert-channels';
+import { createChannel, getChannel, updateChannel } from './channels';
+
+describe.each(DRIVERS)('channel writes on %s', (driver) => {
+	let t: TestDatabase;
+	beforeAll(async () => {
+		t = await openTestDatabase(driver);
+	});
+	afterAll(async () => t?.destroy());
+	beforeEach(() => truncateAll(t));
+
+	it('answers creates racing for one name with one channel and 409s, never a failed insert', async () => {
+		const results = await Promise.all(
+			Array.from({ length: 6 }, () => createChannel(t.db, { name: 'dup', type: 'slack', url: 'https://hooks.slack.com/a' }))
+		);
+		expect(results.filter((r) => r.ok)).toHaveLength(1);
+		expect(results.filter((r) => !r.ok).map((r) => !r.ok && [r.status, r.errors[0].path])).toEqual(Array(5).fill([409, 'name']));
+		expect(await listChannelRows(t.db)).toHaveLength(1);
+	});
+
+	it('keeps both of two PATCHes of different fields sent at once', async () => {
+		const c = await createChannel(t.db, { name: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/x', secret: 'a-secret-of-16-chars' });
+		if (!c.ok) throw new Error('not created');
+		for (let i = 0; i < 5; i++) {
+			await updateChannel(t.db, c.channel.id, { stormThreshold: 5, scope: 'monitors' }, true);
+			const both = await Promise.all([
+				updateChannel(t.db, c.channel.id, { stormThreshold: 10 + i }, true),
+				updateChannel(t.db, c.channel.id, { scope: 'all' }, true)
+			]);
+			expect(both.map((r) => r.ok)).toEqual([true, true]);
+			expect(await getChannel(t.db, c.channel.id)).toMatchObject({ stormThreshold: 10 + i, scope: 'all' });
+		}
+	});
+
+	it("refuses another channel's mask (a copied read), and a mask on a new channel, changing nothing", async () => {
+		const a = await createChannel(t.db, { name: 'a', type: 'slack', url: 'https://hooks.slack.com/services/T/B/tokenAAAA' });
+		const b = await createChannel(t.db, {
+			name: 'b',
+			type: 'email',
+			host: 'localhost',
+			user: 'u',
+			password: 'password-BBBB',
+			from: 'o@example.com',
+			to: ['x@example.com']
+		});
+		if (!a.ok || !b.ok) throw new Error('not created');
+		const before = await listChannelRows(t.db);
+		// a's read, sent to a new channel: the mask is not a URL to store.
+		const clone = await createChannel(t.db, { ...a.channel, name: 'a-copy', id: undefined });
+		expect(clone).toMatchObject({ ok: false, status: 400, errors: [{ path: 'url' }] });
+		expect(!clone.ok && clone.errors[0].message).toMatch(/^is a masked value \("https:\/\/hooks\.slack\.com\/…AAAA"\)/);
+		// A mask that is not this channel's, on the same type.
+		expect(await updateChannel(t.db, a.channel.id, { url: 'https://hooks.slack.com/…ZZZZ' }, true)).toMatchObject({
+			ok: false,
+			status: 400,
+			errors: [{ path: 'url' }]
+		});
+		expect(await updateChannel(t.db, b.channel.id, { password: '…ZZZZ' }, true)).toMatchObject({
+			ok: false,
+			errors: [{ path: 'password' }]
+		});
+		// A type change keeps no secret: the old URL's mask is refused, not stored.
+		expect(await updateChannel(t.db, a.channel.id, { type: 'discord', url: a.channel.url }, true)).toMatchObject({
+			ok: false,
+			errors: [{ path: 'url' }]
+		});
+		expect(await listChannelRows(t.db)).toEqual(before);
+		// The channel's own mask, sent back unchanged, still keeps the secret.
+		expect(await updateChannel(t.db, b.channel.id, { password: b.channel.password, stormThreshold: 9 }, true)).toMatchObject({ ok: true });
+		expect((await listChannelRows(t.db)).find((r) => r.name === 'b')?.config).toMatchObject({ password: 'password-BBBB' });
+	});
+});
