@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorLine } from '../monitors/validate';
-import { maskConfig, maskSecret, maskUrl, unmask } from './channel-mask';
+import { maskConfig, maskedLeft, maskSecret, maskUrl, unmask } from './channel-mask';
 import { specToJson, validateChannel, validateChannelList, type ChannelSpec } from './channel-validate';
 
 const lines = (input: unknown) => {
@@ -132,5 +132,35 @@ describe('channel masking', () => {
 			type: 'slack',
 			url: 'https://hooks.slack.com/…WXYZ'
 		});
+	});
+
+	it('refuses an SMTP host that is not a host name and a user with a line break (each would reach the SMTP session or the log)', () => {
+		const mail = { name: 'm', type: 'email', from: 'o@example.com', to: ['a@example.com'] };
+		expect(lines([{ ...mail, host: 'smtp.example.com\r\nX-Injected: 1' }])).toEqual([
+			'channels[0].host: must be a host name or IP address, got "smtp.example.com\\r\\nX-Injected: 1"'
+		]);
+		expect(lines([{ ...mail, host: 'smtp example.com' }])).toEqual([
+			'channels[0].host: must be a host name or IP address, got "smtp example.com"'
+		]);
+		expect(lines([{ ...mail, host: ' 127.0.0.1 ' }])).toEqual([]);
+		expect(lines([{ ...mail, host: 'localhost', user: 'u\r\nAUTH PLAIN', password: 'p' }])).toEqual([
+			'channels[0].user: must not contain control characters (line breaks, tabs)'
+		]);
+	});
+
+	it('names a secret field that still holds a mask, whatever its type', () => {
+		expect(maskedLeft({ type: 'slack', url: 'https://hooks.slack.com/…WXYZ' })).toEqual([
+			{
+				path: 'url',
+				message:
+					'is a masked value ("https://hooks.slack.com/…WXYZ"), not this channel\'s own: send the full URL (a mask is kept only when sent back unchanged to the channel it came from)'
+			}
+		]);
+		expect(maskedLeft({ type: 'email', password: '…' }).map((e) => e.path)).toEqual(['password']);
+		expect(maskedLeft({ type: 'webhook', url: 'http://127.0.0.1:9/…', secret: '…abcd' }).map((e) => e.path)).toEqual(['url', 'secret']);
+		// Real values, and types that are no type, pass through.
+		expect(maskedLeft({ type: 'slack', url: 'https://hooks.slack.com/services/T/B/…abcdef' })).toEqual([]);
+		expect(maskedLeft({ type: 'email', password: 'pa…ss' })).toEqual([]);
+		expect(maskedLeft({ type: 'constructor', url: '…' })).toEqual([]);
 	});
 });

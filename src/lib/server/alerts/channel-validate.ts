@@ -5,7 +5,9 @@
 // validated value is what alert_channels stores (alert-types.ts).
 import { z } from 'zod';
 import { CHANNEL_TYPES, DEFAULT_STORM_THRESHOLD, type ChannelConfig, type ChannelScope } from '../alert-types';
-import { zodErrors, type FieldError, type Validated } from '../monitors/validate';
+import { isIP } from 'node:net';
+import { hasControlChars } from '../text';
+import { HOSTNAME, zodErrors, type FieldError, type Validated } from '../monitors/validate';
 
 export const got = (v: unknown) => {
 	if (v === undefined) return 'nothing';
@@ -92,7 +94,10 @@ const schemas = {
 		.object({
 			...common,
 			type: z.literal('email'),
-			host: str().trim().min(1, { error: 'must not be empty' }).max(253, { error: 'must be at most 253 characters' }),
+			host: str()
+				.trim()
+				.min(1, { error: 'must not be empty', abort: true })
+				.refine((h) => isIP(h) !== 0 || HOSTNAME.test(h), { error: (i) => `must be a host name or IP address, got ${got(i.input)}` }),
 			port: z
 				.number({ error: (i) => `must be a number 1-65535, got ${got(i.input)}` })
 				.int({ error: (i) => `must be a whole number 1-65535, got ${got(i.input)}` })
@@ -102,6 +107,8 @@ const schemas = {
 			secure: z.boolean({ error: (i) => `must be true or false, got ${got(i.input)}` }).optional(),
 			user: str()
 				.min(1, { error: 'must not be empty (leave it out for no login)' })
+				// A line break would end the SMTP command it is sent in.
+				.refine((u) => !hasControlChars(u), { error: 'must not contain control characters (line breaks, tabs)' })
 				.max(500, { error: 'must be at most 500 characters' })
 				.nullable()
 				.default(null),

@@ -23,7 +23,7 @@ const got = (v: unknown) => {
 };
 
 // RFC 1123 host name: labels of letters, digits and hyphens, not starting or ending with a hyphen.
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+export const HOSTNAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
 
 // Postgres text (and jsonb) cannot hold NUL: refused here with a message instead of failing the write.
 const noNul = [(s: string) => !s.includes('\u0000'), { error: 'must not contain NUL characters (\\u0000)' }] as const;
