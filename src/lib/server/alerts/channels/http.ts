@@ -20,10 +20,37 @@ export function httpUrl(url: unknown, what: string): { url: URL } | { error: str
 
 /** How much of an answer's body is kept for the error message (Slack says why in it, e.g. "no_service"). */
 const KEEP = 200;
+/** Read past KEEP so that a token echoed at the cut is still whole when redacted (URLs are at most 2000 characters). */
+const READ = KEEP + 2100;
+
+/**
+ * The URL's path segments and query values (where Slack's and Discord's
+ * tokens are) taken out of a receiver's answer: one that echoes the request
+ * ("Cannot POST /services/T…/B…/token") must not put the token in the delivery
+ * log, which read keys see, or in the server log.
+ */
+export function redactUrl(text: string, url: URL): string {
+	const parts = new Set<string>();
+	const add = (p: string) => {
+		if (p.length < 6) return;
+		parts.add(p);
+		try {
+			parts.add(decodeURIComponent(p));
+		} catch {
+			// Not percent-encoding: the raw form is enough.
+		}
+		parts.add(encodeURIComponent(p));
+	};
+	url.pathname.split('/').forEach(add);
+	for (const [, v] of url.searchParams) add(v);
+	let out = text;
+	for (const p of [...parts].sort((a, b) => b.length - a.length)) out = out.split(p).join('…');
+	return out;
+}
 
 export interface Answer {
 	statusCode: number;
-	/** The start of the answer's body, whitespace collapsed. */
+	/** The start of the answer's body (READ characters), whitespace collapsed. */
 	body: string;
 }
 
@@ -36,7 +63,7 @@ export function post(url: URL, body: string, timeoutMs: number, headers: Record<
 			// Read to the end so the socket is freed; only the start is kept.
 			res.setEncoding('utf8');
 			res.on('data', (c: string) => {
-				if (kept.length < KEEP) kept += c.slice(0, KEEP - kept.length);
+				if (kept.length < READ) kept += c.slice(0, READ - kept.length);
 			});
 			res.on('end', () => {
 				clearTimeout(timer);
@@ -79,7 +106,8 @@ export async function postJson(
 			...headers
 		});
 		if (ok(a.statusCode)) return { statusCode: a.statusCode, error: null, delivered: true };
-		const why = a.statusCode >= 300 && a.statusCode < 400 ? ' (redirects are not followed)' : a.body ? `: ${a.body}` : '';
+		const body = redactUrl(a.body, u.url).slice(0, KEEP);
+		const why = a.statusCode >= 300 && a.statusCode < 400 ? ' (redirects are not followed)' : body ? `: ${body}` : '';
 		return { statusCode: a.statusCode, error: `${service} answered ${a.statusCode}${why}`, delivered: false };
 	} catch (err) {
 		return { statusCode: null, error: `${service}: ${err instanceof Error ? err.message : String(err)}`, delivered: false };
