@@ -138,7 +138,7 @@ export async function deleteChannelFromForm(app: App, request: Request) {
 	const r =
 		id === null
 			? ({ ok: false, status: 404, errors: [{ path: 'id', message: 'no such channel' }] } as const)
-			: await deleteChannel(app.database.db, id);
+			: await deleteChannel(app.database.db, id, app.config.monitorsFile);
 	if (!r.ok) return fail(r.status, { action: 'delete', message: `Not deleted: ${r.errors[0].message}` });
 	return { action: 'delete', message: 'Channel deleted' };
 }
@@ -161,7 +161,7 @@ export async function saveChannelFromForm(app: App, request: Request, rawId: str
 	else {
 		const id = parseChannelId(rawId);
 		if (id === null) error(404, 'No such channel');
-		r = await updateChannel(app.database.db, id, spec);
+		r = await updateChannel(app.database.db, id, spec, false, app.config.monitorsFile);
 	}
 	if (!r.ok) {
 		if (r.status === 404) error(404, 'No such channel');

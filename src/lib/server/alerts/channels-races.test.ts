@@ -1,9 +1,13 @@
 // Channel writes from outside, on both drivers: writes racing on one name or
-// one channel, and masked values sent where they do not belong.
+// one channel, masked values sent where they do not belong, and a channel
+// MONITORS_FILE names (renamed or deleted, the next start would stop).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
 import { listChannelRows } from '../db/queries/alert-channels';
-import { createChannel, getChannel, updateChannel } from './channels';
+import { createChannel, deleteChannel, getChannel, updateChannel } from './channels';
 
 describe.each(DRIVERS)('channel writes on %s', (driver) => {
 	let t: TestDatabase;
@@ -72,5 +76,34 @@ describe.each(DRIVERS)('channel writes on %s', (driver) => {
 		// The channel's own mask, sent back unchanged, still keeps the secret.
 		expect(await updateChannel(t.db, b.channel.id, { password: b.channel.password, stormThreshold: 9 }, true)).toMatchObject({ ok: true });
 		expect((await listChannelRows(t.db)).find((r) => r.name === 'b')?.config).toMatchObject({ password: 'password-BBBB' });
+	});
+
+	it('keeps the name of a channel MONITORS_FILE names: rename and delete answer 409, other changes go through', async () => {
+		const monitorsFile = join(mkdtempSync(join(tmpdir(), 'porthole-races-')), 'monitors.json');
+		writeFileSync(monitorsFile, JSON.stringify([{ tag: 'db', name: 'DB', type: 'TCP', channels: ['ops'], type_data: { hosts: [] } }]));
+		const ops = await createChannel(t.db, { name: 'ops', type: 'slack', url: 'https://hooks.slack.com/a' });
+		const other = await createChannel(t.db, { name: 'other', type: 'slack', url: 'https://hooks.slack.com/b' });
+		if (!ops.ok || !other.ok) throw new Error('not created');
+		const renamed = await updateChannel(t.db, ops.channel.id, { name: 'ops-2' }, true, monitorsFile);
+		expect(renamed).toEqual({
+			ok: false,
+			status: 409,
+			errors: [
+				{
+					path: 'name',
+					message: 'channel "ops" is named by monitors in MONITORS_FILE (the next start would stop on it): rename it there first'
+				}
+			]
+		});
+		expect(await deleteChannel(t.db, ops.channel.id, monitorsFile)).toMatchObject({ ok: false, status: 409, errors: [{ path: 'id' }] });
+		expect(await updateChannel(t.db, ops.channel.id, { name: 'ops', stormThreshold: 8 }, true, monitorsFile)).toMatchObject({ ok: true });
+		expect((await listChannelRows(t.db)).map((r) => [r.name, r.stormThreshold])).toEqual([
+			['ops', 8],
+			['other', 5]
+		]);
+		// A channel the file does not name, or no MONITORS_FILE at all: renamed and deleted as before.
+		expect(await updateChannel(t.db, other.channel.id, { name: 'other-2' }, true, monitorsFile)).toMatchObject({ ok: true });
+		expect(await deleteChannel(t.db, other.channel.id, monitorsFile)).toEqual({ ok: true });
+		expect(await updateChannel(t.db, ops.channel.id, { name: 'ops-2' }, true)).toMatchObject({ ok: true });
 	});
 });

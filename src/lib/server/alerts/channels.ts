@@ -9,6 +9,7 @@ import type { Db } from '../db/index';
 import { deleteChannelRow, enqueueTest, getChannelRow, listChannelRows, writeChannel, type ChannelRow } from '../db/queries/alert-channels';
 import type { ChannelConfig, ChannelScope } from '../alert-types';
 import type { FieldError } from '../monitors/validate';
+import { channelNamesInMonitorsFile } from '../monitors/file';
 import { maskConfig, maskedLeft, missingSecret, unmask } from './channel-mask';
 import { specToJson, validateChannel, type ChannelSpec } from './channel-validate';
 
@@ -99,6 +100,11 @@ async function save(db: Db, input: unknown, stored: ChannelRow | null, merged = 
 
 export const createChannel = async (db: Db, input: unknown) => (await save(db, input, null)) as ChannelResult;
 
+/** Whether MONITORS_FILE names the channel: renamed or deleted, the next start would stop on an unknown channel. */
+const namedByFile = async (name: string, monitorsFile: string | undefined) =>
+	!!monitorsFile && (await channelNamesInMonitorsFile(monitorsFile)).has(name);
+const usedByFile = (name: string) => `channel "${name}" is named by monitors in MONITORS_FILE (the next start would stop on it)`;
+
 /** Merges lost to a concurrent write are tried again this many times. */
 const MERGE_TRIES = 5;
 
@@ -107,11 +113,14 @@ const MERGE_TRIES = 5;
  * ones, as PATCH). A merge is written only over the row it was made from: if
  * another write came first, it is merged again over that one.
  */
-export async function updateChannel(db: Db, id: number, input: unknown, merge = false): Promise<ChannelResult> {
+export async function updateChannel(db: Db, id: number, input: unknown, merge = false, monitorsFile?: string): Promise<ChannelResult> {
 	for (let tries = 1; ; tries++) {
 		const stored = await getChannelRow(db, id);
 		if (!stored) return refused(404, 'id', 'no such channel');
 		if (stored.source === 'file') return fileOwned(stored.name);
+		const newName = isObject(input) ? input.name : undefined;
+		if (typeof newName === 'string' && newName !== stored.name && (await namedByFile(stored.name, monitorsFile)))
+			return refused(409, 'name', `${usedByFile(stored.name)}: rename it there first`);
 		let body = input;
 		if (merge) {
 			if (!isObject(input)) return refused(400, '', 'must be a JSON object of the fields to change');
@@ -129,7 +138,14 @@ export async function updateChannel(db: Db, id: number, input: unknown, merge = 
 	}
 }
 
-export async function deleteChannel(db: Db, id: number): Promise<{ ok: true } | { ok: false; status: 404 | 409; errors: FieldError[] }> {
+export async function deleteChannel(
+	db: Db,
+	id: number,
+	monitorsFile?: string
+): Promise<{ ok: true } | { ok: false; status: 404 | 409; errors: FieldError[] }> {
+	const named = await getChannelRow(db, id);
+	if (named && named.source !== 'file' && (await namedByFile(named.name, monitorsFile)))
+		return { ok: false, status: 409, errors: [{ path: 'id', message: `${usedByFile(named.name)}: take it out of the file first` }] };
 	const r = await deleteChannelRow(db, id);
 	if (r === 'deleted') return { ok: true };
 	if (r === 'missing') return { ok: false, status: 404, errors: [{ path: 'id', message: 'no such channel' }] };

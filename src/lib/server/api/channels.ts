@@ -50,17 +50,21 @@ export async function apiCreateChannel(db: Db, body: unknown): Promise<ApiReply>
 	return answer(await createChannel(db, body), 201);
 }
 
-/** PATCH /api/v1/channels/{id}: the given fields over the stored ones; a masked secret sent back is kept. */
-export async function apiUpdateChannel(db: Db, rawId: string, body: unknown): Promise<ApiReply> {
+/**
+ * PATCH /api/v1/channels/{id}: the given fields over the stored ones; a masked secret sent back is kept.
+ * `monitorsFile` (MONITORS_FILE): a channel its monitors name keeps its name.
+ */
+export async function apiUpdateChannel(db: Db, rawId: string, body: unknown, monitorsFile?: string): Promise<ApiReply> {
 	const id = parseChannelId(rawId);
 	if (id === null) return notFound();
-	return answer(await updateChannel(db, id, body, true), 200);
+	return answer(await updateChannel(db, id, body, true, monitorsFile), 200);
 }
 
-export async function apiDeleteChannel(db: Db, rawId: string): Promise<ApiReply> {
+/** DELETE /api/v1/channels/{id}: 204; a channel MONITORS_FILE's monitors name is kept (409). */
+export async function apiDeleteChannel(db: Db, rawId: string, monitorsFile?: string): Promise<ApiReply> {
 	const id = parseChannelId(rawId);
 	if (id === null) return notFound();
-	const r = await deleteChannel(db, id);
+	const r = await deleteChannel(db, id, monitorsFile);
 	return r.ok ? { status: 204, body: null } : { status: r.status, body: { error: r.errors[0].message, errors: r.errors } };
 }
 

@@ -58,3 +58,26 @@ export async function syncMonitorsFile(db: Db, path: string, checkEval: EvalSynt
 		throw e;
 	}
 }
+
+/**
+ * The channel names MONITORS_FILE's monitors name, read now (best effort: a
+ * file that cannot be read or parsed gives none; the next start reports it).
+ * A channel named there must keep its name: renamed or deleted, the next
+ * start would stop on `no channel named …`.
+ */
+export async function channelNamesInMonitorsFile(path: string | undefined): Promise<Set<string>> {
+	const names = new Set<string>();
+	if (!path) return names;
+	let parsed: ReturnType<typeof parseJson>;
+	try {
+		parsed = parseJson(await readFile(path, 'utf8'));
+	} catch {
+		return names;
+	}
+	if (!parsed.ok || !Array.isArray(parsed.value)) return names;
+	for (const m of parsed.value as unknown[]) {
+		const channels = m && typeof m === 'object' ? (m as { channels?: unknown }).channels : undefined;
+		if (Array.isArray(channels)) for (const n of channels) if (typeof n === 'string') names.add(n);
+	}
+	return names;
+}

@@ -7,7 +7,8 @@ export const GET: RequestHandler = async ({ params, locals }) => reply(await api
 /** The given fields over the stored channel; a secret sent back masked is kept. */
 export const PATCH: RequestHandler = async ({ params, request, locals }) => {
 	const body = await readJson(request, 'the fields to change');
-	return reply(body.ok ? await apiUpdateChannel(locals.app.database.db, params.id, body.body) : body.reply);
+	return reply(body.ok ? await apiUpdateChannel(locals.app.database.db, params.id, body.body, locals.app.config.monitorsFile) : body.reply);
 };
 
-export const DELETE: RequestHandler = async ({ params, locals }) => reply(await apiDeleteChannel(locals.app.database.db, params.id));
+export const DELETE: RequestHandler = async ({ params, locals }) =>
+	reply(await apiDeleteChannel(locals.app.database.db, params.id, locals.app.config.monitorsFile));
