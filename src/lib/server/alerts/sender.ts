@@ -188,7 +188,8 @@ export class Sender {
 				if (r.delivered) this.stats.delivered += u.rows.length;
 				else {
 					this.stats.failed += u.rows.length;
-					const what = r.error ?? `HTTP ${r.statusCode}`;
+					// One line per event: a line break in a receiver's words must not forge a log line.
+					const what = (r.error ?? `HTTP ${r.statusCode}`).replace(/[\r\n]+/g, ' ');
 					const next = retryAt ? `retry at ${retryAt.toISOString()}` : 'giving up';
 					const which = u.digest ? `alert digest ${u.key} (${u.rows.length} messages)` : `alert ${u.key}`;
 					const ch = u.rows[0];

@@ -102,7 +102,9 @@ export const email: ChannelSender<EmailConfig, EmailContent> = {
 		} catch (err) {
 			const e = err as Error & { responseCode?: number; code?: string };
 			const code = e.code && !e.message.includes(e.code) ? ` (${e.code})` : '';
-			return { statusCode: e.responseCode ?? null, error: `${where}: ${e.message}${code}`, delivered: false };
+			// A multi-line SMTP reply is one line here: the delivery log and the server log are one line per attempt.
+			const message = e.message.replace(/\s+/g, ' ').trim();
+			return { statusCode: e.responseCode ?? null, error: `${where}: ${message}${code}`, delivered: false };
 		} finally {
 			clearTimeout(timer);
 			transport.close();
