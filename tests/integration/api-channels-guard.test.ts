@@ -88,7 +88,7 @@ describe.each(DRIVERS)('the channels API behind the guard on %s', (driver) => {
 	beforeEach(async () => {
 		await truncateAll(t);
 		received.length = 0;
-		app = { database: t, scheduler: null } as unknown as App.Locals['app'];
+		app = { database: t, scheduler: null, config: { monitorsFile: undefined } } as unknown as App.Locals['app'];
 		writeKey = (await createApiKey(t.db, { name: 'ci', scope: 'write', createdBy: null })).key;
 		readKey = (await createApiKey(t.db, { name: 'grafana', scope: 'read', createdBy: null })).key;
 	});
