@@ -95,7 +95,9 @@ async function save(db: Db, input: unknown, stored: ChannelRow | null, merged = 
 		return refused(409, 'name', `name "${spec.name}" is already used by another channel`);
 	}
 	const row = await getChannelRow(db, w.id);
-	return { ok: true, channel: present(row!), created: stored === null, generatedSecret };
+	// Deleted between the write and this read: as if the delete came first.
+	if (!row) return refused(404, 'id', 'no such channel');
+	return { ok: true, channel: present(row), created: stored === null, generatedSecret };
 }
 
 export const createChannel = async (db: Db, input: unknown) => (await save(db, input, null)) as ChannelResult;
