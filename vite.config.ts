@@ -3,6 +3,7 @@ import tailwindcss from '@tailwindcss/vite';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { buildWorkers } from './scripts/build-workers.js';
+import SlowFirst from './tests/support/sequencer';
 
 /**
  * The worker threads and `npm run worker`, compiled by esbuild into build/
@@ -49,6 +50,8 @@ export default defineConfig({
 		expect: { requireAssertions: true },
 		// Two cores at most for the whole run, whichever project a file is in.
 		maxWorkers: 2,
+		// The files that mostly wait start first (tests/support/sequencer.ts).
+		sequence: { sequencer: SlowFirst },
 		testTimeout: 20_000,
 		hookTimeout: 120_000,
 		projects: [

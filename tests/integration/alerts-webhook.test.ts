@@ -1,6 +1,6 @@
 // Issue 14, the core: webhook alerts with real parts. A real node:http
 // receiver on 127.0.0.1 verifies every signature. (1) The running app probes a
-// real TCP listener; it closes → exactly one 'down' once two checks failed;
+// real TCP listener; closed for one check → nothing; it closes → exactly one 'down' once two checks failed;
 // it reopens → one 'recovered' once two checks passed. (2) The receiver is
 // away (a closed port, then answering 503) while messages queue: they all
 // arrive once it is back, in order per monitor, each retry with the same
@@ -143,71 +143,89 @@ describe.each(DRIVERS)('webhook alerts on %s', (driver) => {
 			await scratch?.drop();
 		});
 
-		it('sends one down after two failed checks and one recovered after two good ones', { timeout: 150_000 }, async () => {
-			await waitFor(() => written.length >= 2, 20_000, 'two UP checks');
-			await listener.close();
-			const closedAt = Date.now();
-			await waitFor(() => hookServer.got.find((g) => g.body.kind === 'down'), 30_000, 'the down message');
-			// Two more failing checks after the alert: no second 'down'.
-			const n = written.length;
-			await waitFor(() => written.length >= n + 2, 20_000, 'two more checks');
-			listener = await listen('127.0.0.1', listener.port);
-			const reopenedAt = Date.now();
-			await waitFor(() => hookServer.got.find((g) => g.body.kind === 'recovered'), 30_000, 'the recovered message');
-			const m = written.length;
-			await waitFor(() => written.length >= m + 2, 20_000, 'two more checks');
-			await app.scheduler!.stop();
-			await wait(500); // a message queued by the last checks would be sent by now (poll 100 ms)
+		it(
+			'one lost check alerts nobody; then one down after two failed checks and one recovered after two good ones',
+			{ timeout: 200_000 },
+			async () => {
+				await waitFor(() => written.length >= 2, 20_000, 'two UP checks');
+				// One lost check: closed right after a write, so the next slot fails;
+				// reopened right after that failure is written, so the one after passes.
+				const w0 = written.length;
+				await waitFor(() => written.length > w0, 20_000, 'a check');
+				await listener.close();
+				const w1 = written.length;
+				await waitFor(() => written.length > w1, 20_000, 'the failing check');
+				listener = await listen('127.0.0.1', listener.port);
+				const w2 = written.length;
+				await waitFor(() => written.length >= w2 + 2, 20_000, 'two checks after the lost one');
+				const monitorId = (await app.database.db.query.monitors.findFirst())!.id;
+				const blip = (await checksBetween(app.database.db, monitorId, new Date(0), new Date(Date.now() + EVERY))).map((r) => r.status);
+				expect(blip.filter((x) => x === 'DOWN')).toHaveLength(1);
+				expect(blip.at(-1)).toBe('UP');
+				await wait(500);
+				expect(hookServer.got).toEqual([]);
+				expect(await listOutbox(app.database.db)).toEqual([]);
 
-			const rows = await checksBetween(
-				app.database.db,
-				(await app.database.db.query.monitors.findFirst())!.id,
-				new Date(0),
-				new Date(Date.now() + EVERY)
-			);
-			const statuses = rows.map((r) => r.status);
-			// The loop saw UP, then a run of DOWN, then UP again.
-			const firstDown = statuses.indexOf('DOWN');
-			const firstUpAfter = statuses.indexOf('UP', firstDown);
-			expect(firstDown).toBeGreaterThan(0);
-			expect(firstUpAfter).toBeGreaterThan(firstDown + 3);
-			expect(statuses.slice(firstDown, firstUpAfter).every((s) => s === 'DOWN')).toBe(true);
-			expect(statuses.slice(firstUpAfter).every((s) => s === 'UP')).toBe(true);
-			expect(rows[firstDown].ts.getTime()).toBeGreaterThanOrEqual(closedAt - EVERY);
-			expect(rows[firstUpAfter].ts.getTime()).toBeGreaterThanOrEqual(reopenedAt - EVERY);
+				await listener.close();
+				const closedAt = Date.now();
+				await waitFor(() => hookServer.got.find((g) => g.body.kind === 'down'), 30_000, 'the down message');
+				// Two more failing checks after the alert: no second 'down'.
+				const n = written.length;
+				await waitFor(() => written.length >= n + 2, 20_000, 'two more checks');
+				listener = await listen('127.0.0.1', listener.port);
+				const reopenedAt = Date.now();
+				await waitFor(() => hookServer.got.find((g) => g.body.kind === 'recovered'), 30_000, 'the recovered message');
+				const m = written.length;
+				await waitFor(() => written.length >= m + 2, 20_000, 'two more checks');
+				await app.scheduler!.stop();
+				await wait(500); // a message queued by the last checks would be sent by now (poll 100 ms)
 
-			// Exactly two messages, verified, in order: down at the second DOWN slot, recovered at the second UP one.
-			expect(hookServer.got.map((g) => [g.body.kind, g.verified, g.answered])).toEqual([
-				['down', true, 200],
-				['recovered', true, 200]
-			]);
-			const [down, recovered] = hookServer.got.map((g) => g.body);
-			expect(down).toEqual({
-				version: 1,
-				id: hookServer.got[0].key,
-				kind: 'down',
-				monitor: { tag: 'db', name: 'Database' },
-				status: 'DOWN',
-				at: rows[firstDown + 1].ts.toISOString(),
-				since: rows[firstDown].ts.toISOString()
-			});
-			expect(recovered).toEqual({
-				version: 1,
-				id: hookServer.got[1].key,
-				kind: 'recovered',
-				monitor: { tag: 'db', name: 'Database' },
-				status: 'UP',
-				at: rows[firstUpAfter + 1].ts.toISOString(),
-				since: rows[firstUpAfter].ts.toISOString(),
-				durationSeconds: (rows[firstUpAfter].ts.getTime() - rows[firstDown].ts.getTime()) / 1000
-			});
-			expect(hookServer.got[0].key).not.toBe(hookServer.got[1].key);
-			const outbox = await listOutbox(app.database.db);
-			expect(outbox.map((o) => [o.kind, o.attempts, o.deliveredAt !== null])).toEqual([
-				['down', 1, true],
-				['recovered', 1, true]
-			]);
-		});
+				const rows = await checksBetween(app.database.db, monitorId, new Date(0), new Date(Date.now() + EVERY));
+				const statuses = rows.map((r) => r.status);
+				// The loop saw UP, then a run of DOWN, then UP again.
+				// The outage: the first DOWN after the lost check's slots.
+				const firstDown = statuses.indexOf('DOWN', blip.length);
+				const firstUpAfter = statuses.indexOf('UP', firstDown);
+				expect(firstDown).toBeGreaterThan(0);
+				expect(firstUpAfter).toBeGreaterThan(firstDown + 3);
+				expect(statuses.slice(firstDown, firstUpAfter).every((s) => s === 'DOWN')).toBe(true);
+				expect(statuses.slice(firstUpAfter).every((s) => s === 'UP')).toBe(true);
+				expect(rows[firstDown].ts.getTime()).toBeGreaterThanOrEqual(closedAt - EVERY);
+				expect(rows[firstUpAfter].ts.getTime()).toBeGreaterThanOrEqual(reopenedAt - EVERY);
+
+				// Exactly two messages, verified, in order: down at the second DOWN slot, recovered at the second UP one.
+				expect(hookServer.got.map((g) => [g.body.kind, g.verified, g.answered])).toEqual([
+					['down', true, 200],
+					['recovered', true, 200]
+				]);
+				const [down, recovered] = hookServer.got.map((g) => g.body);
+				expect(down).toEqual({
+					version: 1,
+					id: hookServer.got[0].key,
+					kind: 'down',
+					monitor: { tag: 'db', name: 'Database' },
+					status: 'DOWN',
+					at: rows[firstDown + 1].ts.toISOString(),
+					since: rows[firstDown].ts.toISOString()
+				});
+				expect(recovered).toEqual({
+					version: 1,
+					id: hookServer.got[1].key,
+					kind: 'recovered',
+					monitor: { tag: 'db', name: 'Database' },
+					status: 'UP',
+					at: rows[firstUpAfter + 1].ts.toISOString(),
+					since: rows[firstUpAfter].ts.toISOString(),
+					durationSeconds: (rows[firstUpAfter].ts.getTime() - rows[firstDown].ts.getTime()) / 1000
+				});
+				expect(hookServer.got[0].key).not.toBe(hookServer.got[1].key);
+				const outbox = await listOutbox(app.database.db);
+				expect(outbox.map((o) => [o.kind, o.attempts, o.deliveredAt !== null])).toEqual([
+					['down', 1, true],
+					['recovered', 1, true]
+				]);
+			}
+		);
 	});
 
 	describe('queued messages with the real write path and senders', () => {

@@ -6,7 +6,15 @@
 // it out, keeps the stored one. Channels from CHANNELS_FILE are read-only here.
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/index';
-import { deleteChannelRow, enqueueTest, getChannelRow, listChannelRows, writeChannel, type ChannelRow } from '../db/queries/alert-channels';
+import {
+	deleteChannelRow,
+	enqueueTest,
+	getChannelRow,
+	pendingTest,
+	listChannelRows,
+	writeChannel,
+	type ChannelRow
+} from '../db/queries/alert-channels';
 import type { ChannelConfig, ChannelScope } from '../alert-types';
 import type { FieldError } from '../monitors/validate';
 import { channelNamesInMonitorsFile } from '../monitors/file';
@@ -158,7 +166,9 @@ export async function deleteChannel(
 /**
  * Queues one test message for the channel (kind 'test', no monitor); the
  * sender delivers it like any alert, and the delivery log shows the answer.
- * Returns the outbox id, or null when there is no such channel.
+ * Returns the outbox id, or null when there is no such channel. One test per
+ * channel waits at a time: while one is pending (a receiver away retries it
+ * for a day) another press gives that one back, so a key cannot pile them up.
  */
 export async function queueTestMessage(
 	db: Db,
@@ -167,6 +177,8 @@ export async function queueTestMessage(
 ): Promise<{ outboxId: number | null; key: string } | null> {
 	const row = await getChannelRow(db, channelId);
 	if (!row) return null;
+	const waiting = await pendingTest(db, channelId);
+	if (waiting) return { outboxId: waiting.id, key: waiting.key };
 	const key = `porthole-test-${channelId}-${now.getTime()}`;
 	// Two tests in the same millisecond share a key: the second is the first (already queued).
 	const outboxId = await enqueueTest(db, channelId, { kind: 'test', at: now.toISOString(), channel: { name: row.name } }, key);

@@ -157,7 +157,12 @@ describe.each(DRIVERS)('alert channels on %s', (driver) => {
 			idempotencyKey: q!.key,
 			payload: { kind: 'test', at: at.toISOString(), channel: { name: 'hook' } }
 		});
-		const q2 = await queueTestMessage(t.db, c.channel.id, new Date(at.getTime() + 1));
+		// A second press while the first still waits gives the first back: no pile of retrying tests.
+		expect(await queueTestMessage(t.db, c.channel.id, new Date(at.getTime() + 1))).toEqual(q);
+		expect(await listOutbox(t.db)).toHaveLength(1);
+		const c2 = await createChannel(t.db, { name: 'hook2', type: 'webhook', url: 'https://example.com/h2', secret: 'sixteen-chars-long!' });
+		if (!c2.ok) throw new Error('create');
+		const q2 = await queueTestMessage(t.db, c2.channel.id, new Date(at.getTime() + 1));
 
 		expect((await pendingMessages(t.db, { limit: 10 })).map((p) => [p.id, p.attempts])).toEqual([
 			[q2!.outboxId, 0],
@@ -176,12 +181,16 @@ describe.each(DRIVERS)('alert channels on %s', (driver) => {
 		await recordAttempt(t.db, { outboxId: q2!.outboxId!, at, statusCode: 200, error: null, durationMs: 3, delivered: true, retryAt: null });
 		const log = await deliveryLog(t.db, { limit: 10 });
 		expect(log.map((l) => [l.outboxId, l.statusCode, l.kind, l.channelName, l.monitorTag])).toEqual([
-			[q2!.outboxId, 200, 'test', 'hook', null],
+			[q2!.outboxId, 200, 'test', 'hook2', null],
 			[q!.outboxId, 500, 'test', 'hook', null]
 		]);
 		expect((await deliveryLog(t.db, { limit: 10, beforeId: log[0].id })).map((l) => l.id)).toEqual([log[1].id]);
+		// Delivered, a test can be sent again.
+		const q3 = await queueTestMessage(t.db, c2.channel.id, new Date(at.getTime() + 2));
+		expect(q3!.outboxId).not.toBe(q2!.outboxId);
 		const pend = await pendingMessages(t.db, { limit: 10 });
 		expect(pend.map((p) => [p.id, p.attempts, p.nextAttemptAt.toISOString(), p.lastError])).toEqual([
+			[q3!.outboxId, 0, expect.any(String), null],
 			[q!.outboxId, 1, retry.toISOString(), 'HTTP 500']
 		]);
 	});

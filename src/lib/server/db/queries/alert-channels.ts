@@ -153,6 +153,18 @@ export async function syncFileChannels(db: Db, list: ChannelValues[]): Promise<C
 	return report;
 }
 
+/** The channel's test message still waiting (not delivered, not given up), if any. */
+export async function pendingTest(db: Db, channelId: number): Promise<{ id: number; key: string } | null> {
+	const [row] = await db
+		.select({ id: alertOutbox.id, key: alertOutbox.idempotencyKey })
+		.from(alertOutbox)
+		.where(
+			and(eq(alertOutbox.channelId, channelId), eq(alertOutbox.kind, 'test'), isNull(alertOutbox.deliveredAt), isNull(alertOutbox.gaveUpAt))
+		)
+		.limit(1);
+	return row ?? null;
+}
+
 /** A test message, queued for the sender like any alert. */
 export async function enqueueTest(db: Db, channelId: number, payload: Record<string, unknown>, key: string): Promise<number | null> {
 	const [row] = await db
