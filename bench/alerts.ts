@@ -84,9 +84,10 @@ async function appOn(monitors: ReturnType<typeof tcpMonitor>[], channel?: NewCha
 }
 
 /** Tags a receiver request names: one monitor, or a digest's list. */
+/** The monitors a request names: its own, or each of a storm digest's messages' (README: `kind: "digest"`, `messages`). */
 function tagsOf(r: Received): string[] {
-	const b = r.body as { monitor?: { tag?: string }; monitors?: { tag?: string }[] };
-	return [...(b.monitor?.tag ? [b.monitor.tag] : []), ...(b.monitors ?? []).map((m) => m.tag ?? '')].filter(Boolean);
+	const b = r.body as { monitor?: { tag?: string }; messages?: { monitor?: { tag?: string } }[] };
+	return [...(b.monitor?.tag ? [b.monitor.tag] : []), ...(b.messages ?? []).map((m) => m.monitor?.tag ?? '')].filter(Boolean);
 }
 
 async function latency(life: ReturnType<typeof lifetime>): Promise<boolean> {
