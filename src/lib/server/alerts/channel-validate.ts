@@ -7,18 +7,9 @@ import { z } from 'zod';
 import { CHANNEL_TYPES, DEFAULT_STORM_THRESHOLD, type ChannelConfig, type ChannelScope } from '../alert-types';
 import { isIP } from 'node:net';
 import { hasControlChars } from '../text';
-import { HOSTNAME, zodErrors, type FieldError, type Validated } from '../monitors/validate';
+import { got, HOSTNAME, zodErrors, type FieldError, type Validated } from '../monitors/validate';
 
-export const got = (v: unknown) => {
-	if (v === undefined) return 'nothing';
-	let s: string | undefined;
-	try {
-		s = JSON.stringify(v);
-	} catch {
-		return Array.isArray(v) ? 'an array' : typeof v;
-	}
-	return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
-};
+export { got };
 
 export const CHANNEL_NAME = /^[a-z0-9_-]{1,64}$/;
 export const MIN_SECRET = 16;

@@ -10,7 +10,8 @@ import { DEFAULT_ALERT_SETTINGS } from '../alert-types';
 
 export { isTag, type MonitorInput } from '../types';
 
-const got = (v: unknown) => {
+/** A value as the error messages quote it: JSON, cut at 60 characters. */
+export const got = (v: unknown) => {
 	if (v === undefined) return 'nothing';
 	let s: string | undefined;
 	try {

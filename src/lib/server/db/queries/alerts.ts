@@ -176,24 +176,8 @@ export interface Attempt {
 
 /** Logs one attempt and settles its outbox row (delivered, retry later, or given up). */
 export async function recordAttempt(tx: Tx, a: Attempt): Promise<void> {
-	await tx.insert(alertDeliveries).values({
-		outboxId: a.outboxId,
-		at: a.at,
-		statusCode: a.statusCode,
-		error: a.error,
-		durationMs: Math.round(a.durationMs)
-	});
-	const lastError = a.delivered ? null : (a.error ?? `HTTP ${a.statusCode}`);
-	await tx
-		.update(alertOutbox)
-		.set({
-			attempts: sql`${alertOutbox.attempts} + 1`,
-			deliveredAt: a.delivered ? a.at : null,
-			gaveUpAt: !a.delivered && !a.retryAt ? a.at : null,
-			nextAttemptAt: a.retryAt ?? a.at,
-			lastError
-		})
-		.where(eq(alertOutbox.id, a.outboxId));
+	const { outboxId, ...rest } = a;
+	await recordDigestAttempt(tx, [outboxId], rest);
 }
 
 /** Every outbox row, oldest first (tests and, later, the delivery log). */
