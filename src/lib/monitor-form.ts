@@ -5,8 +5,8 @@ export interface HostForm {
 	port: string;
 	timeout: string;
 	/**
-	 * The host's optional probe fields (preset, send, expect, tls) as JSON, kept
-	 * as is through the editor (hidden input host_check); absent when none.
+	 * The host's optional probe fields (preset, send, expect, tls) as JSON, edited
+	 * by the row's Check line and posted as hidden input host_check; absent when none.
 	 */
 	check?: string;
 }

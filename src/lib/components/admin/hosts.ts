@@ -25,26 +25,71 @@ export function hostProblems(h: HostForm): Partial<Record<'host' | 'port' | 'tim
 
 export const newHost = (): HostForm => ({ type: 'tcp', host: '', port: '80', timeout: '1000' });
 
-/**
- * A host's probe fields (HostForm.check, JSON) in words for the row, e.g.
- * `TLS · redis preset` or `sends "PING\r\n" · expects "+PONG"`; '' for none.
- * They are edited in the monitor's JSON (import, API, MONITORS_FILE); the
- * editor keeps them as they are.
- */
-export function checkSummary(check: string | undefined): string {
-	if (!check) return '';
-	let v: Record<string, unknown>;
+/** The presets (server/expect.ts PRESETS, same names) as the Check picker names them. */
+export const PRESET_LABELS: Record<string, string> = {
+	ssh: 'SSH banner',
+	smtp: 'SMTP greeting',
+	ftp: 'FTP greeting',
+	nats: 'NATS INFO',
+	imap: 'IMAP greeting',
+	pop3: 'POP3 greeting',
+	redis: 'Redis PING',
+	memcached: 'Memcached version'
+};
+
+/** The Check picker's value: '' open port only, a preset name, or 'custom'. */
+export interface CheckInputs {
+	mode: string;
+	/** As typed: escapes \r \n \t \\ (see escapeSend). */
+	send: string;
+	expect: string;
+	tls: boolean;
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\r': '\\r', '\n': '\\n', '\t': '\\t' };
+const UNESCAPES: Record<string, string> = { '\\': '\\', r: '\r', n: '\n', t: '\t' };
+
+/** `send` as the Send input shows it: CR, LF, tab and backslash typed as \r \n \t \\. */
+export const escapeSend = (s: string) => s.replace(/[\\\r\n\t]/g, (c) => ESCAPES[c]);
+
+/** The Send input's text as the bytes to send; a backslash before anything else stays as typed. */
+export const unescapeSend = (s: string) => s.replace(/\\([\\rnt])/g, (_, c: string) => UNESCAPES[c]);
+
+function parseCheck(check: string | undefined): Record<string, unknown> {
+	if (!check) return {};
 	try {
-		v = JSON.parse(check);
+		const v = JSON.parse(check);
+		return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
 	} catch {
-		return check;
+		return {};
 	}
-	if (!v || typeof v !== 'object') return check;
-	const q = (s: unknown) => JSON.stringify(String(s));
-	const parts: string[] = [];
-	if (v.tls === true) parts.push('TLS');
-	if (v.preset !== undefined) parts.push(`${String(v.preset)} preset`);
-	if (v.send !== undefined) parts.push(`sends ${q(v.send)}`);
-	if (v.expect !== undefined) parts.push(`expects ${q(v.expect)}`);
-	return parts.join(' · ');
+}
+
+/** The Check line's controls for a host's check JSON (HostForm.check). */
+export function checkInputs(check: string | undefined): CheckInputs {
+	const v = parseCheck(check);
+	const str = (x: unknown) => (typeof x === 'string' ? x : '');
+	const custom = v.send !== undefined || v.expect !== undefined;
+	return {
+		mode: typeof v.preset === 'string' ? v.preset : custom ? 'custom' : '',
+		send: escapeSend(str(v.send)),
+		expect: str(v.expect),
+		tls: v.tls === true
+	};
+}
+
+/**
+ * The check JSON for the controls: only the fields set (blank Send/Expect and
+ * an unticked TLS are left out, so a plain host has none), any other field
+ * the JSON had kept for validation to name; undefined when nothing is left.
+ */
+export function checkFromInputs(previous: string | undefined, c: CheckInputs): string | undefined {
+	const rest = Object.fromEntries(Object.entries(parseCheck(previous)).filter(([k]) => !['preset', 'send', 'expect', 'tls'].includes(k)));
+	const out: Record<string, unknown> = {};
+	if (c.mode && c.mode !== 'custom') out.preset = c.mode;
+	if (c.mode === 'custom' && c.send !== '') out.send = unescapeSend(c.send);
+	if (c.mode === 'custom' && c.expect !== '') out.expect = c.expect;
+	if (c.tls) out.tls = true;
+	Object.assign(out, rest);
+	return Object.keys(out).length ? JSON.stringify(out) : undefined;
 }

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { render } from 'svelte/server';
 import RunPanel from './RunPanel.svelte';
-import { checkSummary } from './hosts';
+import { PRESET_LABELS } from './hosts';
+import { PRESET_NAMES } from '$lib/server/expect';
 import type { RunOutput } from '$lib/types';
 
 const run: RunOutput = {
@@ -58,9 +59,7 @@ describe('RunPanel: TLS and expect fields', () => {
 		expect(plain).not.toContain('data-testid="ping-banner"');
 	});
 
-	it('the hosts table says what a host checks beyond the port', () => {
-		expect(checkSummary('{"preset":"smtp","tls":true}')).toBe('TLS · smtp preset');
-		expect(checkSummary('{"send":"PING\\r\\n","expect":"+PONG"}')).toBe('sends "PING\\r\\n" · expects "+PONG"');
-		expect(checkSummary(undefined)).toBe('');
+	it("the hosts table's Check picker offers exactly the probe's presets", () => {
+		expect(Object.keys(PRESET_LABELS)).toEqual(PRESET_NAMES);
 	});
 });
