@@ -19,9 +19,12 @@ export interface DeliveryQuery {
 
 export async function deliveryPage(db: Db, q: DeliveryQuery = {}) {
 	const limit = q.limit ?? DELIVERY_PAGE;
+	// Waiting messages first, attempts second: a message the sender settles
+	// between the two reads then shows as waiting or as delivered, never as
+	// neither (the admin page stops refreshing when nothing waits).
+	const pending = q.before ? [] : await pendingMessages(db, { limit: PENDING_SHOWN, channelId: q.channelId ?? null });
 	const rows = await deliveryLog(db, { limit: limit + 1, beforeId: q.before ?? null, channelId: q.channelId ?? null });
 	const page = rows.slice(0, limit);
-	const pending = q.before ? [] : await pendingMessages(db, { limit: PENDING_SHOWN, channelId: q.channelId ?? null });
 	const monitor = (tag: string | null, name: string | null) => (tag ? { tag, name } : null);
 	return {
 		deliveries: page.map((d) => ({
