@@ -36,12 +36,25 @@ export function maskConfig(c: ChannelConfig): ChannelConfig['config'] {
 	}
 }
 
+// In order: a URL is put back before the secret bound to it is judged.
 const SECRET_FIELDS = { webhook: ['url', 'secret'], slack: ['url'], discord: ['url'], email: ['password'] } as const;
 
 /**
+ * Where each secret goes: it is put back only while that field is unchanged.
+ * Otherwise a key that may change the destination but not read the secret
+ * could point the channel elsewhere and have the secret sent there (the SMTP
+ * password in AUTH, messages signed with the webhook's secret).
+ */
+const BOUND_TO: Partial<Record<string, string>> = { secret: 'url', password: 'host' };
+
+const same = (a: unknown, b: unknown) =>
+	typeof a === 'string' && typeof b === 'string' ? a.trim().toLowerCase() === b.trim().toLowerCase() : a === b;
+
+/**
  * The raw spec (before validation: a mask would fail it) with each secret
- * given as the stored one's mask, or left out, put back to the stored value.
- * Only for the same type: a channel changing type takes its new fields as given.
+ * given as the stored one's mask, or left out, put back to the stored value,
+ * as long as the destination it belongs to is unchanged. Only for the same
+ * type: a channel changing type takes its new fields as given.
  */
 export function unmask(input: Record<string, unknown>, stored: ChannelConfig | null): Record<string, unknown> {
 	if (!stored || input.type !== stored.type) return input;
@@ -50,6 +63,8 @@ export function unmask(input: Record<string, unknown>, stored: ChannelConfig | n
 	const real = stored.config as unknown as Record<string, unknown>;
 	for (const f of SECRET_FIELDS[stored.type]) {
 		if (real[f] === null || real[f] === undefined) continue;
+		const to = BOUND_TO[f];
+		if (to && !same(out[to], real[to])) continue;
 		if (out[f] === undefined || out[f] === masked[f]) out[f] = real[f];
 	}
 	return out;

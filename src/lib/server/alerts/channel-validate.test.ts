@@ -112,7 +112,7 @@ describe('channel masking', () => {
 		expect(email).toMatchObject({ user: 'u', password: '…long' });
 	});
 
-	it('puts back a secret sent as its mask or left out, and takes a new one as given', () => {
+	it('puts back a secret sent as its mask or left out while its URL stays, and takes a new one as given', () => {
 		const stored: ChannelSpec = {
 			name: 'h',
 			type: 'webhook',
@@ -124,9 +124,15 @@ describe('channel masking', () => {
 			url: slackUrl,
 			secret: 'a-secret-of-16-chars'
 		});
-		expect(unmask({ type: 'webhook', url: 'https://new.example.com/x' }, stored)).toMatchObject({
+		// The secret stays with its URL: a new URL gets no stored secret (it must be given again).
+		expect(unmask({ type: 'webhook', url: 'https://new.example.com/x', secret: '…hars' }, stored)).toEqual({
+			type: 'webhook',
 			url: 'https://new.example.com/x',
-			secret: 'a-secret-of-16-chars'
+			secret: '…hars'
+		});
+		expect(unmask({ type: 'webhook', url: 'https://new.example.com/x' }, stored)).toEqual({
+			type: 'webhook',
+			url: 'https://new.example.com/x'
 		});
 		expect(unmask({ type: 'slack', url: 'https://hooks.slack.com/…WXYZ' }, stored)).toEqual({
 			type: 'slack',

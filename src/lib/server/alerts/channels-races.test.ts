@@ -78,6 +78,51 @@ describe.each(DRIVERS)('channel writes on %s', (driver) => {
 		expect((await listChannelRows(t.db)).find((r) => r.name === 'b')?.config).toMatchObject({ password: 'password-BBBB' });
 	});
 
+	it('keeps a secret only where it was meant to go: a new host or URL needs the secret again', async () => {
+		const mail = await createChannel(t.db, {
+			name: 'mail',
+			type: 'email',
+			host: 'smtp.example.com',
+			user: 'u',
+			password: 'password-MAIL',
+			from: 'o@example.com',
+			to: ['x@example.com']
+		});
+		const hook = await createChannel(t.db, {
+			name: 'hook',
+			type: 'webhook',
+			url: 'https://example.com/hook',
+			secret: 'hook-secret-0123456789'
+		});
+		if (!mail.ok || !hook.ok) throw new Error('not created');
+		const before = await listChannelRows(t.db);
+		// PATCH of the host alone (API), or the form's whole spec with the mask (admin): the password must not follow.
+		for (const body of [{ host: 'evil.example' }, { ...mail.channel, host: 'evil.example' }]) {
+			const r = await updateChannel(t.db, mail.channel.id, body, true);
+			expect(r).toMatchObject({ ok: false, status: 400, errors: [{ path: 'password' }] });
+		}
+		// A webhook's signing secret stays with its URL.
+		expect(await updateChannel(t.db, hook.channel.id, { url: 'https://evil.example/hook' }, true)).toMatchObject({
+			ok: false,
+			status: 400,
+			errors: [{ path: 'secret' }]
+		});
+		expect(await listChannelRows(t.db)).toEqual(before);
+		// Given again, the change goes through; unrelated changes keep the secret as before.
+		expect(await updateChannel(t.db, mail.channel.id, { host: 'smtp2.example.com', password: 'password-NEW!' }, true)).toMatchObject({
+			ok: true
+		});
+		expect(
+			await updateChannel(t.db, hook.channel.id, { url: 'https://example.com/hook2', secret: 'another-secret-0123' }, true)
+		).toMatchObject({
+			ok: true
+		});
+		expect(await updateChannel(t.db, mail.channel.id, { port: 2525 }, true)).toMatchObject({ ok: true });
+		const rows = await listChannelRows(t.db);
+		expect(rows.find((r) => r.name === 'mail')?.config).toMatchObject({ host: 'smtp2.example.com', port: 2525, password: 'password-NEW!' });
+		expect(rows.find((r) => r.name === 'hook')?.config).toEqual({ url: 'https://example.com/hook2', secret: 'another-secret-0123' });
+	});
+
 	it('keeps the name of a channel MONITORS_FILE names: rename and delete answer 409, other changes go through', async () => {
 		const monitorsFile = join(mkdtempSync(join(tmpdir(), 'porthole-races-')), 'monitors.json');
 		writeFileSync(monitorsFile, JSON.stringify([{ tag: 'db', name: 'DB', type: 'TCP', channels: ['ops'], type_data: { hosts: [] } }]));

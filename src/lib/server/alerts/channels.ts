@@ -134,7 +134,9 @@ export async function updateChannel(db: Db, id: number, input: unknown, merge = 
 		let body = input;
 		if (merge) {
 			if (!isObject(input)) return refused(400, '', 'must be a JSON object of the fields to change');
-			const current = specToJson(rowToSpec(stored));
+			// Merged over what a read shows (secrets masked): unmask alone puts secrets back, and only where they belong.
+			const spec = rowToSpec(stored);
+			const current = specToJson({ ...spec, config: maskConfig(spec) } as ChannelSpec);
 			// A new type starts from its own fields: the old type's would be unknown to it.
 			const base =
 				input.type !== undefined && input.type !== stored.type
