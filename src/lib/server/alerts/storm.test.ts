@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
-import { createChannel, enqueueAlerts, listDeliveries, listOutbox, type NewOutboxRow } from '../db/queries/alerts';
+import { createChannel, enqueueAlerts, listDeliveries, listOutbox, recordAttempt, type NewOutboxRow } from '../db/queries/alerts';
 import { upsertMonitors } from '../db/queries/monitors';
 import { validateMonitorList } from '../monitors/validate';
 import { silentLogger } from '../log';
@@ -136,6 +136,47 @@ describe.each(DRIVERS)('storm digests on %s', (driver) => {
 		// Each row's log: the 500, then the 200.
 		const log = await listDeliveries(t.db);
 		for (const o of downs) expect(log.filter((d) => d.outboxId === o.id).map((d) => d.statusCode)).toEqual([500, 200]);
+	});
+
+	it('retries a message that already went alone under its own key, even when its channel is storming since', async () => {
+		const hook = await httpReceiver(() => 200);
+		const s = sender();
+		let ch = 0;
+		try {
+			ch = await createChannel(t.db, { name: 'hook', type: 'webhook', config: { url: hook.url, secret: SECRET } });
+			// m0's down went alone once and failed (the receiver may have taken it): due again now.
+			await enqueueAlerts(t.db, [message(ch, 0)]);
+			const [first] = await listOutbox(t.db);
+			await recordAttempt(t.db, {
+				outboxId: first.id,
+				at: new Date(),
+				statusCode: 500,
+				error: null,
+				durationMs: 1,
+				delivered: false,
+				retryAt: new Date()
+			});
+			// Then a storm on the same channel.
+			await enqueueAlerts(
+				t.db,
+				ids.slice(1).map((_, i) => message(ch, i + 1))
+			);
+			s.start();
+			await waitFor(async () => (await listOutbox(t.db)).every((o) => o.deliveredAt !== null), 'all delivered');
+		} finally {
+			await s.stop();
+			await hook.close();
+		}
+		// m0 again alone with the key it was first sent under; the others in digest(s), each monitor once.
+		const m0 = hook.got.filter((g) => g.raw.includes('"tag":"m0"'));
+		expect(m0.map((g) => [g.body.kind, g.body.id, g.headers['idempotency-key']])).toEqual([['down', `k-${ch}-0-down`, `k-${ch}-0-down`]]);
+		const listed = hook.got.filter((g) => g.body.kind === 'digest').flatMap((g) => (g.body.messages as Listed[]).map((m) => m.monitor.tag));
+		expect(listed.sort()).toEqual(
+			ids
+				.slice(1)
+				.map((_, i) => `m${i + 1}`)
+				.sort()
+		);
 	});
 
 	it('lists a storm in one Slack message while a quiet channel gets its one alert alone', async () => {

@@ -54,11 +54,14 @@ export async function unitsOf(tx: Tx, due: ClaimedAlert[], o: StormOptions): Pro
 		const { rows, total } = await lockBatch(tx, key);
 		if (rows.length > 0 && rows.length === total) units.push({ key, rows, digest: true, newBatch: false });
 	}
+	// Alone: a test message (whoever asked is waiting to see it), and a message
+	// already tried alone (the receiver may have it under its own key: a retry
+	// inside a digest would bring it back under another).
+	const alone = (r: ClaimedAlert) => r.kind === 'test' || r.attempts > 0;
 	const fresh = due.filter((r) => !r.batchKey);
-	// A test message always goes alone: whoever asked for it is waiting to see it.
-	units.push(...fresh.filter((r) => r.kind === 'test').map(single));
+	units.push(...fresh.filter(alone).map(single));
 	const byChannel = new Map<number, ClaimedAlert[]>();
-	for (const r of fresh.filter((r) => r.kind !== 'test')) byChannel.set(r.channelId, [...(byChannel.get(r.channelId) ?? []), r]);
+	for (const r of fresh.filter((r) => !alone(r))) byChannel.set(r.channelId, [...(byChannel.get(r.channelId) ?? []), r]);
 	if (byChannel.size === 0) return units;
 	const counts = await recentCounts(tx, [...byChannel.keys()]);
 	for (const [channelId, rows] of byChannel) {

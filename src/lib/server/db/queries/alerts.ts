@@ -249,7 +249,9 @@ export async function claimChannelDue(tx: Tx, channelId: number, limit: number):
 			and(
 				eq(alertOutbox.channelId, channelId),
 				pending,
+				// Never tried: a row sent alone before keeps its own key (storm.ts).
 				isNull(alertOutbox.batchKey),
+				eq(alertOutbox.attempts, 0),
 				ne(alertOutbox.kind, 'test'),
 				lte(alertOutbox.nextAttemptAt, sql`now()`),
 				isHead
