@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from '../db/testing';
 import { listChannelRows } from '../db/queries/alert-channels';
-import { createChannel, deleteChannel, getChannel, updateChannel } from './channels';
+import { createChannel, deleteChannel, getChannel, queueTestMessage, updateChannel } from './channels';
+import { listOutbox } from '../db/queries/alerts';
 
 describe.each(DRIVERS)('channel writes on %s', (driver) => {
 	let t: TestDatabase;
@@ -121,6 +122,17 @@ describe.each(DRIVERS)('channel writes on %s', (driver) => {
 		const rows = await listChannelRows(t.db);
 		expect(rows.find((r) => r.name === 'mail')?.config).toMatchObject({ host: 'smtp2.example.com', port: 2525, password: 'password-NEW!' });
 		expect(rows.find((r) => r.name === 'hook')?.config).toEqual({ url: 'https://example.com/hook2', secret: 'another-secret-0123' });
+	});
+
+	it('queues one test message for twenty presses at once, and gives it back to each', async () => {
+		const c = await createChannel(t.db, { name: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/x', secret: 'a-secret-of-16-chars' });
+		if (!c.ok) throw new Error('not created');
+		const at = new Date();
+		const qs = await Promise.all(Array.from({ length: 20 }, (_, i) => queueTestMessage(t.db, c.channel.id, new Date(at.getTime() + i))));
+		const rows = (await listOutbox(t.db)).filter((o) => o.kind === 'test');
+		expect(rows).toHaveLength(1);
+		expect(new Set(qs.map((q) => q?.outboxId))).toEqual(new Set([rows[0].id]));
+		expect(new Set(qs.map((q) => q?.key))).toEqual(new Set([rows[0].idempotencyKey]));
 	});
 
 	it('keeps the name of a channel MONITORS_FILE names: rename and delete answer 409, other changes go through', async () => {

@@ -179,10 +179,15 @@ export async function queueTestMessage(
 ): Promise<{ outboxId: number | null; key: string } | null> {
 	const row = await getChannelRow(db, channelId);
 	if (!row) return null;
-	const waiting = await pendingTest(db, channelId);
-	if (waiting) return { outboxId: waiting.id, key: waiting.key };
 	const key = `porthole-test-${channelId}-${now.getTime()}`;
-	// Two tests in the same millisecond share a key: the second is the first (already queued).
-	const outboxId = await enqueueTest(db, channelId, { kind: 'test', at: now.toISOString(), channel: { name: row.name } }, key);
-	return { outboxId, key };
+	const payload = { kind: 'test', at: now.toISOString(), channel: { name: row.name } };
+	// A partial unique index keeps one waiting test per channel, so presses at
+	// once queue one; the others get that one. If it settled in between, queue again.
+	for (let tries = 0; tries < 3; tries++) {
+		const outboxId = await enqueueTest(db, channelId, payload, key);
+		if (outboxId !== null) return { outboxId, key };
+		const waiting = await pendingTest(db, channelId);
+		if (waiting) return { outboxId: waiting.id, key: waiting.key };
+	}
+	return { outboxId: null, key };
 }

@@ -1,6 +1,6 @@
 // Alerts: channels, which monitors use them, each monitor's confirmation state,
 // the outbox of messages to send and the log of delivery attempts.
-import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, serial, text } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { monitors, tstz } from './schema-monitors';
 import type { ChannelConfig, ChannelScope, ChannelType } from '../alert-types';
@@ -109,7 +109,11 @@ export const alertOutbox = pgTable(
 			.on(t.channelId, t.monitorId, t.id)
 			.where(sql`delivered_at is null and gave_up_at is null`),
 		// The storm check: how many messages a channel got within the last minute.
-		index('alert_outbox_recent_idx').on(t.channelId, t.createdAt)
+		index('alert_outbox_recent_idx').on(t.channelId, t.createdAt),
+		// One test message waits per channel: presses at once queue one (alerts/channels.ts).
+		uniqueIndex('alert_outbox_one_test_idx')
+			.on(t.channelId)
+			.where(sql`kind = 'test' and delivered_at is null and gave_up_at is null`)
 	]
 );
 

@@ -170,7 +170,8 @@ export async function enqueueTest(db: Db, channelId: number, payload: Record<str
 	const [row] = await db
 		.insert(alertOutbox)
 		.values({ channelId, monitorId: null, kind: 'test', idempotencyKey: key, payload })
-		.onConflictDoNothing({ target: alertOutbox.idempotencyKey })
+		// Either unique index: the key, or the one waiting test per channel.
+		.onConflictDoNothing()
 		.returning({ id: alertOutbox.id });
 	return row?.id ?? null;
 }

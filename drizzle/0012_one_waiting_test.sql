@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "alert_outbox_one_test_idx" ON "alert_outbox" USING btree ("channel_id") WHERE kind = 'test' and delivered_at is null and gave_up_at is null;
