@@ -40,7 +40,21 @@ const FLAGS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULT
 /** Reads an `expect` value: a prefix, or "/pattern/flags". Errors are worded for "expect: …". */
 export function parseExpect(text: string): { ok: true; matcher: Matcher } | { ok: false; error: string } {
 	const m = REGEX_FORM.exec(text);
-	if (!m) return { ok: true, matcher: { kind: 'prefix', text, bytes: Buffer.from(text, 'utf8') } };
+	if (!m) {
+		const bytes = Buffer.from(text, 'utf8');
+		// Only the first BANNER_BYTES of the answer are read: a longer prefix could never match.
+		if (bytes.length > BANNER_BYTES)
+			return {
+				ok: false,
+				error: `must be at most ${BANNER_BYTES} bytes as a prefix (only the first ${BANNER_BYTES} bytes of the answer are read)`
+			};
+		return { ok: true, matcher: { kind: 'prefix', text, bytes } };
+	}
+	// The answer is searched one byte per character (Latin-1): a non-ASCII
+	// character in the pattern would be looked for as itself, never as the
+	// UTF-8 bytes a server sends.
+	if (/[^\x00-\x7f]/.test(m[1]))
+		return { ok: false, error: 'a regular expression must be ASCII (the answer is matched byte by byte); use a prefix for other text' };
 	let flags = 0;
 	for (const f of m[2]) {
 		if (!(f in FLAGS)) return { ok: false, error: `unknown regular expression flag "${f}" (use i, m or s)` };

@@ -124,6 +124,15 @@ describe('host conversation fields (preset, send, expect, tls)', () => {
 		expect(one({ expect: '/(a)\\1/' })[0]).toMatch(/expect: is not a regular expression.*invalid escape/);
 		expect(one({ expect: '/[a/' })[0]).toMatch(/expect: is not a regular expression.*missing closing \]/);
 		expect(one({ expect: '/x/g' })).toEqual([`${P}.expect: unknown regular expression flag "g" (use i, m or s)`]);
+		// A prefix longer than the bytes read could never match; a non-ASCII regex never matches UTF-8 bytes.
+		expect(one({ expect: 'x'.repeat(129) })).toEqual([
+			`${P}.expect: must be at most 128 bytes as a prefix (only the first 128 bytes of the answer are read)`
+		]);
+		expect(one({ expect: 'é'.repeat(65) })[0]).toMatch(/expect: must be at most 128 bytes as a prefix/);
+		expect(one({ expect: 'x'.repeat(128) })).toEqual([]);
+		expect(one({ expect: '/^220 é/' })).toEqual([
+			`${P}.expect: a regular expression must be ASCII (the answer is matched byte by byte); use a prefix for other text`
+		]);
 		// Nested quantifiers are fine: RE2 runs in linear time.
 		expect(one({ expect: '/^(a+)+$/' })).toEqual([]);
 		// Not of the /…/ form: a plain prefix.
