@@ -140,6 +140,14 @@ describe('channel masking', () => {
 		});
 	});
 
+	it('refuses a URL with a line break, tab or space (the URL parser would drop them silently)', () => {
+		for (const url of ['https://example.com/a\r\nX-Injected: 1', 'https://example.com/\ta', 'https://example.com/a b']) {
+			expect(lines([{ name: 'h', type: 'webhook', url, secret: 'a-secret-of-16-chars' }])).toEqual([
+				'channels[0].url: must not contain spaces, tabs, line breaks or other control characters'
+			]);
+		}
+	});
+
 	it('refuses an SMTP host that is not a host name and a user with a line break (each would reach the SMTP session or the log)', () => {
 		const mail = { name: 'm', type: 'email', from: 'o@example.com', to: ['a@example.com'] };
 		expect(lines([{ ...mail, host: 'smtp.example.com\r\nX-Injected: 1' }])).toEqual([

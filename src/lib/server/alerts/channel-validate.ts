@@ -25,21 +25,28 @@ const isLocal = (host: string) => host === '127.0.0.1' || host === 'localhost' |
 /** http(s) URL; `httpsOnly`: https, or http to this machine only (tests with local receivers). */
 function url(httpsOnly: boolean) {
 	const what = httpsOnly ? 'an https URL (http only for localhost)' : 'an http(s) URL';
-	return str()
-		.max(2000, { error: 'must be at most 2000 characters' })
-		.refine(
-			(s) => {
-				let u: URL;
-				try {
-					u = new URL(s);
-				} catch {
-					return false;
-				}
-				if (u.protocol === 'https:') return true;
-				return u.protocol === 'http:' && (!httpsOnly || isLocal(u.hostname));
-			},
-			{ error: (i) => `must be ${what}, got ${got(i.input)}` }
-		);
+	return (
+		str()
+			.max(2000, { error: 'must be at most 2000 characters' })
+			// The URL parser drops tabs and line breaks silently: refused, so what is stored is what is dialled.
+			.refine((s) => !/[\u0000-\u0020\u007f]/.test(s), {
+				error: 'must not contain spaces, tabs, line breaks or other control characters',
+				abort: true
+			})
+			.refine(
+				(s) => {
+					let u: URL;
+					try {
+						u = new URL(s);
+					} catch {
+						return false;
+					}
+					if (u.protocol === 'https:') return true;
+					return u.protocol === 'http:' && (!httpsOnly || isLocal(u.hostname));
+				},
+				{ error: (i) => `must be ${what}, got ${got(i.input)}` }
+			)
+	);
 }
 
 // An address as an SMTP server takes it: local part, @, a domain with a dot (or localhost).
