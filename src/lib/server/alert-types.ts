@@ -29,7 +29,8 @@ export interface DiscordConfig {
 export interface EmailConfig {
 	host: string;
 	port: number;
-	secure: boolean;
+	/** Absent: worked out from the port when sending (smtpSecure), so a new port brings its own default. */
+	secure?: boolean;
 	user: string | null;
 	password: string | null;
 	from: string;
@@ -64,3 +65,6 @@ export interface MonitorAlertSettings {
 }
 
 export const DEFAULT_ALERT_SETTINGS: MonitorAlertSettings = { down: 2, up: 2, degraded: false, remindMinutes: null };
+
+/** Whether SMTP talks TLS from the first byte: as set, else on port 465 (SMTPS). */
+export const smtpSecure = (c: Pick<EmailConfig, 'secure' | 'port'>): boolean => c.secure ?? c.port === 465;

@@ -1,3 +1,4 @@
+import { smtpSecure, type EmailConfig } from '../alert-types';
 import { describe, expect, it } from 'vitest';
 import { blankChannelForm } from '$lib/channel-form';
 import { validateChannel } from '../alerts/channel-validate';
@@ -38,7 +39,8 @@ describe('the channel form', () => {
 			stormThreshold: 9
 		});
 		const r = validateChannel(spec);
-		expect(r.ok && r.value.config).toMatchObject({ secure: true, user: null, password: null });
+		expect(r.ok && r.value.config).toMatchObject({ user: null, password: null });
+		expect(r.ok && smtpSecure(r.value.config as EmailConfig)).toBe(true);
 	});
 
 	it('keeps text where a number belongs so the validator names it, and maps error paths to controls', () => {

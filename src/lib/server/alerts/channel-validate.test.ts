@@ -1,3 +1,4 @@
+import { smtpSecure, type EmailConfig } from '../alert-types';
 import { describe, expect, it } from 'vitest';
 import { errorLine } from '../monitors/validate';
 import { maskConfig, maskedLeft, maskSecret, maskUrl, unmask } from './channel-mask';
@@ -36,16 +37,18 @@ describe('channel validation', () => {
 			['mail', { kind: 'monitors' }, 5],
 			['mail465', { kind: 'monitors' }, 5]
 		]);
+		// `secure` not given: stored absent, worked out from the port when sending.
+		expect(smtpSecure(r.value[3].config as EmailConfig)).toBe(false);
+		expect(smtpSecure(r.value[4].config as EmailConfig)).toBe(true);
 		expect(r.value[3].config).toEqual({
 			host: 'smtp.example.com',
 			port: 587,
-			secure: false,
 			user: null,
 			password: null,
 			from: 'ops@example.com',
 			to: ['a@example.com']
 		});
-		expect(r.value[4].config).toMatchObject({ port: 465, secure: true, user: 'u', password: 'p' });
+		expect(r.value[4].config).toMatchObject({ port: 465, user: 'u', password: 'p' });
 		// Back to the spec's format and validated again: the same channel.
 		const again = validateChannelList(r.value.map(specToJson));
 		expect(again.ok && again.value).toEqual(r.value);

@@ -179,7 +179,8 @@ export function validateChannel(input: unknown, prefix = '', opts: ValidateOptio
 					config: {
 						host: d.host,
 						port: d.port,
-						secure: d.secure ?? d.port === 465,
+						// Kept only as given: the default follows the port (smtpSecure).
+						...(d.secure !== undefined ? { secure: d.secure } : {}),
 						user: d.user,
 						password: d.password,
 						from: d.from,

@@ -1,6 +1,7 @@
 // Channel writes from outside, on both drivers: writes racing on one name or
 // one channel, masked values sent where they do not belong, and a channel
 // MONITORS_FILE names (renamed or deleted, the next start would stop).
+import { smtpSecure, type EmailConfig } from '../alert-types';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +119,11 @@ describe.each(DRIVERS)('channel writes on %s', (driver) => {
 		).toMatchObject({
 			ok: true
 		});
+		expect(await updateChannel(t.db, mail.channel.id, { port: 2525 }, true)).toMatchObject({ ok: true });
+		// A port given later brings its own TLS default (465: TLS from the first byte), not the old port's.
+		expect(await updateChannel(t.db, mail.channel.id, { port: 465 }, true)).toMatchObject({ ok: true });
+		const at465 = (await listChannelRows(t.db)).find((r) => r.name === 'mail')!.config as EmailConfig;
+		expect(smtpSecure(at465)).toBe(true);
 		expect(await updateChannel(t.db, mail.channel.id, { port: 2525 }, true)).toMatchObject({ ok: true });
 		const rows = await listChannelRows(t.db);
 		expect(rows.find((r) => r.name === 'mail')?.config).toMatchObject({ host: 'smtp2.example.com', port: 2525, password: 'password-NEW!' });

@@ -5,7 +5,7 @@
 // to a filter. One connection per attempt (alerts are rare; a pool would hold
 // a socket open for nothing); every SMTP phase and the whole attempt are bounded by the timeout.
 import nodemailer from 'nodemailer';
-import type { EmailConfig } from '../../alert-types';
+import { smtpSecure, type EmailConfig } from '../../alert-types';
 import { digestSummary, emailSubject, type MessageView } from './messages';
 import { viewsOf } from './chat';
 import type { ChannelSender, Delivery, Outgoing } from './types';
@@ -71,7 +71,7 @@ export const email: ChannelSender<EmailConfig, EmailContent> = {
 		const transport = nodemailer.createTransport({
 			host: config.host,
 			port: config.port,
-			secure: config.secure,
+			secure: smtpSecure(config),
 			auth: config.user ? { user: config.user, pass: config.password ?? '' } : undefined,
 			connectionTimeout: timeoutMs,
 			greetingTimeout: timeoutMs,
