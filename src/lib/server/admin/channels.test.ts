@@ -35,6 +35,9 @@ describe('the channel form', () => {
 			port: 465,
 			from: 'a@example.com',
 			to: ['b@example.com', 'c@example.com'],
+			// Login fields left empty: no login, said as null so a stored password is not put back.
+			user: null,
+			password: null,
 			scope: { group: 'Databases' },
 			stormThreshold: 9
 		});

@@ -60,6 +60,8 @@ export function formToSpec(v: ChannelFormValues): Record<string, unknown> {
 		spec.host = v.host;
 		if (v.port !== '') spec.port = num(v.port);
 		if (v.security !== 'auto') spec.secure = v.security === 'tls';
+		// Both cleared: no SMTP login (null, so the stored password is not put back).
+		if (v.user === '' && v.password === '') Object.assign(spec, { user: null, password: null });
 		if (v.user !== '') spec.user = v.user;
 		if (v.password !== '') spec.password = v.password;
 		spec.from = v.from;

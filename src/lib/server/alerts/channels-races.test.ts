@@ -127,6 +127,9 @@ describe.each(DRIVERS)('channel writes on %s', (driver) => {
 		expect(await updateChannel(t.db, mail.channel.id, { port: 2525 }, true)).toMatchObject({ ok: true });
 		const rows = await listChannelRows(t.db);
 		expect(rows.find((r) => r.name === 'mail')?.config).toMatchObject({ host: 'smtp2.example.com', port: 2525, password: 'password-NEW!' });
+		// Login taken away (the admin form with both fields cleared): stored without one.
+		expect(await updateChannel(t.db, mail.channel.id, { user: null, password: null }, true)).toMatchObject({ ok: true });
+		expect((await listChannelRows(t.db)).find((r) => r.name === 'mail')?.config).toMatchObject({ user: null, password: null });
 		expect(rows.find((r) => r.name === 'hook')?.config).toEqual({ url: 'https://example.com/hook2', secret: 'another-secret-0123' });
 	});
 
