@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DRIVERS, openTestDatabase, truncateAll, type TestDatabase } from './db/testing';
 import { recordCheck } from './db/queries/checks';
 import { upsertMonitors } from './db/queries/monitors';
-import { writeLocationResult } from './db/queries/locations';
+import { heartbeat, writeLocationResult } from './db/queries/locations';
 import { foldLocationResults } from './db/queries/location-history';
 import { monitors } from './db/schema';
 import { validateMonitorList } from './monitors/validate';
@@ -39,6 +39,9 @@ describe.each(DRIVERS)('latency per location on %s', (driver) => {
 			);
 		const write = (minutesAgo: number, location: string, p: Ping) =>
 			writeLocationResult(t.db, { monitorId: ids.placed, ts: new Date(NOW.getTime() - minutesAgo * MIN), location, pings: [p] });
+		// As the located workers do before their first result.
+		await heartbeat(t.db, 'eu-1');
+		await heartbeat(t.db, 'us-1');
 		await write(2, 'eu-1', ping('open', 4));
 		await write(1, 'eu-1', ping('open', 8));
 		await write(2, 'us-1', ping('error', 0));

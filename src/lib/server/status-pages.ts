@@ -18,6 +18,7 @@ import { CHANGES_PER_PAGE, monitorPageDays, monitorView, parseOlder } from './pa
 import { checkSeries, daySeries, hourSeries, rangeBuckets, type LatencySeries, type Range } from './pages/latency';
 import { bucketStarts, locationLines, type LocationLine, type LocationSample } from './pages/location-latency';
 import { locationHoursSince, locationPointsSince } from './db/queries/location-history';
+import { anyLocation } from './db/queries/locations';
 
 /** The home page: two queries whatever the monitor count (finished days cached for a minute). */
 /**
@@ -75,9 +76,22 @@ export async function monitorDays(db: Db, tag: string, timeZone: string, now = n
 export async function latencySeries(db: Db, monitorId: number, range: Range, timeZone: string, now = new Date()): Promise<LatencySeries> {
 	const [series, lines] = await Promise.all([
 		ownSeries(db, monitorId, range, timeZone, now),
-		perLocation(db, monitorId, range, timeZone, now)
+		(await locationsKnown(db)) ? perLocation(db, monitorId, range, timeZone, now) : []
 	]);
 	return lines.length ? { ...series, locations: lines } : series;
+}
+
+// Most installs never run a located worker: their charts skip the location
+// queries (one or two per request) after one cheap look, repeated each minute
+// until a location appears, and never again once one has.
+const LOCATIONS_LOOK_MS = 60_000;
+const locationsSeen = new WeakMap<Db, { any: boolean; until: number }>();
+async function locationsKnown(db: Db): Promise<boolean> {
+	const c = locationsSeen.get(db);
+	if (c && (c.any || Date.now() < c.until)) return c.any;
+	const any = await anyLocation(db);
+	locationsSeen.set(db, { any, until: Date.now() + LOCATIONS_LOOK_MS });
+	return any;
 }
 
 async function ownSeries(db: Db, monitorId: number, range: Range, timeZone: string, now: Date): Promise<LatencySeries> {

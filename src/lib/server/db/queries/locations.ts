@@ -15,6 +15,15 @@ export async function heartbeat(db: Db, name: string): Promise<void> {
 		.onConflictDoUpdate({ target: locations.name, set: { lastSeen: sql`now()` } });
 }
 
+/** Whether any located worker ever ran on this database (its heartbeat row is never deleted). */
+export async function anyLocation(db: Db): Promise<boolean> {
+	const [row] = await db
+		.select({ one: sql<number>`1` })
+		.from(locations)
+		.limit(1);
+	return row !== undefined;
+}
+
 /** Every location with how long ago it was last seen (database time), by name. */
 export async function locationAges(db: Db): Promise<{ name: string; ageMs: number }[]> {
 	const rows = await db
