@@ -49,7 +49,6 @@ export interface LocationRunnerOptions {
 	submit: (c: CheckInput) => Promise<SubmitResult>;
 	/** Told about each check this worker wrote (or tried to). */
 	onEval?: (e: EvalEvent) => void;
-	heartbeatMs?: number;
 }
 
 /** A slot's eval run here, and what became of its check. */
@@ -76,7 +75,7 @@ export class LocationRunner {
 		this.beat = setInterval(
 			() =>
 				void heartbeat(this.o.db, this.o.location).catch((err) => this.o.log.warn('location heartbeat failed', { error: errorText(err) })),
-			this.o.heartbeatMs ?? HEARTBEAT_MS
+			HEARTBEAT_MS
 		);
 		this.beat.unref?.();
 	}
@@ -93,7 +92,8 @@ export class LocationRunner {
 		if (fresh) this.stats.results++;
 		const deadline = evalDeadline(due, m.typeData.hosts, intervalMs);
 		if (Date.now() > deadline) this.stats.lateResults++;
-		if (await this.tryEval(m, slot, due, intervalMs, deadline)) return;
+		// Stopped meanwhile: no timer after stop() cleared them (the slot is left to the other places).
+		if ((await this.tryEval(m, slot, due, intervalMs, deadline)) || this.stopped) return;
 		const timer = setTimeout(
 			() => {
 				this.timers.delete(timer);
@@ -133,11 +133,8 @@ export class LocationRunner {
 		this.stats.evals++;
 		const { maintenance, status, error } = this.o.maintenance.recorded(m.id, slot, outcome);
 		const r = await this.o.submit({ monitorId: m.id, ts: slot, status, latency: result.latency, pings, error });
-		try {
-			this.o.onEval?.({ m, slot, due, outcome, r, maintenance });
-		} catch (err) {
-			this.o.log.warn('onCheck listener failed', { error: errorText(err) });
-		}
+		// The scheduler's emit, which guards its own listener.
+		this.o.onEval?.({ m, slot, due, outcome, r, maintenance });
 		return true;
 	}
 
