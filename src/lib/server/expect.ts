@@ -53,7 +53,7 @@ export function parseExpect(text: string): { ok: true; matcher: Matcher } | { ok
 	// The answer is searched one byte per character (Latin-1): a non-ASCII
 	// character in the pattern would be looked for as itself, never as the
 	// UTF-8 bytes a server sends.
-	if (/[^\x00-\x7f]/.test(m[1]))
+	if (/[^\p{ASCII}]/u.test(m[1]))
 		return { ok: false, error: 'a regular expression must be ASCII (the answer is matched byte by byte); use a prefix for other text' };
 	let flags = 0;
 	for (const f of m[2]) {

@@ -20,3 +20,12 @@ export function createLogger(level: Level = 'info', scope = 'porthole'): Logger 
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** An error's message with its causes: Drizzle wraps the driver's error ("Failed query: …"). */
+export function errorText(err: unknown): string {
+	const parts: string[] = [];
+	for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
+		parts.push(e instanceof Error ? e.message.split('\n')[0] : String(e));
+	}
+	return parts.join(': ');
+}

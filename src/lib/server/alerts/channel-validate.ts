@@ -29,7 +29,7 @@ function url(httpsOnly: boolean) {
 		str()
 			.max(2000, { error: 'must be at most 2000 characters' })
 			// The URL parser drops tabs and line breaks silently: refused, so what is stored is what is dialled.
-			.refine((s) => !/[\u0000-\u0020\u007f]/.test(s), {
+			.refine((s) => !/[\p{Cc}\s]/u.test(s), {
 				error: 'must not contain spaces, tabs, line breaks or other control characters',
 				abort: true
 			})

@@ -8,9 +8,6 @@ import { enqueueAlerts, lockAlertState, saveAlertState, type NewOutboxRow } from
 import { alertTargetsOf } from '../db/queries/monitor-alerts';
 import { confirmSettingsOf, step, type Emit } from './confirm';
 
-/** The webhook body's version (kept in alert-types.ts with the webhook's other contract). */
-export { PAYLOAD_VERSION } from '../alert-types';
-
 /**
  * The idempotency key: one per confirmation (monitor, kind, confirming slot)
  * per channel; a reminder's carries its number too ("reminder3").

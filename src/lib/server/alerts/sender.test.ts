@@ -6,7 +6,8 @@ import { createChannel, enqueueAlerts, listDeliveries, listOutbox } from '../db/
 import { upsertMonitors } from '../db/queries/monitors';
 import { validateMonitor } from '../monitors/validate';
 import { silentLogger } from '../log';
-import { backoffMs, Sender, signature, webhookBody } from './sender';
+import { backoffMs, Sender } from './sender';
+import { signature, webhookBody } from './channels/webhook';
 
 describe('webhook format', () => {
 	it('signs with hex HMAC-SHA256, prefixed sha256=', () => {

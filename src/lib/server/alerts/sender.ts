@@ -10,13 +10,10 @@
 // least once; the idempotency key lets a receiver drop the repeat). Failures
 // retry with exponential backoff.
 import type { Db } from '../db/index';
-import { claimDueAlerts, nextAlertDue, recordDigestAttempt, setBatchKey, type ClaimedAlert } from '../db/queries/alerts';
-import type { Logger } from '../log';
+import { claimDueAlerts, nextAlertDue, recordDigestAttempt, type ClaimedAlert } from '../db/queries/alerts';
+import { errorText, type Logger } from '../log';
 import { deliver } from './channels/index';
 import { unitsOf, type Unit } from './storm';
-
-// The webhook format lives with its channel type; re-exported for the sender's callers and tests.
-export { signature, webhookBody } from './channels/webhook';
 
 export interface SenderOptions {
 	db: Db;
@@ -103,7 +100,7 @@ export class Sender {
 			.then(
 				(n) => this.planNext(n),
 				(err) => {
-					this.o.log.warn(`alert sender: ${errText(err)}`);
+					this.o.log.warn(`alert sender: ${errorText(err)}`);
 					this.schedule(this.o.busyMs ?? 1000);
 				}
 			)
@@ -134,7 +131,7 @@ export class Sender {
 		try {
 			due = await nextAlertDue(this.o.db);
 		} catch (err) {
-			this.o.log.warn(`alert sender: ${errText(err)}`);
+			this.o.log.warn(`alert sender: ${errorText(err)}`);
 			return this.schedule(this.o.busyMs ?? 1000);
 		}
 		if (!due) return this.schedule(poll);
@@ -181,8 +178,9 @@ export class Sender {
 			let handled = 0;
 			for (const { u, at, r } of results) {
 				const retryAt = r.delivered ? null : this.retryAt(u.rows, at);
-				if (u.newBatch) await setBatchKey(tx, ids(u), u.key);
-				await recordDigestAttempt(tx, ids(u), { at, ...r, retryAt });
+				// A digest formed now (its rows have no key yet) gets its key with the attempt.
+				const batchKey = u.digest && !u.rows[0].batchKey ? u.key : undefined;
+				await recordDigestAttempt(tx, ids(u), { at, ...r, retryAt, batchKey });
 				handled += u.rows.length;
 				if (u.digest) this.stats.digests++;
 				if (r.delivered) this.stats.delivered += u.rows.length;
@@ -198,8 +196,6 @@ export class Sender {
 			}
 			return handled;
 		});
-		// A full batch likely means more are due: look again without waiting for the timer.
-		if (n >= (this.o.batch ?? 20)) this.wake();
 		return n;
 	}
 
@@ -231,5 +227,3 @@ export class Sender {
 }
 
 const ids = (u: Unit) => u.rows.map((m) => m.id);
-
-const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));

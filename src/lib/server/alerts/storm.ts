@@ -20,8 +20,6 @@ export interface Unit {
 	key: string;
 	rows: ClaimedAlert[];
 	digest: boolean;
-	/** A digest formed now: its rows get `key` as their batch key. */
-	newBatch: boolean;
 }
 
 export interface StormOptions {
@@ -40,7 +38,7 @@ export function digestKey(channelId: number, ids: number[]): string {
 	return `porthole-digest-${channelId}-${sorted[0]}-${hash}`;
 }
 
-const single = (r: ClaimedAlert): Unit => ({ key: r.idempotencyKey, rows: [r], digest: false, newBatch: false });
+const single = (r: ClaimedAlert): Unit => ({ key: r.idempotencyKey, rows: [r], digest: false });
 
 /**
  * Turns the claimed rows into what to send. Rows of a digest being retried
@@ -52,7 +50,7 @@ export async function unitsOf(tx: Tx, due: ClaimedAlert[], o: StormOptions): Pro
 	const units: Unit[] = [];
 	for (const key of new Set(due.flatMap((r) => (r.batchKey ? [r.batchKey] : [])))) {
 		const { rows, total } = await lockBatch(tx, key);
-		if (rows.length > 0 && rows.length === total) units.push({ key, rows, digest: true, newBatch: false });
+		if (rows.length > 0 && rows.length === total) units.push({ key, rows, digest: true });
 	}
 	// Alone: a test message (whoever asked is waiting to see it), and a message
 	// already tried alone (the receiver may have it under its own key: a retry
@@ -85,8 +83,7 @@ export async function unitsOf(tx: Tx, due: ClaimedAlert[], o: StormOptions): Pro
 					all.map((r) => r.id)
 				),
 				rows: all,
-				digest: true,
-				newBatch: true
+				digest: true
 			});
 	}
 	return units;

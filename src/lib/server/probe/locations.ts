@@ -18,7 +18,7 @@
 // - A location arriving after the check was written keeps its row (the chart
 //   shows it) but loses the claim: the check is never rewritten.
 import type { Db } from '../db/index';
-import type { Logger } from '../log';
+import { errorText, type Logger } from '../log';
 import type { ScheduledMonitor } from '../db/queries/monitors';
 import { claimSlots } from '../db/queries/claims';
 import {
@@ -31,7 +31,7 @@ import {
 	writeLocationResult
 } from '../db/queries/locations';
 import { foldLocationResults, pruneLocationHours } from '../db/queries/location-history';
-import { errorText, type SubmitResult } from './write-buffer';
+import type { SubmitResult } from './write-buffer';
 import type { CheckInput } from '../db/queries/checks';
 import { evaluateOrDown, probeOrError, type CheckOutcome, type EvaluateFn, type ProbeFn } from './check';
 import { evalDeadline, evalInput, HEARTBEAT_MS, liveOf, readyToEval } from './location-eval';

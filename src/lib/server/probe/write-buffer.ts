@@ -14,15 +14,6 @@ export type SubmitResult = 'written' | 'duplicate' | 'buffered' | 'rejected';
  * SQLSTATE, or SQLSTATE class 08, shutdown, too many connections) is; a
  * constraint violation (e.g. the monitor was deleted meanwhile) is not.
  */
-/** An error's message with its causes: Drizzle wraps the driver's error ("Failed query: …"). */
-export function errorText(err: unknown): string {
-	const parts: string[] = [];
-	for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
-		parts.push(e instanceof Error ? e.message.split('\n')[0] : String(e));
-	}
-	return parts.join(': ');
-}
-
 export function isTransientDbError(err: unknown): boolean {
 	for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
 		const code = (e as { code?: unknown }).code;

@@ -22,10 +22,6 @@ export async function createChannel(db: Tx, c: NewChannel): Promise<number> {
 	return row.id;
 }
 
-export async function updateChannelConfig(db: Tx, id: number, config: ChannelConfig['config']): Promise<void> {
-	await db.update(alertChannels).set({ config, updatedAt: new Date() }).where(eq(alertChannels.id, id));
-}
-
 export async function attachChannel(db: Tx, monitorId: number, channelId: number): Promise<void> {
 	await db.insert(monitorChannels).values({ monitorId, channelId }).onConflictDoNothing();
 }
@@ -89,6 +85,11 @@ export async function enqueueAlerts(tx: Tx, rows: NewOutboxRow[]): Promise<void>
 
 const pending = and(isNull(alertOutbox.deliveredAt), isNull(alertOutbox.gaveUpAt));
 
+/** Head rows: no earlier pending row of the same channel and monitor (messages of a monitor go out in order). */
+const isHead = sql`not exists (select 1 from alert_outbox p where p.channel_id = ${alertOutbox.channelId}
+	and p.monitor_id = ${alertOutbox.monitorId} and p.id < ${alertOutbox.id}
+	and p.delivered_at is null and p.gave_up_at is null)`;
+
 export interface ClaimedAlert {
 	id: number;
 	channelId: number;
@@ -130,14 +131,11 @@ const claimedColumns = {
  * pending (locked by someone else or not yet due): messages of a monitor go out in order.
  */
 export async function claimDueAlerts(tx: Tx, limit: number): Promise<ClaimedAlert[]> {
-	const earlier = sql`exists (select 1 from alert_outbox p where p.channel_id = ${alertOutbox.channelId}
-		and p.monitor_id = ${alertOutbox.monitorId} and p.id < ${alertOutbox.id}
-		and p.delivered_at is null and p.gave_up_at is null)`;
 	return tx
 		.select(claimedColumns)
 		.from(alertOutbox)
 		.innerJoin(alertChannels, eq(alertChannels.id, alertOutbox.channelId))
-		.where(and(pending, lte(alertOutbox.nextAttemptAt, sql`now()`), sql`not ${earlier}`))
+		.where(and(pending, lte(alertOutbox.nextAttemptAt, sql`now()`), isHead))
 		.orderBy(asc(alertOutbox.id))
 		.limit(limit)
 		.for('update', { of: alertOutbox, skipLocked: true });
@@ -151,14 +149,10 @@ export async function claimDueAlerts(tx: Tx, limit: number): Promise<ClaimedAler
  * were due long ago but must go after it.
  */
 export async function nextAlertDue(db: Db): Promise<Date | null> {
-	// The same "waits behind an earlier row" test as claimDueAlerts.
-	const earlierPending = sql`exists (select 1 from alert_outbox p where p.channel_id = ${alertOutbox.channelId}
-		and p.monitor_id = ${alertOutbox.monitorId} and p.id < ${alertOutbox.id}
-		and p.delivered_at is null and p.gave_up_at is null)`;
 	const [row] = await db
 		.select({ at: min(alertOutbox.nextAttemptAt) })
 		.from(alertOutbox)
-		.where(and(pending, sql`not ${earlierPending}`));
+		.where(and(pending, isHead));
 	return row?.at ?? null;
 }
 
@@ -194,11 +188,6 @@ export async function listDeliveries(db: Db) {
 // A storm is many messages to one channel within a minute: the sender sends
 // a channel's due rows as one digest, marks them with its batch key, and a
 // retry sends exactly those rows again under that key.
-
-/** Head rows: no earlier pending row of the same channel and monitor (messages of a monitor go out in order). */
-const isHead = sql`not exists (select 1 from alert_outbox p where p.channel_id = ${alertOutbox.channelId}
-	and p.monitor_id = ${alertOutbox.monitorId} and p.id < ${alertOutbox.id}
-	and p.delivered_at is null and p.gave_up_at is null)`;
 
 /**
  * Per channel, the messages queued to it in the last `seconds` (pending or
@@ -282,14 +271,8 @@ export async function lockBatch(tx: Tx, batchKey: string): Promise<{ rows: Claim
 	return { rows, total: n };
 }
 
-/** Marks rows as sent together under `batchKey` (in the transaction that records the attempt). */
-export async function setBatchKey(tx: Tx, ids: number[], batchKey: string): Promise<void> {
-	if (ids.length === 0) return;
-	await tx.update(alertOutbox).set({ batchKey }).where(inArray(alertOutbox.id, ids));
-}
-
 /** recordAttempt for a digest's rows at once: one log row each, all settled alike (so they stay together). */
-export async function recordDigestAttempt(tx: Tx, ids: number[], a: Omit<Attempt, 'outboxId'>): Promise<void> {
+export async function recordDigestAttempt(tx: Tx, ids: number[], a: Omit<Attempt, 'outboxId'> & { batchKey?: string }): Promise<void> {
 	if (ids.length === 0) return;
 	const durationMs = Math.round(a.durationMs);
 	await tx
@@ -302,7 +285,9 @@ export async function recordDigestAttempt(tx: Tx, ids: number[], a: Omit<Attempt
 			deliveredAt: a.delivered ? a.at : null,
 			gaveUpAt: !a.delivered && !a.retryAt ? a.at : null,
 			nextAttemptAt: a.retryAt ?? a.at,
-			lastError: a.delivered ? null : (a.error ?? `HTTP ${a.statusCode}`)
+			lastError: a.delivered ? null : (a.error ?? `HTTP ${a.statusCode}`),
+			// A digest formed now: its rows keep its key, so a retry sends them again together.
+			...(a.batchKey ? { batchKey: a.batchKey } : {})
 		})
 		.where(inArray(alertOutbox.id, ids));
 }
